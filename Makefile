@@ -1,0 +1,48 @@
+# Tongban: `make run` starts the whole stack on SQLite; `make test` runs the suite.
+# Both set themselves up on a fresh machine (venv, packages, generated code).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PROTOS := $(shell find protos -name '*.proto')
+
+.PHONY: setup run test check lint typecheck protos clean
+
+setup: $(STAMP) gen/.stamp
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "grpcio-tools==1.85.1" "protobuf>=7.35.1,<8"
+	$(PY) scripts/gen_protos.py
+	touch gen/.stamp
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Regenerate when a contract changes; reinstall so new packages are found.
+gen/.stamp: $(PROTOS) scripts/gen_protos.py | $(STAMP)
+	$(PY) scripts/gen_protos.py
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+protos: setup
+
+run: setup
+	$(BIN)/tongban up
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/buf lint
+
+typecheck: setup
+	$(BIN)/mypy
+
+check: lint typecheck
+
+clean:
+	rm -rf $(VENV) gen var .pytest_cache .mypy_cache

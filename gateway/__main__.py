@@ -1,0 +1,24 @@
+"""`python -m gateway`: the single public gRPC endpoint (port 50051 by default)."""
+
+from __future__ import annotations
+
+import logging
+
+from gateway.app import build_gateway
+from services.common.server import serve
+from services.common.settings import Settings
+from services.common.telemetry import setup_tracing
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = Settings()
+    provider = setup_tracing("gateway")
+    running = build_gateway(settings, tracer_provider=provider)
+    serve(running, name="gateway", grace=settings.grace_seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Wiring of the gateway: the proxy, health, reflection of every backend service.
+
+`build_gateway()` returns a bound, not yet started server, so tests run it in-process
+on port 0; `python -m gateway` builds it and serves until SIGTERM.
+
+The gateway runs the synchronous thread-pool server like the services do: it forwards
+raw bytes, so a worker thread per in-flight call is cheap at county scale. ARCHITECTURE.md
+allows `grpc.aio` here, but only after measuring (bench/); nothing has been measured yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grpc_health.v1 import health_pb2
+from opentelemetry.sdk.trace import TracerProvider
+
+from gateway.proxy import GatewayProxy
+from gateway.tokens import TokenVerifier
+from services.common.contracts import AREAS, service_names
+from services.common.server import RunningServer, create_server
+from services.common.settings import Settings
+from services.common.telemetry import setup_tracing
+
+# Health service name of the gateway itself ("" answers too).
+HEALTH_NAME = "gateway"
+
+
+@dataclass
+class GatewayServer(RunningServer):
+    proxy: GatewayProxy
+
+    def stop(self, grace: float) -> None:
+        super().stop(grace)
+        self.proxy.close()
+
+
+def backend_service_names() -> list[str]:
+    """Every service a backend serves; the gateway lists them all in reflection."""
+    return [name for area in AREAS for name in service_names(area)]
+
+
+def build_gateway(
+    settings: Settings, *, tracer_provider: TracerProvider | None = None
+) -> GatewayServer:
+    """Build and bind the gateway (port 0 picks a free one); start it with `.server.start()`."""
+    provider = tracer_provider or setup_tracing("gateway")
+    keys_dir = settings.resolved_public_keys_dir()
+    verifier = TokenVerifier(keys_dir)
+    if not verifier.key_ids:
+        raise SystemExit(
+            f"no token public keys (<kid>.pem) in {keys_dir}: run `tongban setup` "
+            "or set TONGBAN_JWT_PUBLIC_KEYS_DIR"
+        )
+    proxy = GatewayProxy(
+        settings=settings,
+        verifier=verifier,
+        internal_key=settings.resolved_internal_key(),
+        tracer_provider=provider,
+    )
+    running = create_server(
+        registrations=(),
+        service_names=backend_service_names(),
+        address=f"{settings.host}:{settings.port_for('gateway')}",
+        tracer_provider=provider,
+        handlers=[proxy],
+        max_workers=settings.max_workers,
+    )
+    running.health.set(HEALTH_NAME, health_pb2.HealthCheckResponse.SERVING)
+    return GatewayServer(
+        server=running.server,
+        health=running.health,
+        port=running.port,
+        service_names=running.service_names,
+        proxy=proxy,
+    )

@@ -1,0 +1,308 @@
+"""The gateway's one generic handler: authenticate, check the RPC's access rule, forward raw bytes.
+
+The request and response bodies are never parsed (no (de)serializers): the gateway
+only reads the method name, the metadata and the deadline. Routing comes from the
+descriptors in the default pool (services.common.contracts), the access rule from
+the `tongban.access.v1.access` method option (services.common.access).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import grpc
+from opentelemetry.instrumentation.grpc import client_interceptor
+from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
+from opentelemetry.sdk.trace import TracerProvider
+
+from gateway.tokens import TokenError, TokenVerifier
+from services.common.access import ROLE_LABELS, AccessPolicy, policy_for
+from services.common.contracts import AREAS, SERVICE_MODULES, area_of, service_names
+from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
+from services.common.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Metadata = Sequence[tuple[str, str | bytes]]
+
+STATUS_DETAILS_HEADER = "grpc-status-details-bin"
+# Never forwarded from the client: the token stays at the gateway, the trace context is
+# re-injected by the client interceptor, and the identity is the gateway's to assert.
+_NOT_FORWARDED = frozenset(
+    {"authorization", "traceparent", "tracestate", "baggage", "user-agent", IDENTITY_HEADER}
+)
+# time_remaining() of a call without a deadline is effectively infinite.
+_NO_DEADLINE = 10.0 * 365 * 24 * 3600
+
+AREA_LABELS = {
+    "acceptance": ("受理服务", "the acceptance service"),
+    "approval": ("审批服务", "the approval service"),
+    "staff": ("人员管理服务", "the staff service"),
+    "supervision": ("电子监察服务", "the supervision service"),
+}
+
+# Every RPC is a read or takes a request_id (ARCHITECTURE.md, Contracts), so a call
+# the backend could not take is safe to try again; spread calls over every address
+# the backend name resolves to (several replicas behind a headless Service).
+_SERVICE_CONFIG = json.dumps(
+    {
+        "loadBalancingConfig": [{"round_robin": {}}],
+        "methodConfig": [
+            {
+                "name": [{}],
+                "retryPolicy": {
+                    "maxAttempts": 3,
+                    "initialBackoff": "0.1s",
+                    "maxBackoff": "1s",
+                    "backoffMultiplier": 2,
+                    "retryableStatusCodes": ["UNAVAILABLE"],
+                },
+            }
+        ],
+    }
+)
+_CHANNEL_OPTIONS = (
+    ("grpc.service_config", _SERVICE_CONFIG),
+    ("grpc.enable_retries", 1),
+    # A restarted backend is reachable again within a second or two, not minutes.
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 2000),
+    ("grpc.keepalive_time_ms", 60_000),
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one RPC goes and who may call it."""
+
+    method: str
+    area: str
+    policy: AccessPolicy | None
+    streaming: bool
+
+
+def _routes() -> dict[str, Route]:
+    routes: dict[str, Route] = {}
+    for area in AREAS:
+        services = [
+            service
+            for module in SERVICE_MODULES[area]
+            for service in module.DESCRIPTOR.services_by_name.values()
+        ]
+        for service in services:
+            for method in service.methods:
+                path = f"/{service.full_name}/{method.name}"
+                routes[path] = Route(
+                    method=path,
+                    area=area,
+                    policy=policy_for(path),
+                    streaming=bool(method.client_streaming or method.server_streaming),
+                )
+    return routes
+
+
+def _labels(roles: Iterable[str]) -> str:
+    return "、".join(ROLE_LABELS.get(role, role) for role in sorted(roles)) or "无"
+
+
+def _bearer_token(metadata: Metadata) -> str | None:
+    for key, value in metadata:
+        if key == "authorization" and isinstance(value, str):
+            scheme, _, token = value.strip().partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+            return None
+    return None
+
+
+def _forwarded(metadata: Metadata) -> list[tuple[str, str | bytes]]:
+    return [
+        (key, value)
+        for key, value in metadata
+        if key not in _NOT_FORWARDED and not key.startswith(("grpc-", ":"))
+    ]
+
+
+def _relayable(metadata: Metadata | None) -> list[tuple[str, str | bytes]]:
+    """Response metadata the client may see: all but gRPC's reserved keys, except status details."""
+    return [
+        (key, value)
+        for key, value in metadata or ()
+        if key == STATUS_DETAILS_HEADER or not key.startswith(("grpc-", ":"))
+    ]
+
+
+def _abort(context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:
+    context.abort(code, message)
+    raise AssertionError("ServicerContext.abort returns only by raising")
+
+
+def _refuse(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+    """A handler that fails the call before reading anything, whatever its cardinality."""
+
+    def behaviour(_requests: Any, context: grpc.ServicerContext) -> Any:
+        _abort(context, code, message)
+
+    return grpc.stream_stream_rpc_method_handler(behaviour)
+
+
+class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        verifier: TokenVerifier,
+        internal_key: bytes,
+        tracer_provider: TracerProvider,
+    ) -> None:
+        self._verifier = verifier
+        self._internal_key = internal_key
+        self._default_deadline = settings.default_deadline_seconds
+        self._routes = _routes()
+        served = sorted({route.area for route in self._routes.values()})
+        interceptor = client_interceptor(tracer_provider=tracer_provider)  # type: ignore[no-untyped-call]
+        # One channel per backend, created once; calls multiplex over it.
+        self._raw_channels = {
+            area: grpc.insecure_channel(settings.backend_address(area), options=_CHANNEL_OPTIONS)
+            for area in served
+        }
+        channels = {
+            area: intercept_channel(channel, interceptor)  # type: ignore[no-untyped-call]
+            for area, channel in self._raw_channels.items()
+        }
+        # Raw bytes both ways: no serializer, no deserializer.
+        self._callables = {
+            path: channels[route.area].unary_unary(path)
+            for path, route in self._routes.items()
+            if not route.streaming
+        }
+
+    @property
+    def routes(self) -> dict[str, Route]:
+        return dict(self._routes)
+
+    def close(self) -> None:
+        for channel in self._raw_channels.values():
+            channel.close()
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
+        method = str(handler_call_details.method)
+        route = self._routes.get(method)
+        if route is None:
+            service_name = method.lstrip("/").rpartition("/")[0]
+            area = area_of(service_name)
+            if area is None or service_name not in service_names(area):
+                return _refuse(
+                    grpc.StatusCode.UNIMPLEMENTED,
+                    f"没有这个服务 / unknown service {service_name or method}: "
+                    "list the services with server reflection",
+                )
+            return _refuse(
+                grpc.StatusCode.UNIMPLEMENTED,
+                f"没有这个方法 / unknown method {method}",
+            )
+        if route.streaming:
+            return _refuse(
+                grpc.StatusCode.UNIMPLEMENTED,
+                f"网关不转发流式调用 / the gateway does not forward streaming RPCs ({method})",
+            )
+
+        def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
+            return self._forward(route, request, context)
+
+        return grpc.unary_unary_rpc_method_handler(behaviour)
+
+    # -- one call ---------------------------------------------------------------------------
+
+    def _authenticate(self, route: Route, context: grpc.ServicerContext) -> Caller:
+        token = _bearer_token(context.invocation_metadata() or ())
+        if token is None:
+            _abort(
+                context,
+                grpc.StatusCode.UNAUTHENTICATED,
+                "缺少访问令牌 / missing bearer token: send the metadata "
+                "`authorization: Bearer <token>` (get one with `tongban token USER_ID`)",
+            )
+        try:
+            caller = self._verifier.verify(token)
+        except TokenError as exc:
+            log.info("refused %s: %s", route.method, exc)
+            _abort(context, grpc.StatusCode.UNAUTHENTICATED, str(exc))
+        policy = route.policy
+        if policy is None:
+            _abort(
+                context,
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"接口未声明访问规则，网关不予转发 / {route.method} declares no access rule, "
+                "so the gateway does not expose it",
+            )
+        if not caller.has_any(policy.roles):
+            log.info(
+                "refused %s to %s: roles %s", route.method, caller.user_id, sorted(caller.roles)
+            )
+            _abort(
+                context,
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"无权调用 {route.method}：需要以下角色之一：{_labels(policy.roles)}；"
+                f"当前角色：{_labels(caller.roles)} / your roles "
+                f"({', '.join(sorted(caller.roles))}) may not call {route.method}; "
+                f"allowed roles: {', '.join(sorted(policy.roles))}",
+            )
+        return caller
+
+    def _timeout(self, context: grpc.ServicerContext) -> float:
+        remaining = context.time_remaining()
+        if remaining is None or math.isinf(remaining) or remaining > _NO_DEADLINE:
+            return self._default_deadline
+        return float(remaining)
+
+    def _forward(self, route: Route, request: bytes, context: grpc.ServicerContext) -> bytes:
+        caller = self._authenticate(route, context)
+        timeout = self._timeout(context)
+        if timeout <= 0:
+            _abort(
+                context,
+                grpc.StatusCode.DEADLINE_EXCEEDED,
+                "调用已超时 / the call's deadline passed before it was forwarded",
+            )
+        metadata = [
+            *_forwarded(context.invocation_metadata() or ()),
+            (IDENTITY_HEADER, sign_identity(caller, self._internal_key)),
+        ]
+        call = self._callables[route.method].future(request, timeout=timeout, metadata=metadata)
+        # A client that gives up cancels the backend call too.
+        context.add_callback(call.cancel)
+        try:
+            response: bytes = call.result()
+        except grpc.RpcError as error:
+            self._relay_error(route, error, context)
+        initial = _relayable(call.initial_metadata())
+        if initial:
+            context.send_initial_metadata(initial)
+        trailing = _relayable(call.trailing_metadata())
+        if trailing:
+            context.set_trailing_metadata(trailing)
+        return response
+
+    def _relay_error(self, route: Route, error: Any, context: grpc.ServicerContext) -> NoReturn:
+        """Fail the client's call with the backend's status, details and trailing metadata."""
+        code: grpc.StatusCode = error.code()
+        details: str = error.details() or ""
+        trailing = _relayable(error.trailing_metadata())
+        from_backend = any(key == STATUS_DETAILS_HEADER for key, _ in trailing)
+        zh, en = AREA_LABELS.get(route.area, (route.area, f"the {route.area} service"))
+        if code == grpc.StatusCode.UNAVAILABLE and not from_backend:
+            # gRPC's own text names internal addresses: log it, do not show it.
+            log.warning("%s unavailable for %s: %s", route.area, route.method, details)
+            details = f"{zh}暂不可用 / {en} is unavailable, try again"
+        elif code == grpc.StatusCode.DEADLINE_EXCEEDED and not from_backend:
+            details = f"{zh}未能在时限内答复 / {en} did not answer before the deadline"
+        if trailing:
+            context.set_trailing_metadata(trailing)
+        _abort(context, code, details)

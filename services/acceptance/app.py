@@ -1,0 +1,61 @@
+"""Wiring of the acceptance service: database, clock, calendar, servicers, server."""
+
+from __future__ import annotations
+
+from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
+
+from services.acceptance import models
+from services.acceptance.intake import Intake
+from services.acceptance.queries import CaseQueries, Catalog
+from services.acceptance.servicer import AcceptanceServicer, CatalogServicer
+from services.common import contracts
+from services.common.calendar import WorkingCalendar
+from services.common.calls import IdentityInterceptor
+from services.common.clock import Clock, clock_from
+from services.common.db import Database
+from services.common.idempotency import IdempotencyKey
+from services.common.outbox import OutboxEvent
+from services.common.server import RunningServer, create_server
+from services.common.settings import Settings
+from services.common.telemetry import setup_tracing
+
+NAME = "acceptance"
+TABLES = [
+    models.DepartmentRow.__table__,
+    models.SiteRow.__table__,
+    models.WindowRow.__table__,
+    models.MatterRow.__table__,
+    models.CaseRow.__table__,
+    models.DocumentRow.__table__,
+    models.CounterRow.__table__,
+    OutboxEvent.__table__,
+    IdempotencyKey.__table__,
+]
+
+
+def database(settings: Settings) -> Database:
+    return Database(settings.database_url_for(NAME), TABLES)  # type: ignore[arg-type]
+
+
+def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
+    db = db or database(settings)
+    intake = Intake(
+        db=db,
+        clock=clock or clock_from(settings.clock_file),
+        calendar=WorkingCalendar.load(settings.calendar_files),
+    )
+    catalog_servicer = CatalogServicer(Catalog(intake))
+    acceptance_servicer = AcceptanceServicer(intake, CaseQueries(intake))
+    # No SQLAlchemy instrumentation yet: its 0.66b2 release supports SQLAlchemy < 2.1 only.
+    provider = setup_tracing(NAME)
+    return create_server(
+        registrations=[
+            lambda server: catalog_pb2_grpc.add_CatalogServiceServicer_to_server(catalog_servicer, server),
+            lambda server: acceptance_pb2_grpc.add_AcceptanceServiceServicer_to_server(acceptance_servicer, server),
+        ],
+        service_names=contracts.service_names(NAME),
+        address=f"{settings.host}:{settings.port_for(NAME)}",
+        tracer_provider=provider,
+        interceptors=[IdentityInterceptor(settings.resolved_internal_key())],
+        max_workers=settings.max_workers,
+    )

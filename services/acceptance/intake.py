@@ -1,0 +1,499 @@
+"""Intake use cases at the window: receive, notify once, accept or refuse, supplement,
+withdraw, complete on the spot and issue the result.
+
+Each use case is one transaction: the case, its document, its outbox events and the
+request's idempotency key are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from google.protobuf.message import Message
+from sqlmodel import Session
+from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+
+from services.acceptance import applicants, materials, numbering, repository, views
+from services.acceptance.documents import DocumentFacts, render
+from services.acceptance.models import CaseRow, DocumentRow
+from services.acceptance.tracing import case_span, case_traceparent, current_ids, new_case_span
+from services.common.calendar import CalendarDataMissing, WorkingCalendar
+from services.common.calls import CallContext
+from services.common.clock import Clock
+from services.common.clock import today as today_of
+from services.common.db import Database
+from services.common.errors import (
+    DomainError,
+    FieldProblem,
+    StateProblem,
+    invalid_input,
+    not_found,
+    wrong_state,
+)
+from services.common.idempotency import run_once
+from services.common.outbox import record_event
+
+S = acceptance_pb2
+Response = TypeVar("Response", bound=Message)
+
+STATE_NAMES = {
+    S.CASE_STATE_RECEIVED: "收件",
+    S.CASE_STATE_SUPPLEMENT_REQUESTED: "待补正",
+    S.CASE_STATE_NOT_ACCEPTED: "不予受理",
+    S.CASE_STATE_ACCEPTED: "已受理",
+    S.CASE_STATE_DECIDED: "已决定",
+    S.CASE_STATE_COMPLETED: "已办结",
+    S.CASE_STATE_RESULT_ISSUED: "已出件",
+    S.CASE_STATE_WITHDRAWN: "已撤回",
+}
+LEVEL_NAMES = {
+    catalog_pb2.SITE_LEVEL_COUNTY: "县政务服务中心",
+    catalog_pb2.SITE_LEVEL_TOWNSHIP: "乡镇(园区)分中心",
+    catalog_pb2.SITE_LEVEL_VILLAGE: "村(社区)便民服务站",
+}
+
+
+def _require(value: str, field: str, label: str) -> list[FieldProblem]:
+    return [] if value.strip() else [FieldProblem(field, f"{label}必填 / {field} is required")]
+
+
+def _non_acceptance_problems(request: Any, prefix: str = "non_acceptance") -> list[FieldProblem]:
+    if not request.HasField("non_acceptance"):
+        return []
+    refusal = request.non_acceptance
+    return _require(refusal.reason, f"{prefix}.reason", "不予受理理由") + _require(
+        refusal.competent_agency, f"{prefix}.competent_agency", "有权受理的机关"
+    )
+
+
+def _wrong_state(row: CaseRow, action: str, allowed: Sequence[int]) -> DomainError:
+    expected = "、".join(STATE_NAMES[s] for s in allowed)
+    return wrong_state(
+        f"办件当前状态为「{STATE_NAMES[row.state]}」, 不能{action}; 仅限「{expected}」状态 / "
+        f"case {row.case_no} is {S.CaseState.Name(row.state)}, cannot {action}",
+        [StateProblem(row.case_no, f"state is {S.CaseState.Name(row.state)}", "CASE_STATE")],
+    )
+
+
+@dataclass
+class Intake:
+    db: Database
+    clock: Clock
+    calendar: WorkingCalendar
+    source: str = "acceptance"
+
+    # ----- helpers shared by the use cases -----
+
+    def _idempotent(
+        self,
+        method: str,
+        request: Any,
+        response_type: type[Response],
+        use_case: Callable[[Session], Response],
+    ) -> Response:
+        return run_once(
+            self.db,
+            self.clock,
+            method=method,
+            request_id=request.request_id,
+            request=request,
+            response_type=response_type,
+            use_case=use_case,
+        )
+
+    def _load(self, session: Session, call: CallContext, case_no: str) -> CaseRow:
+        if not case_no.strip():
+            raise invalid_input("缺少办件编号 / case_no is required", _require(case_no, "case_no", "办件编号"))
+        row = repository.case(session, case_no, for_update=True)
+        if row is None:
+            raise not_found("case", case_no, f"办件 {case_no} 不存在 / no such case")
+        call.require_site(row.site_code)
+        return row
+
+    def _matter(self, session: Session, code: str) -> catalog_pb2.Matter:
+        matter = repository.matter(session, code)
+        if matter is None:
+            raise not_found("matter", code, f"事项 {code} 不在目录中 / no such matter in the catalogue")
+        return matter
+
+    def _promised_date(self, accepted_on: date, days: int) -> date:
+        try:
+            return self.calendar.add_working_days(accepted_on, days)
+        except CalendarDataMissing as missing:
+            raise wrong_state(
+                str(missing), [StateProblem(str(missing.year), "no working-day calendar", "CALENDAR")]
+            ) from missing
+
+    def _event(self, session: Session, row: CaseRow, event_type: str, **extra: Any) -> None:
+        data: dict[str, Any] = {
+            "case_no": row.case_no,
+            "matter_code": row.matter_code,
+            "site_code": row.site_code,
+            "window_code": row.window_code,
+            "state": S.CaseState.Name(row.state),
+            **extra,
+        }
+        record_event(
+            session,
+            source=self.source,
+            event_type=event_type,
+            aggregate_id=row.case_no,
+            data=data,
+            occurred=self.clock.now(),
+            traceparent=case_traceparent(row.trace_id, row.root_span_id),
+        )
+
+    def _issue_document(
+        self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, kind: int
+    ) -> DocumentRow:
+        site = repository.site(session, row.site_code)
+        window = repository.window(session, row.window_code)
+        today = today_of(self.clock)
+        number = numbering.take_document_number(session, kind, row.site_code, today.year)
+        issues = views.issues_of(row)
+        rendered = render(
+            DocumentFacts(
+                kind=kind,
+                number=number,
+                issued_on=today,
+                site_name=site.name if site else row.site_code,
+                window_name=window.name if window else row.window_code,
+                case_no=row.case_no,
+                matter=matter,
+                applicant=views.applicant_of(row),
+                received_on=row.received_on,
+                accepted_on=row.accepted_on,
+                promised_date=row.promised_date,
+                issues=issues,
+                notice_count=row.notice_count,
+                reason=row.non_acceptance_reason,
+                competent_agency=row.competent_agency,
+            )
+        )
+        document = DocumentRow(
+            number=number,
+            kind=kind,
+            case_no=row.case_no,
+            site_code=row.site_code,
+            window_code=row.window_code,
+            issued_on=today,
+            text=rendered.text,
+            html=rendered.html,
+            sha256=rendered.sha256,
+        )
+        session.add(document)
+        return document
+
+    def case_view(self, session: Session, row: CaseRow, call: CallContext) -> acceptance_pb2.Case:
+        session.flush()
+        site = repository.site(session, row.site_code)
+        assert site is not None  # foreign key
+        return views.case_message(
+            row,
+            matter=self._matter(session, row.matter_code),
+            site=site,
+            documents=repository.documents_of(session, row.case_no),
+            calendar=self.calendar,
+            today=today_of(self.clock),
+            unmasked=call.sees_full_personal_data,
+        )
+
+    # ----- decisions shared by submit and supplement -----
+
+    def _refuse(self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, refusal: Any) -> DocumentRow:
+        row.state = S.CASE_STATE_NOT_ACCEPTED
+        row.non_acceptance_reason = refusal.reason.strip()
+        row.competent_agency = refusal.competent_agency.strip()
+        row.outstanding = "[]"
+        self._event(session, row, "case.not_accepted")
+        return self._issue_document(session, row, matter, S.DOCUMENT_KIND_NON_ACCEPTANCE_NOTICE)
+
+    def _notify(
+        self,
+        session: Session,
+        row: CaseRow,
+        matter: catalog_pb2.Matter,
+        issues: list[acceptance_pb2.MaterialIssue],
+        new_fact: str = "",
+    ) -> DocumentRow:
+        row.state = S.CASE_STATE_SUPPLEMENT_REQUESTED
+        row.outstanding = views.issues_json(issues)
+        row.notice_count += 1
+        if new_fact:
+            row.new_facts = json.dumps([*json.loads(row.new_facts), new_fact], ensure_ascii=False)
+        # A further notice breaks the one-time rule unless a new fact justifies it;
+        # supervision flags it either way.
+        self._event(
+            session,
+            row,
+            "case.supplement_requested",
+            notice_count=row.notice_count,
+            issue_count=len(issues),
+            repeated_notice=row.notice_count > 1,
+        )
+        return self._issue_document(session, row, matter, S.DOCUMENT_KIND_ONE_TIME_NOTICE)
+
+    def _accept(self, session: Session, row: CaseRow, matter: catalog_pb2.Matter) -> DocumentRow:
+        today = today_of(self.clock)
+        row.state = S.CASE_STATE_ACCEPTED
+        row.outstanding = "[]"
+        row.accepted_on = today
+        row.promised_limit_days = matter.promised_limit_days
+        row.promised_date = self._promised_date(today, matter.promised_limit_days)
+        self._event(
+            session,
+            row,
+            "case.accepted",
+            handling_type=catalog_pb2.HandlingType.Name(matter.handling_type),
+            deciding_level=catalog_pb2.DecidingLevel.Name(matter.deciding_level),
+            service_mode=catalog_pb2.ServiceMode.Name(matter.service_mode),
+            accepted_on=today.isoformat(),
+            promised_limit_days=matter.promised_limit_days,
+            legal_limit_days=matter.legal_limit_days,
+            promised_date=row.promised_date.isoformat(),
+        )
+        return self._issue_document(session, row, matter, S.DOCUMENT_KIND_ACCEPTANCE_RECEIPT)
+
+    # ----- use cases -----
+
+    def submit(
+        self, call: CallContext, request: acceptance_pb2.SubmitApplicationRequest
+    ) -> acceptance_pb2.SubmitApplicationResponse:
+        def use_case(session: Session) -> acceptance_pb2.SubmitApplicationResponse:
+            today = today_of(self.clock)
+            applicant = applicants.normalized(request.applicant)
+            problems = _require(request.matter_code, "matter_code", "事项编码")
+            problems += _require(request.window_code, "window_code", "受理窗口")
+            problems += applicants.problems(applicant, today)
+            problems += _non_acceptance_problems(request)
+            matter = repository.matter(session, request.matter_code) if request.matter_code else None
+            if matter is not None:
+                problems += materials.input_problems(matter, request.materials, request.conditions_apply)
+            window = repository.window(session, request.window_code) if request.window_code else None
+            if request.window_code and (window is None or window.site_code != call.caller.site_code):
+                problems.append(
+                    FieldProblem("window_code", "该窗口不属于您所在的站点 / not a window of your site")
+                )
+            if problems:
+                raise invalid_input("申请信息有误, 请按提示修改 / the application has errors", problems)
+            if matter is None:
+                matter = self._matter(session, request.matter_code)
+            site = repository.site(session, call.caller.site_code)
+            if site is None:
+                raise not_found("site", call.caller.site_code, "您所在的站点未登记 / your site is not registered")
+            if site.level not in matter.accepting_levels:
+                levels = "、".join(LEVEL_NAMES[level] for level in matter.accepting_levels)
+                raise wrong_state(
+                    f"{LEVEL_NAMES[site.level]}不能受理「{matter.name}」, 请引导申请人到{levels}办理 / "
+                    f"this site level may not accept matter {matter.code}",
+                    [StateProblem(matter.code, f"site level {site.level} not accepting", "SITE_LEVEL")],
+                )
+            trace_id, span_id = current_ids()
+            now = self.clock.now()
+            row = CaseRow(
+                case_no=numbering.take_case_number(session, site.code, today),
+                site_code=site.code,
+                window_code=request.window_code,
+                matter_code=matter.code,
+                state=S.CASE_STATE_RECEIVED,
+                applicant_kind=applicant.kind,
+                applicant_name=applicant.name,
+                applicant_id_number=applicant.id_number,
+                applicant_phone=applicant.phone,
+                applicant_address=applicant.address,
+                received_at=now,
+                received_on=today,
+                received_by=call.caller.user_id,
+                trace_id=trace_id,
+                root_span_id=span_id,
+            )
+            session.add(row)
+            with new_case_span("acceptance.receive") as span:
+                span.set_attribute("tongban.case_no", row.case_no)
+                span.set_attribute("tongban.matter_code", matter.code)
+                span.set_attribute("tongban.site_code", site.code)
+                self._event(session, row, "case.received", received_by=call.caller.user_id)
+                if request.HasField("non_acceptance"):
+                    document = self._refuse(session, row, matter, request.non_acceptance)
+                else:
+                    issues = materials.check(matter.materials, request.materials, request.conditions_apply)
+                    if issues:
+                        document = self._notify(session, row, matter, issues)
+                    else:
+                        document = self._accept(session, row, matter)
+                span.set_attribute("tongban.case_state", S.CaseState.Name(row.state))
+            return S.SubmitApplicationResponse(
+                case=self.case_view(session, row, call), document=views.document_message(document)
+            )
+
+        return self._idempotent("SubmitApplication", request, S.SubmitApplicationResponse, use_case)
+
+    def supplement(
+        self, call: CallContext, request: acceptance_pb2.SupplementMaterialsRequest
+    ) -> acceptance_pb2.SupplementMaterialsResponse:
+        def use_case(session: Session) -> acceptance_pb2.SupplementMaterialsResponse:
+            row = self._load(session, call, request.case_no)
+            matter = self._matter(session, row.matter_code)
+            problems = materials.input_problems(matter, request.materials, request.conditions_apply)
+            problems += _non_acceptance_problems(request)
+            if problems:
+                raise invalid_input("补正信息有误, 请按提示修改 / the supplement has errors", problems)
+            if row.state != S.CASE_STATE_SUPPLEMENT_REQUESTED:
+                raise _wrong_state(row, "补正材料", [S.CASE_STATE_SUPPLEMENT_REQUESTED])
+            with case_span(
+                "acceptance.supplement", case_no=row.case_no, trace_id=row.trace_id, root_span_id=row.root_span_id
+            ) as span:
+                if request.HasField("non_acceptance"):
+                    document = self._refuse(session, row, matter, request.non_acceptance)
+                else:
+                    document = self._supplement(session, row, matter, request)
+                span.set_attribute("tongban.case_state", S.CaseState.Name(row.state))
+            return S.SupplementMaterialsResponse(
+                case=self.case_view(session, row, call), document=views.document_message(document)
+            )
+
+        return self._idempotent("SupplementMaterials", request, S.SupplementMaterialsResponse, use_case)
+
+    def _supplement(
+        self,
+        session: Session,
+        row: CaseRow,
+        matter: catalog_pb2.Matter,
+        request: acceptance_pb2.SupplementMaterialsRequest,
+    ) -> DocumentRow:
+        outstanding = {issue.material_code for issue in views.issues_of(row)}
+        handed_in = {item.material_code for item in request.materials}
+        applies = outstanding | set(request.conditions_apply)
+        to_check = [m for m in matter.materials if m.code in applies | handed_in]
+        issues = materials.check(to_check, request.materials, sorted(applies))
+        if not issues:
+            return self._accept(session, row, matter)
+        if not request.new_fact.strip():
+            raise wrong_state(
+                "补正材料仍不齐全。一次性告知后不得再次告知, 除非记录新的情况; 请申请人补齐以下材料后再提交 / "
+                "materials are still incomplete; a second notice needs a recorded new fact",
+                [StateProblem(i.material_code, f"{i.material_name}: {i.detail}", "MATERIAL") for i in issues],
+            )
+        return self._notify(session, row, matter, issues, new_fact=request.new_fact.strip())
+
+    def withdraw(
+        self, call: CallContext, request: acceptance_pb2.WithdrawCaseRequest
+    ) -> acceptance_pb2.WithdrawCaseResponse:
+        allowed = [S.CASE_STATE_SUPPLEMENT_REQUESTED, S.CASE_STATE_ACCEPTED]
+
+        def use_case(session: Session) -> acceptance_pb2.WithdrawCaseResponse:
+            problems = _require(request.reason, "reason", "撤回原因")
+            if problems:
+                raise invalid_input("请填写撤回原因 / a reason is required", problems)
+            row = self._load(session, call, request.case_no)
+            if row.state not in allowed:
+                raise _wrong_state(row, "撤回", allowed)
+            with case_span(
+                "acceptance.withdraw", case_no=row.case_no, trace_id=row.trace_id, root_span_id=row.root_span_id
+            ):
+                row.state = S.CASE_STATE_WITHDRAWN
+                row.withdrawal_reason = request.reason.strip()
+                self._event(session, row, "case.withdrawn", withdrawn_by=call.caller.user_id)
+            return S.WithdrawCaseResponse(case=self.case_view(session, row, call))
+
+        return self._idempotent("WithdrawCase", request, S.WithdrawCaseResponse, use_case)
+
+    def complete_instant(
+        self, call: CallContext, request: acceptance_pb2.CompleteInstantCaseRequest
+    ) -> acceptance_pb2.CompleteInstantCaseResponse:
+        def use_case(session: Session) -> acceptance_pb2.CompleteInstantCaseResponse:
+            problems = _require(request.result_summary, "result_summary", "办理结果")
+            if problems:
+                raise invalid_input("请填写办理结果 / the result is required", problems)
+            row = self._load(session, call, request.case_no)
+            matter = self._matter(session, row.matter_code)
+            if matter.handling_type != catalog_pb2.HANDLING_TYPE_INSTANT:
+                raise wrong_state(
+                    f"「{matter.name}」是承诺件, 不能当场办结 / matter {matter.code} is not an instant matter",
+                    [StateProblem(matter.code, "handling type is PROMISED", "HANDLING_TYPE")],
+                )
+            if row.state != S.CASE_STATE_ACCEPTED:
+                raise _wrong_state(row, "当场办结", [S.CASE_STATE_ACCEPTED])
+            with case_span(
+                "acceptance.complete", case_no=row.case_no, trace_id=row.trace_id, root_span_id=row.root_span_id
+            ):
+                today = today_of(self.clock)
+                row.state = S.CASE_STATE_COMPLETED
+                row.outcome = S.OUTCOME_APPROVED
+                row.result_summary = request.result_summary.strip()
+                row.completed_on = row.issued_on = today
+                row.issued_by = call.caller.user_id
+                self._event(session, row, "case.completed", completed_on=today.isoformat(), on_time=True)
+            return S.CompleteInstantCaseResponse(case=self.case_view(session, row, call))
+
+        return self._idempotent("CompleteInstantCase", request, S.CompleteInstantCaseResponse, use_case)
+
+    def issue_result(
+        self, call: CallContext, request: acceptance_pb2.IssueResultRequest
+    ) -> acceptance_pb2.IssueResultResponse:
+        def use_case(session: Session) -> acceptance_pb2.IssueResultResponse:
+            problems = _require(request.result_summary, "result_summary", "办理结果")
+            problems += _require(request.recipient_name, "recipient_name", "领取人")
+            if problems:
+                raise invalid_input("出件信息不完整 / the handover is incomplete", problems)
+            row = self._load(session, call, request.case_no)
+            matter = self._matter(session, row.matter_code)
+            self._check_issuable(row, matter, request)
+            with case_span(
+                "acceptance.issue", case_no=row.case_no, trace_id=row.trace_id, root_span_id=row.root_span_id
+            ):
+                today = today_of(self.clock)
+                if row.state == S.CASE_STATE_ACCEPTED:
+                    row.outcome = request.outcome
+                    row.completed_on = today
+                row.state = S.CASE_STATE_RESULT_ISSUED
+                row.result_summary = request.result_summary.strip()
+                row.recipient_name = request.recipient_name.strip()
+                row.issued_on = today
+                row.issued_by = call.caller.user_id
+                on_time = bool(row.promised_date and row.completed_on and row.completed_on <= row.promised_date)
+                self._event(
+                    session,
+                    row,
+                    "case.result_issued",
+                    outcome=S.Outcome.Name(row.outcome),
+                    completed_on=row.completed_on.isoformat() if row.completed_on else "",
+                    issued_on=today.isoformat(),
+                    on_time=on_time,
+                    issued_by=call.caller.user_id,
+                )
+            return S.IssueResultResponse(case=self.case_view(session, row, call))
+
+        return self._idempotent("IssueResult", request, S.IssueResultResponse, use_case)
+
+    def _check_issuable(
+        self, row: CaseRow, matter: catalog_pb2.Matter, request: acceptance_pb2.IssueResultRequest
+    ) -> None:
+        if matter.handling_type == catalog_pb2.HANDLING_TYPE_INSTANT:
+            raise wrong_state(
+                "即办件请使用当场办结 / instant matters are completed on the spot",
+                [StateProblem(matter.code, "handling type is INSTANT", "HANDLING_TYPE")],
+            )
+        county = matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY
+        if county and row.state == S.CASE_STATE_ACCEPTED:
+            raise wrong_state(
+                "该办件由县级部门审批, 尚未作出决定, 不能出件 / the county has not decided this case yet",
+                [StateProblem(row.case_no, "awaiting the county decision", "CASE_STATE")],
+            )
+        allowed = [S.CASE_STATE_DECIDED] if county else [S.CASE_STATE_ACCEPTED]
+        if row.state not in allowed:
+            raise _wrong_state(row, "出件", allowed)
+        if not county and request.outcome == S.OUTCOME_UNSPECIFIED:
+            raise invalid_input(
+                "请选择办理结果: 准予或不予 / choose approved or refused",
+                [FieldProblem("outcome", "乡镇自办事项出件时须记录决定 / required for township-decided matters")],
+            )
+        if county and request.outcome not in (S.OUTCOME_UNSPECIFIED, row.outcome):
+            raise invalid_input(
+                "出件结果与县级决定不一致 / the outcome differs from the county's decision",
+                [FieldProblem("outcome", "须与县级部门决定一致 / must match the county decision")],
+            )

@@ -1,0 +1,107 @@
+"""Tables of the acceptance service's own database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import LargeBinary, Text
+from sqlmodel import Column, Field, SQLModel
+
+
+class DepartmentRow(SQLModel, table=True):
+    __tablename__ = "departments"
+
+    code: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=100)
+
+
+class SiteRow(SQLModel, table=True):
+    __tablename__ = "sites"
+
+    code: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=100)
+    level: int
+    parent_code: str = Field(default="", max_length=32)
+
+
+class WindowRow(SQLModel, table=True):
+    __tablename__ = "windows"
+
+    code: str = Field(primary_key=True, max_length=40)
+    site_code: str = Field(foreign_key="sites.code", index=True, max_length=32)
+    name: str = Field(max_length=100)
+    department_code: str = Field(default="", max_length=16)
+
+
+class MatterRow(SQLModel, table=True):
+    __tablename__ = "matters"
+
+    code: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200, index=True)
+    department_code: str = Field(foreign_key="departments.code", index=True, max_length=16)
+    department_name: str = Field(max_length=100)
+    # Space-separated SiteLevel numbers, for filtering by site.
+    accepting_levels: str = Field(max_length=20)
+    # The whole tongban.acceptance.v1.Matter: materials, fees and procedures.
+    definition: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class CaseRow(SQLModel, table=True):
+    __tablename__ = "cases"
+
+    case_no: str = Field(primary_key=True, max_length=40)
+    site_code: str = Field(foreign_key="sites.code", index=True, max_length=32)
+    window_code: str = Field(max_length=40)
+    matter_code: str = Field(foreign_key="matters.code", index=True, max_length=40)
+    state: int = Field(index=True)
+    applicant_kind: int
+    # Personal data: only ever leaves this service masked, unless the role needs it.
+    applicant_name: str = Field(max_length=200)
+    applicant_id_number: str = Field(max_length=18)
+    applicant_phone: str = Field(max_length=20)
+    applicant_address: str = Field(default="", max_length=300)
+    received_at: datetime
+    received_on: date = Field(index=True)
+    received_by: str = Field(max_length=64)
+    accepted_on: date | None = None
+    promised_limit_days: int = 0
+    promised_date: date | None = Field(default=None, index=True)
+    # JSON list of outstanding material issues (one-time notice).
+    outstanding: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    notice_count: int = 0
+    # JSON list of the new facts that justified a further notice.
+    new_facts: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    non_acceptance_reason: str = ""
+    competent_agency: str = ""
+    outcome: int = 0
+    result_summary: str = ""
+    completed_on: date | None = None
+    issued_on: date | None = None
+    issued_by: str = ""
+    recipient_name: str = ""
+    withdrawal_reason: str = ""
+    trace_id: str = Field(max_length=32)
+    root_span_id: str = Field(max_length=16)
+
+
+class DocumentRow(SQLModel, table=True):
+    __tablename__ = "documents"
+
+    number: str = Field(primary_key=True, max_length=48)
+    kind: int
+    case_no: str = Field(foreign_key="cases.case_no", index=True, max_length=40)
+    site_code: str = Field(max_length=32)
+    window_code: str = Field(max_length=40)
+    issued_on: date
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    html: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str = Field(max_length=64)
+
+
+class CounterRow(SQLModel, table=True):
+    """Serial numbers per scope (a site's cases per day, a site's documents per year)."""
+
+    __tablename__ = "counters"
+
+    scope: str = Field(primary_key=True, max_length=80)
+    value: int

@@ -1,0 +1,135 @@
+"""Read use cases: the catalogue, cases and documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+
+from services.acceptance import repository, views
+from services.acceptance.models import CaseRow
+from services.acceptance.intake import Intake
+from services.acceptance.paging import next_token, page_window
+from services.common.calls import CallContext
+from services.common.clock import today as today_of
+from services.common.errors import FieldProblem, invalid_input, not_found, permission_denied
+
+
+def _date(value: str, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid_input(
+            "日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD", [FieldProblem(field, "not a YYYY-MM-DD date")]
+        ) from None
+
+
+@dataclass
+class Catalog:
+    intake: Intake
+
+    def list_matters(self, request: catalog_pb2.ListMattersRequest) -> catalog_pb2.ListMattersResponse:
+        offset, limit = page_window(request.page_size, request.page_token)
+        with self.intake.db.reading() as session:
+            level = None
+            if request.site_code:
+                site = repository.site(session, request.site_code)
+                if site is None:
+                    raise not_found("site", request.site_code, f"站点 {request.site_code} 不存在 / no such site")
+                level = site.level
+            matters, total = repository.search_matters(
+                session,
+                keyword=request.keyword.strip(),
+                department_code=request.department_code,
+                site_level=level,
+                offset=offset,
+                limit=limit,
+            )
+        return catalog_pb2.ListMattersResponse(
+            matters=matters, next_page_token=next_token(offset, limit, total), total_size=total
+        )
+
+    def get_matter(self, request: catalog_pb2.GetMatterRequest) -> catalog_pb2.GetMatterResponse:
+        with self.intake.db.reading() as session:
+            return catalog_pb2.GetMatterResponse(matter=self.intake._matter(session, request.code))
+
+    def list_departments(self) -> catalog_pb2.ListDepartmentsResponse:
+        with self.intake.db.reading() as session:
+            rows = repository.departments(session)
+        return catalog_pb2.ListDepartmentsResponse(
+            departments=[catalog_pb2.Department(code=d.code, name=d.name, matter_count=n) for d, n in rows]
+        )
+
+    def list_sites(self) -> catalog_pb2.ListSitesResponse:
+        with self.intake.db.reading() as session:
+            rows = repository.sites_with_windows(session)
+        return catalog_pb2.ListSitesResponse(
+            sites=[
+                catalog_pb2.Site(
+                    code=s.code,
+                    name=s.name,
+                    level=s.level,
+                    parent_code=s.parent_code,
+                    windows=[
+                        catalog_pb2.Window(code=w.code, name=w.name, department_code=w.department_code)
+                        for w in windows
+                    ],
+                )
+                for s, windows in rows
+            ]
+        )
+
+
+@dataclass
+class CaseQueries:
+    intake: Intake
+
+    def get_case(self, call: CallContext, request: acceptance_pb2.GetCaseRequest) -> acceptance_pb2.GetCaseResponse:
+        with self.intake.db.reading() as session:
+            row = self._case(session, call, request.case_no)
+            return acceptance_pb2.GetCaseResponse(case=self.intake.case_view(session, row, call))
+
+    def _case(self, session: Session, call: CallContext, case_no: str) -> CaseRow:
+        row = repository.case(session, case_no)
+        if row is None:
+            raise not_found("case", case_no, f"办件 {case_no} 不存在 / no such case")
+        call.require_site(row.site_code)
+        return row
+
+    def list_cases(
+        self, call: CallContext, request: acceptance_pb2.ListCasesRequest
+    ) -> acceptance_pb2.ListCasesResponse:
+        offset, limit = page_window(request.page_size, request.page_token)
+        site_code = request.site_code or call.caller.site_code
+        if not call.may_touch_site(site_code):
+            raise permission_denied("只能查看本站点的办件 / you may only list your own site's cases")
+        today = today_of(self.intake.clock)
+        where = repository.CaseFilter(
+            site_code=site_code,
+            state=request.state,
+            matter_code=request.matter_code,
+            received_from=_date(request.received_from, "received_from"),
+            received_to=_date(request.received_to, "received_to"),
+            overdue_on=today if request.overdue_only else None,
+            open_states=views.CLOCK_RUNNING,
+        )
+        with self.intake.db.reading() as session:
+            rows, total = repository.list_cases(session, where, offset, limit)
+            cases = [self.intake.case_view(session, row, call) for row in rows]
+        return acceptance_pb2.ListCasesResponse(
+            cases=cases, next_page_token=next_token(offset, limit, total), total_size=total
+        )
+
+    def get_document(
+        self, call: CallContext, request: acceptance_pb2.GetDocumentRequest
+    ) -> acceptance_pb2.GetDocumentResponse:
+        with self.intake.db.reading() as session:
+            row = repository.document(session, request.number)
+            if row is None:
+                raise not_found("document", request.number, f"文书 {request.number} 不存在 / no such document")
+            call.require_site(row.site_code)
+            return acceptance_pb2.GetDocumentResponse(document=views.document_message(row))

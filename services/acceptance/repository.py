@@ -1,0 +1,129 @@
+"""Queries on the acceptance database. Reads and adds only: the domain layer commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+from tongban.acceptance.v1 import catalog_pb2
+
+from services.acceptance.models import (
+    CaseRow,
+    DepartmentRow,
+    DocumentRow,
+    MatterRow,
+    SiteRow,
+    WindowRow,
+)
+
+
+def matter(session: Session, code: str) -> catalog_pb2.Matter | None:
+    row = session.get(MatterRow, code)
+    return catalog_pb2.Matter.FromString(row.definition) if row else None
+
+
+def search_matters(
+    session: Session,
+    *,
+    keyword: str,
+    department_code: str,
+    site_level: int | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[catalog_pb2.Matter], int]:
+    query = select(MatterRow)
+    if keyword:
+        pattern = f"%{keyword}%"
+        query = query.where(
+            or_(
+                col(MatterRow.name).like(pattern),
+                col(MatterRow.code).like(pattern),
+                col(MatterRow.department_name).like(pattern),
+            )
+        )
+    if department_code:
+        query = query.where(MatterRow.department_code == department_code)
+    if site_level is not None:
+        query = query.where(col(MatterRow.accepting_levels).contains(str(site_level)))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(MatterRow.code)).offset(offset).limit(limit)).all()
+    return [catalog_pb2.Matter.FromString(r.definition) for r in rows], int(total)
+
+
+def departments(session: Session) -> list[tuple[DepartmentRow, int]]:
+    counts = dict(
+        session.exec(
+            select(MatterRow.department_code, func.count()).group_by(col(MatterRow.department_code))
+        ).all()
+    )
+    rows = session.exec(select(DepartmentRow).order_by(col(DepartmentRow.code))).all()
+    return [(row, int(counts.get(row.code, 0))) for row in rows]
+
+
+def site(session: Session, code: str) -> SiteRow | None:
+    return session.get(SiteRow, code)
+
+
+def window(session: Session, code: str) -> WindowRow | None:
+    return session.get(WindowRow, code)
+
+
+def sites_with_windows(session: Session) -> list[tuple[SiteRow, list[WindowRow]]]:
+    sites = session.exec(select(SiteRow).order_by(col(SiteRow.code))).all()
+    windows = session.exec(select(WindowRow).order_by(col(WindowRow.code))).all()
+    return [(s, [w for w in windows if w.site_code == s.code]) for s in sites]
+
+
+def case(session: Session, case_no: str, *, for_update: bool = False) -> CaseRow | None:
+    query = select(CaseRow).where(CaseRow.case_no == case_no)
+    if for_update:
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    site_code: str
+    state: int = 0
+    matter_code: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    overdue_on: date | None = None
+    open_states: Sequence[int] = ()
+
+
+def list_cases(session: Session, where: CaseFilter, offset: int, limit: int) -> tuple[list[CaseRow], int]:
+    query = select(CaseRow).where(CaseRow.site_code == where.site_code)
+    if where.state:
+        query = query.where(CaseRow.state == where.state)
+    if where.matter_code:
+        query = query.where(CaseRow.matter_code == where.matter_code)
+    if where.received_from:
+        query = query.where(CaseRow.received_on >= where.received_from)
+    if where.received_to:
+        query = query.where(CaseRow.received_on <= where.received_to)
+    if where.overdue_on:
+        # Overdue is derived: the clock still runs and the promised date has passed.
+        query = query.where(
+            col(CaseRow.state).in_(where.open_states), col(CaseRow.promised_date) < where.overdue_on
+        )
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(CaseRow.received_at).desc(), col(CaseRow.case_no).desc()).offset(offset).limit(limit)
+    ).all()
+    return list(rows), int(total)
+
+
+def documents_of(session: Session, case_no: str) -> list[DocumentRow]:
+    return list(
+        session.exec(
+            select(DocumentRow).where(DocumentRow.case_no == case_no).order_by(col(DocumentRow.issued_on), col(DocumentRow.number))
+        ).all()
+    )
+
+
+def document(session: Session, number: str) -> DocumentRow | None:
+    return session.get(DocumentRow, number)

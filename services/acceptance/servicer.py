@@ -1,0 +1,99 @@
+"""gRPC servicers: translate between the contract and the use cases, nothing more."""
+
+from __future__ import annotations
+
+import grpc
+from tongban.acceptance.v1 import (
+    acceptance_pb2,
+    acceptance_pb2_grpc,
+    catalog_pb2,
+    catalog_pb2_grpc,
+)
+
+from services.acceptance.intake import Intake
+from services.acceptance.queries import CaseQueries, Catalog
+from services.common.calls import current_call
+from services.common.errors import grpc_errors
+
+
+class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    @grpc_errors
+    def ListMatters(
+        self, request: catalog_pb2.ListMattersRequest, context: grpc.ServicerContext
+    ) -> catalog_pb2.ListMattersResponse:
+        return self.catalog.list_matters(request)
+
+    @grpc_errors
+    def GetMatter(
+        self, request: catalog_pb2.GetMatterRequest, context: grpc.ServicerContext
+    ) -> catalog_pb2.GetMatterResponse:
+        return self.catalog.get_matter(request)
+
+    @grpc_errors
+    def ListDepartments(
+        self, request: catalog_pb2.ListDepartmentsRequest, context: grpc.ServicerContext
+    ) -> catalog_pb2.ListDepartmentsResponse:
+        return self.catalog.list_departments()
+
+    @grpc_errors
+    def ListSites(
+        self, request: catalog_pb2.ListSitesRequest, context: grpc.ServicerContext
+    ) -> catalog_pb2.ListSitesResponse:
+        return self.catalog.list_sites()
+
+
+class AcceptanceServicer(acceptance_pb2_grpc.AcceptanceServiceServicer):
+    def __init__(self, intake: Intake, queries: CaseQueries) -> None:
+        self.intake = intake
+        self.queries = queries
+
+    @grpc_errors
+    def SubmitApplication(
+        self, request: acceptance_pb2.SubmitApplicationRequest, context: grpc.ServicerContext
+    ) -> acceptance_pb2.SubmitApplicationResponse:
+        return self.intake.submit(current_call(), request)
+
+    @grpc_errors
+    def SupplementMaterials(
+        self, request: acceptance_pb2.SupplementMaterialsRequest, context: grpc.ServicerContext
+    ) -> acceptance_pb2.SupplementMaterialsResponse:
+        return self.intake.supplement(current_call(), request)
+
+    @grpc_errors
+    def WithdrawCase(
+        self, request: acceptance_pb2.WithdrawCaseRequest, context: grpc.ServicerContext
+    ) -> acceptance_pb2.WithdrawCaseResponse:
+        return self.intake.withdraw(current_call(), request)
+
+    @grpc_errors
+    def CompleteInstantCase(
+        self, request: acceptance_pb2.CompleteInstantCaseRequest, context: grpc.ServicerContext
+    ) -> acceptance_pb2.CompleteInstantCaseResponse:
+        return self.intake.complete_instant(current_call(), request)
+
+    @grpc_errors
+    def IssueResult(
+        self, request: acceptance_pb2.IssueResultRequest, context: grpc.ServicerContext
+    ) -> acceptance_pb2.IssueResultResponse:
+        return self.intake.issue_result(current_call(), request)
+
+    @grpc_errors
+    def GetCase(
+        self, request: acceptance_pb2.GetCaseRequest, context: grpc.ServicerContext
+    ) -> acceptance_pb2.GetCaseResponse:
+        return self.queries.get_case(current_call(), request)
+
+    @grpc_errors
+    def ListCases(
+        self, request: acceptance_pb2.ListCasesRequest, context: grpc.ServicerContext
+    ) -> acceptance_pb2.ListCasesResponse:
+        return self.queries.list_cases(current_call(), request)
+
+    @grpc_errors
+    def GetDocument(
+        self, request: acceptance_pb2.GetDocumentRequest, context: grpc.ServicerContext
+    ) -> acceptance_pb2.GetDocumentResponse:
+        return self.queries.get_document(current_call(), request)

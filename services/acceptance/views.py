@@ -1,0 +1,116 @@
+"""Case rows as the contract's Case message, with the clock computed live and personal data masked."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from google.protobuf import json_format
+from google.protobuf.timestamp_pb2 import Timestamp
+from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+
+from services.acceptance import applicants
+from services.acceptance.models import CaseRow, DocumentRow, SiteRow
+from services.common.calendar import WorkingCalendar
+
+# States in which the promised clock is running.
+CLOCK_RUNNING = (acceptance_pb2.CASE_STATE_ACCEPTED, acceptance_pb2.CASE_STATE_DECIDED)
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def issues_of(row: CaseRow) -> list[acceptance_pb2.MaterialIssue]:
+    return [json_format.ParseDict(item, acceptance_pb2.MaterialIssue()) for item in json.loads(row.outstanding)]
+
+
+def issues_json(issues: list[acceptance_pb2.MaterialIssue]) -> str:
+    return json.dumps([json_format.MessageToDict(i, preserving_proto_field_name=True) for i in issues], ensure_ascii=False)
+
+
+def applicant_of(row: CaseRow) -> acceptance_pb2.Applicant:
+    return acceptance_pb2.Applicant(
+        kind=row.applicant_kind,
+        name=row.applicant_name,
+        id_number=row.applicant_id_number,
+        phone=row.applicant_phone,
+        address=row.applicant_address,
+    )
+
+
+def working_days_left(calendar: WorkingCalendar, promised: date, today: date) -> int:
+    if today <= promised:
+        return calendar.working_days_between(today, promised)
+    return -calendar.working_days_between(promised, today)
+
+
+def case_message(
+    row: CaseRow,
+    *,
+    matter: catalog_pb2.Matter,
+    site: SiteRow,
+    documents: list[DocumentRow],
+    calendar: WorkingCalendar,
+    today: date,
+    unmasked: bool,
+) -> acceptance_pb2.Case:
+    received = Timestamp()
+    received.FromDatetime(row.received_at)
+    applicant = applicant_of(row)
+    message = acceptance_pb2.Case(
+        case_no=row.case_no,
+        matter_code=matter.code,
+        matter_name=matter.name,
+        department_name=matter.department_name,
+        handling_type=matter.handling_type,
+        deciding_level=matter.deciding_level,
+        service_mode=matter.service_mode,
+        site_code=site.code,
+        site_name=site.name,
+        window_code=row.window_code,
+        state=row.state,
+        applicant=applicant if unmasked else applicants.masked(applicant),
+        received_time=received,
+        accepted_on=_iso(row.accepted_on),
+        promised_limit_days=row.promised_limit_days,
+        promised_date=_iso(row.promised_date),
+        outstanding=issues_of(row),
+        notice_count=row.notice_count,
+        outcome=row.outcome,
+        result_summary=row.result_summary,
+        completed_on=_iso(row.completed_on),
+        issued_on=_iso(row.issued_on),
+        withdrawal_reason=row.withdrawal_reason,
+        trace_id=row.trace_id,
+        received_by=row.received_by,
+        issued_by=row.issued_by,
+        documents=[
+            acceptance_pb2.DocumentRef(number=d.number, kind=d.kind, issued_on=d.issued_on.isoformat())
+            for d in documents
+        ],
+    )
+    if row.non_acceptance_reason:
+        message.non_acceptance.reason = row.non_acceptance_reason
+        message.non_acceptance.competent_agency = row.competent_agency
+    if row.promised_date:
+        if row.state in CLOCK_RUNNING:
+            message.working_days_left = working_days_left(calendar, row.promised_date, today)
+            message.overdue = today > row.promised_date
+        if row.completed_on:
+            message.completed_on_time = row.completed_on <= row.promised_date
+    return message
+
+
+def document_message(row: DocumentRow) -> acceptance_pb2.Document:
+    return acceptance_pb2.Document(
+        number=row.number,
+        kind=row.kind,
+        case_no=row.case_no,
+        site_code=row.site_code,
+        window_code=row.window_code,
+        issued_on=row.issued_on.isoformat(),
+        text=row.text,
+        html=row.html,
+        sha256=row.sha256,
+    )

@@ -1,0 +1,71 @@
+"""Access rules declared on each RPC as the `tongban.access.v1.access` method option.
+
+The gateway checks roles from here; the services check site scope and masking from
+the same declaration, so the whole policy is read in one place: the protos.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from google.protobuf import descriptor_pool
+from google.protobuf.descriptor import MethodDescriptor
+from services.common import contracts  # noqa: F401  (fills the descriptor pool)
+from tongban.access.v1 import access_pb2
+
+# Token role names <-> proto enum values.
+ROLE_NAMES = {
+    access_pb2.ROLE_CLERK: "clerk",
+    access_pb2.ROLE_REVIEWER: "reviewer",
+    access_pb2.ROLE_CENTRE_ADMIN: "centre_admin",
+    access_pb2.ROLE_TOWNSHIP_OFFICER: "township_officer",
+    access_pb2.ROLE_INSPECTOR: "inspector",
+}
+ALL_ROLES = frozenset(ROLE_NAMES.values())
+ROLE_LABELS = {
+    "clerk": "窗口人员",
+    "reviewer": "审核人员",
+    "centre_admin": "中心管理员",
+    "township_officer": "专职政务科员",
+    "inspector": "纪检监察人员",
+}
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    method: str
+    roles: frozenset[str]
+    own_site: bool
+    cross_site_roles: frozenset[str]
+    unmasked_roles: frozenset[str]
+
+
+def _names(values: object) -> frozenset[str]:
+    return frozenset(ROLE_NAMES[v] for v in values)  # type: ignore[attr-defined]
+
+
+def policy_of(method: MethodDescriptor) -> AccessPolicy | None:
+    options = method.GetOptions()
+    if not options.HasExtension(access_pb2.access):
+        return None
+    rule = options.Extensions[access_pb2.access]
+    return AccessPolicy(
+        method=f"/{method.containing_service.full_name}/{method.name}",
+        roles=_names(rule.roles),
+        own_site=rule.own_site,
+        cross_site_roles=_names(rule.cross_site_roles),
+        unmasked_roles=_names(rule.unmasked_roles),
+    )
+
+
+@cache
+def policy_for(full_method: str) -> AccessPolicy | None:
+    """The rule of '/package.Service/Method', or None if the RPC is unknown or undeclared."""
+    service_name, _, method_name = full_method.lstrip("/").rpartition("/")
+    try:
+        service = descriptor_pool.Default().FindServiceByName(service_name)
+    except KeyError:
+        return None
+    method = service.methods_by_name.get(method_name)
+    return policy_of(method) if method else None

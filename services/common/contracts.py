@@ -1,0 +1,37 @@
+"""The generated contracts each backend serves, by service area.
+
+Importing this module registers every descriptor in the default pool, which the
+gateway (routing, access rules, reflection) and the services (access rules) read.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+
+# Areas with no contract yet serve health and reflection only.
+SERVICE_MODULES: dict[str, list[ModuleType]] = {
+    "acceptance": [catalog_pb2, acceptance_pb2],
+    "approval": [],
+    "staff": [],
+    "supervision": [],
+}
+AREAS = tuple(SERVICE_MODULES)
+
+
+def service_names(area: str) -> list[str]:
+    """Full names of the gRPC services an area serves, e.g. tongban.acceptance.v1.CatalogService."""
+    return [
+        service.full_name
+        for module in SERVICE_MODULES[area]
+        for service in module.DESCRIPTOR.services_by_name.values()
+    ]
+
+
+def area_of(service_full_name: str) -> str | None:
+    """The area owning a service, from its package tongban.<area>.v1."""
+    parts = service_full_name.split(".")
+    if len(parts) >= 4 and parts[0] == "tongban" and parts[1] in SERVICE_MODULES:
+        return parts[1]
+    return None

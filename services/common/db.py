@@ -1,0 +1,90 @@
+"""The database: SQLite (WAL, synchronous=FULL) locally, PostgreSQL by URL in production.
+
+The engine is built on first use, never at import. A use case runs in one transaction,
+opened by the domain layer with `transaction()`; repositories never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, Table, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel, create_engine
+
+
+class Database:
+    def __init__(self, url: str, tables: Sequence[Table]) -> None:
+        self.url = url
+        self.tables = list(tables)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return make_url(self.url).get_backend_name() == "sqlite"
+
+    @cached_property
+    def engine(self) -> Engine:
+        if self.is_sqlite:
+            return self._sqlite_engine(immediate=True)
+        # hide_parameters: SQL errors would otherwise carry applicants' data into logs.
+        return create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+
+    @cached_property
+    def read_engine(self) -> Engine:
+        # On SQLite, reads skip the write lock (WAL lets them run beside a writer).
+        return self._sqlite_engine(immediate=False) if self.is_sqlite else self.engine
+
+    def _sqlite_engine(self, *, immediate: bool) -> Engine:
+        database = make_url(self.url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            self.url,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )
+
+        @event.listens_for(engine, "connect")
+        def _configure(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" listener issue BEGIN itself (pysqlite's own
+            # transaction handling would defer it and break write locking).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # A government record must survive power loss.
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            # Writers take the write lock up front: a deferred transaction that later
+            # writes fails with SQLITE_BUSY instead of waiting its turn.
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+
+    def create_schema(self) -> None:
+        SQLModel.metadata.create_all(self.engine, tables=self.tables)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One use case: committed when the block ends, rolled back if it raises."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only use case: one consistent snapshot without the write lock."""
+        with Session(self.read_engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        for name in ("engine", "read_engine"):
+            if name in self.__dict__:
+                self.__dict__[name].dispose()

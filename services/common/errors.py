@@ -1,0 +1,131 @@
+"""Domain errors and their gRPC status with google.rpc details.
+
+Messages are what a clerk reads (Chinese / English) and never carry personal data:
+the gRPC tracing instrumentation copies them into spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, NoReturn, TypeVar
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import error_details_pb2, status_pb2
+from grpc_status import rpc_status
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    description: str
+
+
+@dataclass(frozen=True)
+class StateProblem:
+    subject: str
+    description: str
+    type: str = "STATE"
+
+
+@dataclass
+class DomainError(Exception):
+    message: str
+    code: grpc.StatusCode = grpc.StatusCode.INTERNAL
+    details: list[Any] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_status(self) -> status_pb2.Status:
+        packed = []
+        for detail in self.details:
+            holder = any_pb2.Any()
+            holder.Pack(detail)
+            packed.append(holder)
+        return status_pb2.Status(code=self.code.value[0], message=self.message, details=packed)
+
+
+def invalid_input(message: str, problems: Sequence[FieldProblem]) -> DomainError:
+    violations = [
+        error_details_pb2.BadRequest.FieldViolation(field=p.field, description=p.description)
+        for p in problems
+    ]
+    return DomainError(
+        message,
+        grpc.StatusCode.INVALID_ARGUMENT,
+        [error_details_pb2.BadRequest(field_violations=violations)],
+    )
+
+
+def wrong_state(message: str, problems: Sequence[StateProblem]) -> DomainError:
+    violations = [
+        error_details_pb2.PreconditionFailure.Violation(
+            type=p.type, subject=p.subject, description=p.description
+        )
+        for p in problems
+    ]
+    return DomainError(
+        message,
+        grpc.StatusCode.FAILED_PRECONDITION,
+        [error_details_pb2.PreconditionFailure(violations=violations)],
+    )
+
+
+def not_found(resource_type: str, name: str, message: str) -> DomainError:
+    info = error_details_pb2.ResourceInfo(resource_type=resource_type, resource_name=name)
+    return DomainError(message, grpc.StatusCode.NOT_FOUND, [info])
+
+
+def permission_denied(message: str) -> DomainError:
+    return DomainError(message, grpc.StatusCode.PERMISSION_DENIED)
+
+
+def unauthenticated(message: str) -> DomainError:
+    return DomainError(message, grpc.StatusCode.UNAUTHENTICATED)
+
+
+def already_exists(message: str) -> DomainError:
+    return DomainError(message, grpc.StatusCode.ALREADY_EXISTS)
+
+
+def from_status(status: status_pb2.Status) -> DomainError:
+    """Rebuild an error stored earlier (an idempotent replay returns the first result)."""
+    details: list[Any] = []
+    for holder in status.details:
+        for kind in (
+            error_details_pb2.BadRequest,
+            error_details_pb2.PreconditionFailure,
+            error_details_pb2.ResourceInfo,
+        ):
+            if holder.Is(kind.DESCRIPTOR):
+                detail = kind()
+                holder.Unpack(detail)
+                details.append(detail)
+    code = next(c for c in grpc.StatusCode if c.value[0] == status.code)
+    return DomainError(status.message, code, details)
+
+
+def abort(context: grpc.ServicerContext, error: DomainError) -> NoReturn:
+    context.abort_with_status(rpc_status.to_status(error.to_status()))
+    raise AssertionError("abort_with_status returns only by raising")
+
+
+_Handler = TypeVar("_Handler", bound=Callable[..., Any])
+
+
+def grpc_errors(method: _Handler) -> _Handler:
+    """Turn a DomainError raised by a servicer method into its gRPC status."""
+
+    @wraps(method)
+    def wrapper(self: Any, request: Any, context: grpc.ServicerContext) -> Any:
+        try:
+            return method(self, request, context)
+        except DomainError as error:
+            abort(context, error)
+
+    return wrapper  # type: ignore[return-value]
+
+

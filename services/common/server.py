@@ -1,0 +1,91 @@
+"""The gRPC server factory shared by every service.
+
+`create_server()` builds a server with health, reflection and the interceptors;
+`serve()` runs it until SIGTERM/SIGINT, then reports NOT_SERVING and stops with grace.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from concurrent import futures
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from opentelemetry.instrumentation.grpc import server_interceptor
+from opentelemetry.sdk.trace import TracerProvider
+
+from services.common.telemetry import shutdown_tracing
+
+log = logging.getLogger(__name__)
+
+Registration = Callable[[grpc.Server], None]
+
+
+@dataclass
+class RunningServer:
+    server: grpc.Server
+    health: health.HealthServicer
+    port: int
+    service_names: list[str]
+
+    def stop(self, grace: float) -> None:
+        self.health.enter_graceful_shutdown()
+        self.server.stop(grace).wait()
+
+
+def create_server(
+    *,
+    registrations: Sequence[Registration],
+    service_names: Sequence[str],
+    address: str,
+    tracer_provider: TracerProvider,
+    interceptors: Sequence[grpc.ServerInterceptor] = (),
+    handlers: Sequence[grpc.GenericRpcHandler] = (),
+    max_workers: int = 16,
+) -> RunningServer:
+    """Build and bind a server (port 0 picks a free one); it is started by the caller."""
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
+        interceptors=[server_interceptor(tracer_provider=tracer_provider), *interceptors],
+    )
+    for register in registrations:
+        register(server)
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = list(service_names)
+    for name in ["", *names]:
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    if handlers:
+        server.add_generic_rpc_handlers(tuple(handlers))
+    port = server.add_insecure_port(address)
+    if port == 0:
+        raise SystemExit(f"cannot listen on {address}: is the port in use?")
+    return RunningServer(server, health_servicer, port, names)
+
+
+def serve(running: RunningServer, *, name: str, grace: float, on_stop: Callable[[], Any] = lambda: None) -> None:
+    """Serve until SIGTERM or SIGINT, then drain in-flight calls for `grace` seconds."""
+    stopped = threading.Event()
+
+    def _stop(signum: int, _frame: object) -> None:
+        if stopped.is_set():
+            return
+        stopped.set()
+        log.info("%s: signal %s, draining for %.1fs", name, signal.Signals(signum).name, grace)
+        threading.Thread(target=running.stop, args=(grace,), daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    running.server.start()
+    log.info("%s listening on port %d", name, running.port)
+    running.server.wait_for_termination()
+    on_stop()
+    shutdown_tracing()
+    log.info("%s stopped", name)

@@ -1,0 +1,67 @@
+"""Settings from TONGBAN_* environment variables, read when a process starts (never at import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICE_PORTS = {"acceptance": 50061, "approval": 50062, "staff": 50063, "supervision": 50064}
+GATEWAY_PORT = 50051
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TONGBAN_", extra="ignore")
+
+    # Where SQLite databases, keys and logs live for a local run.
+    var_dir: Path = Path("var")
+    # Overrides the per-service default SQLite file, e.g. postgresql+psycopg://host/db.
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    # 0 means the service's default port (ARCHITECTURE.md); tests pass a free port.
+    port: int = -1
+    # Secret shared by the gateway and the services to sign the caller's identity.
+    internal_key_file: Path | None = None
+    internal_key: str = ""
+    # Gateway: folder of Ed25519 public keys named <kid>.pem, and backend addresses.
+    jwt_public_keys_dir: Path | None = None
+    acceptance_addr: str = f"127.0.0.1:{SERVICE_PORTS['acceptance']}"
+    approval_addr: str = f"127.0.0.1:{SERVICE_PORTS['approval']}"
+    staff_addr: str = f"127.0.0.1:{SERVICE_PORTS['staff']}"
+    supervision_addr: str = f"127.0.0.1:{SERVICE_PORTS['supervision']}"
+    # Deadline the gateway gives a call when the client set none.
+    default_deadline_seconds: float = 10.0
+    # Administrator-maintained calendar files for years chinesecalendar does not know.
+    calendar_files: list[Path] = []
+    # When set, the clock reads the current time from this file (demos and tests move time).
+    clock_file: Path | None = None
+    # Seconds in-flight calls get to finish on SIGTERM.
+    grace_seconds: float = 5.0
+    max_workers: int = 16
+
+    def database_url_for(self, service: str) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / f'{service}.db'}"
+
+    def port_for(self, service: str) -> int:
+        if self.port >= 0:
+            return self.port
+        return GATEWAY_PORT if service == "gateway" else SERVICE_PORTS[service]
+
+    def backend_address(self, service: str) -> str:
+        return str(getattr(self, f"{service}_addr"))
+
+    def resolved_internal_key(self) -> bytes:
+        if self.internal_key:
+            return self.internal_key.encode()
+        path = self.internal_key_file or self.var_dir / "keys" / "internal.key"
+        try:
+            return path.read_bytes().strip()
+        except FileNotFoundError as exc:
+            raise SystemExit(
+                f"internal key {path} is missing: run `tongban setup` or set TONGBAN_INTERNAL_KEY"
+            ) from exc
+
+    def resolved_public_keys_dir(self) -> Path:
+        return self.jwt_public_keys_dir or self.var_dir / "keys" / "public"

@@ -1,0 +1,68 @@
+"""Fixtures: the acceptance service on a free port, over SQLite and over PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import grpc
+import pytest
+from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
+
+from services.acceptance import app
+from services.acceptance.seed import load_catalog
+from services.common.clock import CHINA, FixedClock
+from services.common.db import Database
+from services.common.settings import Settings
+from tests.support import INTERNAL_KEY, fresh_postgres_database
+
+# The Monday before National Day 2026, so promised dates cross the holiday and
+# its make-up Saturday (2026-10-10).
+START = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
+
+
+@dataclass
+class AcceptanceUnderTest:
+    address: str
+    clock: FixedClock
+    db: Database
+    channel: grpc.Channel
+
+    @property
+    def cases(self) -> acceptance_pb2_grpc.AcceptanceServiceStub:
+        return acceptance_pb2_grpc.AcceptanceServiceStub(self.channel)
+
+    @property
+    def catalog(self) -> catalog_pb2_grpc.CatalogServiceStub:
+        return catalog_pb2_grpc.CatalogServiceStub(self.channel)
+
+
+def _database_url(kind: str, tmp: Path, stack: ExitStack) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / 'acceptance.db'}"
+    return stack.enter_context(fresh_postgres_database())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def acceptance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AcceptanceUnderTest]:
+    with ExitStack() as stack:
+        url = _database_url(request.param, tmp_path, stack)
+        settings = Settings(
+            port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path
+        )
+        db = app.database(settings)
+        db.create_schema()
+        load_catalog(db)
+        clock = FixedClock(START)
+        running = app.build(settings, db=db, clock=clock)
+        running.server.start()
+        channel = grpc.insecure_channel(f"127.0.0.1:{running.port}")
+        try:
+            yield AcceptanceUnderTest(f"127.0.0.1:{running.port}", clock, db, channel)
+        finally:
+            channel.close()
+            running.server.stop(0).wait()
+            db.dispose()

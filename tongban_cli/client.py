@@ -1,0 +1,297 @@
+"""The connection to the gateway: token, deadline, request ids, retry, trace context, errors.
+
+Every call carries `authorization: Bearer <token>` and a 10 s deadline. A mutating call gets a
+fresh `request_id` (uuid4) and, on UNAVAILABLE or DEADLINE_EXCEEDED, is sent once more with the
+SAME id, which the service answers with the first result: that is what makes the retry safe.
+A refused call becomes `CallRefused` carrying one or two readable sentences (with the
+google.rpc details), never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar, cast
+
+import grpc
+from google.protobuf import any_pb2
+from google.protobuf.message import Message
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+
+DEFAULT_GATEWAY = "127.0.0.1:50051"
+DEADLINE_SECONDS = 10.0
+RETRY_PAUSE_SECONDS = 0.5
+TOKEN_HINT = "请先设置访问令牌: export TONGBAN_TOKEN=$(tongban token clerk-gaogou)"
+
+_RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+_TRACE_ID = re.compile(r"[0-9a-f]{32}")
+
+Resp = TypeVar("Resp", bound=Message)
+
+
+class CliError(Exception):
+    """A failure explained to the clerk in a sentence; `exit_code` 1 refused, 2 usage."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+class CallRefused(CliError):
+    """The gateway or a service refused the call (or could not be reached)."""
+
+
+@dataclass(frozen=True)
+class Rpc(Generic[Resp]):
+    """One RPC of the contract: its path, response type and whether it changes anything."""
+
+    service: str
+    method: str
+    response_type: type[Resp]
+    mutating: bool = False
+
+    @property
+    def path(self) -> str:
+        return f"/{self.service}/{self.method}"
+
+
+_CATALOG = catalog_pb2.DESCRIPTOR.services_by_name["CatalogService"].full_name
+_ACCEPTANCE = acceptance_pb2.DESCRIPTOR.services_by_name["AcceptanceService"].full_name
+
+LIST_MATTERS = Rpc(_CATALOG, "ListMatters", catalog_pb2.ListMattersResponse)
+GET_MATTER = Rpc(_CATALOG, "GetMatter", catalog_pb2.GetMatterResponse)
+LIST_DEPARTMENTS = Rpc(_CATALOG, "ListDepartments", catalog_pb2.ListDepartmentsResponse)
+LIST_SITES = Rpc(_CATALOG, "ListSites", catalog_pb2.ListSitesResponse)
+SUBMIT_APPLICATION = Rpc(
+    _ACCEPTANCE, "SubmitApplication", acceptance_pb2.SubmitApplicationResponse, mutating=True
+)
+SUPPLEMENT_MATERIALS = Rpc(
+    _ACCEPTANCE, "SupplementMaterials", acceptance_pb2.SupplementMaterialsResponse, mutating=True
+)
+WITHDRAW_CASE = Rpc(_ACCEPTANCE, "WithdrawCase", acceptance_pb2.WithdrawCaseResponse, mutating=True)
+COMPLETE_INSTANT_CASE = Rpc(
+    _ACCEPTANCE, "CompleteInstantCase", acceptance_pb2.CompleteInstantCaseResponse, mutating=True
+)
+ISSUE_RESULT = Rpc(_ACCEPTANCE, "IssueResult", acceptance_pb2.IssueResultResponse, mutating=True)
+GET_CASE = Rpc(_ACCEPTANCE, "GetCase", acceptance_pb2.GetCaseResponse)
+LIST_CASES = Rpc(_ACCEPTANCE, "ListCases", acceptance_pb2.ListCasesResponse)
+GET_DOCUMENT = Rpc(_ACCEPTANCE, "GetDocument", acceptance_pb2.GetDocumentResponse)
+
+
+class _Keyed(Protocol):
+    request_id: str
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())
+
+
+def traceparent_for(trace_id: str, span_id: str | None = None) -> str | None:
+    """A W3C traceparent joining the case's trace (a fresh random parent span id, sampled).
+
+    None when the trace id is not 32 lowercase hex digits or is all zeros (invalid in W3C).
+    """
+    trace_id = trace_id.strip().lower()
+    if not _TRACE_ID.fullmatch(trace_id) or set(trace_id) == {"0"}:
+        return None
+    while span_id is None or set(span_id) == {"0"}:
+        span_id = secrets.token_hex(8)
+    return f"00-{trace_id}-{span_id}-01"
+
+
+def resolve_gateway(option: str | None) -> str:
+    return option or os.environ.get("TONGBAN_GATEWAY") or DEFAULT_GATEWAY
+
+
+def resolve_token(option: str | None) -> str:
+    token = (option or os.environ.get("TONGBAN_TOKEN") or "").strip()
+    if not token:
+        raise CliError(TOKEN_HINT, exit_code=2)
+    return token
+
+
+def _serialize(message: Message) -> bytes:
+    return message.SerializeToString()
+
+
+class Gateway:
+    """Calls to the gateway with the clerk's token."""
+
+    def __init__(
+        self,
+        address: str,
+        token: str,
+        *,
+        deadline: float = DEADLINE_SECONDS,
+        channel: Any = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.address = address
+        self._token = token
+        self._deadline = deadline
+        self._channel: Any = channel if channel is not None else grpc.insecure_channel(address)
+        # A request id the clerk chose (--request-id) to repeat an earlier mutating call.
+        self._request_id = request_id
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def call(self, rpc: Rpc[Resp], request: Message, *, traceparent: str | None = None) -> Resp:
+        if rpc.mutating:
+            self._key(request)
+        metadata = [("authorization", f"Bearer {self._token}")]
+        if traceparent:
+            metadata.append(("traceparent", traceparent))
+        stub = self._channel.unary_unary(
+            rpc.path,
+            request_serializer=_serialize,
+            response_deserializer=rpc.response_type.FromString,
+        )
+        try:
+            response = stub(request, timeout=self._deadline, metadata=metadata)
+        except grpc.RpcError as error:
+            if error.code() not in _RETRYABLE:
+                raise CallRefused(describe_rpc_error(error, self.address)) from None
+            # The same request (and request_id): the service returns the first result.
+            time.sleep(RETRY_PAUSE_SECONDS)
+            try:
+                response = stub(request, timeout=self._deadline, metadata=metadata)
+            except grpc.RpcError as again:
+                message = describe_rpc_error(again, self.address)
+                if rpc.mutating:
+                    message += "\n" + _unknown_outcome(cast(_Keyed, request).request_id)
+                raise CallRefused(message) from None
+        return cast(Resp, response)
+
+    def case(self, case_no: str) -> tuple[acceptance_pb2.Case, str | None]:
+        """Fetch a case and the traceparent that puts the next call into the case's trace."""
+        found = self.call(GET_CASE, acceptance_pb2.GetCaseRequest(case_no=case_no)).case
+        return found, traceparent_for(found.trace_id)
+
+    def _key(self, request: Message) -> None:
+        if "request_id" not in request.DESCRIPTOR.fields_by_name:
+            raise TypeError(f"{request.DESCRIPTOR.full_name} has no request_id")
+        keyed = cast(_Keyed, request)
+        if not keyed.request_id:
+            keyed.request_id = self._request_id or new_request_id()
+
+
+def _unknown_outcome(request_id: str) -> str:
+    return (
+        "操作结果未知，可能已经办理。请先用 tongban case show/list 查看；"
+        f"如需重试，加上 --request-id {request_id} 重发，不会重复办理。"
+    )
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+_CODE_SENTENCES: dict[grpc.StatusCode, str] = {
+    grpc.StatusCode.INVALID_ARGUMENT: "填写的内容有误",
+    grpc.StatusCode.FAILED_PRECONDITION: "办件当前的状态不允许这样操作",
+    grpc.StatusCode.NOT_FOUND: "没有找到",
+    grpc.StatusCode.ALREADY_EXISTS: "已经存在",
+    grpc.StatusCode.PERMISSION_DENIED: "无权执行此操作",
+    grpc.StatusCode.UNAUTHENTICATED: "身份验证未通过",
+    grpc.StatusCode.RESOURCE_EXHAUSTED: "系统繁忙",
+    grpc.StatusCode.ABORTED: "操作与他人同时进行，被中止，请重试",
+    grpc.StatusCode.OUT_OF_RANGE: "数值超出范围",
+    grpc.StatusCode.UNIMPLEMENTED: "服务尚不支持此操作",
+    grpc.StatusCode.INTERNAL: "服务内部出错",
+    grpc.StatusCode.DATA_LOSS: "数据损坏",
+    grpc.StatusCode.CANCELLED: "调用被取消",
+}
+
+
+def describe_rpc_error(error: Any, gateway: str = DEFAULT_GATEWAY) -> str:
+    """One or two sentences (plus detail lines) for a grpc.RpcError raised by a call."""
+    code: grpc.StatusCode = error.code()
+    message = str(error.details() or "")
+    details: Sequence[any_pb2.Any] = ()
+    try:
+        status = rpc_status.from_call(error)
+    except ValueError:  # trailers that contradict the call's own status: ignore the details
+        status = None
+    if status is not None:
+        details = list(status.details)
+    return describe_status(code, message, details, gateway)
+
+
+def describe_status(
+    code: grpc.StatusCode, message: str, details: Sequence[any_pb2.Any], gateway: str
+) -> str:
+    message = message.strip()
+    if code == grpc.StatusCode.UNAVAILABLE:
+        head = (
+            f"无法连接网关 {gateway}（服务不可用）。"
+            "请确认已运行 tongban up，或用 --gateway 指定地址。"
+        )
+        if message and "failed to connect" not in message.lower():
+            head = f"服务暂时不可用：{message}。请稍后重试。"
+    elif code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        head = f"网关 {gateway} 在 {DEADLINE_SECONDS:.0f} 秒内没有应答，请稍后重试。"
+    else:
+        lead = _CODE_SENTENCES.get(code, f"调用失败（{code.name}）")
+        head = f"{lead}：{message}" if message else f"{lead}。"
+        if code == grpc.StatusCode.UNAUTHENTICATED:
+            head += f"\n令牌可能已过期或无效。{TOKEN_HINT}"
+    lines = [head, *detail_lines(details)]
+    return "\n".join(lines)
+
+
+def detail_lines(details: Sequence[any_pb2.Any]) -> list[str]:
+    """google.rpc details as indented lines: field violations, state violations, resources…"""
+    lines: list[str] = []
+    for holder in details:
+        if holder.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            holder.Unpack(bad)
+            lines += [f"  - 字段 {v.field}: {v.description}" for v in bad.field_violations]
+        elif holder.Is(error_details_pb2.PreconditionFailure.DESCRIPTOR):
+            failure = error_details_pb2.PreconditionFailure()
+            holder.Unpack(failure)
+            lines += [f"  - {v.subject}: {v.description}" for v in failure.violations]
+        elif holder.Is(error_details_pb2.ResourceInfo.DESCRIPTOR):
+            info = error_details_pb2.ResourceInfo()
+            holder.Unpack(info)
+            what = " ".join(p for p in (info.resource_type, info.resource_name) if p)
+            extra = f"（{info.description}）" if info.description else ""
+            lines.append(f"  - 未找到 {what}{extra}")
+        elif holder.Is(error_details_pb2.QuotaFailure.DESCRIPTOR):
+            quota = error_details_pb2.QuotaFailure()
+            holder.Unpack(quota)
+            lines += [f"  - {v.subject}: {v.description}" for v in quota.violations]
+        elif holder.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
+            retry = error_details_pb2.RetryInfo()
+            holder.Unpack(retry)
+            seconds = retry.retry_delay.seconds + retry.retry_delay.nanos / 1e9
+            lines.append(f"  - 请在 {seconds:g} 秒后重试")
+        elif holder.Is(error_details_pb2.LocalizedMessage.DESCRIPTOR):
+            localized = error_details_pb2.LocalizedMessage()
+            holder.Unpack(localized)
+            lines.append(f"  - {localized.message}")
+        elif holder.Is(error_details_pb2.Help.DESCRIPTOR):
+            help_ = error_details_pb2.Help()
+            holder.Unpack(help_)
+            lines += [f"  - 参见 {link.description}: {link.url}" for link in help_.links]
+        elif holder.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info_ = error_details_pb2.ErrorInfo()
+            holder.Unpack(info_)
+            lines.append(
+                f"  - 原因 {info_.reason}" + (f"（{info_.domain}）" if info_.domain else "")
+            )
+        # DebugInfo and unknown details are for developers, not for the window.
+    return lines

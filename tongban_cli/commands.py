@@ -1,0 +1,280 @@
+"""What each `tongban` subcommand does with its parsed arguments; each returns the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+
+from tongban_cli import demo, render, stack
+from tongban_cli.client import (
+    COMPLETE_INSTANT_CASE,
+    GET_DOCUMENT,
+    GET_MATTER,
+    ISSUE_RESULT,
+    LIST_CASES,
+    LIST_DEPARTMENTS,
+    LIST_MATTERS,
+    LIST_SITES,
+    SUBMIT_APPLICATION,
+    SUPPLEMENT_MATERIALS,
+    WITHDRAW_CASE,
+    CliError,
+    Gateway,
+    resolve_gateway,
+    resolve_token,
+)
+
+_RULE = "─" * 40
+
+
+def usage_error(message: str) -> CliError:
+    return CliError(message, exit_code=2)
+
+
+def _gateway(args: argparse.Namespace) -> Gateway:
+    token = resolve_token(args.token)
+    return Gateway(
+        resolve_gateway(args.gateway), token, request_id=getattr(args, "request_id", None)
+    )
+
+
+def _var_dir(args: argparse.Namespace) -> Path:
+    if args.var:
+        return Path(args.var)
+    from services.common.settings import Settings
+
+    return Settings().var_dir
+
+
+def _emit(args: argparse.Namespace, response: Message, text: str) -> int:
+    if args.json:
+        print(json_format.MessageToJson(response, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+    return 0
+
+
+def _verbatim(text: str) -> None:
+    sys.stdout.write(text)
+    if sys.stdout.isatty() and not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def _with_document(case: acceptance_pb2.Case, document: acceptance_pb2.Document) -> str:
+    text = render.case_summary(case)
+    if document.number:
+        heading = render.DOCUMENT_KIND_NAMES.get(document.kind, "文书")
+        text += f"\n{_RULE}\n{heading} {document.number}\n{_RULE}\n{render.document_text(document)}"
+    return text
+
+
+# --- local run and demo users -----------------------------------------------------------------
+
+
+def setup(args: argparse.Namespace) -> int:
+    stack.setup(_var_dir(args))
+    return 0
+
+
+def up(args: argparse.Namespace) -> int:
+    return stack.up(_var_dir(args))
+
+
+def token(args: argparse.Namespace) -> int:
+    user = demo.find_user(demo.load_users(), args.user_id)
+    print(demo.token_for(user, _var_dir(args), args.hours))
+    return 0
+
+
+def users(args: argparse.Namespace) -> int:
+    print(demo.users_text(demo.load_users()))
+    return 0
+
+
+# --- catalogue --------------------------------------------------------------------------------
+
+
+def catalog_list(args: argparse.Namespace) -> int:
+    request = catalog_pb2.ListMattersRequest(
+        keyword=args.keyword or "",
+        department_code=args.department or "",
+        site_code=args.site or "",
+        page_size=args.page_size or 0,
+        page_token=args.page_token or "",
+    )
+    with _gateway(args) as gateway:
+        response = gateway.call(LIST_MATTERS, request)
+    return _emit(args, response, render.matter_list(response))
+
+
+def catalog_show(args: argparse.Namespace) -> int:
+    with _gateway(args) as gateway:
+        response = gateway.call(GET_MATTER, catalog_pb2.GetMatterRequest(code=args.code))
+    return _emit(args, response, render.matter_detail(response.matter))
+
+
+def catalog_sites(args: argparse.Namespace) -> int:
+    with _gateway(args) as gateway:
+        response = gateway.call(LIST_SITES, catalog_pb2.ListSitesRequest())
+    return _emit(args, response, render.site_list(response.sites))
+
+
+def catalog_departments(args: argparse.Namespace) -> int:
+    with _gateway(args) as gateway:
+        response = gateway.call(LIST_DEPARTMENTS, catalog_pb2.ListDepartmentsRequest())
+    return _emit(args, response, render.department_list(response.departments))
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def _applicant(args: argparse.Namespace) -> acceptance_pb2.Applicant:
+    if args.person is not None:
+        if not args.id:
+            raise usage_error("自然人申请需要身份证号：--id 公民身份号码")
+        if args.credit_code:
+            raise usage_error("--credit-code 只用于企业申请（--enterprise）")
+        kind, name, number = acceptance_pb2.APPLICANT_KIND_PERSON, args.person, args.id
+    else:
+        if not args.credit_code:
+            raise usage_error("企业申请需要统一社会信用代码：--credit-code 代码")
+        if args.id:
+            raise usage_error("--id 只用于自然人申请（--person）")
+        kind, name, number = (
+            acceptance_pb2.APPLICANT_KIND_ENTERPRISE,
+            args.enterprise,
+            args.credit_code,
+        )
+    if not args.phone:
+        raise usage_error("请填写申请人联系电话：--phone 电话")
+    return acceptance_pb2.Applicant(
+        kind=kind, name=name, id_number=number, phone=args.phone, address=args.address or ""
+    )
+
+
+def _non_acceptance(args: argparse.Namespace) -> acceptance_pb2.NonAcceptance | None:
+    if not args.refuse_reason and not args.competent_agency:
+        return None
+    if not (args.refuse_reason and args.competent_agency):
+        raise usage_error(
+            "不予受理须同时写明理由和应向哪个机关申请：--refuse-reason 与 --competent-agency"
+        )
+    return acceptance_pb2.NonAcceptance(
+        reason=args.refuse_reason, competent_agency=args.competent_agency
+    )
+
+
+def case_submit(args: argparse.Namespace) -> int:
+    window = args.window or os.environ.get("TONGBAN_WINDOW", "")
+    if not window:
+        raise usage_error("请指定受理窗口：--window 窗口编码（或设置 TONGBAN_WINDOW）")
+    request = acceptance_pb2.SubmitApplicationRequest(
+        matter_code=args.matter,
+        window_code=window,
+        applicant=_applicant(args),
+        materials=args.material,
+        conditions_apply=args.condition,
+        non_acceptance=_non_acceptance(args),
+    )
+    with _gateway(args) as gateway:
+        response = gateway.call(SUBMIT_APPLICATION, request)
+    return _emit(args, response, _with_document(response.case, response.document))
+
+
+def case_supplement(args: argparse.Namespace) -> int:
+    request = acceptance_pb2.SupplementMaterialsRequest(
+        case_no=args.case_no,
+        materials=args.material,
+        conditions_apply=args.condition,
+        new_fact=args.new_fact or "",
+        non_acceptance=_non_acceptance(args),
+    )
+    with _gateway(args) as gateway:
+        _case, traceparent = gateway.case(args.case_no)
+        response = gateway.call(SUPPLEMENT_MATERIALS, request, traceparent=traceparent)
+    return _emit(args, response, _with_document(response.case, response.document))
+
+
+def case_withdraw(args: argparse.Namespace) -> int:
+    request = acceptance_pb2.WithdrawCaseRequest(case_no=args.case_no, reason=args.reason)
+    with _gateway(args) as gateway:
+        _case, traceparent = gateway.case(args.case_no)
+        response = gateway.call(WITHDRAW_CASE, request, traceparent=traceparent)
+    return _emit(args, response, render.case_summary(response.case))
+
+
+def case_complete(args: argparse.Namespace) -> int:
+    request = acceptance_pb2.CompleteInstantCaseRequest(
+        case_no=args.case_no, result_summary=args.result
+    )
+    with _gateway(args) as gateway:
+        _case, traceparent = gateway.case(args.case_no)
+        response = gateway.call(COMPLETE_INSTANT_CASE, request, traceparent=traceparent)
+    return _emit(args, response, render.case_summary(response.case))
+
+
+def case_issue(args: argparse.Namespace) -> int:
+    outcome = acceptance_pb2.OUTCOME_UNSPECIFIED
+    if args.approved:
+        outcome = acceptance_pb2.OUTCOME_APPROVED
+    elif args.refused:
+        outcome = acceptance_pb2.OUTCOME_REFUSED
+    request = acceptance_pb2.IssueResultRequest(
+        case_no=args.case_no,
+        outcome=outcome,
+        result_summary=args.result,
+        recipient_name=args.recipient,
+    )
+    with _gateway(args) as gateway:
+        _case, traceparent = gateway.case(args.case_no)
+        response = gateway.call(ISSUE_RESULT, request, traceparent=traceparent)
+    return _emit(args, response, render.case_summary(response.case))
+
+
+def case_show(args: argparse.Namespace) -> int:
+    with _gateway(args) as gateway:
+        case, _traceparent = gateway.case(args.case_no)
+    return _emit(
+        args, acceptance_pb2.GetCaseResponse(case=case), render.case_summary(case, full=True)
+    )
+
+
+def case_list(args: argparse.Namespace) -> int:
+    request = acceptance_pb2.ListCasesRequest(
+        site_code=args.site or "",
+        state=args.state or acceptance_pb2.CASE_STATE_UNSPECIFIED,
+        matter_code=args.matter or "",
+        received_from=args.date_from or "",
+        received_to=args.date_to or "",
+        overdue_only=args.overdue,
+        page_size=args.page_size or 0,
+        page_token=args.page_token or "",
+    )
+    if (
+        request.received_from
+        and request.received_to
+        and request.received_from > request.received_to
+    ):
+        raise usage_error("--from 的日期不能晚于 --to 的日期")
+    with _gateway(args) as gateway:
+        response = gateway.call(LIST_CASES, request)
+    return _emit(args, response, render.case_list(response))
+
+
+def case_print(args: argparse.Namespace) -> int:
+    with _gateway(args) as gateway:
+        response = gateway.call(GET_DOCUMENT, acceptance_pb2.GetDocumentRequest(number=args.number))
+    if args.json:
+        return _emit(args, response, "")
+    document = response.document
+    if args.html and not document.html:
+        raise CliError(f"文书 {document.number} 没有 HTML 版本，请去掉 --html 打印文本版。")
+    _verbatim(render.document_text(document, html=args.html))
+    return 0

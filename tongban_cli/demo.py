@@ -1,0 +1,65 @@
+"""The demo staff of a local run (deploy/demo/users.json) and their tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from gateway.tokens import DEMO_USERS_FILE, DemoUser, issue_token, load_demo_users
+
+from tongban_cli.client import CliError
+
+DEMO_KID = "demo-1"
+ROLE_NAMES = {
+    "clerk": "窗口受理",
+    "reviewer": "审核审批",
+    "centre_admin": "中心管理员",
+    "township_officer": "专职政务科员",
+    "inspector": "纪检监察",
+}
+
+
+def describe(user: DemoUser) -> str:
+    roles = "、".join(ROLE_NAMES.get(r, r) for r in user.roles)
+    window = f" 窗口 {user.window_code}" if user.window_code else ""
+    return f"{user.user_id:<18} {user.name}  [{roles}]  站点 {user.site_code}{window}"
+
+
+def load_users() -> list[DemoUser]:
+    """The demo staff from deploy/demo/users.json, in file order."""
+    try:
+        return list(load_demo_users().values())
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CliError(f"无法读取演示用户文件 {DEMO_USERS_FILE}：{exc}") from None
+
+
+def users_text(users: list[DemoUser]) -> str:
+    return "\n".join(describe(u) for u in users)
+
+
+def find_user(users: list[DemoUser], user_id: str) -> DemoUser:
+    for user in users:
+        if user.user_id == user_id:
+            return user
+    raise CliError(f"没有演示用户“{user_id}”。可用的用户：\n{users_text(users)}", exit_code=2)
+
+
+def token_for(user: DemoUser, var_dir: Path, hours: float | None) -> str:
+    """A signed token for a demo user, from the keys `tongban setup` generated under var/keys."""
+    keys_dir = var_dir / "keys"
+    if not keys_dir.is_dir():
+        raise CliError(f"还没有签名密钥（{keys_dir}）：请先运行 tongban setup。")
+    try:
+        if hours is None:
+            return issue_token(user.user_id, user.site_code, user.roles, keys_dir=keys_dir)
+        return issue_token(
+            user.user_id,
+            user.site_code,
+            user.roles,
+            keys_dir=keys_dir,
+            lifetime=timedelta(hours=hours),
+        )
+    except (OSError, ValueError) as exc:
+        raise CliError(
+            f"无法签发令牌（{type(exc).__name__}）：请确认已运行 tongban setup，密钥在 {keys_dir}。"
+        ) from None

@@ -1,0 +1,252 @@
+"""`tongban`: the window clerk's command line (argparse subcommands).
+
+Output is readable Chinese; a failure is one or two sentences on stderr, never a traceback.
+Exit codes: 0 done, 1 refused (or could not be done), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
+
+from tongban_cli import commands
+from tongban_cli.client import CliError
+from tongban_cli.specs import (
+    MATERIAL_SPEC_HELP,
+    parse_date,
+    parse_hours,
+    parse_material,
+    parse_page_size,
+    parse_state,
+)
+
+Handler = Callable[[argparse.Namespace], int]
+_Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _global_options() -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand (SUPPRESS keeps the earlier value)."""
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("全局选项")
+    group.add_argument(
+        "--gateway",
+        default=argparse.SUPPRESS,
+        help="网关地址（默认 $TONGBAN_GATEWAY 或 127.0.0.1:50051）",
+    )
+    group.add_argument("--token", default=argparse.SUPPRESS, help="访问令牌（默认 $TONGBAN_TOKEN）")
+    group.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="以 protobuf JSON 输出应答（供脚本使用）",
+    )
+    return common
+
+
+def _keyed_options() -> argparse.ArgumentParser:
+    keyed = argparse.ArgumentParser(add_help=False)
+    keyed.add_argument(
+        "--request-id",
+        help="重发之前结果未知的操作时使用同一请求编号，服务只办理一次",
+    )
+    return keyed
+
+
+def _leaf(
+    subparsers: _Subparsers,
+    name: str,
+    handler: Handler,
+    help_text: str,
+    parents: Sequence[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name, help=help_text, description=help_text, parents=list(parents)
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _add_local_run(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+    for name, handler, text in (
+        ("setup", commands.setup, "生成密钥、建立数据库并载入演示事项目录"),
+        ("up", commands.up, "在本机启动全部服务和网关（Ctrl-C 停止）"),
+    ):
+        parser = _leaf(sub, name, handler, text, [common])
+        parser.add_argument("--var", metavar="DIR", help="运行目录（默认 $TONGBAN_VAR_DIR 或 var）")
+    token = _leaf(sub, "token", commands.token, "为演示用户签发访问令牌", [common])
+    token.add_argument("user_id", metavar="USER_ID", help="演示用户，见 tongban users")
+    token.add_argument("--hours", type=parse_hours, help="有效时长（小时）")
+    token.add_argument("--var", metavar="DIR", help="运行目录（默认 $TONGBAN_VAR_DIR 或 var）")
+    _leaf(sub, "users", commands.users, "列出演示用户及其角色和站点", [common])
+
+
+def _add_catalog(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+    catalog = sub.add_parser("catalog", help="事项目录", description="事项目录：事项、站点、部门")
+    leaves = catalog.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = _leaf(leaves, "list", commands.catalog_list, "查询事项", [common])
+    listing.add_argument("--keyword", help="按名称、编码或部门名称查找")
+    listing.add_argument("--department", metavar="CODE", help="部门编码")
+    listing.add_argument("--site", metavar="CODE", help="只列出该站点可受理的事项")
+    _add_paging(listing)
+    show = _leaf(
+        leaves, "show", commands.catalog_show, "查看事项：材料、时限、收费、办理模式", [common]
+    )
+    show.add_argument("code", metavar="CODE", help="事项编码")
+    _leaf(leaves, "sites", commands.catalog_sites, "列出站点及其窗口", [common])
+    _leaf(leaves, "departments", commands.catalog_departments, "列出部门", [common])
+
+
+def _add_paging(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--page-size", type=parse_page_size, metavar="N", help="每页条数（1–100，默认 20）"
+    )
+    parser.add_argument("--page-token", metavar="T", help="上一页输出的翻页标记")
+
+
+def _add_materials(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--material",
+        type=parse_material,
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help=f"收到的材料，可重复：{MATERIAL_SPEC_HELP}；形式为 original/copy/both",
+    )
+    parser.add_argument(
+        "--condition",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="适用于该申请人的视情形材料编码，可重复",
+    )
+    parser.add_argument("--refuse-reason", metavar="R", help="不予受理的理由")
+    parser.add_argument("--competent-agency", metavar="A", help="不予受理时，应向其申请的机关")
+
+
+def _add_submit(leaves: _Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
+    submit = _leaf(
+        leaves, "submit", commands.case_submit, "收件：登记申请并打印回执/告知单/通知书", parents
+    )
+    submit.add_argument("--matter", required=True, metavar="CODE", help="事项编码")
+    submit.add_argument("--window", metavar="W", help="受理窗口编码（默认 $TONGBAN_WINDOW）")
+    who = submit.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", metavar="NAME", help="自然人申请人姓名")
+    who.add_argument("--enterprise", metavar="NAME", help="企业（法人）名称")
+    submit.add_argument("--id", metavar="ID", help="公民身份号码（自然人）")
+    submit.add_argument("--credit-code", metavar="C", help="统一社会信用代码（企业）")
+    submit.add_argument("--phone", metavar="P", help="联系电话")
+    submit.add_argument("--address", metavar="A", help="联系地址")
+    _add_materials(submit)
+
+
+def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+    case = sub.add_parser(
+        "case", help="办件", description="办件：收件、补正、撤回、办结、出件、查询、打印"
+    )
+    leaves = case.add_subparsers(dest="action", metavar="ACTION", required=True)
+    keyed = [common, _keyed_options()]
+    _add_submit(leaves, keyed)
+    supplement = _leaf(
+        leaves, "supplement", commands.case_supplement, "登记一次性告知后补交的材料", keyed
+    )
+    supplement.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    _add_materials(supplement)
+    supplement.add_argument(
+        "--new-fact", metavar="TEXT", help="需要再次告知的新情况（将报电子监察）"
+    )
+    withdraw = _leaf(leaves, "withdraw", commands.case_withdraw, "申请人撤回申请", keyed)
+    withdraw.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    withdraw.add_argument("--reason", required=True, metavar="R", help="撤回原因")
+    complete = _leaf(leaves, "complete", commands.case_complete, "即办件当场办结", keyed)
+    complete.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    complete.add_argument("--result", required=True, metavar="TEXT", help="办理结果，如证照编号")
+    issue = _leaf(leaves, "issue", commands.case_issue, "出件：把办理结果交给申请人", keyed)
+    issue.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    outcome = issue.add_mutually_exclusive_group()
+    outcome.add_argument("--approved", action="store_true", help="准予（乡镇自办事项记录决定）")
+    outcome.add_argument("--refused", action="store_true", help="不予")
+    issue.add_argument("--result", required=True, metavar="TEXT", help="办理结果")
+    issue.add_argument("--recipient", required=True, metavar="NAME", help="领取人姓名")
+    show = _leaf(
+        leaves, "show", commands.case_show, "查看办件：时限、待补材料、文书、追踪编号", [common]
+    )
+    show.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    listing = _leaf(leaves, "list", commands.case_list, "查询本站点的办件（新的在前）", [common])
+    listing.add_argument("--state", type=parse_state, metavar="S", help="状态，如 已受理、待补正")
+    listing.add_argument("--matter", metavar="M", help="事项编码")
+    listing.add_argument(
+        "--from", dest="date_from", type=parse_date, metavar="D", help="收件日期起（YYYY-MM-DD）"
+    )
+    listing.add_argument(
+        "--to", dest="date_to", type=parse_date, metavar="D", help="收件日期止（YYYY-MM-DD）"
+    )
+    listing.add_argument("--overdue", action="store_true", help="只看超期办件")
+    listing.add_argument("--site", metavar="S", help="站点编码（审核、监察角色可查看其他站点）")
+    _add_paging(listing)
+    reprint = _leaf(
+        leaves, "print", commands.case_print, "重新打印文书（与首次打印完全一致）", [common]
+    )
+    reprint.add_argument("number", metavar="DOCUMENT_NO", help="文书编号")
+    reprint.add_argument("--html", action="store_true", help="打印 HTML 版本")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _global_options()
+    parser = argparse.ArgumentParser(
+        prog="tongban",
+        description="通办：县乡政务服务窗口的命令行工具",
+        epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)",
+        parents=[common],
+    )
+    parser.set_defaults(gateway=None, token=None, json=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _add_local_run(sub, common)
+    _add_catalog(sub, common)
+    _add_case(sub, common)
+    return parser
+
+
+def _utf8_output() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower() != "utf-8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_output()
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except CliError as error:
+        print(error.message, file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("\n已取消。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away; nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except ImportError as error:
+        print(
+            f"缺少模块 {error.name}：请确认已安装 tongban（pip install -e .）并已生成契约代码。",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as error:
+        if os.environ.get("TONGBAN_DEBUG"):
+            raise
+        print(
+            f"出现意外错误（{type(error).__name__}）。设置 TONGBAN_DEBUG=1 后重试可查看详细信息。",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
