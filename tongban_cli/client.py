@@ -28,7 +28,8 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 DEFAULT_GATEWAY = "127.0.0.1:50051"
 DEADLINE_SECONDS = 10.0
 RETRY_PAUSE_SECONDS = 0.5
-TOKEN_HINT = "请先设置访问令牌: export TONGBAN_TOKEN=$(tongban token clerk-gaogou)"
+TOKEN_COMMAND = "export TONGBAN_TOKEN=$(tongban token clerk-gaogou)"
+TOKEN_HINT = f"请先设置访问令牌: {TOKEN_COMMAND}"
 
 _RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 _TRACE_ID = re.compile(r"[0-9a-f]{32}")
@@ -247,7 +248,7 @@ def describe_status(
         lead = _CODE_SENTENCES.get(code, f"调用失败（{code.name}）")
         head = f"{lead}：{message}" if message else f"{lead}。"
         if code == grpc.StatusCode.UNAUTHENTICATED:
-            head += f"\n令牌可能已过期或无效。{TOKEN_HINT}"
+            head += f"\n令牌可能已过期或无效，请重新获取: {TOKEN_COMMAND}"
     lines = [head, *detail_lines(details)]
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
-from tongban_cli import demo, render, stack
+from tongban_cli import render
 from tongban_cli.client import (
     COMPLETE_INSTANT_CASE,
     GET_DOCUMENT,
@@ -75,25 +75,33 @@ def _with_document(case: acceptance_pb2.Case, document: acceptance_pb2.Document)
     return text
 
 
-# --- local run and demo users -----------------------------------------------------------------
+# --- local run and demo users (imported when used: a window PC needs only the client) ----------
 
 
 def setup(args: argparse.Namespace) -> int:
+    from tongban_cli import stack
+
     stack.setup(_var_dir(args))
     return 0
 
 
 def up(args: argparse.Namespace) -> int:
+    from tongban_cli import stack
+
     return stack.up(_var_dir(args))
 
 
 def token(args: argparse.Namespace) -> int:
+    from tongban_cli import demo
+
     user = demo.find_user(demo.load_users(), args.user_id)
     print(demo.token_for(user, _var_dir(args), args.hours))
     return 0
 
 
 def users(args: argparse.Namespace) -> int:
+    from tongban_cli import demo
+
     print(demo.users_text(demo.load_users()))
     return 0
 

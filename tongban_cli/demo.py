@@ -6,21 +6,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from gateway.tokens import DEMO_USERS_FILE, DemoUser, issue_token, load_demo_users
-
+from services.common.access import ROLE_LABELS
 from tongban_cli.client import CliError
 
 DEMO_KID = "demo-1"
-ROLE_NAMES = {
-    "clerk": "窗口受理",
-    "reviewer": "审核审批",
-    "centre_admin": "中心管理员",
-    "township_officer": "专职政务科员",
-    "inspector": "纪检监察",
-}
 
 
 def describe(user: DemoUser) -> str:
-    roles = "、".join(ROLE_NAMES.get(r, r) for r in user.roles)
+    roles = "、".join(ROLE_LABELS.get(r, r) for r in user.roles)
     window = f" 窗口 {user.window_code}" if user.window_code else ""
     return f"{user.user_id:<18} {user.name}  [{roles}]  站点 {user.site_code}{window}"
 

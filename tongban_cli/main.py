@@ -28,20 +28,28 @@ Handler = Callable[[argparse.Namespace], int]
 _Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-def _global_options() -> argparse.ArgumentParser:
-    """Options accepted before or after the subcommand (SUPPRESS keeps the earlier value)."""
+def _global_options(*, top: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand.
+
+    The top-level copy holds the defaults; the subcommands' copies SUPPRESS theirs, so a value
+    given before the subcommand is not overwritten by a default after it.
+    """
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("全局选项")
     group.add_argument(
         "--gateway",
-        default=argparse.SUPPRESS,
+        default=None if top else argparse.SUPPRESS,
         help="网关地址（默认 $TONGBAN_GATEWAY 或 127.0.0.1:50051）",
     )
-    group.add_argument("--token", default=argparse.SUPPRESS, help="访问令牌（默认 $TONGBAN_TOKEN）")
+    group.add_argument(
+        "--token",
+        default=None if top else argparse.SUPPRESS,
+        help="访问令牌（默认 $TONGBAN_TOKEN）",
+    )
     group.add_argument(
         "--json",
         action="store_true",
-        default=argparse.SUPPRESS,
+        default=False if top else argparse.SUPPRESS,
         help="以 protobuf JSON 输出应答（供脚本使用）",
     )
     return common
@@ -195,14 +203,13 @@ def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _global_options()
+    common = _global_options(top=False)
     parser = argparse.ArgumentParser(
         prog="tongban",
         description="通办：县乡政务服务窗口的命令行工具",
         epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)",
-        parents=[common],
+        parents=[_global_options(top=True)],
     )
-    parser.set_defaults(gateway=None, token=None, json=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_local_run(sub, common)
     _add_catalog(sub, common)

@@ -179,7 +179,7 @@ def department_list(departments: Iterable[catalog_pb2.Department]) -> str:
 
 def clock_text(case: acceptance_pb2.Case) -> str:
     """Promised date, working days left, 超期 when overdue; empty when there is no clock."""
-    if case.handling_type == catalog_pb2.HANDLING_TYPE_INSTANT and not case.promised_date:
+    if case.handling_type == catalog_pb2.HANDLING_TYPE_INSTANT:
         return "即办件，当场办结"
     if not case.promised_date:
         return ""
@@ -201,8 +201,10 @@ def applicant_text(applicant: acceptance_pb2.Applicant) -> str:
 
 
 def issue_line(issue: acceptance_pb2.MaterialIssue) -> str:
-    detail = f"：{issue.detail}" if issue.detail else ""
     kind = _name(ISSUE_KIND_NAMES, issue.kind)
+    if issue.detail.startswith(kind):  # e.g. "缺少, 需原件1份" already says what is wrong
+        return f"  - {issue.material_code} {issue.material_name} {issue.detail}"
+    detail = f"：{issue.detail}" if issue.detail else ""
     return f"  - {issue.material_code} {issue.material_name} {kind}{detail}"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +24,6 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gateway.tokens import ensure_internal_key, generate_keys
-
 from services.common.contracts import AREAS
 from services.common.settings import GATEWAY_PORT, SERVICE_PORTS
 from tongban_cli import demo
@@ -43,6 +43,15 @@ class Child:
     address: str
     process: subprocess.Popen[bytes]
     log_path: Path
+
+
+def exit_text(code: int) -> str:
+    if code < 0:
+        try:
+            return f"被信号 {signal.Signals(-code).name} 结束"
+        except ValueError:
+            return f"被信号 {-code} 结束"
+    return f"退出码 {code}"
 
 
 def child_environment(var_dir: Path) -> dict[str, str]:
@@ -94,6 +103,17 @@ def _start(name: str, module: str, port: int, var_dir: Path, env: dict[str, str]
     return Child(name, f"{HOST}:{port}", process, log_path)
 
 
+def ports_in_use(ports: Sequence[int]) -> list[int]:
+    """Ports on which something already listens (another `tongban up`, say)."""
+    busy = []
+    for port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex((HOST, port)) == 0:
+                busy.append(port)
+    return busy
+
+
 def _serving(address: str) -> bool:
     with grpc.insecure_channel(address) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
@@ -112,7 +132,7 @@ def wait_healthy(
     while time.monotonic() < deadline:
         code = child.process.poll()
         if code is not None:
-            return f"{child.name} 启动后退出（退出码 {code}）"
+            return f"{child.name} 启动后退出（{exit_text(code)}）"
         if stop.is_set() or _serving(child.address):
             return None
         stop.wait(0.3)
@@ -141,12 +161,13 @@ def stop_all(children: Sequence[Child], timeout: float = STOP_TIMEOUT_SECONDS) -
             child.process.wait()
 
 
-def _print_welcome(gateway: str, out: IO[str]) -> None:
+def _print_welcome(gateway: str, var_dir: Path, out: IO[str]) -> None:
     users = demo.load_users()
-    print(f"\n通办已启动，网关地址 {gateway}（日志在 var/log/）。", file=out)
+    print(f"\n通办已启动，网关地址 {gateway}（日志在 {var_dir / 'log'}）。", file=out)
     print("演示用户（角色、站点）：", file=out)
     print("\n".join(f"  {demo.describe(u)}" for u in users), file=out)
     print("\n获取令牌：", file=out)
+    print(f"  export TONGBAN_VAR_DIR={var_dir}", file=out)
     print("  export TONGBAN_TOKEN=$(tongban token clerk-gaogou)", file=out)
     print(f"  export TONGBAN_GATEWAY={gateway}", file=out)
     print("示例：", file=out)
@@ -156,6 +177,14 @@ def _print_welcome(gateway: str, out: IO[str]) -> None:
 
 def up(var_dir: Path) -> int:
     """Set up, start everything, wait for health, run until a signal or a child's death."""
+    plan = [(a, f"services.{a}", SERVICE_PORTS[a]) for a in AREAS]
+    plan.append(("gateway", "gateway", GATEWAY_PORT))
+    busy = ports_in_use([port for _name, _module, port in plan])
+    if busy:
+        raise CliError(
+            f"端口 {'、'.join(map(str, busy))} 已被占用：也许已有一个 tongban up 在运行，"
+            "请先停止它。"
+        )
     setup(var_dir)
     var_dir = var_dir.resolve()
     env = child_environment(var_dir)
@@ -167,8 +196,6 @@ def up(var_dir: Path) -> int:
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     children: list[Child] = []
     try:
-        plan = [(a, f"services.{a}", SERVICE_PORTS[a]) for a in AREAS]
-        plan.append(("gateway", "gateway", GATEWAY_PORT))
         for name, module, port in plan:
             child = _start(name, module, port, var_dir, env)
             children.append(child)
@@ -181,13 +208,13 @@ def up(var_dir: Path) -> int:
                 print(log_tail(child.log_path), file=sys.stderr)
                 return 1
             print(f"  {name} 已就绪（{child.address}）", flush=True)
-        _print_welcome(children[-1].address, sys.stdout)
+        _print_welcome(children[-1].address, var_dir, sys.stdout)
         while not stop.wait(0.5):
             for child in children:
                 code = child.process.poll()
                 if code is not None:
                     print(
-                        f"{child.name} 意外退出（退出码 {code}），停止其余进程。最后的日志：\n"
+                        f"{child.name} 意外退出（{exit_text(code)}），停止其余进程。最后的日志：\n"
                         f"{log_tail(child.log_path)}",
                         file=sys.stderr,
                     )
@@ -196,5 +223,7 @@ def up(var_dir: Path) -> int:
         return 0
     finally:
         stop_all(list(reversed(children)))
+        if children:
+            print("全部进程已停止。", flush=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -43,6 +43,9 @@ from services.common.settings import Settings
 SITE = "320826101"
 BAD_CASE = "BAD"
 SLOW_CASE = "SLOW"
+# gRPC itself hands a server a little more time than the client set (measured on a direct
+# call without the gateway: timeout 3.0 s arrives as time_remaining 3.009 s, 0.5 s as 0.5008 s).
+GRPC_DEADLINE_SLACK = 0.02
 
 
 @dataclass
@@ -70,7 +73,7 @@ class Backend:
         return seen
 
 
-class EchoCatalog(catalog_pb2_grpc.CatalogServiceServicer):  # type: ignore[misc]
+class EchoCatalog(catalog_pb2_grpc.CatalogServiceServicer):
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
 
@@ -98,7 +101,7 @@ class EchoCatalog(catalog_pb2_grpc.CatalogServiceServicer):  # type: ignore[misc
         )
 
 
-class EchoAcceptance(acceptance_pb2_grpc.AcceptanceServiceServicer):  # type: ignore[misc]
+class EchoAcceptance(acceptance_pb2_grpc.AcceptanceServiceServicer):
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
 
@@ -419,7 +422,7 @@ def test_client_deadline_is_propagated(env: Env) -> None:
         )
     assert caught.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
     [seen] = env.backend.calls
-    assert 0 < seen.time_remaining <= 0.5
+    assert 0 < seen.time_remaining <= 0.5 + GRPC_DEADLINE_SLACK
 
 
 def test_call_without_deadline_gets_the_default(env: Env) -> None:
@@ -427,7 +430,8 @@ def test_call_without_deadline_gets_the_default(env: Env) -> None:
         acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(env.token())
     )
     [seen] = env.backend.calls
-    assert 2.0 < seen.time_remaining <= 3.0  # default_deadline_seconds=3 in the fixture
+    # default_deadline_seconds=3 in the fixture
+    assert 2.0 < seen.time_remaining <= 3.0 + GRPC_DEADLINE_SLACK
 
 
 def test_trace_context_reaches_the_backend(env: Env) -> None:
