@@ -11,9 +11,7 @@ from services.common.telemetry import setup_tracing
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
     provider = setup_tracing("gateway")
     running = build_gateway(settings, tracer_provider=provider)

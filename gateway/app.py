@@ -40,9 +40,7 @@ def backend_service_names() -> list[str]:
     return [name for area in AREAS for name in service_names(area)]
 
 
-def build_gateway(
-    settings: Settings, *, tracer_provider: TracerProvider | None = None
-) -> GatewayServer:
+def build_gateway(settings: Settings, *, tracer_provider: TracerProvider | None = None) -> GatewayServer:
     """Build and bind the gateway (port 0 picks a free one); start it with `.server.start()`."""
     provider = tracer_provider or setup_tracing("gateway")
     keys_dir = settings.resolved_public_keys_dir()

@@ -166,15 +166,14 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         self._default_deadline = settings.default_deadline_seconds
         self._routes = _routes()
         served = sorted({route.area for route in self._routes.values()})
-        interceptor = client_interceptor(tracer_provider=tracer_provider)  # type: ignore[no-untyped-call]
+        interceptor = client_interceptor(tracer_provider=tracer_provider)
         # One channel per backend, created once; calls multiplex over it.
         self._raw_channels = {
             area: grpc.insecure_channel(settings.backend_address(area), options=_CHANNEL_OPTIONS)
             for area in served
         }
         channels = {
-            area: intercept_channel(channel, interceptor)  # type: ignore[no-untyped-call]
-            for area, channel in self._raw_channels.items()
+            area: intercept_channel(channel, interceptor) for area, channel in self._raw_channels.items()
         }
         # Raw bytes both ways: no serializer, no deserializer.
         self._callables = {
@@ -243,9 +242,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
                 "so the gateway does not expose it",
             )
         if not caller.has_any(policy.roles):
-            log.info(
-                "refused %s to %s: roles %s", route.method, caller.user_id, sorted(caller.roles)
-            )
+            log.info("refused %s to %s: roles %s", route.method, caller.user_id, sorted(caller.roles))
             _abort(
                 context,
                 grpc.StatusCode.PERMISSION_DENIED,

@@ -106,13 +106,9 @@ def generate_keys(keys_dir: Path, kid: str) -> None:
 
 def newest_kid(keys_dir: Path) -> str:
     """The key id of the most recently created private key."""
-    candidates = sorted(
-        (path.stat().st_mtime_ns, path.stem) for path in (keys_dir / "private").glob("*.pem")
-    )
+    candidates = sorted((path.stat().st_mtime_ns, path.stem) for path in (keys_dir / "private").glob("*.pem"))
     if not candidates:
-        raise FileNotFoundError(
-            f"no signing keys in {keys_dir / 'private'}: run `tongban setup` first"
-        )
+        raise FileNotFoundError(f"no signing keys in {keys_dir / 'private'}: run `tongban setup` first")
     return candidates[-1][1]
 
 
@@ -257,9 +253,7 @@ class TokenVerifier:
         if not isinstance(kid, str) or not kid:
             raise TokenError("访问令牌缺少密钥编号 / the bearer token has no key id (kid)")
         if header.get("alg") != ALGORITHM:
-            raise TokenError(
-                f"访问令牌签名算法不被接受 / the bearer token must be signed with {ALGORITHM}"
-            )
+            raise TokenError(f"访问令牌签名算法不被接受 / the bearer token must be signed with {ALGORITHM}")
         key = self._key(kid)
         if key is None:
             raise TokenError(
@@ -275,15 +269,11 @@ class TokenVerifier:
                 options={"require": list(REQUIRED_CLAIMS)},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise TokenError(
-                f"访问令牌已过期 / the bearer token has expired; {_SIGN_IN_AGAIN}"
-            ) from exc
+            raise TokenError(f"访问令牌已过期 / the bearer token has expired; {_SIGN_IN_AGAIN}") from exc
         except jwt.InvalidSignatureError as exc:
             raise TokenError("访问令牌签名无效 / the bearer token's signature is invalid") from exc
         except jwt.MissingRequiredClaimError as exc:
-            raise TokenError(
-                f"访问令牌缺少声明 / the bearer token lacks the claim {exc.claim!r}"
-            ) from exc
+            raise TokenError(f"访问令牌缺少声明 / the bearer token lacks the claim {exc.claim!r}") from exc
         except jwt.InvalidIssuerError as exc:
             raise TokenError("访问令牌签发者无效 / the bearer token has the wrong issuer") from exc
         except jwt.ImmatureSignatureError as exc:

@@ -50,9 +50,7 @@ def _database_url(kind: str, tmp: Path, stack: ExitStack) -> str:
 def acceptance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AcceptanceUnderTest]:
     with ExitStack() as stack:
         url = _database_url(request.param, tmp_path, stack)
-        settings = Settings(
-            port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path
-        )
+        settings = Settings(port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path)
         db = app.database(settings)
         db.create_schema()
         load_catalog(db)

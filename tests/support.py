@@ -11,7 +11,7 @@ import grpc
 import psycopg
 import pytest
 
-from services.common.identity import Caller, IDENTITY_HEADER, sign_identity
+from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 
 INTERNAL_KEY = b"test-internal-key-0123456789abcdef"
 PG_ADMIN = "postgresql://127.0.0.1:5432/test"

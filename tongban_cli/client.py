@@ -231,15 +231,10 @@ def describe_rpc_error(error: Any, gateway: str = DEFAULT_GATEWAY) -> str:
     return describe_status(code, message, details, gateway)
 
 
-def describe_status(
-    code: grpc.StatusCode, message: str, details: Sequence[any_pb2.Any], gateway: str
-) -> str:
+def describe_status(code: grpc.StatusCode, message: str, details: Sequence[any_pb2.Any], gateway: str) -> str:
     message = message.strip()
     if code == grpc.StatusCode.UNAVAILABLE:
-        head = (
-            f"无法连接网关 {gateway}（服务不可用）。"
-            "请确认已运行 tongban up，或用 --gateway 指定地址。"
-        )
+        head = f"无法连接网关 {gateway}（服务不可用）。请确认已运行 tongban up，或用 --gateway 指定地址。"
         if message and "failed to connect" not in message.lower():
             head = f"服务暂时不可用：{message}。请稍后重试。"
     elif code == grpc.StatusCode.DEADLINE_EXCEEDED:
@@ -291,8 +286,6 @@ def detail_lines(details: Sequence[any_pb2.Any]) -> list[str]:
         elif holder.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
             info_ = error_details_pb2.ErrorInfo()
             holder.Unpack(info_)
-            lines.append(
-                f"  - 原因 {info_.reason}" + (f"（{info_.domain}）" if info_.domain else "")
-            )
+            lines.append(f"  - 原因 {info_.reason}" + (f"（{info_.domain}）" if info_.domain else ""))
         # DebugInfo and unknown details are for developers, not for the window.
     return lines

@@ -39,9 +39,7 @@ def usage_error(message: str) -> CliError:
 
 def _gateway(args: argparse.Namespace) -> Gateway:
     token = resolve_token(args.token)
-    return Gateway(
-        resolve_gateway(args.gateway), token, request_id=getattr(args, "request_id", None)
-    )
+    return Gateway(resolve_gateway(args.gateway), token, request_id=getattr(args, "request_id", None))
 
 
 def _var_dir(args: argparse.Namespace) -> Path:
@@ -171,12 +169,8 @@ def _non_acceptance(args: argparse.Namespace) -> acceptance_pb2.NonAcceptance | 
     if not args.refuse_reason and not args.competent_agency:
         return None
     if not (args.refuse_reason and args.competent_agency):
-        raise usage_error(
-            "不予受理须同时写明理由和应向哪个机关申请：--refuse-reason 与 --competent-agency"
-        )
-    return acceptance_pb2.NonAcceptance(
-        reason=args.refuse_reason, competent_agency=args.competent_agency
-    )
+        raise usage_error("不予受理须同时写明理由和应向哪个机关申请：--refuse-reason 与 --competent-agency")
+    return acceptance_pb2.NonAcceptance(reason=args.refuse_reason, competent_agency=args.competent_agency)
 
 
 def case_submit(args: argparse.Namespace) -> int:
@@ -219,9 +213,7 @@ def case_withdraw(args: argparse.Namespace) -> int:
 
 
 def case_complete(args: argparse.Namespace) -> int:
-    request = acceptance_pb2.CompleteInstantCaseRequest(
-        case_no=args.case_no, result_summary=args.result
-    )
+    request = acceptance_pb2.CompleteInstantCaseRequest(case_no=args.case_no, result_summary=args.result)
     with _gateway(args) as gateway:
         _case, traceparent = gateway.case(args.case_no)
         response = gateway.call(COMPLETE_INSTANT_CASE, request, traceparent=traceparent)
@@ -249,9 +241,7 @@ def case_issue(args: argparse.Namespace) -> int:
 def case_show(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         case, _traceparent = gateway.case(args.case_no)
-    return _emit(
-        args, acceptance_pb2.GetCaseResponse(case=case), render.case_summary(case, full=True)
-    )
+    return _emit(args, acceptance_pb2.GetCaseResponse(case=case), render.case_summary(case, full=True))
 
 
 def case_list(args: argparse.Namespace) -> int:
@@ -265,11 +255,7 @@ def case_list(args: argparse.Namespace) -> int:
         page_size=args.page_size or 0,
         page_token=args.page_token or "",
     )
-    if (
-        request.received_from
-        and request.received_to
-        and request.received_from > request.received_to
-    ):
+    if request.received_from and request.received_to and request.received_from > request.received_to:
         raise usage_error("--from 的日期不能晚于 --to 的日期")
     with _gateway(args) as gateway:
         response = gateway.call(LIST_CASES, request)

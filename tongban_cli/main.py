@@ -71,9 +71,7 @@ def _leaf(
     help_text: str,
     parents: Sequence[argparse.ArgumentParser],
 ) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        name, help=help_text, description=help_text, parents=list(parents)
-    )
+    parser = subparsers.add_parser(name, help=help_text, description=help_text, parents=list(parents))
     parser.set_defaults(handler=handler)
     return parser
 
@@ -100,18 +98,14 @@ def _add_catalog(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--department", metavar="CODE", help="部门编码")
     listing.add_argument("--site", metavar="CODE", help="只列出该站点可受理的事项")
     _add_paging(listing)
-    show = _leaf(
-        leaves, "show", commands.catalog_show, "查看事项：材料、时限、收费、办理模式", [common]
-    )
+    show = _leaf(leaves, "show", commands.catalog_show, "查看事项：材料、时限、收费、办理模式", [common])
     show.add_argument("code", metavar="CODE", help="事项编码")
     _leaf(leaves, "sites", commands.catalog_sites, "列出站点及其窗口", [common])
     _leaf(leaves, "departments", commands.catalog_departments, "列出部门", [common])
 
 
 def _add_paging(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--page-size", type=parse_page_size, metavar="N", help="每页条数（1–100，默认 20）"
-    )
+    parser.add_argument("--page-size", type=parse_page_size, metavar="N", help="每页条数（1–100，默认 20）")
     parser.add_argument("--page-token", metavar="T", help="上一页输出的翻页标记")
 
 
@@ -136,9 +130,7 @@ def _add_materials(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_submit(leaves: _Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
-    submit = _leaf(
-        leaves, "submit", commands.case_submit, "收件：登记申请并打印回执/告知单/通知书", parents
-    )
+    submit = _leaf(leaves, "submit", commands.case_submit, "收件：登记申请并打印回执/告知单/通知书", parents)
     submit.add_argument("--matter", required=True, metavar="CODE", help="事项编码")
     submit.add_argument("--window", metavar="W", help="受理窗口编码（默认 $TONGBAN_WINDOW）")
     who = submit.add_mutually_exclusive_group(required=True)
@@ -152,20 +144,14 @@ def _add_submit(leaves: _Subparsers, parents: Sequence[argparse.ArgumentParser])
 
 
 def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
-    case = sub.add_parser(
-        "case", help="办件", description="办件：收件、补正、撤回、办结、出件、查询、打印"
-    )
+    case = sub.add_parser("case", help="办件", description="办件：收件、补正、撤回、办结、出件、查询、打印")
     leaves = case.add_subparsers(dest="action", metavar="ACTION", required=True)
     keyed = [common, _keyed_options()]
     _add_submit(leaves, keyed)
-    supplement = _leaf(
-        leaves, "supplement", commands.case_supplement, "登记一次性告知后补交的材料", keyed
-    )
+    supplement = _leaf(leaves, "supplement", commands.case_supplement, "登记一次性告知后补交的材料", keyed)
     supplement.add_argument("case_no", metavar="CASE_NO", help="办件编号")
     _add_materials(supplement)
-    supplement.add_argument(
-        "--new-fact", metavar="TEXT", help="需要再次告知的新情况（将报电子监察）"
-    )
+    supplement.add_argument("--new-fact", metavar="TEXT", help="需要再次告知的新情况（将报电子监察）")
     withdraw = _leaf(leaves, "withdraw", commands.case_withdraw, "申请人撤回申请", keyed)
     withdraw.add_argument("case_no", metavar="CASE_NO", help="办件编号")
     withdraw.add_argument("--reason", required=True, metavar="R", help="撤回原因")
@@ -179,9 +165,7 @@ def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     outcome.add_argument("--refused", action="store_true", help="不予")
     issue.add_argument("--result", required=True, metavar="TEXT", help="办理结果")
     issue.add_argument("--recipient", required=True, metavar="NAME", help="领取人姓名")
-    show = _leaf(
-        leaves, "show", commands.case_show, "查看办件：时限、待补材料、文书、追踪编号", [common]
-    )
+    show = _leaf(leaves, "show", commands.case_show, "查看办件：时限、待补材料、文书、追踪编号", [common])
     show.add_argument("case_no", metavar="CASE_NO", help="办件编号")
     listing = _leaf(leaves, "list", commands.case_list, "查询本站点的办件（新的在前）", [common])
     listing.add_argument("--state", type=parse_state, metavar="S", help="状态，如 已受理、待补正")
@@ -195,9 +179,7 @@ def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     listing.add_argument("--overdue", action="store_true", help="只看超期办件")
     listing.add_argument("--site", metavar="S", help="站点编码（审核、监察角色可查看其他站点）")
     _add_paging(listing)
-    reprint = _leaf(
-        leaves, "print", commands.case_print, "重新打印文书（与首次打印完全一致）", [common]
-    )
+    reprint = _leaf(leaves, "print", commands.case_print, "重新打印文书（与首次打印完全一致）", [common])
     reprint.add_argument("number", metavar="DOCUMENT_NO", help="文书编号")
     reprint.add_argument("--html", action="store_true", help="打印 HTML 版本")
 

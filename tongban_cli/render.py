@@ -228,9 +228,7 @@ def case_summary(case: acceptance_pb2.Case, *, full: bool = False) -> str:
     ]
     received = local_time(case.received_time)
     if received:
-        lines.append(
-            f"收件时间：{received}" + (f"  经办 {case.received_by}" if case.received_by else "")
-        )
+        lines.append(f"收件时间：{received}" + (f"  经办 {case.received_by}" if case.received_by else ""))
     if case.accepted_on:
         lines.append(f"受理日期：{case.accepted_on}")
     clock = clock_text(case)
@@ -251,9 +249,7 @@ def case_summary(case: acceptance_pb2.Case, *, full: bool = False) -> str:
         on_time = "按时办结" if case.completed_on_time else "超期办结"
         lines.append(f"办结日期：{case.completed_on}（{on_time}）")
     if case.issued_on:
-        lines.append(
-            f"出件日期：{case.issued_on}" + (f"  经办 {case.issued_by}" if case.issued_by else "")
-        )
+        lines.append(f"出件日期：{case.issued_on}" + (f"  经办 {case.issued_by}" if case.issued_by else ""))
     if case.withdrawal_reason:
         lines.append(f"撤回原因：{case.withdrawal_reason}")
     if full:

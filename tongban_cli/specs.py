@@ -76,9 +76,7 @@ def parse_material(spec: str) -> acceptance_pb2.ProvidedMaterial:
         if copies > _MAX_COPIES:
             raise argparse.ArgumentTypeError(f"材料“{spec}”写法有误：份数不能超过 {_MAX_COPIES}")
     defect = parts[3].strip() if len(parts) > 3 else ""
-    return acceptance_pb2.ProvidedMaterial(
-        material_code=code, form=form, copies=copies, defect=defect
-    )
+    return acceptance_pb2.ProvidedMaterial(material_code=code, form=form, copies=copies, defect=defect)
 
 
 def parse_state(text: str) -> acceptance_pb2.CaseState:
@@ -98,9 +96,7 @@ def parse_date(text: str) -> str:
     try:
         return date.fromisoformat(text.strip()).isoformat()
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"日期“{text}”写法有误，应为 YYYY-MM-DD，例如 2026-11-27"
-        ) from None
+        raise argparse.ArgumentTypeError(f"日期“{text}”写法有误，应为 YYYY-MM-DD，例如 2026-11-27") from None
 
 
 def parse_page_size(text: str) -> int:

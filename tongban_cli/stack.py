@@ -63,9 +63,7 @@ def child_environment(var_dir: Path) -> dict[str, str]:
 
 def _run_step(args: Sequence[str], what: str, env: dict[str, str]) -> None:
     print(f"  {what} …", flush=True)
-    result = subprocess.run(
-        [sys.executable, *args], env=env, capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         output = (result.stderr or result.stdout).strip().splitlines()[-LOG_TAIL_LINES:]
         tail = "\n".join(f"    {line}" for line in output)
@@ -124,9 +122,7 @@ def _serving(address: str) -> bool:
     return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
 
 
-def wait_healthy(
-    child: Child, stop: threading.Event, timeout: float = HEALTH_TIMEOUT_SECONDS
-) -> str | None:
+def wait_healthy(child: Child, stop: threading.Event, timeout: float = HEALTH_TIMEOUT_SECONDS) -> str | None:
     """None once the child answers SERVING (or `stop` is set), else why not."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -182,8 +178,7 @@ def up(var_dir: Path) -> int:
     busy = ports_in_use([port for _name, _module, port in plan])
     if busy:
         raise CliError(
-            f"端口 {'、'.join(map(str, busy))} 已被占用：也许已有一个 tongban up 在运行，"
-            "请先停止它。"
+            f"端口 {'、'.join(map(str, busy))} 已被占用：也许已有一个 tongban up 在运行，请先停止它。"
         )
     setup(var_dir)
     var_dir = var_dir.resolve()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from sqlalchemy import Table
+from sqlmodel import SQLModel
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
 
 from services.acceptance import models
@@ -20,21 +24,28 @@ from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
 
 NAME = "acceptance"
+
+
+def _table(model: type[SQLModel]) -> Table:
+    """The model's Table (its `__table__`, which SQLModel leaves untyped), by name from the metadata."""
+    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
+
+
 TABLES = [
-    models.DepartmentRow.__table__,
-    models.SiteRow.__table__,
-    models.WindowRow.__table__,
-    models.MatterRow.__table__,
-    models.CaseRow.__table__,
-    models.DocumentRow.__table__,
-    models.CounterRow.__table__,
-    OutboxEvent.__table__,
-    IdempotencyKey.__table__,
+    _table(models.DepartmentRow),
+    _table(models.SiteRow),
+    _table(models.WindowRow),
+    _table(models.MatterRow),
+    _table(models.CaseRow),
+    _table(models.DocumentRow),
+    _table(models.CounterRow),
+    _table(OutboxEvent),
+    _table(IdempotencyKey),
 ]
 
 
 def database(settings: Settings) -> Database:
-    return Database(settings.database_url_for(NAME), TABLES)  # type: ignore[arg-type]
+    return Database(settings.database_url_for(NAME), TABLES)
 
 
 def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
@@ -51,7 +62,9 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     return create_server(
         registrations=[
             lambda server: catalog_pb2_grpc.add_CatalogServiceServicer_to_server(catalog_servicer, server),
-            lambda server: acceptance_pb2_grpc.add_AcceptanceServiceServicer_to_server(acceptance_servicer, server),
+            lambda server: acceptance_pb2_grpc.add_AcceptanceServiceServicer_to_server(
+                acceptance_servicer, server
+            ),
         ],
         service_names=contracts.service_names(NAME),
         address=f"{settings.host}:{settings.port_for(NAME)}",

@@ -16,7 +16,7 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.common.identifiers import mask_phone, mask_resident_id
 
-TITLES = {
+TITLES: dict[int, str] = {
     acceptance_pb2.DOCUMENT_KIND_ACCEPTANCE_RECEIPT: "受理回执",
     acceptance_pb2.DOCUMENT_KIND_ONE_TIME_NOTICE: "一次性告知单",
     acceptance_pb2.DOCUMENT_KIND_NON_ACCEPTANCE_NOTICE: "不予受理通知书",
@@ -97,12 +97,12 @@ def _body(facts: DocumentFacts) -> tuple[list[tuple[str, str]], list[str]]:
             f"您提交的申请材料不齐全或不符合法定形式{ordinal}, 请一次性补正以下全部材料后再次提交"
             "(《中华人民共和国行政许可法》第三十二条):"
         )
-        paragraphs += [f"{i}. {issue.material_name}: {issue.detail}" for i, issue in enumerate(facts.issues, 1)]
+        paragraphs += [
+            f"{i}. {issue.material_name}: {issue.detail}" for i, issue in enumerate(facts.issues, 1)
+        ]
     else:
         fields += [("不予受理理由", facts.reason), ("请向以下机关申请", facts.competent_agency)]
-        paragraphs.append(
-            "如对本决定不服, 可依法申请行政复议或提起行政诉讼。"
-        )
+        paragraphs.append("如对本决定不服, 可依法申请行政复议或提起行政诉讼。")
     return fields, paragraphs
 
 

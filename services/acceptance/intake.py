@@ -40,7 +40,7 @@ from services.common.outbox import record_event
 S = acceptance_pb2
 Response = TypeVar("Response", bound=Message)
 
-STATE_NAMES = {
+STATE_NAMES: dict[int, str] = {
     S.CASE_STATE_RECEIVED: "收件",
     S.CASE_STATE_SUPPLEMENT_REQUESTED: "待补正",
     S.CASE_STATE_NOT_ACCEPTED: "不予受理",
@@ -50,7 +50,7 @@ STATE_NAMES = {
     S.CASE_STATE_RESULT_ISSUED: "已出件",
     S.CASE_STATE_WITHDRAWN: "已撤回",
 }
-LEVEL_NAMES = {
+LEVEL_NAMES: dict[int, str] = {
     catalog_pb2.SITE_LEVEL_COUNTY: "县政务服务中心",
     catalog_pb2.SITE_LEVEL_TOWNSHIP: "乡镇(园区)分中心",
     catalog_pb2.SITE_LEVEL_VILLAGE: "村(社区)便民服务站",
@@ -107,7 +107,9 @@ class Intake:
 
     def _load(self, session: Session, call: CallContext, case_no: str) -> CaseRow:
         if not case_no.strip():
-            raise invalid_input("缺少办件编号 / case_no is required", _require(case_no, "case_no", "办件编号"))
+            raise invalid_input(
+                "缺少办件编号 / case_no is required", _require(case_no, "case_no", "办件编号")
+            )
         row = repository.case(session, case_no, for_update=True)
         if row is None:
             raise not_found("case", case_no, f"办件 {case_no} 不存在 / no such case")
@@ -204,7 +206,9 @@ class Intake:
 
     # ----- decisions shared by submit and supplement -----
 
-    def _refuse(self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, refusal: Any) -> DocumentRow:
+    def _refuse(
+        self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, refusal: Any
+    ) -> DocumentRow:
         row.state = S.CASE_STATE_NOT_ACCEPTED
         row.non_acceptance_reason = refusal.reason.strip()
         row.competent_agency = refusal.competent_agency.strip()
@@ -284,7 +288,9 @@ class Intake:
                 matter = self._matter(session, request.matter_code)
             site = repository.site(session, call.caller.site_code)
             if site is None:
-                raise not_found("site", call.caller.site_code, "您所在的站点未登记 / your site is not registered")
+                raise not_found(
+                    "site", call.caller.site_code, "您所在的站点未登记 / your site is not registered"
+                )
             if site.level not in matter.accepting_levels:
                 levels = "、".join(LEVEL_NAMES[level] for level in matter.accepting_levels)
                 raise wrong_state(
@@ -345,7 +351,10 @@ class Intake:
             if row.state != S.CASE_STATE_SUPPLEMENT_REQUESTED:
                 raise _wrong_state(row, "补正材料", [S.CASE_STATE_SUPPLEMENT_REQUESTED])
             with case_span(
-                "acceptance.supplement", case_no=row.case_no, trace_id=row.trace_id, root_span_id=row.root_span_id
+                "acceptance.supplement",
+                case_no=row.case_no,
+                trace_id=row.trace_id,
+                root_span_id=row.root_span_id,
             ) as span:
                 if request.HasField("non_acceptance"):
                     document = self._refuse(session, row, matter, request.non_acceptance)
@@ -374,7 +383,8 @@ class Intake:
             return self._accept(session, row, matter)
         if not request.new_fact.strip():
             raise wrong_state(
-                "补正材料仍不齐全。一次性告知后不得再次告知, 除非记录新的情况; 请申请人补齐以下材料后再提交 / "
+                "补正材料仍不齐全。一次性告知后不得再次告知, 除非记录新的情况; "
+                "请申请人补齐以下材料后再提交 / "
                 "materials are still incomplete; a second notice needs a recorded new fact",
                 [StateProblem(i.material_code, f"{i.material_name}: {i.detail}", "MATERIAL") for i in issues],
             )
@@ -393,7 +403,10 @@ class Intake:
             if row.state not in allowed:
                 raise _wrong_state(row, "撤回", allowed)
             with case_span(
-                "acceptance.withdraw", case_no=row.case_no, trace_id=row.trace_id, root_span_id=row.root_span_id
+                "acceptance.withdraw",
+                case_no=row.case_no,
+                trace_id=row.trace_id,
+                root_span_id=row.root_span_id,
             ):
                 row.state = S.CASE_STATE_WITHDRAWN
                 row.withdrawal_reason = request.reason.strip()
@@ -413,13 +426,17 @@ class Intake:
             matter = self._matter(session, row.matter_code)
             if matter.handling_type != catalog_pb2.HANDLING_TYPE_INSTANT:
                 raise wrong_state(
-                    f"「{matter.name}」是承诺件, 不能当场办结 / matter {matter.code} is not an instant matter",
+                    f"「{matter.name}」是承诺件, 不能当场办结 / "
+                    f"matter {matter.code} is not an instant matter",
                     [StateProblem(matter.code, "handling type is PROMISED", "HANDLING_TYPE")],
                 )
             if row.state != S.CASE_STATE_ACCEPTED:
                 raise _wrong_state(row, "当场办结", [S.CASE_STATE_ACCEPTED])
             with case_span(
-                "acceptance.complete", case_no=row.case_no, trace_id=row.trace_id, root_span_id=row.root_span_id
+                "acceptance.complete",
+                case_no=row.case_no,
+                trace_id=row.trace_id,
+                root_span_id=row.root_span_id,
             ):
                 today = today_of(self.clock)
                 row.state = S.CASE_STATE_COMPLETED
@@ -455,7 +472,9 @@ class Intake:
                 row.recipient_name = request.recipient_name.strip()
                 row.issued_on = today
                 row.issued_by = call.caller.user_id
-                on_time = bool(row.promised_date and row.completed_on and row.completed_on <= row.promised_date)
+                on_time = bool(
+                    row.promised_date and row.completed_on and row.completed_on <= row.promised_date
+                )
                 self._event(
                     session,
                     row,
@@ -490,7 +509,11 @@ class Intake:
         if not county and request.outcome == S.OUTCOME_UNSPECIFIED:
             raise invalid_input(
                 "请选择办理结果: 准予或不予 / choose approved or refused",
-                [FieldProblem("outcome", "乡镇自办事项出件时须记录决定 / required for township-decided matters")],
+                [
+                    FieldProblem(
+                        "outcome", "乡镇自办事项出件时须记录决定 / required for township-decided matters"
+                    )
+                ],
             )
         if county and request.outcome not in (S.OUTCOME_UNSPECIFIED, row.outcome):
             raise invalid_input(

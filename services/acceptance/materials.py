@@ -12,7 +12,7 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.common.errors import FieldProblem
 
-_FORM_NAMES = {
+_FORM_NAMES: dict[int, str] = {
     catalog_pb2.MATERIAL_FORM_ORIGINAL: "原件",
     catalog_pb2.MATERIAL_FORM_COPY: "复印件",
     catalog_pb2.MATERIAL_FORM_ORIGINAL_AND_COPY: "原件及复印件",
@@ -63,15 +63,15 @@ def input_problems(
     return problems
 
 
-def _issue(material: catalog_pb2.Material, kind: int, detail: str) -> acceptance_pb2.MaterialIssue:
+def _issue(
+    material: catalog_pb2.Material, kind: acceptance_pb2.IssueKind, detail: str
+) -> acceptance_pb2.MaterialIssue:
     return acceptance_pb2.MaterialIssue(
         material_code=material.code, material_name=material.name, kind=kind, detail=detail
     )
 
 
-def _defects(
-    material: catalog_pb2.Material, item: acceptance_pb2.ProvidedMaterial
-) -> list[str]:
+def _defects(material: catalog_pb2.Material, item: acceptance_pb2.ProvidedMaterial) -> list[str]:
     found = []
     if not _form_satisfies(item.form, material.form):
         found.append(f"需提供{form_name(material.form)}, 收到{form_name(item.form)}")
@@ -93,9 +93,7 @@ def check(
     applies = set(conditions_apply)
     issues = []
     for material in materials:
-        needed = (
-            material.requirement == catalog_pb2.MATERIAL_REQUIREMENT_REQUIRED or material.code in applies
-        )
+        needed = material.requirement == catalog_pb2.MATERIAL_REQUIREMENT_REQUIRED or material.code in applies
         item = given.get(material.code)
         if item is None:
             if needed:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2
 
-DOCUMENT_PREFIXES = {
+DOCUMENT_PREFIXES: dict[int, str] = {
     acceptance_pb2.DOCUMENT_KIND_ACCEPTANCE_RECEIPT: "SL",  # 受理
     acceptance_pb2.DOCUMENT_KIND_ONE_TIME_NOTICE: "GZ",  # 告知
     acceptance_pb2.DOCUMENT_KIND_NON_ACCEPTANCE_NOTICE: "BSL",  # 不受理

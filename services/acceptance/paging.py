@@ -13,7 +13,9 @@ MAX_PAGE_SIZE = 100
 def page_window(page_size: int, page_token: str) -> tuple[int, int]:
     """(offset, limit) for a request."""
     if page_size < 0:
-        raise invalid_input("每页条数不能为负 / page_size cannot be negative", [FieldProblem("page_size", "must be >= 0")])
+        raise invalid_input(
+            "每页条数不能为负 / page_size cannot be negative", [FieldProblem("page_size", "must be >= 0")]
+        )
     limit = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     if not page_token:
         return 0, limit
@@ -22,7 +24,10 @@ def page_window(page_size: int, page_token: str) -> tuple[int, int]:
     except ValueError:
         offset = -1
     if offset < 0:
-        raise invalid_input("翻页标记无效 / invalid page_token", [FieldProblem("page_token", "not a token from a previous page")])
+        raise invalid_input(
+            "翻页标记无效 / invalid page_token",
+            [FieldProblem("page_token", "not a token from a previous page")],
+        )
     return offset, limit
 
 

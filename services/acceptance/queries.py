@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.acceptance import repository, views
-from services.acceptance.models import CaseRow
 from services.acceptance.intake import Intake
+from services.acceptance.models import CaseRow
 from services.acceptance.paging import next_token, page_window
+from services.acceptance.tracing import case_span
 from services.common.calls import CallContext
 from services.common.clock import today as today_of
 from services.common.errors import FieldProblem, invalid_input, not_found, permission_denied
@@ -39,7 +41,9 @@ class Catalog:
             if request.site_code:
                 site = repository.site(session, request.site_code)
                 if site is None:
-                    raise not_found("site", request.site_code, f"站点 {request.site_code} 不存在 / no such site")
+                    raise not_found(
+                        "site", request.site_code, f"站点 {request.site_code} 不存在 / no such site"
+                    )
                 level = site.level
             matters, total = repository.search_matters(
                 session,
@@ -72,7 +76,7 @@ class Catalog:
                 catalog_pb2.Site(
                     code=s.code,
                     name=s.name,
-                    level=s.level,
+                    level=cast(catalog_pb2.SiteLevel, s.level),  # a plain int in the row
                     parent_code=s.parent_code,
                     windows=[
                         catalog_pb2.Window(code=w.code, name=w.name, department_code=w.department_code)
@@ -88,10 +92,19 @@ class Catalog:
 class CaseQueries:
     intake: Intake
 
-    def get_case(self, call: CallContext, request: acceptance_pb2.GetCaseRequest) -> acceptance_pb2.GetCaseResponse:
+    def get_case(
+        self, call: CallContext, request: acceptance_pb2.GetCaseRequest
+    ) -> acceptance_pb2.GetCaseResponse:
         with self.intake.db.reading() as session:
             row = self._case(session, call, request.case_no)
-            return acceptance_pb2.GetCaseResponse(case=self.intake.case_view(session, row, call))
+            # A read about the case is part of the case's trace too.
+            with case_span(
+                "acceptance.get_case",
+                case_no=row.case_no,
+                trace_id=row.trace_id,
+                root_span_id=row.root_span_id,
+            ):
+                return acceptance_pb2.GetCaseResponse(case=self.intake.case_view(session, row, call))
 
     def _case(self, session: Session, call: CallContext, case_no: str) -> CaseRow:
         row = repository.case(session, case_no)
@@ -130,6 +143,8 @@ class CaseQueries:
         with self.intake.db.reading() as session:
             row = repository.document(session, request.number)
             if row is None:
-                raise not_found("document", request.number, f"文书 {request.number} 不存在 / no such document")
+                raise not_found(
+                    "document", request.number, f"文书 {request.number} 不存在 / no such document"
+                )
             call.require_site(row.site_code)
             return acceptance_pb2.GetDocumentResponse(document=views.document_message(row))

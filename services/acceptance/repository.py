@@ -112,7 +112,9 @@ def list_cases(session: Session, where: CaseFilter, offset: int, limit: int) -> 
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
-        query.order_by(col(CaseRow.received_at).desc(), col(CaseRow.case_no).desc()).offset(offset).limit(limit)
+        query.order_by(col(CaseRow.received_at).desc(), col(CaseRow.case_no).desc())
+        .offset(offset)
+        .limit(limit)
     ).all()
     return list(rows), int(total)
 
@@ -120,7 +122,9 @@ def list_cases(session: Session, where: CaseFilter, offset: int, limit: int) -> 
 def documents_of(session: Session, case_no: str) -> list[DocumentRow]:
     return list(
         session.exec(
-            select(DocumentRow).where(DocumentRow.case_no == case_no).order_by(col(DocumentRow.issued_on), col(DocumentRow.number))
+            select(DocumentRow)
+            .where(DocumentRow.case_no == case_no)
+            .order_by(col(DocumentRow.issued_on), col(DocumentRow.number))
         ).all()
     )
 

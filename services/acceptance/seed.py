@@ -22,7 +22,9 @@ def load_catalog(db: Database, path: Path = CATALOG_FILE) -> int:
             session.merge(DepartmentRow(code=item["code"], name=item["name"]))
         for item in data["sites"]:
             site = json_format.ParseDict(item, catalog_pb2.Site())
-            session.merge(SiteRow(code=site.code, name=site.name, level=site.level, parent_code=site.parent_code))
+            session.merge(
+                SiteRow(code=site.code, name=site.name, level=site.level, parent_code=site.parent_code)
+            )
             session.flush()
             for window in site.windows:
                 session.merge(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import cast
 
 from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -12,6 +13,8 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from services.acceptance import applicants
 from services.acceptance.models import CaseRow, DocumentRow, SiteRow
 from services.common.calendar import WorkingCalendar
+
+# The rows keep enum values as plain ints; cast() tells mypy which enum (no conversion at runtime).
 
 # States in which the promised clock is running.
 CLOCK_RUNNING = (acceptance_pb2.CASE_STATE_ACCEPTED, acceptance_pb2.CASE_STATE_DECIDED)
@@ -22,16 +25,20 @@ def _iso(d: date | None) -> str:
 
 
 def issues_of(row: CaseRow) -> list[acceptance_pb2.MaterialIssue]:
-    return [json_format.ParseDict(item, acceptance_pb2.MaterialIssue()) for item in json.loads(row.outstanding)]
+    return [
+        json_format.ParseDict(item, acceptance_pb2.MaterialIssue()) for item in json.loads(row.outstanding)
+    ]
 
 
 def issues_json(issues: list[acceptance_pb2.MaterialIssue]) -> str:
-    return json.dumps([json_format.MessageToDict(i, preserving_proto_field_name=True) for i in issues], ensure_ascii=False)
+    return json.dumps(
+        [json_format.MessageToDict(i, preserving_proto_field_name=True) for i in issues], ensure_ascii=False
+    )
 
 
 def applicant_of(row: CaseRow) -> acceptance_pb2.Applicant:
     return acceptance_pb2.Applicant(
-        kind=row.applicant_kind,
+        kind=cast(acceptance_pb2.ApplicantKind, row.applicant_kind),
         name=row.applicant_name,
         id_number=row.applicant_id_number,
         phone=row.applicant_phone,
@@ -69,7 +76,7 @@ def case_message(
         site_code=site.code,
         site_name=site.name,
         window_code=row.window_code,
-        state=row.state,
+        state=cast(acceptance_pb2.CaseState, row.state),
         applicant=applicant if unmasked else applicants.masked(applicant),
         received_time=received,
         accepted_on=_iso(row.accepted_on),
@@ -77,7 +84,7 @@ def case_message(
         promised_date=_iso(row.promised_date),
         outstanding=issues_of(row),
         notice_count=row.notice_count,
-        outcome=row.outcome,
+        outcome=cast(acceptance_pb2.Outcome, row.outcome),
         result_summary=row.result_summary,
         completed_on=_iso(row.completed_on),
         issued_on=_iso(row.issued_on),
@@ -86,7 +93,11 @@ def case_message(
         received_by=row.received_by,
         issued_by=row.issued_by,
         documents=[
-            acceptance_pb2.DocumentRef(number=d.number, kind=d.kind, issued_on=d.issued_on.isoformat())
+            acceptance_pb2.DocumentRef(
+                number=d.number,
+                kind=cast(acceptance_pb2.DocumentKind, d.kind),
+                issued_on=d.issued_on.isoformat(),
+            )
             for d in documents
         ],
     )
@@ -105,7 +116,7 @@ def case_message(
 def document_message(row: DocumentRow) -> acceptance_pb2.Document:
     return acceptance_pb2.Document(
         number=row.number,
-        kind=row.kind,
+        kind=cast(acceptance_pb2.DocumentKind, row.kind),
         case_no=row.case_no,
         site_code=row.site_code,
         window_code=row.window_code,

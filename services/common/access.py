@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, cast
 
 from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import MethodDescriptor
-from services.common import contracts  # noqa: F401  (fills the descriptor pool)
 from tongban.access.v1 import access_pb2
+
+from services.common import contracts  # noqa: F401  (fills the descriptor pool)
+
+if TYPE_CHECKING:
+    from google.protobuf.descriptor_pb2 import MethodOptions
+    from google.protobuf.internal.extension_dict import _ExtensionFieldDescriptor
+
+# protoc's stub types the extension as a bare FieldDescriptor; this says what it extends and holds.
+_ACCESS = cast("_ExtensionFieldDescriptor[MethodOptions, access_pb2.AccessRule]", access_pb2.access)
 
 # Token role names <-> proto enum values.
 ROLE_NAMES = {
@@ -47,9 +56,9 @@ def _names(values: object) -> frozenset[str]:
 
 def policy_of(method: MethodDescriptor) -> AccessPolicy | None:
     options = method.GetOptions()
-    if not options.HasExtension(access_pb2.access):
+    if not options.HasExtension(_ACCESS):
         return None
-    rule = options.Extensions[access_pb2.access]
+    rule = options.Extensions[_ACCESS]
     return AccessPolicy(
         method=f"/{method.containing_service.full_name}/{method.name}",
         roles=_names(rule.roles),

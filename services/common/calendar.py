@@ -334,10 +334,7 @@ def _cumulative_counts(arr: YearArrangement) -> tuple[int, ...]:
     counts = [0]
     day = date(arr.year, 1, 1)
     while day.year == arr.year:
-        if day.weekday() >= _SATURDAY:
-            working = day in arr.makeup_workdays
-        else:
-            working = day not in arr.holidays
+        working = day in arr.makeup_workdays if day.weekday() >= _SATURDAY else day not in arr.holidays
         counts.append(counts[-1] + working)
         if day.month == 12 and day.day == 31:
             break  # stops before date.max overflows in year 9999

@@ -68,9 +68,7 @@ class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         try:
             caller = verify_identity(str(metadata[IDENTITY_HEADER]), self._key)
         except (KeyError, IdentityError):
-            return _refusing(
-                unauthenticated("请通过网关调用 / call this service through the gateway")
-            )
+            return _refusing(unauthenticated("请通过网关调用 / call this service through the gateway"))
         if not caller.has_any(policy.roles):
             return _refusing(permission_denied("当前角色无权执行此操作 / your role may not do this"))
         call = CallContext(caller, policy)

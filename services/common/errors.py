@@ -6,6 +6,7 @@ the gRPC tracing instrumentation copies them into spans.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
@@ -113,6 +114,8 @@ def abort(context: grpc.ServicerContext, error: DomainError) -> NoReturn:
     raise AssertionError("abort_with_status returns only by raising")
 
 
+log = logging.getLogger(__name__)
+
 _Handler = TypeVar("_Handler", bound=Callable[..., Any])
 
 
@@ -125,7 +128,15 @@ def grpc_errors(method: _Handler) -> _Handler:
             return method(self, request, context)
         except DomainError as error:
             abort(context, error)
+        except Exception:
+            # The clerk gets a plain sentence; the log gets the traceback (SQL parameters
+            # are hidden by the engine, so no applicant data reaches it).
+            log.exception("unexpected error in %s", method.__name__)
+            abort(
+                context,
+                DomainError(
+                    "系统内部错误, 本次操作未完成, 请稍后重试或联系管理员 / internal error, nothing was done"
+                ),
+            )
 
     return wrapper  # type: ignore[return-value]
-
-

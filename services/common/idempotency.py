@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from google.protobuf.message import Message
+from google.rpc import status_pb2
 from sqlalchemy import LargeBinary
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Column, Field, Session, SQLModel
@@ -21,7 +22,6 @@ from sqlmodel import Column, Field, Session, SQLModel
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.errors import DomainError, FieldProblem, already_exists, from_status, invalid_input
-from google.rpc import status_pb2
 
 Response = TypeVar("Response", bound=Message)
 
@@ -86,7 +86,14 @@ def run_once(
         # The use case changed nothing; remember its error so a retry gets the same answer.
         with db.transaction() as session:
             session.add(
-                _key(request_id, method, fingerprint, failed.to_status().SerializeToString(), clock, failed=True)
+                _key(
+                    request_id,
+                    method,
+                    fingerprint,
+                    failed.to_status().SerializeToString(),
+                    clock,
+                    failed=True,
+                )
             )
         raise failed
     except IntegrityError:

@@ -155,9 +155,7 @@ def credit_code_problem(value: str) -> str | None:
             " / characters 3 to 8 of a unified social credit code must be the 6-digit region code"
         )
     if credit_code_check_char(value[:17]) != value[17]:
-        return (
-            "统一社会信用代码校验位不正确 / the unified social credit code check character is wrong"
-        )
+        return "统一社会信用代码校验位不正确 / the unified social credit code check character is wrong"
     return None
 
 

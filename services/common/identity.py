@@ -47,6 +47,4 @@ def verify_identity(assertion: str, key: bytes) -> Caller:
         claims = jwt.decode(assertion, key, algorithms=[_ALGORITHM], issuer=_ISSUER)
     except jwt.PyJWTError as exc:
         raise IdentityError(f"identity assertion rejected: {type(exc).__name__}") from exc
-    return Caller(
-        user_id=str(claims["sub"]), site_code=str(claims["site"]), roles=frozenset(claims["roles"])
-    )
+    return Caller(user_id=str(claims["sub"]), site_code=str(claims["site"]), roles=frozenset(claims["roles"]))

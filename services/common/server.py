@@ -70,7 +70,9 @@ def create_server(
     return RunningServer(server, health_servicer, port, names)
 
 
-def serve(running: RunningServer, *, name: str, grace: float, on_stop: Callable[[], Any] = lambda: None) -> None:
+def serve(
+    running: RunningServer, *, name: str, grace: float, on_stop: Callable[[], Any] = lambda: None
+) -> None:
     """Serve until SIGTERM or SIGINT, then drain in-flight calls for `grace` seconds."""
     stopped = threading.Event()
 

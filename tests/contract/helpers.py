@@ -21,7 +21,10 @@ PERSON = A.Applicant(
     kind=A.APPLICANT_KIND_PERSON, name="王秀英", id_number="32082619850312002X", phone="13912345678"
 )
 ENTERPRISE = A.Applicant(
-    kind=A.APPLICANT_KIND_ENTERPRISE, name="涟水县高沟镇农机合作社", id_number="91350100M000100Y43", phone="0517-82345678"
+    kind=A.APPLICANT_KIND_ENTERPRISE,
+    name="涟水县高沟镇农机合作社",
+    id_number="91350100M000100Y43",
+    phone="0517-82345678",
 )
 # 户口迁移(准迁证): county-decided, 县乡同办, promised 5 working days, M05/M06 conditional.
 JOINT = "320826-GA-QT-001"

@@ -36,7 +36,9 @@ def test_instant_matter_is_completed_on_the_spot(acceptance: AcceptanceUnderTest
     assert case.state == A.CASE_STATE_ACCEPTED and case.promised_date == "2026-09-28"
 
     done = acceptance.cases.CompleteInstantCase(
-        A.CompleteInstantCaseRequest(request_id=request_id(), case_no=case.case_no, result_summary="生育服务登记卡已发放"),
+        A.CompleteInstantCaseRequest(
+            request_id=request_id(), case_no=case.case_no, result_summary="生育服务登记卡已发放"
+        ),
         metadata=AS_CLERK,
     ).case
 
@@ -98,7 +100,10 @@ def test_township_issue_needs_an_outcome_and_a_recipient(acceptance: AcceptanceU
     no_outcome = rpc_error(
         lambda: acceptance.cases.IssueResult(
             A.IssueResultRequest(
-                request_id=request_id(), case_no=case.case_no, result_summary="批准书", recipient_name="王秀英"
+                request_id=request_id(),
+                case_no=case.case_no,
+                result_summary="批准书",
+                recipient_name="王秀英",
             ),
             metadata=AS_CLERK,
         )
@@ -107,12 +112,17 @@ def test_township_issue_needs_an_outcome_and_a_recipient(acceptance: AcceptanceU
     assert counts(acceptance.db) == before
 
 
-def test_county_decided_case_cannot_be_issued_before_the_county_decides(acceptance: AcceptanceUnderTest) -> None:
+def test_county_decided_case_cannot_be_issued_before_the_county_decides(
+    acceptance: AcceptanceUnderTest,
+) -> None:
     case = _submit(acceptance, JOINT, JOINT_COMPLETE)
     error = rpc_error(
         lambda: acceptance.cases.IssueResult(
             A.IssueResultRequest(
-                request_id=request_id(), case_no=case.case_no, result_summary="准迁证", recipient_name="王秀英"
+                request_id=request_id(),
+                case_no=case.case_no,
+                result_summary="准迁证",
+                recipient_name="王秀英",
             ),
             metadata=AS_CLERK,
         )
@@ -138,7 +148,8 @@ def test_withdrawal_before_decision(acceptance: AcceptanceUnderTest) -> None:
     assert withdrawn.working_days_left == 0 and not withdrawn.overdue
     twice = rpc_error(
         lambda: acceptance.cases.WithdrawCase(
-            A.WithdrawCaseRequest(request_id=request_id(), case_no=case.case_no, reason="再次"), metadata=AS_CLERK
+            A.WithdrawCaseRequest(request_id=request_id(), case_no=case.case_no, reason="再次"),
+            metadata=AS_CLERK,
         )
     )
     assert twice.code() == grpc.StatusCode.FAILED_PRECONDITION
@@ -146,12 +157,16 @@ def test_withdrawal_before_decision(acceptance: AcceptanceUnderTest) -> None:
 
 def test_unknown_case_is_not_found(acceptance: AcceptanceUnderTest) -> None:
     for call in (
-        lambda: acceptance.cases.GetCase(A.GetCaseRequest(case_no="320826101-20260928-9999"), metadata=AS_CLERK),
+        lambda: acceptance.cases.GetCase(
+            A.GetCaseRequest(case_no="320826101-20260928-9999"), metadata=AS_CLERK
+        ),
         lambda: acceptance.cases.WithdrawCase(
             A.WithdrawCaseRequest(request_id=request_id(), case_no="320826101-20260928-9999", reason="x"),
             metadata=AS_CLERK,
         ),
-        lambda: acceptance.cases.GetDocument(A.GetDocumentRequest(number="SL-320826101-2026-09999"), metadata=AS_CLERK),
+        lambda: acceptance.cases.GetDocument(
+            A.GetDocumentRequest(number="SL-320826101-2026-09999"), metadata=AS_CLERK
+        ),
     ):
         assert rpc_error(call).code() == grpc.StatusCode.NOT_FOUND
 
@@ -162,9 +177,12 @@ def test_another_sites_clerk_cannot_see_or_touch_the_case(acceptance: Acceptance
     for call in (
         lambda: acceptance.cases.GetCase(A.GetCaseRequest(case_no=case.case_no), metadata=stranger),
         lambda: acceptance.cases.WithdrawCase(
-            A.WithdrawCaseRequest(request_id=request_id(), case_no=case.case_no, reason="x"), metadata=stranger
+            A.WithdrawCaseRequest(request_id=request_id(), case_no=case.case_no, reason="x"),
+            metadata=stranger,
         ),
-        lambda: acceptance.cases.GetDocument(A.GetDocumentRequest(number=case.documents[0].number), metadata=stranger),
+        lambda: acceptance.cases.GetDocument(
+            A.GetDocumentRequest(number=case.documents[0].number), metadata=stranger
+        ),
         lambda: acceptance.cases.ListCases(A.ListCasesRequest(site_code="320826101"), metadata=stranger),
     ):
         assert rpc_error(call).code() == grpc.StatusCode.PERMISSION_DENIED
@@ -204,7 +222,9 @@ def test_case_list_filters_and_pages(acceptance: AcceptanceUnderTest) -> None:
         A.ListCasesRequest(state=A.CASE_STATE_SUPPLEMENT_REQUESTED), metadata=AS_CLERK
     )
     assert [c.case_no for c in waiting.cases] == [noticed]
-    bad = rpc_error(lambda: acceptance.cases.ListCases(A.ListCasesRequest(page_token="!!"), metadata=AS_CLERK))
+    bad = rpc_error(
+        lambda: acceptance.cases.ListCases(A.ListCasesRequest(page_token="!!"), metadata=AS_CLERK)
+    )
     assert bad.code() == grpc.StatusCode.INVALID_ARGUMENT
     bad_date = rpc_error(
         lambda: acceptance.cases.ListCases(A.ListCasesRequest(received_from="28/09/2026"), metadata=AS_CLERK)
@@ -228,8 +248,12 @@ def test_reprint_is_identical(acceptance: AcceptanceUnderTest) -> None:
     acceptance.clock.advance(timedelta(days=30))
     inspector = identity_metadata(as_role("inspector"))
 
-    reprint = acceptance.cases.GetDocument(A.GetDocumentRequest(number=reply.document.number), metadata=AS_CLERK)
-    by_inspector = acceptance.cases.GetDocument(A.GetDocumentRequest(number=reply.document.number), metadata=inspector)
+    reprint = acceptance.cases.GetDocument(
+        A.GetDocumentRequest(number=reply.document.number), metadata=AS_CLERK
+    )
+    by_inspector = acceptance.cases.GetDocument(
+        A.GetDocumentRequest(number=reply.document.number), metadata=inspector
+    )
 
     assert reprint.document == reply.document == by_inspector.document
     assert "<!DOCTYPE html>" in reprint.document.html and reply.document.number in reprint.document.html

@@ -144,9 +144,7 @@ class Env:
     gateway: GatewayServer
     channel: grpc.Channel
 
-    def token(
-        self, user: str = "clerk-gaogou", roles: tuple[str, ...] = ("clerk",), **kw: Any
-    ) -> str:
+    def token(self, user: str = "clerk-gaogou", roles: tuple[str, ...] = ("clerk",), **kw: Any) -> str:
         return issue_token(user, SITE, roles, keys_dir=self.keys, **kw)
 
     @property
@@ -165,12 +163,8 @@ def bearer(token: str) -> tuple[tuple[str, str], ...]:
 def start_backend(key: bytes, backend: Backend) -> RunningServer:
     running = create_server(
         registrations=[
-            lambda s: catalog_pb2_grpc.add_CatalogServiceServicer_to_server(
-                EchoCatalog(backend), s
-            ),
-            lambda s: acceptance_pb2_grpc.add_AcceptanceServiceServicer_to_server(
-                EchoAcceptance(backend), s
-            ),
+            lambda s: catalog_pb2_grpc.add_CatalogServiceServicer_to_server(EchoCatalog(backend), s),
+            lambda s: acceptance_pb2_grpc.add_AcceptanceServiceServicer_to_server(EchoAcceptance(backend), s),
         ],
         service_names=[
             "tongban.acceptance.v1.CatalogService",
@@ -339,9 +333,7 @@ def test_role_outside_the_rpcs_rule_is_denied_and_never_forwarded(
     env: Env, user: str, roles: tuple[str, ...], rpc: str, request_message: Any
 ) -> None:
     with pytest.raises(grpc.RpcError) as caught:
-        getattr(env.acceptance, rpc)(
-            request_message, metadata=bearer(env.token(user, roles)), timeout=5
-        )
+        getattr(env.acceptance, rpc)(request_message, metadata=bearer(env.token(user, roles)), timeout=5)
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     details = caught.value.details()
     assert f"/tongban.acceptance.v1.AcceptanceService/{rpc}" in details
@@ -388,9 +380,7 @@ def test_backend_down_is_unavailable_with_a_clear_message(env: Env) -> None:
             acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(env.token()), timeout=5
         )
     assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
-    assert caught.value.details() == (
-        "受理服务暂不可用 / the acceptance service is unavailable, try again"
-    )
+    assert caught.value.details() == ("受理服务暂不可用 / the acceptance service is unavailable, try again")
 
 
 def test_bad_request_details_survive_the_hop(env: Env) -> None:
@@ -426,9 +416,7 @@ def test_client_deadline_is_propagated(env: Env) -> None:
 
 
 def test_call_without_deadline_gets_the_default(env: Env) -> None:
-    env.acceptance.GetCase(
-        acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(env.token())
-    )
+    env.acceptance.GetCase(acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(env.token()))
     [seen] = env.backend.calls
     # default_deadline_seconds=3 in the fixture
     assert 2.0 < seen.time_remaining <= 3.0 + GRPC_DEADLINE_SLACK
@@ -481,9 +469,7 @@ def test_calling_a_service_directly_without_the_gateway_is_unauthenticated(env: 
         )
         for metadata in (bearer(env.token()), ((IDENTITY_HEADER, forged),)):
             with pytest.raises(grpc.RpcError) as caught:
-                stub.GetCase(
-                    acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=metadata, timeout=5
-                )
+                stub.GetCase(acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=metadata, timeout=5)
             assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert env.backend.calls == []
 

@@ -8,8 +8,9 @@ import grpc
 from tongban.acceptance.v1 import acceptance_pb2 as A
 from tongban.acceptance.v1 import catalog_pb2
 
+from services.common.clock import CHINA
 from services.common.outbox import events_for
-from tests.conftest import AcceptanceUnderTest
+from tests.conftest import START, AcceptanceUnderTest
 from tests.contract.helpers import (
     COUNTY_ONLY,
     ENTERPRISE,
@@ -39,6 +40,7 @@ def test_complete_application_is_accepted_with_promised_date_across_national_day
     assert case.state == A.CASE_STATE_ACCEPTED
     assert case.case_no == "320826101-20260928-0001"
     assert case.accepted_on == "2026-09-28"
+    assert case.received_time.ToDatetime(tzinfo=CHINA) == START
     # 5 working days from the day after: 9-29, 9-30, (10-1..10-7 off), 10-8, 10-9, make-up Saturday 10-10.
     assert case.promised_date == "2026-10-10"
     assert case.working_days_left == 5 and not case.overdue
@@ -59,7 +61,9 @@ def test_complete_application_is_accepted_with_promised_date_across_national_day
         assert PERSON.name not in text and PERSON.id_number not in text and PERSON.phone not in text
 
 
-def test_incomplete_application_gets_one_notice_listing_every_problem(acceptance: AcceptanceUnderTest) -> None:
+def test_incomplete_application_gets_one_notice_listing_every_problem(
+    acceptance: AcceptanceUnderTest,
+) -> None:
     materials = [
         A.ProvidedMaterial(material_code="M01", form=catalog_pb2.MATERIAL_FORM_COPY),
         A.ProvidedMaterial(material_code="M05", defect="复印件不清晰"),
@@ -115,7 +119,9 @@ def test_second_notice_without_a_new_fact_is_refused_and_changes_nothing(
 
     error = rpc_error(
         lambda: acceptance.cases.SupplementMaterials(
-            A.SupplementMaterialsRequest(request_id=request_id(), case_no=first.case.case_no, materials=provided("M02")),
+            A.SupplementMaterialsRequest(
+                request_id=request_id(), case_no=first.case.case_no, materials=provided("M02")
+            ),
             metadata=AS_CLERK,
         )
     )
@@ -129,7 +135,9 @@ def test_second_notice_without_a_new_fact_is_refused_and_changes_nothing(
 
 
 def test_second_notice_with_a_new_fact_is_recorded_and_flagged(acceptance: AcceptanceUnderTest) -> None:
-    first = acceptance.cases.SubmitApplication(submit_request(JOINT, ["M01", "M02", "M03"]), metadata=AS_CLERK)
+    first = acceptance.cases.SubmitApplication(
+        submit_request(JOINT, ["M01", "M02", "M03"]), metadata=AS_CLERK
+    )
 
     reply = acceptance.cases.SupplementMaterials(
         A.SupplementMaterialsRequest(
@@ -152,7 +160,9 @@ def test_second_notice_with_a_new_fact_is_recorded_and_flagged(acceptance: Accep
 
 
 def test_window_refusal_issues_a_notice_of_non_acceptance(acceptance: AcceptanceUnderTest) -> None:
-    refusal = A.NonAcceptance(reason="申请事项依法不属于本机关职权范围", competent_agency="涟水县不动产登记中心")
+    refusal = A.NonAcceptance(
+        reason="申请事项依法不属于本机关职权范围", competent_agency="涟水县不动产登记中心"
+    )
     reply = acceptance.cases.SubmitApplication(
         submit_request(JOINT, [], non_acceptance=refusal), metadata=AS_CLERK
     )
@@ -192,11 +202,16 @@ def test_missing_fields_are_all_reported_and_nothing_is_written(acceptance: Acce
 
 
 def test_bad_identifiers_are_refused_without_echoing_them(acceptance: AcceptanceUnderTest) -> None:
-    bad_person = A.Applicant(kind=A.APPLICANT_KIND_PERSON, name="李四", id_number="320826198503120021", phone="1391234")
+    bad_person = A.Applicant(
+        kind=A.APPLICANT_KIND_PERSON, name="李四", id_number="320826198503120021", phone="1391234"
+    )
     bad_enterprise = A.Applicant(
         kind=A.APPLICANT_KIND_ENTERPRISE, name="某公司", id_number="91350100M000100Y44", phone="13912345678"
     )
-    for applicant, fields in ((bad_person, {"applicant.id_number", "applicant.phone"}), (bad_enterprise, {"applicant.id_number"})):
+    for applicant, fields in (
+        (bad_person, {"applicant.id_number", "applicant.phone"}),
+        (bad_enterprise, {"applicant.id_number"}),
+    ):
         error = rpc_error(
             lambda applicant=applicant: acceptance.cases.SubmitApplication(
                 submit_request(JOINT, JOINT_COMPLETE, applicant=applicant), metadata=AS_CLERK
@@ -225,13 +240,19 @@ def test_unknown_material_and_foreign_window_are_field_errors(acceptance: Accept
         )
     )
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert set(field_violations(error)) == {"materials[1].material_code", "window_code", "conditions_apply[0]"}
+    assert set(field_violations(error)) == {
+        "materials[1].material_code",
+        "window_code",
+        "conditions_apply[0]",
+    }
     assert counts(acceptance.db) == (0, 0, 0)
 
 
 def test_township_cannot_accept_a_county_only_matter(acceptance: AcceptanceUnderTest) -> None:
     error = rpc_error(
-        lambda: acceptance.cases.SubmitApplication(submit_request(COUNTY_ONLY, ["M01", "M02", "M03"]), metadata=AS_CLERK)
+        lambda: acceptance.cases.SubmitApplication(
+            submit_request(COUNTY_ONLY, ["M01", "M02", "M03"]), metadata=AS_CLERK
+        )
     )
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "县政务服务中心" in (error.details() or "")
@@ -241,7 +262,8 @@ def test_township_cannot_accept_a_county_only_matter(acceptance: AcceptanceUnder
 def test_county_wide_matter_is_accepted_at_a_village_station(acceptance: AcceptanceUnderTest) -> None:
     village = identity_metadata(clerk(site="320826101001", user="clerk-village"))
     reply = acceptance.cases.SubmitApplication(
-        submit_request("320826-SJ-XK-001", ["M01", "M02", "M03"], window_code="320826101001-W01"), metadata=village
+        submit_request("320826-SJ-XK-001", ["M01", "M02", "M03"], window_code="320826101001-W01"),
+        metadata=village,
     )
     assert reply.case.state == A.CASE_STATE_ACCEPTED
     assert reply.case.case_no.startswith("320826101001-20260928-")
@@ -252,7 +274,9 @@ def test_supplement_on_an_accepted_case_is_a_wrong_state(acceptance: AcceptanceU
     before = counts(acceptance.db)
     error = rpc_error(
         lambda: acceptance.cases.SupplementMaterials(
-            A.SupplementMaterialsRequest(request_id=request_id(), case_no=case.case_no, materials=provided("M05")),
+            A.SupplementMaterialsRequest(
+                request_id=request_id(), case_no=case.case_no, materials=provided("M05")
+            ),
             metadata=AS_CLERK,
         )
     )
@@ -291,7 +315,9 @@ def test_retry_of_a_refused_request_gets_the_same_refusal(acceptance: Acceptance
 
 def test_missing_request_id_is_a_field_error(acceptance: AcceptanceUnderTest) -> None:
     error = rpc_error(
-        lambda: acceptance.cases.SubmitApplication(submit_request(JOINT, JOINT_COMPLETE, request_id=""), metadata=AS_CLERK)
+        lambda: acceptance.cases.SubmitApplication(
+            submit_request(JOINT, JOINT_COMPLETE, request_id=""), metadata=AS_CLERK
+        )
     )
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "request_id" in field_violations(error)
@@ -299,7 +325,9 @@ def test_missing_request_id_is_a_field_error(acceptance: AcceptanceUnderTest) ->
 
 def test_case_numbers_count_per_site_and_day(acceptance: AcceptanceUnderTest) -> None:
     numbers = [
-        acceptance.cases.SubmitApplication(submit_request(JOINT, JOINT_COMPLETE), metadata=AS_CLERK).case.case_no
+        acceptance.cases.SubmitApplication(
+            submit_request(JOINT, JOINT_COMPLETE), metadata=AS_CLERK
+        ).case.case_no
         for _ in range(3)
     ]
     other_site = identity_metadata(clerk(site="320826102", user="clerk-hongyao"))
@@ -307,7 +335,9 @@ def test_case_numbers_count_per_site_and_day(acceptance: AcceptanceUnderTest) ->
         submit_request(JOINT, JOINT_COMPLETE, window_code="320826102-W01"), metadata=other_site
     ).case.case_no
     acceptance.clock.advance(timedelta(days=1))
-    tomorrow = acceptance.cases.SubmitApplication(submit_request(JOINT, JOINT_COMPLETE), metadata=AS_CLERK).case.case_no
+    tomorrow = acceptance.cases.SubmitApplication(
+        submit_request(JOINT, JOINT_COMPLETE), metadata=AS_CLERK
+    ).case.case_no
 
     assert numbers == [f"320826101-20260928-000{i}" for i in (1, 2, 3)]
     assert elsewhere == "320826102-20260928-0001"

@@ -43,7 +43,9 @@ class Stack:
         return env
 
     def token(self, user: str) -> str:
-        out = subprocess.run([TONGBAN, "token", user], env=self.env(), capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [TONGBAN, "token", user], env=self.env(), capture_output=True, text=True, check=True
+        )
         return out.stdout.strip()
 
     def cli(self, user: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

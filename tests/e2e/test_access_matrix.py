@@ -35,7 +35,9 @@ def test_each_role_is_allowed_or_refused_as_declared(e2e: Stack, role: str) -> N
             policy = policy_for(path)
             assert policy is not None, f"{path} declares no access rule"
             request_type = symbol_database.Default().GetSymbol(method.input_type.full_name)
-            call = channel.unary_unary(path, request_serializer=lambda m: m.SerializeToString(), response_deserializer=bytes)
+            call = channel.unary_unary(
+                path, request_serializer=lambda m: m.SerializeToString(), response_deserializer=bytes
+            )
             try:
                 call(request_type(), metadata=[("authorization", f"Bearer {token}")], timeout=10)
                 code = grpc.StatusCode.OK

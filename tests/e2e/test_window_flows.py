@@ -19,7 +19,9 @@ INSTANT = "320826-WJ-GG-001"  # 生育登记: instant
 WINDOW = "320826101-W01"
 
 
-def _submit(e2e: Stack, matter: str, applicant: list[str], *materials: str, extra: tuple[str, ...] = ()) -> Any:
+def _submit(
+    e2e: Stack, matter: str, applicant: list[str], *materials: str, extra: tuple[str, ...] = ()
+) -> Any:
     args = ["case", "submit", "--matter", matter, "--window", WINDOW, *applicant, *extra]
     for code in materials:
         args += ["--material", code]
@@ -33,14 +35,16 @@ def test_notice_then_supplement_then_acceptance(e2e: Stack) -> None:
     assert {i["materialCode"] for i in case["outstanding"]} == {"M03", "M04"}
     assert "一次性告知单" in first["document"]["text"]
 
-    supplemented = e2e.cli(CLERK, "case", "supplement", case["caseNo"], "--material", "M03", "--material", "M04")
+    supplemented = e2e.cli(
+        CLERK, "case", "supplement", case["caseNo"], "--material", "M03", "--material", "M04"
+    )
     assert "已受理" in supplemented.stdout and "受理回执" in supplemented.stdout
 
     shown = e2e.cli_json(CLERK, "case", "show", case["caseNo"])["case"]
     assert shown["state"] == "CASE_STATE_ACCEPTED"
     # Accepted 2026-09-28: 9-29, 9-30, National Day off, 10-8, 10-9, make-up Saturday 10-10.
     assert shown["promisedDate"] == "2026-10-10"
-    receipt = [d for d in shown["documents"] if d["kind"] == "DOCUMENT_KIND_ACCEPTANCE_RECEIPT"][0]
+    receipt = next(d for d in shown["documents"] if d["kind"] == "DOCUMENT_KIND_ACCEPTANCE_RECEIPT")
     once = e2e.cli(CLERK, "case", "print", receipt["number"]).stdout
     again = e2e.cli(CLERK, "case", "print", receipt["number"]).stdout
     assert once == again and "承诺办结日期: 2026年10月10日" in once
@@ -52,7 +56,9 @@ def test_instant_matter_completed_on_the_spot(e2e: Stack) -> None:
     case = _submit(e2e, INSTANT, LI, "M01", "M02")["case"]
     assert case["state"] == "CASE_STATE_ACCEPTED"
 
-    done = e2e.cli_json(CLERK, "case", "complete", case["caseNo"], "--result", "生育服务登记卡已当场发放")["case"]
+    done = e2e.cli_json(CLERK, "case", "complete", case["caseNo"], "--result", "生育服务登记卡已当场发放")[
+        "case"
+    ]
 
     assert done["state"] == "CASE_STATE_COMPLETED"
     assert done["completedOn"] == "2026-09-28"
@@ -71,13 +77,17 @@ def test_retry_with_the_same_request_id_gives_one_case(e2e: Stack) -> None:
 
 def test_refusals_are_sentences_not_tracebacks(e2e: Stack) -> None:
     bad = ["--person", "王秀英", "--id", "320826198503120021", "--phone", "13912345678"]
-    result = e2e.cli(CLERK, "case", "submit", "--matter", JOINT, "--window", WINDOW, *bad, "--material", "M01", check=False)
+    result = e2e.cli(
+        CLERK, "case", "submit", "--matter", JOINT, "--window", WINDOW, *bad, "--material", "M01", check=False
+    )
     assert result.returncode == 1
     assert "applicant.id_number" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
     assert "320826198503120021" not in result.stderr + result.stdout
 
-    inspector = e2e.cli("inspector-county", "case", "submit", "--matter", JOINT, "--window", WINDOW, *WANG, check=False)
+    inspector = e2e.cli(
+        "inspector-county", "case", "submit", "--matter", JOINT, "--window", WINDOW, *WANG, check=False
+    )
     assert inspector.returncode == 1 and "Traceback" not in inspector.stderr
 
 
@@ -92,13 +102,28 @@ def _wait_for_case_spans(e2e: Stack, case_no: str, trace_id: str, name: str) -> 
 
 def test_every_span_about_a_case_is_in_its_trace_and_none_carries_personal_data(e2e: Stack) -> None:
     case = _submit(e2e, JOINT, WANG, "M01")["case"]
-    e2e.cli(CLERK, "case", "supplement", case["caseNo"], "--material", "M02", "--material", "M03", "--material", "M04")
+    e2e.cli(
+        CLERK,
+        "case",
+        "supplement",
+        case["caseNo"],
+        "--material",
+        "M02",
+        "--material",
+        "M03",
+        "--material",
+        "M04",
+    )
     e2e.cli(CLERK, "case", "withdraw", case["caseNo"], "--reason", "申请人暂不迁移")
     _wait_for_case_spans(e2e, case["caseNo"], case["traceId"], "acceptance.withdraw")
     spans = e2e.collector.snapshot()
 
     about_case = [s for s in spans if s.attributes.get("tongban.case_no") == case["caseNo"]]
-    assert {s.name for s in about_case} >= {"acceptance.receive", "acceptance.supplement", "acceptance.withdraw"}
+    assert {s.name for s in about_case} >= {
+        "acceptance.receive",
+        "acceptance.supplement",
+        "acceptance.withdraw",
+    }
     assert {s.trace_id for s in about_case} == {case["traceId"]}
     in_trace = {s.service for s in spans if s.trace_id == case["traceId"]}
     assert {"tongban-gateway", "tongban-acceptance"} <= in_trace

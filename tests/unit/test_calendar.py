@@ -145,9 +145,7 @@ def test_add_matches_a_day_by_day_walk(cal: WorkingCalendar, start: date, n: int
 )
 def test_between_matches_a_day_by_day_count(cal: WorkingCalendar, start: date, length: int) -> None:
     end = min(start + timedelta(days=length), date(2026, 12, 31))
-    expected = sum(
-        cal.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1)
-    )
+    expected = sum(cal.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1))
     assert cal.working_days_between(start, end) == expected
 
 

@@ -245,14 +245,10 @@ def test_every_combination_is_represented(matters):
     assert combos[(DECIDED_BY_TOWNSHIP, LOCAL, PROMISED)] >= 1
     assert combos[(DECIDED_BY_COUNTY, JOINT, PROMISED)] >= 3
     assert (
-        combos[(DECIDED_BY_COUNTY, COUNTY_WIDE, INSTANT)]
-        + combos[(DECIDED_BY_COUNTY, COUNTY_WIDE, PROMISED)]
+        combos[(DECIDED_BY_COUNTY, COUNTY_WIDE, INSTANT)] + combos[(DECIDED_BY_COUNTY, COUNTY_WIDE, PROMISED)]
         >= 3
     )
-    assert (
-        combos[(DECIDED_BY_COUNTY, LOCAL, INSTANT)] + combos[(DECIDED_BY_COUNTY, LOCAL, PROMISED)]
-        >= 3
-    )
+    assert combos[(DECIDED_BY_COUNTY, LOCAL, INSTANT)] + combos[(DECIDED_BY_COUNTY, LOCAL, PROMISED)] >= 3
     assert {m.kind for m in matters} == set(KIND_BY_CODE.values())
 
 

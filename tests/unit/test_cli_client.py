@@ -126,9 +126,7 @@ def test_retried_once_with_the_same_request_id(code: grpc.StatusCode) -> None:
 
 
 def test_a_second_failure_tells_how_to_repeat_safely() -> None:
-    channel = FakeChannel(
-        Failure(grpc.StatusCode.UNAVAILABLE), Failure(grpc.StatusCode.UNAVAILABLE)
-    )
+    channel = FakeChannel(Failure(grpc.StatusCode.UNAVAILABLE), Failure(grpc.StatusCode.UNAVAILABLE))
     with pytest.raises(CallRefused) as refused:
         Gateway("gw:1", "tok", channel=channel).call(
             SUBMIT_APPLICATION, acceptance_pb2.SubmitApplicationRequest(matter_code="X")
@@ -157,9 +155,7 @@ def test_refusals_are_not_retried() -> None:
 
 
 def test_case_then_call_in_the_case_trace() -> None:
-    found = acceptance_pb2.GetCaseResponse(
-        case=acceptance_pb2.Case(case_no="C-1", trace_id=TRACE_ID)
-    )
+    found = acceptance_pb2.GetCaseResponse(case=acceptance_pb2.Case(case_no="C-1", trace_id=TRACE_ID))
     channel = FakeChannel(found, acceptance_pb2.WithdrawCaseResponse())
     with Gateway("gw:1", "tok", channel=channel) as gateway:
         case, traceparent = gateway.case("C-1")

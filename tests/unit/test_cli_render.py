@@ -17,9 +17,7 @@ from tongban_cli.client import TOKEN_COMMAND, describe_rpc_error
 class FakeRpcError(grpc.RpcError):  # type: ignore[misc]
     """What a unary call raises: a grpc.Call with code, details and trailing metadata."""
 
-    def __init__(
-        self, code: grpc.StatusCode, message: str, details: Sequence[Message] = ()
-    ) -> None:
+    def __init__(self, code: grpc.StatusCode, message: str, details: Sequence[Message] = ()) -> None:
         self._code = code
         self._message = message
         packed = []
@@ -28,9 +26,7 @@ class FakeRpcError(grpc.RpcError):  # type: ignore[misc]
             holder.Pack(detail)
             packed.append(holder)
         status = status_pb2.Status(code=code.value[0], message=message, details=packed)
-        self._trailers = (
-            (("grpc-status-details-bin", status.SerializeToString()),) if details else ()
-        )
+        self._trailers = (("grpc-status-details-bin", status.SerializeToString()),) if details else ()
 
     def code(self) -> grpc.StatusCode:
         return self._code
@@ -102,9 +98,7 @@ def test_due_today() -> None:
 def test_one_time_notice_lists_every_outstanding_material() -> None:
     case = _case(state=acceptance_pb2.CASE_STATE_SUPPLEMENT_REQUESTED, notice_count=1)
     case.ClearField("promised_date")
-    case.outstanding.add(
-        material_code="M02", material_name="户口簿", kind=acceptance_pb2.ISSUE_KIND_MISSING
-    )
+    case.outstanding.add(material_code="M02", material_name="户口簿", kind=acceptance_pb2.ISSUE_KIND_MISSING)
     case.outstanding.add(
         material_code="M03",
         material_name="身份证复印件",
@@ -146,9 +140,7 @@ def test_every_state_has_a_chinese_name() -> None:
 
 
 def test_case_list_shows_paging() -> None:
-    response = acceptance_pb2.ListCasesResponse(
-        cases=[_case()], total_size=41, next_page_token="abc"
-    )
+    response = acceptance_pb2.ListCasesResponse(cases=[_case()], total_size=41, next_page_token="abc")
     text = render.case_list(response)
     assert "共 41 件" in text
     assert "--page-token abc" in text
@@ -279,10 +271,7 @@ def test_errors_without_details() -> None:
         "身份验证未通过：令牌已过期",
         f"令牌可能已过期或无效，请重新获取: {TOKEN_COMMAND}",
     ]
-    assert (
-        describe_rpc_error(FakeRpcError(grpc.StatusCode.PERMISSION_DENIED, ""))
-        == "无权执行此操作。"
-    )
+    assert describe_rpc_error(FakeRpcError(grpc.StatusCode.PERMISSION_DENIED, "")) == "无权执行此操作。"
 
 
 def test_details_that_contradict_the_call_are_ignored() -> None:

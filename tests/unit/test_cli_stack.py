@@ -13,9 +13,7 @@ from tongban_cli.stack import Child, exit_text, log_tail, stop_all, wait_healthy
 
 def _child(name: str, code: str, log: Path) -> Child:
     with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen([sys.executable, "-c", code], stdout=out, stderr=subprocess.STDOUT)
     # Port 9 (discard) on localhost: nothing answers the health check there.
     return Child(name, "127.0.0.1:9", process, log)
 

@@ -188,9 +188,7 @@ cc_bodies = st.builds(
 
 
 @given(body=cc_bodies, position=st.integers(0, 17), shift=st.integers(1, 30))
-def test_changing_any_one_credit_code_character_invalidates(
-    body: str, position: int, shift: int
-) -> None:
+def test_changing_any_one_credit_code_character_invalidates(body: str, position: int, shift: int) -> None:
     code = body + credit_code_check_char(body)
     assert credit_code_problem(code) is None
     changed = CC_CHARS[(CC_CHARS.index(code[position]) + shift) % 31]

@@ -39,9 +39,7 @@ def _mode(path: Path) -> int:
 
 
 def _private_key(keys: Path, kid: str) -> Ed25519PrivateKey:
-    key = serialization.load_pem_private_key(
-        (keys / "private" / f"{kid}.pem").read_bytes(), password=None
-    )
+    key = serialization.load_pem_private_key((keys / "private" / f"{kid}.pem").read_bytes(), password=None)
     assert isinstance(key, Ed25519PrivateKey)
     return key
 
@@ -105,9 +103,7 @@ def test_issue_uses_the_newest_key_unless_told(keys: Path) -> None:
     old = time.time() - 3600
     os.utime(keys / "private" / "k1.pem", (old, old))
     assert newest_kid(keys) == "k2"
-    assert (
-        jwt.get_unverified_header(issue_token("x", SITE, ["clerk"], keys_dir=keys))["kid"] == "k2"
-    )
+    assert jwt.get_unverified_header(issue_token("x", SITE, ["clerk"], keys_dir=keys))["kid"] == "k2"
     token = issue_token("x", SITE, ["clerk"], keys_dir=keys, kid="k1")
     assert jwt.get_unverified_header(token)["kid"] == "k1"
 
@@ -244,9 +240,7 @@ def test_made_up_key_ids_do_not_reread_the_folder_every_time(
         original()
 
     monkeypatch.setattr(verifier, "reload", counting_reload)
-    forged = jwt.encode(
-        _claims(), _private_key(keys, "k1"), algorithm="EdDSA", headers={"kid": "zz"}
-    )
+    forged = jwt.encode(_claims(), _private_key(keys, "k1"), algorithm="EdDSA", headers={"kid": "zz"})
     for _ in range(20):
         with pytest.raises(TokenError):
             verifier.verify(forged)
