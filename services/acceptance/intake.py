@@ -350,12 +350,7 @@ class Intake:
                 raise invalid_input("补正信息有误, 请按提示修改 / the supplement has errors", problems)
             if row.state != S.CASE_STATE_SUPPLEMENT_REQUESTED:
                 raise _wrong_state(row, "补正材料", [S.CASE_STATE_SUPPLEMENT_REQUESTED])
-            with case_span(
-                "acceptance.supplement",
-                case_no=row.case_no,
-                trace_id=row.trace_id,
-                root_span_id=row.root_span_id,
-            ) as span:
+            with case_span("acceptance.supplement", row) as span:
                 if request.HasField("non_acceptance"):
                     document = self._refuse(session, row, matter, request.non_acceptance)
                 else:
@@ -402,12 +397,7 @@ class Intake:
             row = self._load(session, call, request.case_no)
             if row.state not in allowed:
                 raise _wrong_state(row, "撤回", allowed)
-            with case_span(
-                "acceptance.withdraw",
-                case_no=row.case_no,
-                trace_id=row.trace_id,
-                root_span_id=row.root_span_id,
-            ):
+            with case_span("acceptance.withdraw", row):
                 row.state = S.CASE_STATE_WITHDRAWN
                 row.withdrawal_reason = request.reason.strip()
                 self._event(session, row, "case.withdrawn", withdrawn_by=call.caller.user_id)
@@ -432,12 +422,7 @@ class Intake:
                 )
             if row.state != S.CASE_STATE_ACCEPTED:
                 raise _wrong_state(row, "当场办结", [S.CASE_STATE_ACCEPTED])
-            with case_span(
-                "acceptance.complete",
-                case_no=row.case_no,
-                trace_id=row.trace_id,
-                root_span_id=row.root_span_id,
-            ):
+            with case_span("acceptance.complete", row):
                 today = today_of(self.clock)
                 row.state = S.CASE_STATE_COMPLETED
                 row.outcome = S.OUTCOME_APPROVED
@@ -460,9 +445,7 @@ class Intake:
             row = self._load(session, call, request.case_no)
             matter = self._matter(session, row.matter_code)
             self._check_issuable(row, matter, request)
-            with case_span(
-                "acceptance.issue", case_no=row.case_no, trace_id=row.trace_id, root_span_id=row.root_span_id
-            ):
+            with case_span("acceptance.issue", row):
                 today = today_of(self.clock)
                 if row.state == S.CASE_STATE_ACCEPTED:
                     row.outcome = request.outcome

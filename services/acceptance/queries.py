@@ -98,12 +98,7 @@ class CaseQueries:
         with self.intake.db.reading() as session:
             row = self._case(session, call, request.case_no)
             # A read about the case is part of the case's trace too.
-            with case_span(
-                "acceptance.get_case",
-                case_no=row.case_no,
-                trace_id=row.trace_id,
-                root_span_id=row.root_span_id,
-            ):
+            with case_span("acceptance.get_case", row):
                 return acceptance_pb2.GetCaseResponse(case=self.intake.case_view(session, row, call))
 
     def _case(self, session: Session, call: CallContext, case_no: str) -> CaseRow:

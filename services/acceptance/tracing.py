@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from opentelemetry import trace
 from opentelemetry.trace import Link, NonRecordingSpan, Span, SpanContext, TraceFlags
@@ -25,19 +26,25 @@ def case_traceparent(trace_id: str, span_id: str) -> str:
     return f"00-{trace_id}-{span_id}-01"
 
 
+class TracedCase(Protocol):
+    case_no: str
+    trace_id: str
+    root_span_id: str
+
+
 @contextmanager
-def case_span(name: str, *, case_no: str, trace_id: str, root_span_id: str) -> Iterator[Span]:
+def case_span(name: str, case: TracedCase) -> Iterator[Span]:
     request = trace.get_current_span().get_span_context()
     parent = SpanContext(
-        trace_id=int(trace_id, 16),
-        span_id=int(root_span_id, 16),
+        trace_id=int(case.trace_id, 16),
+        span_id=int(case.root_span_id, 16),
         is_remote=True,
         trace_flags=TraceFlags(TraceFlags.SAMPLED),
     )
     links = [Link(request)] if request.is_valid and request.trace_id != parent.trace_id else []
     context = trace.set_span_in_context(NonRecordingSpan(parent))
     with _tracer.start_as_current_span(name, context=context, links=links) as span:
-        span.set_attribute("tongban.case_no", case_no)
+        span.set_attribute("tongban.case_no", case.case_no)
         yield span
 
 
