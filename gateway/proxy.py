@@ -22,7 +22,7 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from gateway.tokens import TokenError, TokenVerifier
 from services.common.access import ROLE_LABELS, AccessPolicy, policy_for
-from services.common.contracts import AREAS, SERVICE_MODULES, area_of, service_names
+from services.common.contracts import AREAS, area_of, service_names, services_of
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 from services.common.settings import Settings
 
@@ -90,12 +90,7 @@ class Route:
 def _routes() -> dict[str, Route]:
     routes: dict[str, Route] = {}
     for area in AREAS:
-        services = [
-            service
-            for module in SERVICE_MODULES[area]
-            for service in module.DESCRIPTOR.services_by_name.values()
-        ]
-        for service in services:
+        for service in services_of(area):
             for method in service.methods:
                 path = f"/{service.full_name}/{method.name}"
                 routes[path] = Route(

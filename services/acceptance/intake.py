@@ -61,12 +61,12 @@ def _require(value: str, field: str, label: str) -> list[FieldProblem]:
     return [] if value.strip() else [FieldProblem(field, f"{label}必填 / {field} is required")]
 
 
-def _non_acceptance_problems(request: Any, prefix: str = "non_acceptance") -> list[FieldProblem]:
+def _non_acceptance_problems(request: Any) -> list[FieldProblem]:
     if not request.HasField("non_acceptance"):
         return []
     refusal = request.non_acceptance
-    return _require(refusal.reason, f"{prefix}.reason", "不予受理理由") + _require(
-        refusal.competent_agency, f"{prefix}.competent_agency", "有权受理的机关"
+    return _require(refusal.reason, "non_acceptance.reason", "不予受理理由") + _require(
+        refusal.competent_agency, "non_acceptance.competent_agency", "有权受理的机关"
     )
 
 
@@ -116,7 +116,7 @@ class Intake:
         call.require_site(row.site_code)
         return row
 
-    def _matter(self, session: Session, code: str) -> catalog_pb2.Matter:
+    def require_matter(self, session: Session, code: str) -> catalog_pb2.Matter:
         matter = repository.matter(session, code)
         if matter is None:
             raise not_found("matter", code, f"事项 {code} 不在目录中 / no such matter in the catalogue")
@@ -196,7 +196,7 @@ class Intake:
         assert site is not None  # foreign key
         return views.case_message(
             row,
-            matter=self._matter(session, row.matter_code),
+            matter=self.require_matter(session, row.matter_code),
             site=site,
             documents=repository.documents_of(session, row.case_no),
             calendar=self.calendar,
@@ -285,7 +285,7 @@ class Intake:
             if problems:
                 raise invalid_input("申请信息有误, 请按提示修改 / the application has errors", problems)
             if matter is None:
-                matter = self._matter(session, request.matter_code)
+                matter = self.require_matter(session, request.matter_code)
             site = repository.site(session, call.caller.site_code)
             if site is None:
                 raise not_found(
@@ -343,7 +343,7 @@ class Intake:
     ) -> acceptance_pb2.SupplementMaterialsResponse:
         def use_case(session: Session) -> acceptance_pb2.SupplementMaterialsResponse:
             row = self._load(session, call, request.case_no)
-            matter = self._matter(session, row.matter_code)
+            matter = self.require_matter(session, row.matter_code)
             problems = materials.input_problems(matter, request.materials, request.conditions_apply)
             problems += _non_acceptance_problems(request)
             if problems:
@@ -413,7 +413,7 @@ class Intake:
             if problems:
                 raise invalid_input("请填写办理结果 / the result is required", problems)
             row = self._load(session, call, request.case_no)
-            matter = self._matter(session, row.matter_code)
+            matter = self.require_matter(session, row.matter_code)
             if matter.handling_type != catalog_pb2.HANDLING_TYPE_INSTANT:
                 raise wrong_state(
                     f"「{matter.name}」是承诺件, 不能当场办结 / "
@@ -443,7 +443,7 @@ class Intake:
             if problems:
                 raise invalid_input("出件信息不完整 / the handover is incomplete", problems)
             row = self._load(session, call, request.case_no)
-            matter = self._matter(session, row.matter_code)
+            matter = self.require_matter(session, row.matter_code)
             self._check_issuable(row, matter, request)
             with case_span("acceptance.issue", row):
                 today = today_of(self.clock)

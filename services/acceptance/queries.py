@@ -59,7 +59,7 @@ class Catalog:
 
     def get_matter(self, request: catalog_pb2.GetMatterRequest) -> catalog_pb2.GetMatterResponse:
         with self.intake.db.reading() as session:
-            return catalog_pb2.GetMatterResponse(matter=self.intake._matter(session, request.code))
+            return catalog_pb2.GetMatterResponse(matter=self.intake.require_matter(session, request.code))
 
     def list_departments(self) -> catalog_pb2.ListDepartmentsResponse:
         with self.intake.db.reading() as session:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from google.protobuf.descriptor import ServiceDescriptor
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 # Areas with no contract yet serve health and reflection only.
@@ -20,13 +21,16 @@ SERVICE_MODULES: dict[str, list[ModuleType]] = {
 AREAS = tuple(SERVICE_MODULES)
 
 
+def services_of(area: str) -> list[ServiceDescriptor]:
+    """The descriptors of the gRPC services an area serves."""
+    return [
+        service for module in SERVICE_MODULES[area] for service in module.DESCRIPTOR.services_by_name.values()
+    ]
+
+
 def service_names(area: str) -> list[str]:
     """Full names of the gRPC services an area serves, e.g. tongban.acceptance.v1.CatalogService."""
-    return [
-        service.full_name
-        for module in SERVICE_MODULES[area]
-        for service in module.DESCRIPTOR.services_by_name.values()
-    ]
+    return [service.full_name for service in services_of(area)]
 
 
 def area_of(service_full_name: str) -> str | None:

@@ -20,8 +20,7 @@ USERS = {
 }
 METHODS = [
     (service.full_name, method)
-    for module in contracts.SERVICE_MODULES["acceptance"]
-    for service in module.DESCRIPTOR.services_by_name.values()
+    for service in contracts.services_of("acceptance")
     for method in service.methods
 ]
 
