@@ -31,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from services.common.access import ALL_ROLES
+from services.common.access import PERSON_ROLES
 from services.common.identity import Caller
 
 ALGORITHM = "EdDSA"
@@ -57,6 +57,7 @@ class DemoUser:
     site_code: str
     window_code: str
     roles: tuple[str, ...]
+    department_code: str = ""
 
 
 def _check_kid(kid: str) -> str:
@@ -114,9 +115,9 @@ def newest_kid(keys_dir: Path) -> str:
 
 def _check_roles(roles: Iterable[str]) -> list[str]:
     names = sorted(set(roles))
-    unknown = [name for name in names if name not in ALL_ROLES]
+    unknown = [name for name in names if name not in PERSON_ROLES]
     if unknown:
-        raise ValueError(f"unknown roles {unknown}; known roles: {sorted(ALL_ROLES)}")
+        raise ValueError(f"unknown roles {unknown}; known roles: {sorted(PERSON_ROLES)}")
     if not names:
         raise ValueError("a token needs at least one role")
     return names
@@ -128,6 +129,7 @@ def issue_token(
     roles: Iterable[str],
     *,
     keys_dir: Path,
+    department_code: str = "",
     kid: str | None = None,
     lifetime: timedelta = DEFAULT_LIFETIME,
     now: datetime | None = None,
@@ -147,6 +149,7 @@ def issue_token(
         "sub": user_id,
         "site": site_code,
         "roles": _check_roles(roles),
+        "dept": department_code,
         "iat": issued,
         "exp": issued + lifetime,
     }
@@ -164,6 +167,7 @@ def load_demo_users(path: Path = DEMO_USERS_FILE) -> dict[str, DemoUser]:
             site_code=str(entry["site_code"]),
             window_code=str(entry.get("window_code", "")),
             roles=tuple(_check_roles(entry["roles"])),
+            department_code=str(entry.get("department_code", "")),
         )
         if user.user_id in users:
             raise ValueError(f"{path}: user {user.user_id} appears twice")
@@ -292,10 +296,13 @@ def _caller_from(claims: Mapping[str, Any]) -> Caller:
     if (
         not isinstance(roles, list)
         or not roles
-        or not all(isinstance(role, str) and role in ALL_ROLES for role in roles)
+        or not all(isinstance(role, str) and role in PERSON_ROLES for role in roles)
     ):
         raise TokenError(
             "访问令牌角色无效 / the bearer token's 'roles' claim must list known roles: "
-            + ", ".join(sorted(ALL_ROLES))
+            + ", ".join(sorted(PERSON_ROLES))
         )
-    return Caller(user_id=user_id, site_code=site_code, roles=frozenset(roles))
+    department = claims.get("dept", "")
+    if not isinstance(department, str):
+        raise TokenError("访问令牌部门无效 / the bearer token's 'dept' claim is not text")
+    return Caller(user_id=user_id, site_code=site_code, roles=frozenset(roles), department_code=department)

@@ -44,12 +44,15 @@ def token_for(user: DemoUser, var_dir: Path, hours: float | None) -> str:
         raise CliError(f"还没有签名密钥（{keys_dir}）：请先运行 tongban setup。")
     try:
         if hours is None:
-            return issue_token(user.user_id, user.site_code, user.roles, keys_dir=keys_dir)
+            return issue_token(
+                user.user_id, user.site_code, user.roles, keys_dir=keys_dir, department_code=user.department_code
+            )
         return issue_token(
             user.user_id,
             user.site_code,
             user.roles,
             keys_dir=keys_dir,
+            department_code=user.department_code,
             lifetime=timedelta(hours=hours),
         )
     except (OSError, ValueError) as exc:

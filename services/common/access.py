@@ -30,14 +30,19 @@ ROLE_NAMES = {
     access_pb2.ROLE_CENTRE_ADMIN: "centre_admin",
     access_pb2.ROLE_TOWNSHIP_OFFICER: "township_officer",
     access_pb2.ROLE_INSPECTOR: "inspector",
+    access_pb2.ROLE_SERVICE: "service",
 }
 ALL_ROLES = frozenset(ROLE_NAMES.values())
+SERVICE_ROLE = "service"
+# Roles a person's bearer token may carry; "service" is only ever signed service-to-service.
+PERSON_ROLES = ALL_ROLES - {SERVICE_ROLE}
 ROLE_LABELS = {
     "clerk": "窗口人员",
     "reviewer": "审核人员",
     "centre_admin": "中心管理员",
     "township_officer": "专职政务科员",
     "inspector": "纪检监察人员",
+    "service": "系统服务",
 }
 
 

@@ -22,6 +22,8 @@ class Caller:
     user_id: str
     site_code: str
     roles: frozenset[str]
+    # The department a reviewer's window belongs to (e.g. "GA"); empty for other staff.
+    department_code: str = ""
 
     def has_any(self, roles: frozenset[str]) -> bool:
         return bool(self.roles & roles)
@@ -37,6 +39,7 @@ def sign_identity(caller: Caller, key: bytes, lifetime: timedelta = timedelta(mi
         "sub": caller.user_id,
         "site": caller.site_code,
         "roles": sorted(caller.roles),
+        "dept": caller.department_code,
         "exp": datetime.now(UTC) + lifetime,
     }
     return jwt.encode(claims, key, algorithm=_ALGORITHM)
@@ -47,4 +50,9 @@ def verify_identity(assertion: str, key: bytes) -> Caller:
         claims = jwt.decode(assertion, key, algorithms=[_ALGORITHM], issuer=_ISSUER)
     except jwt.PyJWTError as exc:
         raise IdentityError(f"identity assertion rejected: {type(exc).__name__}") from exc
-    return Caller(user_id=str(claims["sub"]), site_code=str(claims["site"]), roles=frozenset(claims["roles"]))
+    return Caller(
+        user_id=str(claims["sub"]),
+        site_code=str(claims["site"]),
+        roles=frozenset(claims["roles"]),
+        department_code=str(claims.get("dept", "")),
+    )

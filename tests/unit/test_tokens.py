@@ -28,7 +28,7 @@ from gateway.tokens import (
     load_demo_users,
     newest_kid,
 )
-from services.common.access import ALL_ROLES
+from services.common.access import PERSON_ROLES
 from services.common.identity import Caller
 
 SITE = "320826101"
@@ -253,16 +253,20 @@ def test_demo_users() -> None:
     assert users["clerk-gaogou"].site_code == "320826101"
     assert users["clerk-gaogou"].roles == ("clerk",)
     assert users["inspector-county"].roles == ("inspector",)
-    assert all(set(user.roles) <= ALL_ROLES for user in users.values())
+    assert all(set(user.roles) <= PERSON_ROLES for user in users.values())
     # Every role has a demo user.
-    assert {role for user in users.values() for role in user.roles} == ALL_ROLES
+    assert {role for user in users.values() for role in user.roles} == PERSON_ROLES
 
 
 def test_demo_user_tokens_verify(keys: Path) -> None:
     verifier = TokenVerifier(keys / "public")
     for user in load_demo_users().values():
-        token = issue_token(user.user_id, user.site_code, user.roles, keys_dir=keys)
-        assert verifier.verify(token) == Caller(user.user_id, user.site_code, frozenset(user.roles))
+        token = issue_token(
+            user.user_id, user.site_code, user.roles, keys_dir=keys, department_code=user.department_code
+        )
+        assert verifier.verify(token) == Caller(
+            user.user_id, user.site_code, frozenset(user.roles), user.department_code
+        )
 
 
 def test_ensure_internal_key(tmp_path: Path) -> None:
