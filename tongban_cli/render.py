@@ -23,6 +23,7 @@ CASE_STATE_NAMES = {
     acceptance_pb2.CASE_STATE_COMPLETED: "已办结",
     acceptance_pb2.CASE_STATE_RESULT_ISSUED: "已出件",
     acceptance_pb2.CASE_STATE_WITHDRAWN: "已撤回",
+    acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT: "县级审查退回补正",
 }
 HANDLING_TYPE_NAMES = {
     catalog_pb2.HANDLING_TYPE_INSTANT: "即办件",

@@ -16,6 +16,7 @@ from services.common import contracts
 from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
+from services.common.counters import CounterRow
 from services.common.db import Database
 from services.common.idempotency import IdempotencyKey
 from services.common.outbox import OutboxEvent
@@ -38,7 +39,7 @@ TABLES = [
     _table(models.MatterRow),
     _table(models.CaseRow),
     _table(models.DocumentRow),
-    _table(models.CounterRow),
+    _table(CounterRow),
     _table(OutboxEvent),
     _table(IdempotencyKey),
 ]

@@ -19,10 +19,11 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.acceptance import applicants, materials, numbering, repository, views
 from services.acceptance.documents import DocumentFacts, render
+from services.acceptance.handover import review_facts
 from services.acceptance.models import CaseRow, DocumentRow
-from services.acceptance.tracing import case_span, case_traceparent, current_ids, new_case_span
 from services.common.calendar import CalendarDataMissing, WorkingCalendar
 from services.common.calls import CallContext
+from services.common.case_tracing import case_span, case_traceparent, current_ids, new_case_span
 from services.common.clock import Clock
 from services.common.clock import today as today_of
 from services.common.db import Database
@@ -49,6 +50,7 @@ STATE_NAMES: dict[int, str] = {
     S.CASE_STATE_COMPLETED: "已办结",
     S.CASE_STATE_RESULT_ISSUED: "已出件",
     S.CASE_STATE_WITHDRAWN: "已撤回",
+    S.CASE_STATE_REVIEW_SUPPLEMENT: "审查退回补正",
 }
 LEVEL_NAMES: dict[int, str] = {
     catalog_pb2.SITE_LEVEL_COUNTY: "县政务服务中心",
@@ -248,6 +250,8 @@ class Intake:
         row.accepted_on = today
         row.promised_limit_days = matter.promised_limit_days
         row.promised_date = self._promised_date(today, matter.promised_limit_days)
+        county = matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY
+        row.window_due_on = None if county else row.promised_date
         self._event(
             session,
             row,
@@ -259,6 +263,7 @@ class Intake:
             promised_limit_days=matter.promised_limit_days,
             legal_limit_days=matter.legal_limit_days,
             promised_date=row.promised_date.isoformat(),
+            **review_facts(session, row, matter),
         )
         return self._issue_document(session, row, matter, S.DOCUMENT_KIND_ACCEPTANCE_RECEIPT)
 
@@ -348,8 +353,14 @@ class Intake:
             problems += _non_acceptance_problems(request)
             if problems:
                 raise invalid_input("补正信息有误, 请按提示修改 / the supplement has errors", problems)
+            if row.state == S.CASE_STATE_REVIEW_SUPPLEMENT and not request.HasField("non_acceptance"):
+                with case_span("acceptance.review_supplement", row):
+                    self._return_to_review(session, row, call)
+                return S.SupplementMaterialsResponse(case=self.case_view(session, row, call))
             if row.state != S.CASE_STATE_SUPPLEMENT_REQUESTED:
-                raise _wrong_state(row, "补正材料", [S.CASE_STATE_SUPPLEMENT_REQUESTED])
+                raise _wrong_state(
+                    row, "补正材料", [S.CASE_STATE_SUPPLEMENT_REQUESTED, S.CASE_STATE_REVIEW_SUPPLEMENT]
+                )
             with case_span("acceptance.supplement", row) as span:
                 if request.HasField("non_acceptance"):
                     document = self._refuse(session, row, matter, request.non_acceptance)
@@ -361,6 +372,19 @@ class Intake:
             )
 
         return self._idempotent("SupplementMaterials", request, S.SupplementMaterialsResponse, use_case)
+
+    def _return_to_review(self, session: Session, row: CaseRow, call: CallContext) -> None:
+        """The applicant supplemented what the county asked for: the county's clock runs again."""
+        row.state = S.CASE_STATE_ACCEPTED
+        row.review_items = "[]"
+        row.review_reason = ""
+        self._event(
+            session,
+            row,
+            "case.review_supplemented",
+            supplemented_on=today_of(self.clock).isoformat(),
+            supplemented_by=call.caller.user_id,
+        )
 
     def _supplement(
         self,
@@ -388,7 +412,7 @@ class Intake:
     def withdraw(
         self, call: CallContext, request: acceptance_pb2.WithdrawCaseRequest
     ) -> acceptance_pb2.WithdrawCaseResponse:
-        allowed = [S.CASE_STATE_SUPPLEMENT_REQUESTED, S.CASE_STATE_ACCEPTED]
+        allowed = [S.CASE_STATE_SUPPLEMENT_REQUESTED, S.CASE_STATE_ACCEPTED, S.CASE_STATE_REVIEW_SUPPLEMENT]
 
         def use_case(session: Session) -> acceptance_pb2.WithdrawCaseResponse:
             problems = _require(request.reason, "reason", "撤回原因")
@@ -455,9 +479,7 @@ class Intake:
                 row.recipient_name = request.recipient_name.strip()
                 row.issued_on = today
                 row.issued_by = call.caller.user_id
-                on_time = bool(
-                    row.promised_date and row.completed_on and row.completed_on <= row.promised_date
-                )
+                on_time = self._on_time(row, matter)
                 self._event(
                     session,
                     row,
@@ -472,6 +494,12 @@ class Intake:
 
         return self._idempotent("IssueResult", request, S.IssueResultResponse, use_case)
 
+    def _on_time(self, row: CaseRow, matter: catalog_pb2.Matter) -> bool:
+        if matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY and row.decided_on and row.issued_on:
+            # Decided within the county's clock, and issued within Art. 44's ten working days.
+            return row.decided_on_time and row.window_due_on is not None and row.issued_on <= row.window_due_on
+        return bool(row.promised_date and row.completed_on and row.completed_on <= row.promised_date)
+
     def _check_issuable(
         self, row: CaseRow, matter: catalog_pb2.Matter, request: acceptance_pb2.IssueResultRequest
     ) -> None:
@@ -481,7 +509,7 @@ class Intake:
                 [StateProblem(matter.code, "handling type is INSTANT", "HANDLING_TYPE")],
             )
         county = matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY
-        if county and row.state == S.CASE_STATE_ACCEPTED:
+        if county and row.state in (S.CASE_STATE_ACCEPTED, S.CASE_STATE_REVIEW_SUPPLEMENT):
             raise wrong_state(
                 "该办件由县级部门审批, 尚未作出决定, 不能出件 / the county has not decided this case yet",
                 [StateProblem(row.case_no, "awaiting the county decision", "CASE_STATE")],

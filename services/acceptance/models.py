@@ -80,6 +80,15 @@ class CaseRow(SQLModel, table=True):
     issued_by: str = ""
     recipient_name: str = ""
     withdrawal_reason: str = ""
+    # County-decided cases: the decision as approval announced it, and what it sent back.
+    decided_on: date | None = None
+    # The date the window's own clock runs to: the promised date for township-decided cases,
+    # the Art. 44 issue date once the county decided; None while the county's clock runs.
+    window_due_on: date | None = Field(default=None, index=True)
+    decision_number: str = ""
+    decided_on_time: bool = False
+    review_items: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    review_reason: str = ""
     trace_id: str = Field(max_length=32)
     root_span_id: str = Field(max_length=16)
 
@@ -96,12 +105,3 @@ class DocumentRow(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     html: str = Field(sa_column=Column(Text, nullable=False))
     sha256: str = Field(max_length=64)
-
-
-class CounterRow(SQLModel, table=True):
-    """Serial numbers per scope (a site's cases per day, a site's documents per year)."""
-
-    __tablename__ = "counters"
-
-    scope: str = Field(primary_key=True, max_length=80)
-    value: int

@@ -8,25 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import text
 from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2
+
+from services.common.counters import next_serial
 
 DOCUMENT_PREFIXES: dict[int, str] = {
     acceptance_pb2.DOCUMENT_KIND_ACCEPTANCE_RECEIPT: "SL",  # 受理
     acceptance_pb2.DOCUMENT_KIND_ONE_TIME_NOTICE: "GZ",  # 告知
     acceptance_pb2.DOCUMENT_KIND_NON_ACCEPTANCE_NOTICE: "BSL",  # 不受理
 }
-
-# One statement on SQLite and PostgreSQL alike; the row lock serialises concurrent takers.
-_NEXT = text(
-    "INSERT INTO counters (scope, value) VALUES (:scope, 1) "
-    "ON CONFLICT (scope) DO UPDATE SET value = counters.value + 1 RETURNING value"
-)
-
-
-def next_serial(session: Session, scope: str) -> int:
-    return int(session.execute(_NEXT, {"scope": scope}).scalar_one())
 
 
 def case_number(site_code: str, day: date, serial: int) -> str:

@@ -13,8 +13,8 @@ from services.acceptance import repository, views
 from services.acceptance.intake import Intake
 from services.acceptance.models import CaseRow
 from services.acceptance.paging import next_token, page_window
-from services.acceptance.tracing import case_span
 from services.common.calls import CallContext
+from services.common.case_tracing import case_span
 from services.common.clock import today as today_of
 from services.common.errors import FieldProblem, invalid_input, not_found, permission_denied
 

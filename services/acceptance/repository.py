@@ -108,7 +108,7 @@ def list_cases(session: Session, where: CaseFilter, offset: int, limit: int) -> 
     if where.overdue_on:
         # Overdue is derived: the clock still runs and the promised date has passed.
         query = query.where(
-            col(CaseRow.state).in_(where.open_states), col(CaseRow.promised_date) < where.overdue_on
+            col(CaseRow.state).in_(where.open_states), col(CaseRow.window_due_on) < where.overdue_on
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(

@@ -18,6 +18,7 @@ from services.common.calendar import WorkingCalendar
 
 # States in which the promised clock is running.
 CLOCK_RUNNING = (acceptance_pb2.CASE_STATE_ACCEPTED, acceptance_pb2.CASE_STATE_DECIDED)
+ISSUE_LIMIT_DAYS = 10
 
 
 def _iso(d: date | None) -> str:
@@ -104,13 +105,38 @@ def case_message(
     if row.non_acceptance_reason:
         message.non_acceptance.reason = row.non_acceptance_reason
         message.non_acceptance.competent_agency = row.competent_agency
-    if row.promised_date:
+    if matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY:
+        _county_part(message, row, calendar, today)
+    elif row.promised_date:
         if row.state in CLOCK_RUNNING:
             message.working_days_left = working_days_left(calendar, row.promised_date, today)
             message.overdue = today > row.promised_date
         if row.completed_on:
             message.completed_on_time = row.completed_on <= row.promised_date
     return message
+
+
+def issue_due_on(calendar: WorkingCalendar, decided_on: date) -> date:
+    """Art. 44: the result is issued within 10 working days of the decision."""
+    return calendar.add_working_days(decided_on, ISSUE_LIMIT_DAYS)
+
+
+def _county_part(message: acceptance_pb2.Case, row: CaseRow, calendar: WorkingCalendar, today: date) -> None:
+    """The county runs the review clock (pauses, extension); the window runs the issue clock."""
+    message.review_supplement_items.extend(json.loads(row.review_items))
+    message.review_supplement_reason = row.review_reason
+    if row.decided_on is None or row.window_due_on is None:
+        return
+    due = row.window_due_on
+    message.decided_on = row.decided_on.isoformat()
+    message.decision_number = row.decision_number
+    message.issue_due_on = due.isoformat()
+    message.completed_on_time = row.decided_on_time
+    if row.state == acceptance_pb2.CASE_STATE_DECIDED:
+        message.working_days_left = working_days_left(calendar, due, today)
+        message.overdue = today > due
+    if row.issued_on:
+        message.issued_on_time = row.issued_on <= due
 
 
 def document_message(row: DocumentRow) -> acceptance_pb2.Document:

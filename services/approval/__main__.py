@@ -1,6 +1,6 @@
-"""python -m services.approval: health and reflection only until its issue fills it."""
+"""python -m services.approval [serve|migrate]"""
 
-from services.common.health_only import build
+from services.approval.app import NAME, build, database
 from services.common.main import run
 
-run("approval", database=None, build=lambda settings: build("approval", settings))
+run(NAME, database=database, build=build)

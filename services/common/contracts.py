@@ -10,15 +10,21 @@ from types import ModuleType
 
 from google.protobuf.descriptor import ServiceDescriptor
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+from tongban.approval.v1 import approval_pb2
+from tongban.events.v1 import intake_pb2
+from tongban.supervision.v1 import supervision_pb2
 
 # Areas with no contract yet serve health and reflection only.
 SERVICE_MODULES: dict[str, list[ModuleType]] = {
     "acceptance": [catalog_pb2, acceptance_pb2],
-    "approval": [],
+    "approval": [approval_pb2],
     "staff": [],
-    "supervision": [],
+    "supervision": [supervision_pb2],
 }
 AREAS = tuple(SERVICE_MODULES)
+# Served by the services to each other only (event delivery): imported for their access rules,
+# never routed by the gateway nor listed by services_of().
+INTERNAL_MODULES: list[ModuleType] = [intake_pb2]
 
 
 def services_of(area: str) -> list[ServiceDescriptor]:

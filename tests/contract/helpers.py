@@ -93,10 +93,10 @@ def precondition_subjects(error: grpc.RpcError) -> list[str]:
 
 
 def counts(db: Database) -> tuple[int, int, int]:
-    """(cases, documents, outbox events): what a refused call must leave unchanged."""
+    """(cases, documents, distinct outbox events): what a refused call must leave unchanged."""
     with db.reading() as session:
         return (
             session.exec(select(func.count()).select_from(CaseRow)).one(),
             session.exec(select(func.count()).select_from(DocumentRow)).one(),
-            session.exec(select(func.count()).select_from(OutboxEvent)).one(),
+            session.exec(select(func.count(func.distinct(OutboxEvent.event_id)))).one(),
         )

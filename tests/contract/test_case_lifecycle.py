@@ -233,12 +233,16 @@ def test_case_list_filters_and_pages(acceptance: AcceptanceUnderTest) -> None:
 
 
 def test_overdue_is_computed_from_the_clock(acceptance: AcceptanceUnderTest) -> None:
-    case_no = _submit(acceptance, JOINT, JOINT_COMPLETE).case_no  # promised 2026-10-10
-    acceptance.clock.advance(timedelta(days=16))  # 2026-10-14, Wednesday
+    case_no = _submit(acceptance, TOWNSHIP, TOWNSHIP_COMPLETE).case_no  # promised 2026-10-23
+    county_case = _submit(acceptance, JOINT, JOINT_COMPLETE).case_no  # promised 2026-10-10
+    acceptance.clock.advance(timedelta(days=30))  # 2026-10-28, Wednesday
 
     case = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
     assert case.overdue
-    assert case.working_days_left == -3  # 10-12, 10-13, 10-14
+    assert case.working_days_left == -3  # 10-26, 10-27, 10-28
+    # The county runs a county-decided case's clock (pauses, extension) until it decides.
+    in_review = acceptance.cases.GetCase(A.GetCaseRequest(case_no=county_case), metadata=AS_CLERK).case
+    assert not in_review.overdue
     overdue = acceptance.cases.ListCases(A.ListCasesRequest(overdue_only=True), metadata=AS_CLERK)
     assert [c.case_no for c in overdue.cases] == [case_no]
 

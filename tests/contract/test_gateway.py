@@ -361,7 +361,7 @@ def test_client_supplied_identity_header_is_not_trusted(env: Env) -> None:
     [
         "/tongban.acceptance.v1.NoSuchService/Get",
         "/tongban.acceptance.v1.AcceptanceService/NoSuchMethod",
-        "/tongban.approval.v1.ReviewService/GetReview",  # area without a contract yet
+        "/tongban.staff.v1.StaffService/GetStaff",  # area without a contract yet
         "/example.Other/Call",
     ],
 )

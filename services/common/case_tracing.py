@@ -13,7 +13,7 @@ from typing import Protocol
 from opentelemetry import trace
 from opentelemetry.trace import Link, NonRecordingSpan, Span, SpanContext, TraceFlags
 
-_tracer = trace.get_tracer("tongban.acceptance")
+_tracer = trace.get_tracer("tongban.case")
 
 
 def current_ids() -> tuple[str, str]:

@@ -1,0 +1,65 @@
+"""Wiring of the approval service: database, clock, calendar, servicer, event intake and relay."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table
+from sqlmodel import SQLModel
+from tongban.approval.v1 import approval_pb2_grpc
+
+from services.approval import models
+from services.approval.lifecycle import Lifecycle
+from services.approval.reviews import Reviews
+from services.approval.servicer import ReviewServicer
+from services.approval.worklist import Worklist
+from services.common import contracts
+from services.common.calendar import WorkingCalendar
+from services.common.calls import IdentityInterceptor
+from services.common.clock import Clock, clock_from
+from services.common.counters import CounterRow
+from services.common.db import Database
+from services.common.idempotency import IdempotencyKey
+from services.common.outbox import OutboxEvent
+from services.common.server import RunningServer, create_server
+from services.common.settings import Settings
+from services.common.telemetry import setup_tracing
+
+NAME = "approval"
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
+
+
+TABLES = [
+    _table(models.ReviewRow),
+    _table(models.StepRow),
+    _table(models.PauseRow),
+    _table(models.ActivityRow),
+    _table(models.ReviewDocumentRow),
+    _table(CounterRow),
+    _table(OutboxEvent),
+    _table(IdempotencyKey),
+]
+
+
+def database(settings: Settings) -> Database:
+    return Database(settings.database_url_for(NAME), TABLES)
+
+
+def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
+    db = db or database(settings)
+    clock = clock or clock_from(settings.clock_file)
+    calendar = WorkingCalendar.load(settings.calendar_files)
+    servicer = ReviewServicer(Reviews(db, clock, calendar), Worklist(db, clock, calendar))
+    lifecycle = Lifecycle(clock, calendar)
+    provider = setup_tracing(NAME)
+    return create_server(
+        registrations=[lambda server: approval_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server)],
+        service_names=contracts.service_names(NAME),
+        address=f"{settings.host}:{settings.port_for(NAME)}",
+        tracer_provider=provider,
+        interceptors=[IdentityInterceptor(settings.resolved_internal_key())],
+        max_workers=settings.max_workers,
+    )

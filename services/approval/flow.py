@@ -1,0 +1,96 @@
+"""A case's review steps from the matter's configured flow, and moving from one step to the next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from tongban.acceptance.v1 import catalog_pb2
+from tongban.access.v1 import access_pb2
+from tongban.approval.v1 import approval_pb2
+
+from services.approval.models import ReviewRow, StepRow
+
+A = approval_pb2
+C = catalog_pb2
+FINISHED = (A.STEP_STATE_DONE, A.STEP_STATE_SKIPPED, A.STEP_STATE_CANCELLED)
+
+
+def fallback_flow(budget_days: int) -> list[catalog_pb2.ReviewStep]:
+    """A matter without a configured flow is still decided: one decision step by its department."""
+    return [
+        C.ReviewStep(
+            name="审批决定",
+            kind=C.STEP_KIND_DECISION,
+            role=access_pb2.ROLE_REVIEWER,
+            time_limit_days=budget_days,
+        )
+    ]
+
+
+def plan_steps(review: ReviewRow, flow: Sequence[catalog_pb2.ReviewStep]) -> list[StepRow]:
+    """One row per step, and one per department of a parallel step."""
+    accepted_at_county = review.site_level == C.SITE_LEVEL_COUNTY
+    rows: list[StepRow] = []
+    for position, step in enumerate(flow, start=1):
+        common = {
+            "case_no": review.case_no,
+            "position": position,
+            "name": step.name,
+            "kind": step.kind,
+            "role": step.role or access_pb2.ROLE_REVIEWER,
+            "time_limit_days": step.time_limit_days,
+            "state": A.STEP_STATE_WAITING,
+        }
+        if step.kind == C.STEP_KIND_INITIAL_REVIEW:
+            # Art. 43: the accepting township reviews first; nothing to do when the county accepted.
+            state = A.STEP_STATE_SKIPPED if accepted_at_county else A.STEP_STATE_WAITING
+            rows.append(StepRow(**{**common, "state": state, "site_code": review.site_code}))
+        elif step.kind == C.STEP_KIND_PARALLEL_REVIEW:
+            lead = step.lead_department_code or review.department_code
+            for department in step.department_codes or [review.department_code]:
+                rows.append(StepRow(**common, department_code=department, lead=department == lead))
+        else:
+            department = step.department_codes[0] if step.department_codes else review.department_code
+            rows.append(StepRow(**common, department_code=department))
+    return rows
+
+
+def activate_next(steps: Sequence[StepRow], today: date) -> list[StepRow]:
+    """Start the first position that still waits; returns the steps started (none at the end)."""
+    waiting = [step for step in steps if step.state == A.STEP_STATE_WAITING]
+    if not waiting:
+        return []
+    position = min(step.position for step in waiting)
+    started = [step for step in waiting if step.position == position]
+    for step in started:
+        step.state = A.STEP_STATE_ACTIVE
+        step.started_on = today
+    return started
+
+
+def position_answered(steps: Sequence[StepRow], position: int) -> bool:
+    return all(step.state in FINISHED for step in steps if step.position == position)
+
+
+def refusals_at(steps: Sequence[StepRow], position: int) -> list[StepRow]:
+    return [
+        step
+        for step in steps
+        if step.position == position
+        and step.kind == C.STEP_KIND_PARALLEL_REVIEW
+        and step.verdict == A.VERDICT_REFUSE
+    ]
+
+
+def cancel_open(steps: Sequence[StepRow], today: date) -> None:
+    for step in steps:
+        if step.state in (A.STEP_STATE_WAITING, A.STEP_STATE_ACTIVE):
+            step.state = A.STEP_STATE_CANCELLED
+            if step.started_on is not None:
+                step.finished_on = today
+
+
+def is_joint(steps: Sequence[StepRow]) -> bool:
+    """Joint handling (several departments) earns the longer extension (Art. 42: 15 days)."""
+    return any(step.kind == C.STEP_KIND_PARALLEL_REVIEW for step in steps)

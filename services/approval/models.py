@@ -1,0 +1,117 @@
+"""Approval's tables: reviews, their steps, pauses, activity log and documents.
+
+Overdue and days left are never stored; they are computed from these rows and the calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Text
+from sqlmodel import Column, Field, SQLModel
+
+
+class ReviewRow(SQLModel, table=True):
+    __tablename__ = "reviews"
+
+    case_no: str = Field(primary_key=True, max_length=40)
+    matter_code: str = Field(index=True, max_length=40)
+    matter_name: str = Field(max_length=200)
+    # The matter's department: it decides, extends and runs special procedures.
+    department_code: str = Field(index=True, max_length=16)
+    # The accepting site, where the result is issued.
+    site_code: str = Field(index=True, max_length=32)
+    site_level: int
+    service_mode: int
+    # Space-separated SpecialProcedure values the catalogue allows for the matter.
+    special_procedures: str = ""
+    # JSON object {department code: name} of every department in the flow, for documents.
+    department_names: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    state: int = Field(index=True)
+    accepted_on: date
+    budget_days: int
+    extension_days: int = 0
+    extension_approver: str = ""
+    extension_reason: str = ""
+    extension_granted_on: date | None = None
+    extension_granted_by: str = ""
+    extension_notice: str = ""
+    sent_back: bool = False
+    decision_outcome: int = 0
+    # JSON list of [department code, reason].
+    decision_reasons: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    decision_number: str = ""
+    decided_on: date | None = None
+    decided_by: str = ""
+    decision_department: str = ""
+    trace_id: str = Field(max_length=32)
+    root_span_id: str = Field(max_length=16)
+    opened_at: datetime
+
+
+class StepRow(SQLModel, table=True):
+    __tablename__ = "steps"
+
+    step_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(foreign_key="reviews.case_no", index=True, max_length=40)
+    position: int
+    name: str = Field(max_length=40)
+    kind: int
+    role: int
+    # The acting department, or "" for a township's initial review at site_code.
+    department_code: str = Field(default="", index=True, max_length=16)
+    site_code: str = Field(default="", index=True, max_length=32)
+    lead: bool = False
+    state: int = Field(index=True)
+    time_limit_days: int
+    started_on: date | None = None
+    finished_on: date | None = None
+    assignee: str = Field(default="", index=True, max_length=64)
+    verdict: int = 0
+    opinion: str = Field(default="", sa_column=Column(Text, nullable=False))
+    acted_by: str = ""
+
+
+class PauseRow(SQLModel, table=True):
+    __tablename__ = "pauses"
+
+    pause_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(foreign_key="reviews.case_no", index=True, max_length=40)
+    kind: int
+    procedure: int = 0
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    planned_days: int = 0
+    started_on: date
+    ended_on: date | None = None
+    notice_number: str = ""
+    started_by: str = ""
+    ended_by: str = ""
+    # JSON list of what the applicant must supplement (send-back only).
+    items: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+
+
+class ActivityRow(SQLModel, table=True):
+    """Who did what to a review, and when: the record reviewers and inspectors read."""
+
+    __tablename__ = "activities"
+
+    activity_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(foreign_key="reviews.case_no", index=True, max_length=40)
+    action: str = Field(max_length=40)
+    actor: str = Field(max_length=64)
+    step_id: int = 0
+    target: str = ""
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+    at: datetime
+
+
+class ReviewDocumentRow(SQLModel, table=True):
+    __tablename__ = "review_documents"
+
+    number: str = Field(primary_key=True, max_length=40)
+    kind: int
+    case_no: str = Field(foreign_key="reviews.case_no", index=True, max_length=40)
+    department_code: str = Field(max_length=16)
+    issued_on: date
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sha256: str = Field(max_length=64)

@@ -1,0 +1,76 @@
+"""Queries over approval's tables. No commits here: the use case owns the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+from tongban.approval.v1 import approval_pb2
+
+from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow, ReviewRow, StepRow
+
+A = approval_pb2
+OPEN_STATES = (A.REVIEW_STATE_IN_REVIEW, A.REVIEW_STATE_SENT_BACK)
+
+
+def review(session: Session, case_no: str, *, for_update: bool = False) -> ReviewRow | None:
+    return session.get(ReviewRow, case_no, with_for_update=for_update)
+
+
+def steps_of(session: Session, case_no: str) -> list[StepRow]:
+    query = (
+        select(StepRow)
+        .where(StepRow.case_no == case_no)
+        .order_by(col(StepRow.position), col(StepRow.step_id))
+    )
+    return list(session.exec(query).all())
+
+
+def pauses_of(session: Session, case_no: str) -> list[PauseRow]:
+    query = select(PauseRow).where(PauseRow.case_no == case_no).order_by(col(PauseRow.pause_id))
+    return list(session.exec(query).all())
+
+
+def pauses_by_case(session: Session, case_nos: Sequence[str]) -> dict[str, list[PauseRow]]:
+    found: dict[str, list[PauseRow]] = {case_no: [] for case_no in case_nos}
+    if case_nos:
+        query = select(PauseRow).where(col(PauseRow.case_no).in_(case_nos)).order_by(col(PauseRow.pause_id))
+        for row in session.exec(query).all():
+            found[row.case_no].append(row)
+    return found
+
+
+def activities_of(session: Session, case_no: str) -> list[ActivityRow]:
+    query = select(ActivityRow).where(ActivityRow.case_no == case_no).order_by(col(ActivityRow.activity_id))
+    return list(session.exec(query).all())
+
+
+def documents_of(session: Session, case_no: str) -> list[ReviewDocumentRow]:
+    query = (
+        select(ReviewDocumentRow)
+        .where(ReviewDocumentRow.case_no == case_no)
+        .order_by(col(ReviewDocumentRow.issued_on), col(ReviewDocumentRow.number))
+    )
+    return list(session.exec(query).all())
+
+
+def document(session: Session, number: str) -> ReviewDocumentRow | None:
+    return session.get(ReviewDocumentRow, number)
+
+
+def active_steps(
+    session: Session, *, department_code: str, site_code: str, user_id: str
+) -> list[tuple[StepRow, ReviewRow]]:
+    """Active steps of open reviews at this department's window or this site, or held by this user."""
+    at_window = (col(StepRow.department_code) == department_code) if department_code else None
+    at_site = (col(StepRow.site_code) == site_code) & (col(StepRow.department_code) == "")
+    held = col(StepRow.assignee) == user_id
+    where = held | at_site if at_window is None else held | at_site | at_window
+    query = (
+        select(StepRow, ReviewRow)
+        .join(ReviewRow, col(ReviewRow.case_no) == col(StepRow.case_no))
+        .where(col(StepRow.state) == A.STEP_STATE_ACTIVE)
+        .where(col(ReviewRow.state).in_(OPEN_STATES))
+        .where(where)
+    )
+    return [(step, row) for step, row in session.exec(query).all()]

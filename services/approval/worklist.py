@@ -1,0 +1,76 @@
+"""The reviewer's inbox: active steps held by me or waiting at my window, most urgent first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tongban.approval.v1 import approval_pb2
+
+from services.acceptance.paging import next_token, page_window
+from services.approval import repository, views
+from services.approval.models import ReviewRow, StepRow
+from services.common.access import ROLE_NAMES
+from services.common.calendar import WorkingCalendar
+from services.common.calls import CallContext
+from services.common.clock import Clock
+from services.common.clock import today as today_of
+from services.common.db import Database
+
+A = approval_pb2
+
+
+def _in_scope(scope: int, step: StepRow, call: CallContext) -> bool:
+    caller = call.caller
+    mine = step.assignee == caller.user_id
+    at_my_window = (
+        step.department_code == caller.department_code if step.department_code else step.site_code == caller.site_code
+    ) and ROLE_NAMES.get(step.role, "") in caller.roles
+    if scope == A.INBOX_SCOPE_MINE:
+        return mine
+    if scope == A.INBOX_SCOPE_UNASSIGNED:
+        return at_my_window and not step.assignee
+    if scope == A.INBOX_SCOPE_DEPARTMENT:
+        return at_my_window
+    return mine or (at_my_window and not step.assignee)
+
+
+@dataclass
+class Worklist:
+    db: Database
+    clock: Clock
+    calendar: WorkingCalendar
+
+    def inbox(self, call: CallContext, request: approval_pb2.ListInboxRequest) -> approval_pb2.ListInboxResponse:
+        offset, limit = page_window(request.page_size, request.page_token)
+        today = today_of(self.clock)
+        caller = call.caller
+        with self.db.reading() as session:
+            found = repository.active_steps(
+                session, department_code=caller.department_code, site_code=caller.site_code, user_id=caller.user_id
+            )
+            chosen: list[tuple[StepRow, ReviewRow]] = [
+                (step, review) for step, review in found if _in_scope(request.scope, step, call)
+            ]
+            pauses = repository.pauses_by_case(session, sorted({review.case_no for _, review in chosen}))
+        items = []
+        for step, review in chosen:
+            clock = views.case_clock(self.calendar, review, pauses[review.case_no], today)
+            if request.overdue_only and not clock.overdue:
+                continue
+            items.append(
+                A.InboxItem(
+                    case_no=review.case_no,
+                    matter_code=review.matter_code,
+                    matter_name=review.matter_name,
+                    site_code=review.site_code,
+                    step=views.step_message(self.calendar, step, pauses[review.case_no], today),
+                    clock=views.clock_message(review, clock),
+                    assigned_to_me=step.assignee == caller.user_id,
+                )
+            )
+        items.sort(key=lambda item: (item.clock.days_left, item.step.days_left, item.case_no))
+        return A.ListInboxResponse(
+            items=items[offset : offset + limit],
+            next_page_token=next_token(offset, limit, len(items)),
+            total_size=len(items),
+        )
