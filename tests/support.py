@@ -62,3 +62,13 @@ def as_role(role: str, site: str = "320826000", user: str = "someone") -> Caller
 
 def status_of(error: grpc.RpcError) -> grpc.StatusCode:
     return error.code()  # type: ignore[no-any-return]
+
+
+def reviewer(department: str, user: str = "", site: str = "320826000") -> Caller:
+    """A county department window's reviewer."""
+    return Caller(
+        user_id=user or f"reviewer-{department.lower()}",
+        site_code=site,
+        roles=frozenset({"reviewer"}),
+        department_code=department,
+    )
