@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import grpc
@@ -46,6 +46,23 @@ def fresh_postgres_database() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_postgres_databases(services: Sequence[str]) -> Iterator[str]:
+    """A new database per service (database per service), as a URL template with "{service}"."""
+    require_postgres()
+    prefix = f"tongban_t_{uuid.uuid4().hex[:12]}"
+    names = [f"{prefix}_{service}" for service in services]
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://127.0.0.1:5432/{prefix}_{{service}}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def identity_metadata(caller: Caller) -> tuple[tuple[str, str], ...]:

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
 
 from services.acceptance import models
+from services.acceptance.handover import CountyResults
 from services.acceptance.intake import Intake
 from services.acceptance.queries import CaseQueries, Catalog
 from services.acceptance.servicer import AcceptanceServicer, CatalogServicer
@@ -18,7 +19,9 @@ from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.counters import CounterRow
 from services.common.db import Database
+from services.common.delivery import event_delivery
 from services.common.idempotency import IdempotencyKey
+from services.common.inbox import InboxEntry
 from services.common.outbox import OutboxEvent
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
@@ -41,6 +44,7 @@ TABLES = [
     _table(models.DocumentRow),
     _table(CounterRow),
     _table(OutboxEvent),
+    _table(InboxEntry),
     _table(IdempotencyKey),
 ]
 
@@ -58,6 +62,10 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     )
     catalog_servicer = CatalogServicer(Catalog(intake))
     acceptance_servicer = AcceptanceServicer(intake, CaseQueries(intake))
+    # Accepted county cases go to approval; its decisions and send-backs come back here.
+    delivery = event_delivery(
+        settings, db, name=NAME, handle=CountyResults(intake.calendar).handle, clock=intake.clock
+    )
     # No SQLAlchemy instrumentation yet: its 0.66b2 release supports SQLAlchemy < 2.1 only.
     provider = setup_tracing(NAME)
     return create_server(
@@ -66,8 +74,10 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
             lambda server: acceptance_pb2_grpc.add_AcceptanceServiceServicer_to_server(
                 acceptance_servicer, server
             ),
+            delivery.registration,
         ],
-        service_names=contracts.service_names(NAME),
+        service_names=[*contracts.service_names(NAME), delivery.service_name],
+        workers=[delivery.relay],
         address=f"{settings.host}:{settings.port_for(NAME)}",
         tracer_provider=provider,
         interceptors=[IdentityInterceptor(settings.resolved_internal_key())],

@@ -19,7 +19,9 @@ from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.counters import CounterRow
 from services.common.db import Database
+from services.common.delivery import event_delivery
 from services.common.idempotency import IdempotencyKey
+from services.common.inbox import InboxEntry
 from services.common.outbox import OutboxEvent
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
@@ -40,6 +42,7 @@ TABLES = [
     _table(models.ReviewDocumentRow),
     _table(CounterRow),
     _table(OutboxEvent),
+    _table(InboxEntry),
     _table(IdempotencyKey),
 ]
 
@@ -53,11 +56,16 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     clock = clock or clock_from(settings.clock_file)
     calendar = WorkingCalendar.load(settings.calendar_files)
     servicer = ReviewServicer(Reviews(db, clock, calendar), Worklist(db, clock, calendar))
-    lifecycle = Lifecycle(clock, calendar)
+    # Cases accepted, withdrawn or supplemented arrive from acceptance; decisions go back.
+    delivery = event_delivery(settings, db, name=NAME, handle=Lifecycle(clock, calendar).handle, clock=clock)
     provider = setup_tracing(NAME)
     return create_server(
-        registrations=[lambda server: approval_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server)],
-        service_names=contracts.service_names(NAME),
+        registrations=[
+            lambda server: approval_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server),
+            delivery.registration,
+        ],
+        service_names=[*contracts.service_names(NAME), delivery.service_name],
+        workers=[delivery.relay],
         address=f"{settings.host}:{settings.port_for(NAME)}",
         tracer_provider=provider,
         interceptors=[IdentityInterceptor(settings.resolved_internal_key())],

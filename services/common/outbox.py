@@ -1,6 +1,9 @@
 """The transactional outbox: an event is written in the same transaction as its change.
 
-Delivery (the relay) reads undelivered rows in order; the rows are complete on their own.
+An event is written once per destination (services.common.routing), so each receiver's
+delivery is tracked on its own row: a receiver that is down holds up no other. The relay
+(services.common.relay) delivers undelivered rows in position order; the rows are
+complete on their own.
 """
 
 from __future__ import annotations
@@ -11,23 +14,50 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
-from sqlalchemy import LargeBinary
-from sqlmodel import Column, Field, Session, SQLModel, select
+from sqlalchemy import Index, LargeBinary, UniqueConstraint, text
+from sqlmodel import Column, Field, Session, SQLModel, col, select
 from tongban.events.v1 import event_pb2
+
+from services.common import routing
+
+_UNDELIVERED = text("delivered_at IS NULL")
 
 
 class OutboxEvent(SQLModel, table=True):
     __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("event_id", "destination", name="uq_outbox_event_destination"),
+        # Partial indexes over the undelivered rows only, which stay few while delivered rows
+        # pile up: one for the relay's claim (oldest first per destination), one for its
+        # check that no earlier event about the same aggregate is still pending.
+        Index(
+            "ix_outbox_pending",
+            "destination",
+            "position",
+            postgresql_where=_UNDELIVERED,
+            sqlite_where=_UNDELIVERED,
+        ),
+        Index(
+            "ix_outbox_pending_aggregate",
+            "destination",
+            "aggregate_id",
+            "position",
+            postgresql_where=_UNDELIVERED,
+            sqlite_where=_UNDELIVERED,
+        ),
+    )
 
     # Insertion order, so the relay delivers a case's events in the order they happened.
     position: int | None = Field(default=None, primary_key=True)
-    event_id: str = Field(unique=True, max_length=36)
+    event_id: str = Field(max_length=36)
+    # The service this row is delivered to, e.g. "supervision".
+    destination: str = Field(max_length=40)
     event_type: str = Field(max_length=80, index=True)
     aggregate_id: str = Field(max_length=64, index=True)
     # A serialized tongban.events.v1.Event.
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime
-    delivered_at: datetime | None = Field(default=None, index=True)
+    delivered_at: datetime | None = None
 
 
 def record_event(
@@ -54,20 +84,29 @@ def record_event(
         traceparent=traceparent,
         data=struct,
     )
-    session.add(
-        OutboxEvent(
-            event_id=event.event_id,
-            event_type=event_type,
-            aggregate_id=aggregate_id,
-            payload=event.SerializeToString(),
-            created_at=occurred,
+    payload = event.SerializeToString()
+    for destination in dict.fromkeys(routing.destinations(event_type)):
+        session.add(
+            OutboxEvent(
+                event_id=event.event_id,
+                destination=destination,
+                event_type=event_type,
+                aggregate_id=aggregate_id,
+                payload=payload,
+                created_at=occurred,
+            )
         )
-    )
     return event
 
 
 def events_for(session: Session, aggregate_id: str) -> list[event_pb2.Event]:
+    """The aggregate's events in the order they were written, each once (whatever its destinations)."""
     rows = session.exec(
-        select(OutboxEvent).where(OutboxEvent.aggregate_id == aggregate_id).order_by(OutboxEvent.position)  # type: ignore[arg-type]
+        select(OutboxEvent.event_id, OutboxEvent.payload)
+        .where(OutboxEvent.aggregate_id == aggregate_id)
+        .order_by(col(OutboxEvent.position))
     ).all()
-    return [event_pb2.Event.FromString(row.payload) for row in rows]
+    payloads: dict[str, bytes] = {}
+    for event_id, payload in rows:
+        payloads.setdefault(event_id, payload)
+    return [event_pb2.Event.FromString(payload) for payload in payloads.values()]

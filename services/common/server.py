@@ -1,7 +1,9 @@
 """The gRPC server factory shared by every service.
 
-`create_server()` builds a server with health, reflection and the interceptors;
-`serve()` runs it until SIGTERM/SIGINT, then reports NOT_SERVING and stops with grace.
+`create_server()` builds a server with health, reflection and the interceptors, and
+carries the process's background workers (e.g. the outbox relay); `serve()` starts the
+server, then the workers, and on SIGTERM/SIGINT reports NOT_SERVING, stops the workers
+and lets in-flight calls finish within the grace period.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from concurrent import futures
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -27,15 +29,34 @@ log = logging.getLogger(__name__)
 Registration = Callable[[grpc.Server], None]
 
 
+class Worker(Protocol):
+    """A background task of a service process, e.g. the outbox relay."""
+
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float | None = None) -> None: ...
+
+
 @dataclass
 class RunningServer:
     server: grpc.Server
     health: health.HealthServicer
     port: int
     service_names: list[str]
+    # Keyword-only, so subclasses (the gateway's) may still add fields without defaults.
+    workers: list[Worker] = field(default_factory=list, kw_only=True)
+
+    def start(self) -> None:
+        """Start serving, then the workers (they may call other services at once)."""
+        self.server.start()
+        for worker in self.workers:
+            worker.start()
 
     def stop(self, grace: float) -> None:
         self.health.enter_graceful_shutdown()
+        # Workers first: nothing new is sent out while the last calls drain.
+        for worker in self.workers:
+            worker.stop(grace)
         self.server.stop(grace).wait()
 
 
@@ -47,9 +68,10 @@ def create_server(
     tracer_provider: TracerProvider,
     interceptors: Sequence[grpc.ServerInterceptor] = (),
     handlers: Sequence[grpc.GenericRpcHandler] = (),
+    workers: Sequence[Worker] = (),
     max_workers: int = 16,
 ) -> RunningServer:
-    """Build and bind a server (port 0 picks a free one); it is started by the caller."""
+    """Build and bind a server (port 0 picks a free one); the caller starts it (`start()`)."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
         interceptors=[server_interceptor(tracer_provider=tracer_provider), *interceptors],
@@ -67,7 +89,7 @@ def create_server(
     port = server.add_insecure_port(address)
     if port == 0:
         raise SystemExit(f"cannot listen on {address}: is the port in use?")
-    return RunningServer(server, health_servicer, port, names)
+    return RunningServer(server, health_servicer, port, names, workers=list(workers))
 
 
 def serve(
@@ -85,7 +107,7 @@ def serve(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    running.server.start()
+    running.start()
     log.info("%s listening on port %d", name, running.port)
     running.server.wait_for_termination()
     on_stop()

@@ -15,7 +15,7 @@ class Settings(BaseSettings):
 
     # Where SQLite databases, keys and logs live for a local run.
     var_dir: Path = Path("var")
-    # Overrides the per-service default SQLite file, e.g. postgresql+psycopg://host/db.
+    # Overrides the per-service default SQLite file, e.g. postgresql+psycopg://host/tongban_{service}.
     database_url: str = ""
     host: str = "127.0.0.1"
     # 0 means the service's default port (ARCHITECTURE.md); tests pass a free port.
@@ -38,10 +38,18 @@ class Settings(BaseSettings):
     # Seconds in-flight calls get to finish on SIGTERM.
     grace_seconds: float = 5.0
     max_workers: int = 16
+    # The outbox relay: events per call, how often an idle relay looks for new rows, the
+    # back-off after a failed delivery (doubling from min to max), and each call's deadline.
+    relay_batch_size: int = 100
+    relay_poll_seconds: float = 1.0
+    relay_min_backoff_seconds: float = 0.5
+    relay_max_backoff_seconds: float = 30.0
+    relay_deadline_seconds: float = 10.0
 
     def database_url_for(self, service: str) -> str:
+        # Database per service: "{service}" in the URL names each service's own database.
         if self.database_url:
-            return self.database_url
+            return self.database_url.replace("{service}", service)
         return f"sqlite:///{self.var_dir / f'{service}.db'}"
 
     def port_for(self, service: str) -> int:

@@ -1,6 +1,6 @@
-"""python -m services.supervision: health and reflection only until its issue fills it."""
+"""python -m services.supervision [serve|migrate]"""
 
-from services.common.health_only import build
 from services.common.main import run
+from services.supervision.app import NAME, build, database
 
-run("supervision", database=None, build=lambda settings: build("supervision", settings))
+run(NAME, database=database, build=build)

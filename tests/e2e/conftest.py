@@ -5,17 +5,24 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from services.acceptance import app as acceptance_app
+from services.acceptance.seed import load_catalog
+from services.approval import app as approval_app
 from services.common.contracts import AREAS
+from services.common.settings import Settings
+from services.supervision import app as supervision_app
 from tests.e2e.collector import Collector
 from tongban_cli import stack
 
@@ -35,6 +42,8 @@ class Stack:
     var_dir: Path
     collector: Collector
     children: list[stack.Child]
+    child_env: dict[str, str]
+    ports: dict[str, int]
 
     def env(self, token: str = "") -> dict[str, str]:
         env = dict(os.environ, TONGBAN_VAR_DIR=str(self.var_dir), TONGBAN_GATEWAY=self.gateway)
@@ -59,46 +68,87 @@ class Stack:
     def cli_json(self, user: str, *args: str) -> dict[str, object]:
         return json.loads(self.cli(user, "--json", *args).stdout)  # type: ignore[no-any-return]
 
+    def set_clock(self, moment: str) -> None:
+        """Move every service's clock (they read the file on each call)."""
+        (self.var_dir / "clock").write_text(moment)
+
+    def address(self, name: str) -> str:
+        return f"127.0.0.1:{self.ports[name]}"
+
+    def start(self, name: str) -> stack.Child:
+        module = "gateway" if name == "gateway" else f"services.{name}"
+        log_path = self.var_dir / "log" / f"{name}.log"
+        with log_path.open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", module],
+                env=dict(self.child_env, TONGBAN_PORT=str(self.ports[name])),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        child = stack.Child(name, self.address(name), process, log_path)
+        self.children[:] = [c for c in self.children if c.name != name] + [child]
+        problem = stack.wait_healthy(child, threading.Event())
+        assert problem is None, f"{problem}\n{stack.log_tail(log_path)}"
+        return child
+
+    def kill(self, name: str) -> None:
+        """kill -9: no drain, no goodbye."""
+        child = next(c for c in self.children if c.name == name)
+        child.process.send_signal(signal.SIGKILL)
+        child.process.wait(timeout=30)
+
     def stop(self) -> None:
         stack.stop_all(list(reversed(self.children)))
 
 
-@pytest.fixture(scope="session")
-def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    var_dir = tmp_path_factory.mktemp("var")
+def _create_postgres_schemas(var_dir: Path, url: str) -> None:
+    settings = Settings(var_dir=var_dir, database_url=url)
+    for database in (
+        acceptance_app.database(settings),
+        approval_app.database(settings),
+        supervision_app.database(settings),
+    ):
+        database.create_schema()
+        database.dispose()
+    catalog = acceptance_app.database(settings)
+    load_catalog(catalog)
+    catalog.dispose()
+
+
+@contextmanager
+def running_stack(var_dir: Path, *, database_url: str = "") -> Iterator[Stack]:
+    """Setup, then every service and the gateway as separate processes on free ports."""
     (var_dir / "clock").write_text(START)
     collector = Collector()
     collector.server.start()
     os.environ["TONGBAN_VAR_DIR"] = str(var_dir)
     stack.setup(var_dir)
+    if database_url:
+        _create_postgres_schemas(var_dir, database_url)
     ports = {name: _free_port() for name in [*AREAS, "gateway"]}
     env = dict(
         stack.child_environment(var_dir),
         TONGBAN_CLOCK_FILE=str(var_dir / "clock"),
+        TONGBAN_RELAY_POLL_SECONDS="0.2",
+        TONGBAN_RELAY_MAX_BACKOFF_SECONDS="2",
         OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{collector.port}",
         OTEL_EXPORTER_OTLP_INSECURE="true",
         OTEL_BSP_SCHEDULE_DELAY="100",
         **{f"TONGBAN_{area.upper()}_ADDR": f"127.0.0.1:{ports[area]}" for area in AREAS},
     )
-    children: list[stack.Child] = []
-    never = threading.Event()
-    running = Stack(f"127.0.0.1:{ports['gateway']}", var_dir, collector, children)
+    if database_url:
+        env["TONGBAN_DATABASE_URL"] = database_url
+    running = Stack(f"127.0.0.1:{ports['gateway']}", var_dir, collector, [], env, ports)
     try:
         for name in [*AREAS, "gateway"]:
-            module = "gateway" if name == "gateway" else f"services.{name}"
-            log_path = var_dir / "log" / f"{name}.log"
-            with log_path.open("ab") as log:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", module],
-                    env=dict(env, TONGBAN_PORT=str(ports[name])),
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            child = stack.Child(name, f"127.0.0.1:{ports[name]}", process, log_path)
-            children.append(child)
-            problem = stack.wait_healthy(child, never)
-            assert problem is None, f"{problem}\n{stack.log_tail(log_path)}"
+            running.start(name)
         yield running
     finally:
         running.stop()
         collector.server.stop(0)
+
+
+@pytest.fixture(scope="session")
+def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("var")) as started:
+        yield started

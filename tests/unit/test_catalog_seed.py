@@ -315,3 +315,43 @@ def test_named_examples_are_present(matters):
         "生育登记",
     ):
         assert expected in names
+
+
+def test_every_county_decided_promised_matter_has_a_valid_review_flow() -> None:
+    from services.acceptance.seed import review_flow_problems
+
+    data = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
+    departments = {item["code"] for item in data["departments"]}
+    matters = [ParseDict(item, catalog_pb2.Matter()) for item in data["matters"]]
+    assert [p for m in matters for p in review_flow_problems(m, departments)] == []
+    flows = [m for m in matters if m.review_steps]
+    assert {m.code for m in flows} == {
+        m.code for m in matters if m.deciding_level == DECIDED_BY_COUNTY and m.handling_type == PROMISED
+    }
+    # 县乡同办 matters start with the township's initial review (Art. 43).
+    joint = [m for m in flows if m.service_mode == catalog_pb2.SERVICE_MODE_JOINT]
+    assert all(m.review_steps[0].kind == catalog_pb2.STEP_KIND_INITIAL_REVIEW for m in joint)
+
+
+def test_a_broken_review_flow_is_named() -> None:
+    from services.acceptance.seed import review_flow_problems
+
+    matter = catalog_pb2.Matter(
+        code="320826-ZR-XK-009",
+        deciding_level=DECIDED_BY_COUNTY,
+        handling_type=PROMISED,
+        promised_limit_days=5,
+        review_steps=[
+            catalog_pb2.ReviewStep(
+                name="并联审核",
+                kind=catalog_pb2.STEP_KIND_PARALLEL_REVIEW,
+                time_limit_days=4,
+                department_codes=["ZR", "XX"],
+                lead_department_code="ZJ",
+            ),
+            catalog_pb2.ReviewStep(name="决定", kind=catalog_pb2.STEP_KIND_DECISION, time_limit_days=2),
+        ],
+    )
+    problems = review_flow_problems(matter, {"ZR", "ZJ"})
+    assert len(problems) == 3
+    assert "exceed" in problems[0] and "XX" in problems[1] and "lead" in problems[2]

@@ -1,0 +1,199 @@
+"""Event delivery under test: outbox databases, receivers on free ports, bounded waiting.
+
+A receiver is a real gRPC server running the intake servicer behind the services'
+IdentityInterceptor. It counts every event id that reaches it before the inbox drops
+duplicates, can be told to answer UNAVAILABLE, and its handler keeps what it applied in
+a table of its own (refusing events whose data says "poison").
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import grpc
+from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy import Table
+from sqlmodel import Field, Session, SQLModel, col, select
+from tongban.events.v1 import event_pb2, intake_pb2, intake_pb2_grpc
+
+from services.common.calls import IdentityInterceptor
+from services.common.clock import CHINA, FixedClock
+from services.common.db import Database
+from services.common.delivery import INTAKE_SERVICE_NAME, EventIntakeServicer
+from services.common.errors import StateProblem, wrong_state
+from services.common.inbox import InboxEntry
+from services.common.outbox import OutboxEvent, record_event
+from services.common.server import RunningServer, create_server
+from tests.support import INTERNAL_KEY, fresh_postgres_database
+
+NOW = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
+T = TypeVar("T")
+
+
+def table(model: type[SQLModel]) -> Table:
+    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
+
+
+class AppliedEvent(SQLModel, table=True):
+    """What a test receiver's handler did, in the order it did it."""
+
+    __tablename__ = "test_applied_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=36)
+    aggregate_id: str = Field(max_length=64)
+    seq: int
+
+
+def wait_until(condition: Callable[[], T], *, what: str, timeout: float = 30.0) -> T:
+    """Poll `condition` until it returns something true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.02)
+
+
+@contextmanager
+def databases(kind: str, tmp: Path, *names: str) -> Iterator[dict[str, str]]:
+    """One database URL per name (database per service), SQLite files or fresh PostgreSQL databases."""
+    with ExitStack() as stack:
+        if kind == "sqlite":
+            yield {name: f"sqlite:///{tmp / f'{name}.db'}" for name in names}
+        else:
+            yield {name: stack.enter_context(fresh_postgres_database()) for name in names}
+
+
+def outbox_database(url: str) -> Database:
+    db = Database(url, [table(OutboxEvent)])
+    db.create_schema()
+    return db
+
+
+def write_events(
+    db: Database, aggregate_id: str, seqs: range, *, event_type: str = "case.accepted", **data: Any
+) -> list[str]:
+    """One event per seq about one aggregate, each in its own transaction; their ids."""
+    ids = []
+    for seq in seqs:
+        with db.transaction() as session:
+            event = record_event(
+                session,
+                source="acceptance",
+                event_type=event_type,
+                aggregate_id=aggregate_id,
+                data={"seq": seq, **data},
+                occurred=NOW,
+            )
+        ids.append(event.event_id)
+    return ids
+
+
+def undelivered(db: Database, destination: str) -> int:
+    with db.reading() as session:
+        rows = session.exec(
+            select(OutboxEvent.position).where(
+                OutboxEvent.destination == destination, col(OutboxEvent.delivered_at).is_(None)
+            )
+        ).all()
+    return len(rows)
+
+
+def apply_event(session: Session, event: event_pb2.Event) -> None:
+    """The test receivers' handler."""
+    if "poison" in event.data:
+        raise wrong_state(
+            "测试拒收事件 / refused by the test handler",
+            [StateProblem(subject=event.aggregate_id, description="poison")],
+        )
+    seq = event.data["seq"]
+    assert isinstance(seq, float), "Struct numbers are floats"
+    session.add(AppliedEvent(event_id=event.event_id, aggregate_id=event.aggregate_id, seq=int(seq)))
+
+
+@dataclass
+class Receiver:
+    db: Database
+    clock: FixedClock
+    arrivals: Counter[str] = field(default_factory=Counter)
+    refused_calls: int = 0
+    down: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    running: RunningServer | None = None
+
+    @property
+    def address(self) -> str:
+        assert self.running is not None
+        return f"127.0.0.1:{self.running.port}"
+
+    def applied(self) -> list[AppliedEvent]:
+        with self.db.reading() as session:
+            return list(session.exec(select(AppliedEvent).order_by(col(AppliedEvent.id))).all())
+
+    def inbox(self) -> dict[str, str]:
+        with self.db.reading() as session:
+            return {row.event_id: row.outcome for row in session.exec(select(InboxEntry)).all()}
+
+    def seqs_by_aggregate(self) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for row in self.applied():
+            found.setdefault(row.aggregate_id, []).append(row.seq)
+        return found
+
+    def serve(self, port: int = 0) -> None:
+        self.running = create_server(
+            registrations=[
+                lambda server: intake_pb2_grpc.add_EventIntakeServiceServicer_to_server(
+                    _CountingIntake(self), server
+                )
+            ],
+            service_names=[INTAKE_SERVICE_NAME],
+            address=f"127.0.0.1:{port}",
+            tracer_provider=TracerProvider(),
+            interceptors=[IdentityInterceptor(INTERNAL_KEY)],
+        )
+        self.running.start()
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.server.stop(0).wait()
+
+
+class _CountingIntake(EventIntakeServicer):
+    def __init__(self, receiver: Receiver) -> None:
+        super().__init__(receiver.db, apply_event, receiver.clock)
+        self.receiver = receiver
+
+    def DeliverEvents(
+        self, request: intake_pb2.DeliverEventsRequest, context: grpc.ServicerContext
+    ) -> intake_pb2.DeliverEventsResponse:
+        with self.receiver.lock:
+            if self.receiver.down:
+                self.receiver.refused_calls += 1
+                context.abort(grpc.StatusCode.UNAVAILABLE, "down for the test")
+            self.receiver.arrivals.update(event.event_id for event in request.events)
+        return super().DeliverEvents(request, context)
+
+
+@contextmanager
+def receiver(url: str, *, down: bool = False) -> Iterator[Receiver]:
+    db = Database(url, [table(InboxEntry), table(AppliedEvent)])
+    db.create_schema()
+    r = Receiver(db, FixedClock(NOW), down=down)
+    r.serve()
+    try:
+        yield r
+    finally:
+        r.stop()
+        db.dispose()
