@@ -31,14 +31,18 @@ def review_facts(session: Session, row: CaseRow, matter: catalog_pb2.Matter) -> 
     """Matter facts approval keeps with the review: the flow, the departments, the accepting site."""
     if matter.deciding_level != catalog_pb2.DECIDING_LEVEL_COUNTY:
         return {}
-    codes = {matter.department_code} | {code for step in matter.review_steps for code in step.department_codes}
-    names = {code: department.name for code in sorted(codes) if (department := session.get(DepartmentRow, code))}
+    codes = {matter.department_code} | {
+        code for step in matter.review_steps for code in step.department_codes
+    }
+    names = {
+        code: department.name for code in sorted(codes) if (department := session.get(DepartmentRow, code))
+    }
     site = repository.site(session, row.site_code)
     return {
         "matter_name": matter.name,
         "department_code": matter.department_code,
         "department_names": names,
-        "site_level": catalog_pb2.SiteLevel.Name(site.level if site else 0),  # type: ignore[arg-type]
+        "site_level": catalog_pb2.SiteLevel.Name(site.level if site else 0),
         "special_procedures": [catalog_pb2.SpecialProcedure.Name(p) for p in matter.special_procedures],
         "review_steps": [json_format.MessageToDict(step) for step in matter.review_steps],
     }
@@ -73,7 +77,9 @@ class CountyResults:
         else:
             with case_span("acceptance.record_send_back", row):
                 row.state = S.CASE_STATE_REVIEW_SUPPLEMENT
-                row.review_items = json.dumps([str(item) for item in data.get("items", [])], ensure_ascii=False)
+                row.review_items = json.dumps(
+                    [str(item) for item in data.get("items", [])], ensure_ascii=False
+                )
                 row.review_reason = str(data.get("reason", ""))
 
     def _record_decision(self, row: CaseRow, data: dict[str, Any]) -> None:

@@ -497,7 +497,9 @@ class Intake:
     def _on_time(self, row: CaseRow, matter: catalog_pb2.Matter) -> bool:
         if matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY and row.decided_on and row.issued_on:
             # Decided within the county's clock, and issued within Art. 44's ten working days.
-            return row.decided_on_time and row.window_due_on is not None and row.issued_on <= row.window_due_on
+            return (
+                row.decided_on_time and row.window_due_on is not None and row.issued_on <= row.window_due_on
+            )
         return bool(row.promised_date and row.completed_on and row.completed_on <= row.promised_date)
 
     def _check_issuable(

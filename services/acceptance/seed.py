@@ -29,9 +29,13 @@ def review_flow_problems(matter: catalog_pb2.Matter, departments: set[str]) -> l
     for step in steps:
         unknown = set(step.department_codes) - departments
         if unknown or step.time_limit_days < 1:
-            problems.append(f"{matter.code}/{step.name}: unknown departments {sorted(unknown)} or no time limit")
+            problems.append(
+                f"{matter.code}/{step.name}: unknown departments {sorted(unknown)} or no time limit"
+            )
         parallel = step.kind == catalog_pb2.STEP_KIND_PARALLEL_REVIEW
-        if parallel and (len(step.department_codes) < 2 or step.lead_department_code not in step.department_codes):
+        if parallel and (
+            len(step.department_codes) < 2 or step.lead_department_code not in step.department_codes
+        ):
             problems.append(f"{matter.code}/{step.name}: parallel review needs 2+ departments and their lead")
     return problems
 

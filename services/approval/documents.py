@@ -19,13 +19,13 @@ from services.common.counters import next_serial
 
 A = approval_pb2
 
-TITLES = {
+TITLES: dict[int, str] = {
     A.REVIEW_DOCUMENT_KIND_SPECIAL_PROCEDURE_NOTICE: "特殊环节告知书",
     A.REVIEW_DOCUMENT_KIND_EXTENSION_NOTICE: "延长审批期限告知书",
     A.REVIEW_DOCUMENT_KIND_GRANT_DECISION: "准予行政许可决定书",
     A.REVIEW_DOCUMENT_KIND_REFUSAL_DECISION: "不予行政许可决定书",
 }
-PREFIXES = {
+PREFIXES: dict[int, str] = {
     A.REVIEW_DOCUMENT_KIND_SPECIAL_PROCEDURE_NOTICE: "TS",  # 特殊环节
     A.REVIEW_DOCUMENT_KIND_EXTENSION_NOTICE: "YQ",  # 延期
     A.REVIEW_DOCUMENT_KIND_GRANT_DECISION: "ZY",  # 准予

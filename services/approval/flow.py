@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from tongban.acceptance.v1 import catalog_pb2
 from tongban.access.v1 import access_pb2
@@ -33,7 +34,7 @@ def plan_steps(review: ReviewRow, flow: Sequence[catalog_pb2.ReviewStep]) -> lis
     accepted_at_county = review.site_level == C.SITE_LEVEL_COUNTY
     rows: list[StepRow] = []
     for position, step in enumerate(flow, start=1):
-        common = {
+        common: dict[str, Any] = {
             "case_no": review.case_no,
             "position": position,
             "name": step.name,

@@ -51,7 +51,7 @@ def announce(session: Session, review: ReviewRow, event_type: str, at: datetime,
             "matter_code": review.matter_code,
             "department_code": review.department_code,
             "site_code": review.site_code,
-            "state": approval_pb2.ReviewState.Name(review.state),  # type: ignore[arg-type]
+            "state": approval_pb2.ReviewState.Name(review.state),
             **extra,
         },
         occurred=at,

@@ -19,7 +19,7 @@ from tongban.approval.v1 import approval_pb2
 from services.approval import documents, flow, repository, views
 from services.approval.models import PauseRow, ReviewDocumentRow, ReviewRow, StepRow
 from services.approval.records import announce, log_activity
-from services.common.access import ROLE_NAMES
+from services.common.access import role_name
 from services.common.calendar import WorkingCalendar
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
@@ -42,7 +42,7 @@ C = catalog_pb2
 Response = TypeVar("Response", bound=Message)
 MAX_PLANNED_DAYS = 60
 
-STATE_NAMES = {
+STATE_NAMES: dict[int, str] = {
     A.REVIEW_STATE_IN_REVIEW: "审查中",
     A.REVIEW_STATE_SENT_BACK: "退回补正中",
     A.REVIEW_STATE_DECIDED: "已决定",
@@ -131,9 +131,9 @@ class Reviews:
         return step, steps
 
     def _require_window(self, call: CallContext, review: ReviewRow, step: StepRow) -> None:
-        """Only the step's own window acts on it: its department's reviewers, or the accepting site's clerks."""
+        """Only the step's own window acts on it: its department's reviewers, or the site's clerks."""
         caller = call.caller
-        if ROLE_NAMES.get(step.role, "") not in caller.roles:
+        if role_name(step.role) not in caller.roles:
             raise permission_denied(
                 f"「{step.name}」环节不由您的角色办理 / your role does not act on this step"
             )
@@ -144,13 +144,15 @@ class Reviews:
             )
         if not step.department_code and caller.site_code != step.site_code:
             raise permission_denied(
-                f"「{step.name}」环节由受理站点 {step.site_code} 办理 / this step belongs to site {step.site_code}"
+                f"「{step.name}」环节由受理站点 {step.site_code} 办理 / "
+                f"this step belongs to site {step.site_code}"
             )
 
     def _require_department(self, call: CallContext, review: ReviewRow) -> None:
         if call.caller.department_code != review.department_code:
             raise permission_denied(
-                f"仅承办部门 {review.department_code} 可以办理 / only department {review.department_code} may do this"
+                f"仅承办部门 {review.department_code} 可以办理 / "
+                f"only department {review.department_code} may do this"
             )
 
     def _require_active(self, review: ReviewRow, step: StepRow) -> None:
@@ -161,14 +163,15 @@ class Reviews:
                     StateProblem(
                         f"{review.case_no}/{step.step_id}", A.StepState.Name(step.state), "STEP_STATE"
                     )
-                ],  # type: ignore[arg-type]
+                ],
             )
 
     def _hold(self, session: Session, call: CallContext, review: ReviewRow, step: StepRow) -> None:
         """The caller must hold the step; an unassigned step is claimed by acting on it."""
         if step.assignee and step.assignee != call.caller.user_id:
             raise wrong_state(
-                f"「{step.name}」已由 {step.assignee} 签收, 请先改派 / held by {step.assignee}; reassign it first",
+                f"「{step.name}」已由 {step.assignee} 签收, 请先改派 / "
+                f"held by {step.assignee}; reassign it first",
                 [
                     StateProblem(
                         f"{review.case_no}/{step.step_id}", f"assigned to {step.assignee}", "ASSIGNEE"
@@ -301,7 +304,7 @@ class Reviews:
                 call.caller.user_id,
                 self.clock.now(),
                 step_id=step.step_id,
-                detail=A.Verdict.Name(request.verdict),  # type: ignore[arg-type]
+                detail=A.Verdict.Name(request.verdict),
             )
             announce(
                 session,
@@ -310,7 +313,7 @@ class Reviews:
                 self.clock.now(),
                 step=step.name,
                 step_department=step.department_code,
-                verdict=A.Verdict.Name(request.verdict),  # type: ignore[arg-type]
+                verdict=A.Verdict.Name(request.verdict),
             )
             self._advance(session, call, review, step, steps)
 
@@ -405,7 +408,7 @@ class Reviews:
             allowed = {int(value) for value in review.special_procedures.split()}
             problems = _required(request.reason, "reason", "特殊环节事由")
             if request.procedure not in allowed:
-                names = "、".join(C.SpecialProcedure.Name(v) for v in sorted(allowed)) or "无"  # type: ignore[arg-type]
+                names = "、".join(C.SpecialProcedure.Name(v) for v in sorted(allowed)) or "无"
                 problems.append(
                     FieldProblem("procedure", f"该事项可用的特殊环节 / allowed for this matter: {names}")
                 )
@@ -418,7 +421,8 @@ class Reviews:
                 raise _refuse_state(review, "启动特殊环节", "已有特殊环节进行中")
             today = self._today()
             with case_span("approval.start_special_procedure", review):
-                kind_name = C.SpecialProcedure.Name(request.procedure)  # type: ignore[arg-type]
+                kind_name = C.SpecialProcedure.Name(request.procedure)
+                label = PROCEDURE_LABELS.get(request.procedure, kind_name)
                 notice = documents.issue(
                     session,
                     review,
@@ -427,7 +431,7 @@ class Reviews:
                         department_code=review.department_code,
                         department_name=self._department_name(review, review.department_code),
                         body=[
-                            f"您申请的事项需进行特殊环节：{PROCEDURE_LABELS.get(request.procedure, kind_name)}。",
+                            f"您申请的事项需进行特殊环节：{label}。",
                             f"事由：{request.reason.strip()}",
                             f"自 {today.isoformat()} 起，预计 {request.planned_days} 个工作日；",
                             "依《行政许可法》第四十五条，所需时间不计入审批时限。",
@@ -491,7 +495,7 @@ class Reviews:
                     review,
                     "review.procedure_ended",
                     self.clock.now(),
-                    procedure=C.SpecialProcedure.Name(pause.procedure),  # type: ignore[arg-type]
+                    procedure=C.SpecialProcedure.Name(pause.procedure),
                     ended_on=today.isoformat(),
                     paused_days=paused,
                 )
@@ -653,13 +657,13 @@ class Reviews:
             call.caller.user_id,
             self.clock.now(),
             detail=A.DecisionOutcome.Name(outcome),
-        )  # type: ignore[arg-type]
+        )
         announce(
             session,
             review,
             "review.decided",
             self.clock.now(),
-            outcome=A.DecisionOutcome.Name(outcome),  # type: ignore[arg-type]
+            outcome=A.DecisionOutcome.Name(outcome),
             document_number=document.number,
             decided_on=today.isoformat(),
             decision_department=department,
@@ -671,7 +675,7 @@ class Reviews:
         return document
 
 
-PROCEDURE_LABELS = {
+PROCEDURE_LABELS: dict[int, str] = {
     C.SPECIAL_PROCEDURE_HEARING: "听证",
     C.SPECIAL_PROCEDURE_SITE_INSPECTION: "现场踏勘",
     C.SPECIAL_PROCEDURE_PUBLIC_NOTICE: "公告公示",

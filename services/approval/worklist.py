@@ -9,7 +9,7 @@ from tongban.approval.v1 import approval_pb2
 from services.acceptance.paging import next_token, page_window
 from services.approval import repository, views
 from services.approval.models import ReviewRow, StepRow
-from services.common.access import ROLE_NAMES
+from services.common.access import role_name
 from services.common.calendar import WorkingCalendar
 from services.common.calls import CallContext
 from services.common.clock import Clock
@@ -23,8 +23,10 @@ def _in_scope(scope: int, step: StepRow, call: CallContext) -> bool:
     caller = call.caller
     mine = step.assignee == caller.user_id
     at_my_window = (
-        step.department_code == caller.department_code if step.department_code else step.site_code == caller.site_code
-    ) and ROLE_NAMES.get(step.role, "") in caller.roles
+        step.department_code == caller.department_code
+        if step.department_code
+        else step.site_code == caller.site_code
+    ) and role_name(step.role) in caller.roles
     if scope == A.INBOX_SCOPE_MINE:
         return mine
     if scope == A.INBOX_SCOPE_UNASSIGNED:
@@ -40,13 +42,18 @@ class Worklist:
     clock: Clock
     calendar: WorkingCalendar
 
-    def inbox(self, call: CallContext, request: approval_pb2.ListInboxRequest) -> approval_pb2.ListInboxResponse:
+    def inbox(
+        self, call: CallContext, request: approval_pb2.ListInboxRequest
+    ) -> approval_pb2.ListInboxResponse:
         offset, limit = page_window(request.page_size, request.page_token)
         today = today_of(self.clock)
         caller = call.caller
         with self.db.reading() as session:
             found = repository.active_steps(
-                session, department_code=caller.department_code, site_code=caller.site_code, user_id=caller.user_id
+                session,
+                department_code=caller.department_code,
+                site_code=caller.site_code,
+                user_id=caller.user_id,
             )
             chosen: list[tuple[StepRow, ReviewRow]] = [
                 (step, review) for step, review in found if _in_scope(request.scope, step, call)

@@ -33,6 +33,13 @@ ROLE_NAMES = {
     access_pb2.ROLE_SERVICE: "service",
 }
 ALL_ROLES = frozenset(ROLE_NAMES.values())
+
+
+def role_name(value: int) -> str:
+    """The token role name of a Role enum value stored as a plain int ("" if unknown)."""
+    return {int(role): name for role, name in ROLE_NAMES.items()}.get(value, "")
+
+
 SERVICE_ROLE = "service"
 # Roles a person's bearer token may carry; "service" is only ever signed service-to-service.
 PERSON_ROLES = ALL_ROLES - {SERVICE_ROLE}

@@ -39,7 +39,7 @@ _DEPARTMENTS = {item["code"]: item["name"] for item in _CATALOG["departments"]}
 
 
 def accepted_event(
-    matter_code: str, case_no: str, *, site: str = GAOGOU, accepted_on: date = START.date()
+    matter_code: str, case_no: str, *, site: str = GAOGOU, accepted_on: date | None = None
 ) -> event_pb2.Event:
     """A `case.accepted` event with the facts acceptance sends (services/acceptance/handover.py)."""
     matter = json_format.ParseDict(_MATTERS[matter_code], catalog_pb2.Matter())
@@ -51,7 +51,7 @@ def accepted_event(
         "handling_type": catalog_pb2.HandlingType.Name(matter.handling_type),
         "deciding_level": catalog_pb2.DecidingLevel.Name(matter.deciding_level),
         "service_mode": catalog_pb2.ServiceMode.Name(matter.service_mode),
-        "accepted_on": accepted_on.isoformat(),
+        "accepted_on": (accepted_on or START.date()).isoformat(),
         "promised_limit_days": matter.promised_limit_days,
         "matter_name": matter.name,
         "department_code": matter.department_code,

@@ -23,7 +23,7 @@ from tests.support import clerk, identity_metadata, reviewer
 
 __all__ = ["approval"]
 
-# 拖拉机和联合收割机登记: 县乡同办, promised 5 days: 乡镇初审 1, 部门审核 2 (NJ), 审批决定 2 (NJ); testing allowed.
+# 拖拉机和联合收割机登记: 县乡同办, promised 5: 乡镇初审 1, 部门审核 2 (NJ), 审批决定 2 (NJ); testing allowed.
 TRACTOR = "320826-NJ-XK-001"
 # 乡村建设规划许可证核发: promised 15: 乡镇初审 2, 并联审核 7 (ZR lead, ZJ, NJ), 审批决定 6 (ZR).
 PLANNING = "320826-ZR-XK-001"
