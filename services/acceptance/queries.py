@@ -12,11 +12,11 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from services.acceptance import repository, views
 from services.acceptance.intake import Intake
 from services.acceptance.models import CaseRow
-from services.acceptance.paging import next_token, page_window
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
 from services.common.clock import today as today_of
 from services.common.errors import FieldProblem, invalid_input, not_found, permission_denied
+from services.common.paging import next_token, page_window
 
 
 def _date(value: str, field: str) -> date | None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from tongban.approval.v1 import approval_pb2
 
-from services.acceptance.paging import next_token, page_window
 from services.approval import repository, views
 from services.approval.models import ReviewRow, StepRow
 from services.common.access import role_name
@@ -15,6 +14,7 @@ from services.common.calls import CallContext
 from services.common.clock import Clock
 from services.common.clock import today as today_of
 from services.common.db import Database
+from services.common.paging import next_token, page_window
 
 A = approval_pb2
 
