@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from sqlalchemy import Table
-from sqlmodel import SQLModel
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
 
 from services.acceptance import models
@@ -18,7 +14,7 @@ from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.counters import CounterRow
-from services.common.db import Database
+from services.common.db import Database, tables_of
 from services.common.delivery import event_delivery
 from services.common.idempotency import IdempotencyKey
 from services.common.inbox import InboxEntry
@@ -30,23 +26,18 @@ from services.common.telemetry import setup_tracing
 NAME = "acceptance"
 
 
-def _table(model: type[SQLModel]) -> Table:
-    """The model's Table (its `__table__`, which SQLModel leaves untyped), by name from the metadata."""
-    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
-
-
-TABLES = [
-    _table(models.DepartmentRow),
-    _table(models.SiteRow),
-    _table(models.WindowRow),
-    _table(models.MatterRow),
-    _table(models.CaseRow),
-    _table(models.DocumentRow),
-    _table(CounterRow),
-    _table(OutboxEvent),
-    _table(InboxEntry),
-    _table(IdempotencyKey),
-]
+TABLES = tables_of(
+    models.DepartmentRow,
+    models.SiteRow,
+    models.WindowRow,
+    models.MatterRow,
+    models.CaseRow,
+    models.DocumentRow,
+    CounterRow,
+    OutboxEvent,
+    InboxEntry,
+    IdempotencyKey,
+)
 
 
 def database(settings: Settings) -> Database:

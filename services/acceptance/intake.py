@@ -35,7 +35,7 @@ from services.common.errors import (
     not_found,
     wrong_state,
 )
-from services.common.idempotency import run_once
+from services.common.idempotency import run_request_once
 from services.common.outbox import record_event
 
 S = acceptance_pb2
@@ -97,15 +97,7 @@ class Intake:
         response_type: type[Response],
         use_case: Callable[[Session], Response],
     ) -> Response:
-        return run_once(
-            self.db,
-            self.clock,
-            method=method,
-            request_id=request.request_id,
-            request=request,
-            response_type=response_type,
-            use_case=use_case,
-        )
+        return run_request_once(self.db, self.clock, method, request, response_type, use_case)
 
     def _load(self, session: Session, call: CallContext, case_no: str) -> CaseRow:
         if not case_no.strip():

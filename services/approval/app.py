@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from sqlalchemy import Table
-from sqlmodel import SQLModel
 from tongban.approval.v1 import approval_pb2_grpc
 
 from services.approval import models
@@ -18,7 +14,7 @@ from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.counters import CounterRow
-from services.common.db import Database
+from services.common.db import Database, tables_of
 from services.common.delivery import event_delivery
 from services.common.idempotency import IdempotencyKey
 from services.common.inbox import InboxEntry
@@ -30,21 +26,17 @@ from services.common.telemetry import setup_tracing
 NAME = "approval"
 
 
-def _table(model: type[SQLModel]) -> Table:
-    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
-
-
-TABLES = [
-    _table(models.ReviewRow),
-    _table(models.StepRow),
-    _table(models.PauseRow),
-    _table(models.ActivityRow),
-    _table(models.ReviewDocumentRow),
-    _table(CounterRow),
-    _table(OutboxEvent),
-    _table(InboxEntry),
-    _table(IdempotencyKey),
-]
+TABLES = tables_of(
+    models.ReviewRow,
+    models.StepRow,
+    models.PauseRow,
+    models.ActivityRow,
+    models.ReviewDocumentRow,
+    CounterRow,
+    OutboxEvent,
+    InboxEntry,
+    IdempotencyKey,
+)
 
 
 def database(settings: Settings) -> Database:

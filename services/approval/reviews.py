@@ -35,7 +35,7 @@ from services.common.errors import (
     permission_denied,
     wrong_state,
 )
-from services.common.idempotency import run_once
+from services.common.idempotency import run_request_once
 
 A = approval_pb2
 C = catalog_pb2
@@ -90,15 +90,7 @@ class Reviews:
         response_type: type[Response],
         use_case: Callable[[Session], Response],
     ) -> Response:
-        return run_once(
-            self.db,
-            self.clock,
-            method=method,
-            request_id=request.request_id,
-            request=request,
-            response_type=response_type,
-            use_case=use_case,
-        )
+        return run_request_once(self.db, self.clock, method, request, response_type, use_case)
 
     def _load(self, session: Session, call: CallContext, case_no: str, *, for_update: bool) -> ReviewRow:
         if not case_no.strip():

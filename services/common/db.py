@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine, Table, event
 from sqlalchemy.engine import make_url
@@ -88,3 +88,8 @@ class Database:
         for name in ("engine", "read_engine"):
             if name in self.__dict__:
                 self.__dict__[name].dispose()
+
+
+def tables_of(*models: type[SQLModel]) -> list[Table]:
+    """The models' Tables (their `__table__`, which SQLModel leaves untyped), from the metadata."""
+    return [SQLModel.metadata.tables[cast(str, model.__tablename__)] for model in models]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from google.protobuf.message import Message
 from google.rpc import status_pb2
@@ -115,4 +115,24 @@ def _key(
         result=result,
         failed=failed,
         created_at=clock.now(),
+    )
+
+
+def run_request_once(
+    db: Database,
+    clock: Clock,
+    method: str,
+    request: Any,
+    response_type: type[Response],
+    use_case: Callable[[Session], Response],
+) -> Response:
+    """`run_once` keyed by a mutating request's own `request_id` field."""
+    return run_once(
+        db,
+        clock,
+        method=method,
+        request_id=request.request_id,
+        request=request,
+        response_type=response_type,
+        use_case=use_case,
     )

@@ -5,16 +5,12 @@ Supervision only receives events for now; it emits none, so it runs no relay.
 
 from __future__ import annotations
 
-from typing import cast
-
-from sqlalchemy import Table
-from sqlmodel import SQLModel
 from tongban.supervision.v1 import supervision_pb2_grpc
 
 from services.common import contracts
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
-from services.common.db import Database
+from services.common.db import Database, tables_of
 from services.common.delivery import INTAKE_SERVICE_NAME, intake_registration
 from services.common.inbox import InboxEntry
 from services.common.server import RunningServer, create_server
@@ -27,12 +23,10 @@ from services.supervision.servicer import SupervisionServicer
 NAME = "supervision"
 
 
-def _table(model: type[SQLModel]) -> Table:
-    """The model's Table (its `__table__`, which SQLModel leaves untyped), by name from the metadata."""
-    return SQLModel.metadata.tables[cast(str, model.__tablename__)]
-
-
-TABLES = [_table(ReceivedEventRow), _table(InboxEntry)]
+TABLES = tables_of(
+    ReceivedEventRow,
+    InboxEntry,
+)
 
 
 def database(settings: Settings) -> Database:
