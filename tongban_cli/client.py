@@ -24,6 +24,7 @@ from google.protobuf.message import Message
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+from tongban.approval.v1 import approval_pb2
 
 DEFAULT_GATEWAY = "127.0.0.1:50051"
 DEADLINE_SECONDS = 10.0
@@ -85,6 +86,26 @@ ISSUE_RESULT = Rpc(_ACCEPTANCE, "IssueResult", acceptance_pb2.IssueResultRespons
 GET_CASE = Rpc(_ACCEPTANCE, "GetCase", acceptance_pb2.GetCaseResponse)
 LIST_CASES = Rpc(_ACCEPTANCE, "ListCases", acceptance_pb2.ListCasesResponse)
 GET_DOCUMENT = Rpc(_ACCEPTANCE, "GetDocument", acceptance_pb2.GetDocumentResponse)
+
+_REVIEW = approval_pb2.DESCRIPTOR.services_by_name["ReviewService"].full_name
+
+LIST_INBOX = Rpc(_REVIEW, "ListInbox", approval_pb2.ListInboxResponse)
+GET_REVIEW = Rpc(_REVIEW, "GetReview", approval_pb2.GetReviewResponse)
+CLAIM_STEP = Rpc(_REVIEW, "ClaimStep", approval_pb2.ClaimStepResponse, mutating=True)
+REASSIGN_STEP = Rpc(_REVIEW, "ReassignStep", approval_pb2.ReassignStepResponse, mutating=True)
+COMPLETE_STEP = Rpc(_REVIEW, "CompleteStep", approval_pb2.CompleteStepResponse, mutating=True)
+SEND_BACK_FOR_SUPPLEMENT = Rpc(
+    _REVIEW, "SendBackForSupplement", approval_pb2.SendBackForSupplementResponse, mutating=True
+)
+START_SPECIAL_PROCEDURE = Rpc(
+    _REVIEW, "StartSpecialProcedure", approval_pb2.StartSpecialProcedureResponse, mutating=True
+)
+END_SPECIAL_PROCEDURE = Rpc(
+    _REVIEW, "EndSpecialProcedure", approval_pb2.EndSpecialProcedureResponse, mutating=True
+)
+EXTEND_TIME_LIMIT = Rpc(_REVIEW, "ExtendTimeLimit", approval_pb2.ExtendTimeLimitResponse, mutating=True)
+DECIDE_CASE = Rpc(_REVIEW, "DecideCase", approval_pb2.DecideCaseResponse, mutating=True)
+GET_REVIEW_DOCUMENT = Rpc(_REVIEW, "GetReviewDocument", approval_pb2.GetReviewDocumentResponse)
 
 
 class _Keyed(Protocol):
@@ -174,13 +195,18 @@ class Gateway:
             except grpc.RpcError as again:
                 message = describe_rpc_error(again, self.address)
                 if rpc.mutating:
-                    message += "\n" + _unknown_outcome(cast(_Keyed, request).request_id)
+                    message += "\n" + _unknown_outcome(cast(_Keyed, request).request_id, rpc.service)
                 raise CallRefused(message) from None
         return cast(Resp, response)
 
     def case(self, case_no: str) -> tuple[acceptance_pb2.Case, str | None]:
         """Fetch a case and the traceparent that puts the next call into the case's trace."""
         found = self.call(GET_CASE, acceptance_pb2.GetCaseRequest(case_no=case_no)).case
+        return found, traceparent_for(found.trace_id)
+
+    def review(self, case_no: str) -> tuple[approval_pb2.Review, str | None]:
+        """Fetch a case's county review and the traceparent that joins the case's trace."""
+        found = self.call(GET_REVIEW, approval_pb2.GetReviewRequest(case_no=case_no)).review
         return found, traceparent_for(found.trace_id)
 
     def _key(self, request: Message) -> None:
@@ -191,9 +217,10 @@ class Gateway:
             keyed.request_id = self._request_id or new_request_id()
 
 
-def _unknown_outcome(request_id: str) -> str:
+def _unknown_outcome(request_id: str, service: str = "") -> str:
+    look = "tongban review show" if service == _REVIEW else "tongban case show/list"
     return (
-        "操作结果未知，可能已经办理。请先用 tongban case show/list 查看；"
+        f"操作结果未知，可能已经办理。请先用 {look} 查看；"
         f"如需重试，加上 --request-id {request_id} 重发，不会重复办理。"
     )
 

@@ -6,29 +6,44 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+from tongban.approval.v1 import approval_pb2
 
 from tongban_cli import render
 from tongban_cli.client import (
+    CLAIM_STEP,
     COMPLETE_INSTANT_CASE,
+    COMPLETE_STEP,
+    DECIDE_CASE,
+    END_SPECIAL_PROCEDURE,
+    EXTEND_TIME_LIMIT,
     GET_DOCUMENT,
     GET_MATTER,
+    GET_REVIEW_DOCUMENT,
     ISSUE_RESULT,
     LIST_CASES,
     LIST_DEPARTMENTS,
+    LIST_INBOX,
     LIST_MATTERS,
     LIST_SITES,
+    REASSIGN_STEP,
+    SEND_BACK_FOR_SUPPLEMENT,
+    START_SPECIAL_PROCEDURE,
     SUBMIT_APPLICATION,
     SUPPLEMENT_MATERIALS,
     WITHDRAW_CASE,
     CliError,
     Gateway,
+    Rpc,
     resolve_gateway,
     resolve_token,
 )
+
+Resp = TypeVar("Resp", bound=Message)
 
 _RULE = "─" * 40
 
@@ -271,4 +286,144 @@ def case_print(args: argparse.Namespace) -> int:
     if args.html and not document.html:
         raise CliError(f"文书 {document.number} 没有 HTML 版本，请去掉 --html 打印文本版。")
     _verbatim(render.document_text(document, html=args.html))
+    return 0
+
+
+# --- county review --------------------------------------------------------------------------
+
+
+def _with_review_document(review: approval_pb2.Review, document: approval_pb2.ReviewDocument) -> str:
+    text = render.review_summary(review)
+    if document.number:
+        heading = render.REVIEW_DOCUMENT_KIND_NAMES.get(document.kind, "文书")
+        text += f"\n{_RULE}\n{heading} {document.number}\n{_RULE}\n{render.review_document_text(document)}"
+    return text
+
+
+def _on_review(args: argparse.Namespace, rpc: Rpc[Resp], request: Message) -> Resp:
+    """A change to a case's review, sent in the case's trace (the review carries its trace id)."""
+    with _gateway(args) as gateway:
+        _review, traceparent = gateway.review(args.case_no)
+        return gateway.call(rpc, request, traceparent=traceparent)
+
+
+def _required_text(value: str | None, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise usage_error(message)
+    return text
+
+
+def review_inbox(args: argparse.Namespace) -> int:
+    request = approval_pb2.ListInboxRequest(
+        scope=args.scope or approval_pb2.INBOX_SCOPE_UNSPECIFIED,
+        overdue_only=args.overdue,
+        page_size=args.page_size or 0,
+        page_token=args.page_token or "",
+    )
+    with _gateway(args) as gateway:
+        response = gateway.call(LIST_INBOX, request)
+    return _emit(args, response, render.inbox(response))
+
+
+def review_show(args: argparse.Namespace) -> int:
+    with _gateway(args) as gateway:
+        review, _traceparent = gateway.review(args.case_no)
+    return _emit(
+        args, approval_pb2.GetReviewResponse(review=review), render.review_summary(review, full=True)
+    )
+
+
+def review_claim(args: argparse.Namespace) -> int:
+    request = approval_pb2.ClaimStepRequest(case_no=args.case_no, step_id=args.step_id)
+    response = _on_review(args, CLAIM_STEP, request)
+    return _emit(args, response, render.review_summary(response.review))
+
+
+def review_reassign(args: argparse.Namespace) -> int:
+    request = approval_pb2.ReassignStepRequest(
+        case_no=args.case_no,
+        step_id=args.step_id,
+        assignee=_required_text(args.assignee, "请写明改派给谁：ASSIGNEE 为同一窗口同事的用户编号"),
+        reason=args.reason or "",
+    )
+    response = _on_review(args, REASSIGN_STEP, request)
+    return _emit(args, response, render.review_summary(response.review))
+
+
+def _complete(args: argparse.Namespace, verdict: approval_pb2.Verdict, opinion: str) -> int:
+    request = approval_pb2.CompleteStepRequest(
+        case_no=args.case_no, step_id=args.step_id, verdict=verdict, opinion=opinion
+    )
+    response = _on_review(args, COMPLETE_STEP, request)
+    return _emit(args, response, render.review_summary(response.review))
+
+
+def review_approve(args: argparse.Namespace) -> int:
+    return _complete(args, approval_pb2.VERDICT_APPROVE, (args.opinion or "").strip())
+
+
+def review_refuse(args: argparse.Namespace) -> int:
+    opinion = _required_text(args.opinion, "不同意须写明理由：--opinion 理由")
+    return _complete(args, approval_pb2.VERDICT_REFUSE, opinion)
+
+
+def review_send_back(args: argparse.Namespace) -> int:
+    items = [item.strip() for item in args.item if item.strip()]
+    if not items:
+        raise usage_error("请列出需补正的全部材料（一次性告知）：--item 材料 [--item 材料 ...]")
+    request = approval_pb2.SendBackForSupplementRequest(
+        case_no=args.case_no,
+        step_id=args.step_id,
+        items=items,
+        reason=_required_text(args.reason, "请写明退回补正的理由：--reason 理由"),
+    )
+    response = _on_review(args, SEND_BACK_FOR_SUPPLEMENT, request)
+    return _emit(args, response, render.review_summary(response.review))
+
+
+def review_pause(args: argparse.Namespace) -> int:
+    request = approval_pb2.StartSpecialProcedureRequest(
+        case_no=args.case_no,
+        procedure=args.procedure,
+        reason=_required_text(args.reason, "请写明特殊环节的事由：--reason 事由"),
+        planned_days=args.days,
+    )
+    response = _on_review(args, START_SPECIAL_PROCEDURE, request)
+    return _emit(args, response, _with_review_document(response.review, response.notice))
+
+
+def review_resume(args: argparse.Namespace) -> int:
+    request = approval_pb2.EndSpecialProcedureRequest(case_no=args.case_no)
+    response = _on_review(args, END_SPECIAL_PROCEDURE, request)
+    return _emit(args, response, render.review_summary(response.review))
+
+
+def review_extend(args: argparse.Namespace) -> int:
+    request = approval_pb2.ExtendTimeLimitRequest(
+        case_no=args.case_no,
+        approver=_required_text(args.approver, "请写明批准延期的负责人：--approver 姓名或职务"),
+        reason=_required_text(args.reason, "请写明延期理由（将告知申请人）：--reason 理由"),
+    )
+    response = _on_review(args, EXTEND_TIME_LIMIT, request)
+    return _emit(args, response, _with_review_document(response.review, response.notice))
+
+
+def review_decide(args: argparse.Namespace) -> int:
+    reasons = (args.reasons or "").strip()
+    if args.outcome == approval_pb2.DECISION_OUTCOME_REFUSED and not reasons:
+        raise usage_error("不予许可须写明理由（将告知申请人）：--reasons 理由")
+    request = approval_pb2.DecideCaseRequest(case_no=args.case_no, outcome=args.outcome, reasons=reasons)
+    response = _on_review(args, DECIDE_CASE, request)
+    return _emit(args, response, _with_review_document(response.review, response.document))
+
+
+def review_print(args: argparse.Namespace) -> int:
+    with _gateway(args) as gateway:
+        response = gateway.call(
+            GET_REVIEW_DOCUMENT, approval_pb2.GetReviewDocumentRequest(number=args.number)
+        )
+    if args.json:
+        return _emit(args, response, "")
+    _verbatim(render.review_document_text(response.document))
     return 0

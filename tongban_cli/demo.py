@@ -15,7 +15,8 @@ DEMO_KID = "demo-1"
 def describe(user: DemoUser) -> str:
     roles = "、".join(ROLE_LABELS.get(r, r) for r in user.roles)
     window = f" 窗口 {user.window_code}" if user.window_code else ""
-    return f"{user.user_id:<18} {user.name}  [{roles}]  站点 {user.site_code}{window}"
+    department = f" 部门 {user.department_code}" if user.department_code else ""
+    return f"{user.user_id:<18} {user.name}  [{roles}]  站点 {user.site_code}{window}{department}"
 
 
 def load_users() -> list[DemoUser]:
@@ -45,7 +46,11 @@ def token_for(user: DemoUser, var_dir: Path, hours: float | None) -> str:
     try:
         if hours is None:
             return issue_token(
-                user.user_id, user.site_code, user.roles, keys_dir=keys_dir, department_code=user.department_code
+                user.user_id,
+                user.site_code,
+                user.roles,
+                keys_dir=keys_dir,
+                department_code=user.department_code,
             )
         return issue_token(
             user.user_id,

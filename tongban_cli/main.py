@@ -1,4 +1,4 @@
-"""`tongban`: the window clerk's command line (argparse subcommands).
+"""`tongban`: the command line of window clerks and county reviewers (argparse subcommands).
 
 Output is readable Chinese; a failure is one or two sentences on stderr, never a traceback.
 Exit codes: 0 done, 1 refused (or could not be done), 2 usage error.
@@ -18,10 +18,15 @@ from tongban_cli.client import CliError
 from tongban_cli.specs import (
     MATERIAL_SPEC_HELP,
     parse_date,
+    parse_days,
     parse_hours,
     parse_material,
+    parse_outcome,
     parse_page_size,
+    parse_procedure,
+    parse_scope,
     parse_state,
+    parse_step_id,
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -148,7 +153,13 @@ def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     leaves = case.add_subparsers(dest="action", metavar="ACTION", required=True)
     keyed = [common, _keyed_options()]
     _add_submit(leaves, keyed)
-    supplement = _leaf(leaves, "supplement", commands.case_supplement, "登记一次性告知后补交的材料", keyed)
+    supplement = _leaf(
+        leaves,
+        "supplement",
+        commands.case_supplement,
+        "登记补交的材料：一次性告知后，或县级审查退回补正后（此时无需列出材料）",
+        keyed,
+    )
     supplement.add_argument("case_no", metavar="CASE_NO", help="办件编号")
     _add_materials(supplement)
     supplement.add_argument("--new-fact", metavar="TEXT", help="需要再次告知的新情况（将报电子监察）")
@@ -184,18 +195,101 @@ def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     reprint.add_argument("--html", action="store_true", help="打印 HTML 版本")
 
 
+def _case_and_step(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    parser.add_argument(
+        "step_id", type=parse_step_id, metavar="STEP_ID", help="环节编号（tongban review show 中 # 后的数字）"
+    )
+
+
+def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+    review = sub.add_parser(
+        "review",
+        help="县级审查",
+        description="县级审查：待办、签收、改派、审查意见、退回补正、特殊环节、延期、决定、打印",
+    )
+    leaves = review.add_subparsers(dest="action", metavar="ACTION", required=True)
+    keyed = [common, _keyed_options()]
+    inbox = _leaf(leaves, "inbox", commands.review_inbox, "待办审查环节（剩余时限最少的在前）", [common])
+    inbox.add_argument(
+        "--scope",
+        type=parse_scope,
+        metavar="S",
+        help="mine 我的、unassigned 待签收、department 本部门全部（默认：我的和待签收）",
+    )
+    inbox.add_argument("--overdue", action="store_true", help="只看超期的")
+    _add_paging(inbox)
+    show = _leaf(
+        leaves,
+        "show",
+        commands.review_show,
+        "查看审查：时限、环节、暂停、延期、决定、文书、办理记录",
+        [common],
+    )
+    show.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    claim = _leaf(leaves, "claim", commands.review_claim, "签收待签收的环节", keyed)
+    _case_and_step(claim)
+    reassign = _leaf(leaves, "reassign", commands.review_reassign, "把环节改派给同一窗口的同事", keyed)
+    _case_and_step(reassign)
+    reassign.add_argument("assignee", metavar="ASSIGNEE", help="改派给谁（用户编号，如 reviewer-ga-b）")
+    reassign.add_argument("--reason", metavar="R", help="改派原因")
+    approve = _leaf(leaves, "approve", commands.review_approve, "审查意见：同意", keyed)
+    _case_and_step(approve)
+    approve.add_argument("--opinion", metavar="TEXT", help="审查意见")
+    refuse = _leaf(leaves, "refuse", commands.review_refuse, "审查意见：不同意（须写明理由）", keyed)
+    _case_and_step(refuse)
+    refuse.add_argument("--opinion", required=True, metavar="TEXT", help="不同意的理由")
+    send_back = _leaf(
+        leaves, "send-back", commands.review_send_back, "退回受理窗口补正（每件一次，计时暂停）", keyed
+    )
+    _case_and_step(send_back)
+    send_back.add_argument(
+        "--item", action="append", required=True, metavar="TEXT", help="需补正的材料或内容，可重复，一次列全"
+    )
+    send_back.add_argument("--reason", required=True, metavar="R", help="退回理由")
+    pause = _leaf(leaves, "pause", commands.review_pause, "启动特殊环节（不计入时限）并打印告知书", keyed)
+    pause.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    pause.add_argument(
+        "--procedure",
+        type=parse_procedure,
+        required=True,
+        metavar="P",
+        help="hearing 听证、site-inspection 现场踏勘、public-notice 公告公示、expert-review 专家评审、"
+        "testing 检验检测",
+    )
+    pause.add_argument("--reason", required=True, metavar="R", help="事由（写入告知书）")
+    pause.add_argument("--days", type=parse_days, required=True, metavar="N", help="预计所需工作日")
+    resume = _leaf(leaves, "resume", commands.review_resume, "结束特殊环节，恢复计时", keyed)
+    resume.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    extend = _leaf(
+        leaves, "extend", commands.review_extend, "延长审查时限（每件一次）并打印延期告知书", keyed
+    )
+    extend.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    extend.add_argument("--approver", required=True, metavar="NAME", help="批准延期的负责人")
+    extend.add_argument("--reason", required=True, metavar="R", help="延期理由（写入告知书）")
+    decide = _leaf(leaves, "decide", commands.review_decide, "作出准予或不予许可决定并打印决定书", keyed)
+    decide.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    decide.add_argument(
+        "outcome", type=parse_outcome, metavar="grant|refuse", help="grant 准予许可，refuse 不予许可"
+    )
+    decide.add_argument("--reasons", metavar="TEXT", help="理由（不予许可时必填，写入决定书）")
+    reprint = _leaf(leaves, "print", commands.review_print, "打印审查文书：告知书、决定书", [common])
+    reprint.add_argument("number", metavar="DOCUMENT_NO", help="文书编号")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _global_options(top=False)
     parser = argparse.ArgumentParser(
         prog="tongban",
         description="通办：县乡政务服务窗口的命令行工具",
-        epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)",
+        epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)；县级审核人员如 reviewer-nj",
         parents=[_global_options(top=True)],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_local_run(sub, common)
     _add_catalog(sub, common)
     _add_case(sub, common)
+    _add_review(sub, common)
     return parser
 
 

@@ -10,6 +10,7 @@ import argparse
 from datetime import date
 
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+from tongban.approval.v1 import approval_pb2
 
 MATERIAL_SPEC_HELP = "编码[:形式[:份数[:问题]]]，例如 M01、M02:copy:2、M03::1:复印件不清晰"
 
@@ -23,6 +24,8 @@ MATERIAL_FORMS: dict[str, catalog_pb2.MaterialForm] = {
     "原件及复印件": catalog_pb2.MATERIAL_FORM_ORIGINAL_AND_COPY,
 }
 _MAX_COPIES = 99
+# A sanity bound only: the approval service applies the real limit and says so.
+_MAX_PLANNED_DAYS = 999
 
 CASE_STATES: dict[str, acceptance_pb2.CaseState] = {
     "received": acceptance_pb2.CASE_STATE_RECEIVED,
@@ -33,6 +36,7 @@ CASE_STATES: dict[str, acceptance_pb2.CaseState] = {
     "completed": acceptance_pb2.CASE_STATE_COMPLETED,
     "result_issued": acceptance_pb2.CASE_STATE_RESULT_ISSUED,
     "withdrawn": acceptance_pb2.CASE_STATE_WITHDRAWN,
+    "review_supplement": acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
     "收件": acceptance_pb2.CASE_STATE_RECEIVED,
     "待补正": acceptance_pb2.CASE_STATE_SUPPLEMENT_REQUESTED,
     "一次性告知": acceptance_pb2.CASE_STATE_SUPPLEMENT_REQUESTED,
@@ -46,6 +50,42 @@ CASE_STATES: dict[str, acceptance_pb2.CaseState] = {
     "出件": acceptance_pb2.CASE_STATE_RESULT_ISSUED,
     "已撤回": acceptance_pb2.CASE_STATE_WITHDRAWN,
     "撤回": acceptance_pb2.CASE_STATE_WITHDRAWN,
+    "县级审查退回补正": acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
+    "退回补正": acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
+}
+
+# `tongban review inbox --scope`: the English words in the help, the Chinese ones accepted too.
+INBOX_SCOPES: dict[str, approval_pb2.InboxScope] = {
+    "mine": approval_pb2.INBOX_SCOPE_MINE,
+    "unassigned": approval_pb2.INBOX_SCOPE_UNASSIGNED,
+    "department": approval_pb2.INBOX_SCOPE_DEPARTMENT,
+    "我的": approval_pb2.INBOX_SCOPE_MINE,
+    "待签收": approval_pb2.INBOX_SCOPE_UNASSIGNED,
+    "本部门": approval_pb2.INBOX_SCOPE_DEPARTMENT,
+}
+# `tongban review pause --procedure` (行政许可法 Art. 45).
+PROCEDURES: dict[str, catalog_pb2.SpecialProcedure] = {
+    "hearing": catalog_pb2.SPECIAL_PROCEDURE_HEARING,
+    "site-inspection": catalog_pb2.SPECIAL_PROCEDURE_SITE_INSPECTION,
+    "public-notice": catalog_pb2.SPECIAL_PROCEDURE_PUBLIC_NOTICE,
+    "expert-review": catalog_pb2.SPECIAL_PROCEDURE_EXPERT_REVIEW,
+    "testing": catalog_pb2.SPECIAL_PROCEDURE_TESTING,
+    "听证": catalog_pb2.SPECIAL_PROCEDURE_HEARING,
+    "现场踏勘": catalog_pb2.SPECIAL_PROCEDURE_SITE_INSPECTION,
+    "公告": catalog_pb2.SPECIAL_PROCEDURE_PUBLIC_NOTICE,
+    "公告公示": catalog_pb2.SPECIAL_PROCEDURE_PUBLIC_NOTICE,
+    "专家评审": catalog_pb2.SPECIAL_PROCEDURE_EXPERT_REVIEW,
+    "专家论证": catalog_pb2.SPECIAL_PROCEDURE_EXPERT_REVIEW,
+    "检验检测": catalog_pb2.SPECIAL_PROCEDURE_TESTING,
+}
+# `tongban review decide CASE_NO grant|refuse`.
+OUTCOMES: dict[str, approval_pb2.DecisionOutcome] = {
+    "grant": approval_pb2.DECISION_OUTCOME_GRANTED,
+    "refuse": approval_pb2.DECISION_OUTCOME_REFUSED,
+    "准予": approval_pb2.DECISION_OUTCOME_GRANTED,
+    "准予许可": approval_pb2.DECISION_OUTCOME_GRANTED,
+    "不予": approval_pb2.DECISION_OUTCOME_REFUSED,
+    "不予许可": approval_pb2.DECISION_OUTCOME_REFUSED,
 }
 
 
@@ -85,10 +125,64 @@ def parse_state(text: str) -> acceptance_pb2.CaseState:
     if state is None:
         raise argparse.ArgumentTypeError(
             f"办件状态“{text}”不认识，可用：收件、待补正、不予受理、已受理、已决定、已办结、"
-            "已出件、已撤回（或 received、supplement_requested、not_accepted、accepted、"
-            "decided、completed、result_issued、withdrawn）"
+            "已出件、已撤回、退回补正（或 received、supplement_requested、not_accepted、accepted、"
+            "decided、completed、result_issued、withdrawn、review_supplement）"
         )
     return state
+
+
+def _key(text: str) -> str:
+    return text.strip().lower().replace("_", "-")
+
+
+def parse_scope(text: str) -> approval_pb2.InboxScope:
+    scope = INBOX_SCOPES.get(_key(text))
+    if scope is None:
+        raise argparse.ArgumentTypeError(
+            f"待办范围“{text}”不认识，可用：mine(我的)、unassigned(待签收)、department(本部门)"
+        )
+    return scope
+
+
+def parse_procedure(text: str) -> catalog_pb2.SpecialProcedure:
+    procedure = PROCEDURES.get(_key(text))
+    if procedure is None:
+        raise argparse.ArgumentTypeError(
+            f"特殊环节“{text}”不认识，可用：hearing(听证)、site-inspection(现场踏勘)、"
+            "public-notice(公告公示)、expert-review(专家评审)、testing(检验检测)"
+        )
+    return procedure
+
+
+def parse_outcome(text: str) -> approval_pb2.DecisionOutcome:
+    outcome = OUTCOMES.get(_key(text))
+    if outcome is None:
+        raise argparse.ArgumentTypeError(f"决定“{text}”不认识，只能是 grant(准予许可) 或 refuse(不予许可)")
+    return outcome
+
+
+def _positive(text: str) -> int | None:
+    text = text.strip()
+    if text.isascii() and text.isdigit() and int(text) > 0:
+        return int(text)
+    return None
+
+
+def parse_step_id(text: str) -> int:
+    """A review step's id, as `tongban review show` prints it (#12); the # may be typed."""
+    step_id = _positive(text.strip().removeprefix("#"))
+    if step_id is None:
+        raise argparse.ArgumentTypeError(
+            f"环节编号“{text}”应为正整数，即 tongban review show 列出的 # 后面的数字"
+        )
+    return step_id
+
+
+def parse_days(text: str) -> int:
+    days = _positive(text)
+    if days is None or days > _MAX_PLANNED_DAYS:
+        raise argparse.ArgumentTypeError(f"计划天数“{text}”应为 1 到 {_MAX_PLANNED_DAYS} 的整数（工作日）")
+    return days
 
 
 def parse_date(text: str) -> str:

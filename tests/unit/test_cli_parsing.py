@@ -10,7 +10,7 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban_cli import commands
 from tongban_cli.client import TOKEN_HINT
 from tongban_cli.main import build_parser, main
-from tongban_cli.specs import parse_date, parse_material, parse_page_size, parse_state
+from tongban_cli.specs import CASE_STATES, parse_date, parse_material, parse_page_size, parse_state
 
 SUBMIT = [
     "case",
@@ -177,3 +177,44 @@ def test_unknown_demo_user_lists_the_known_ones(capsys: pytest.CaptureFixture[st
     assert "nobody" in err
     assert "clerk-gaogou" in err
     assert "inspector-county" in err
+
+
+def test_review_supplement_state_and_supplement_without_materials() -> None:
+    assert parse_state("退回补正") == acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT
+    assert parse_state("review_supplement") == acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT
+    assert set(CASE_STATES.values()) == set(acceptance_pb2.CaseState.values()) - {0}
+    # After the county's send-back the clerk records the supplement with no material arguments.
+    args = build_parser().parse_args(["case", "supplement", "320826101-20261127-0001"])
+    assert args.handler is commands.case_supplement
+    assert (args.material, args.condition, args.new_fact) == ([], [], None)
+
+
+def test_supplement_without_materials_sends_an_empty_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[acceptance_pb2.SupplementMaterialsRequest] = []
+
+    class Recorder:
+        def __enter__(self) -> Recorder:
+            return self
+
+        def __exit__(self, *_exc: object) -> None:
+            pass
+
+        def case(self, case_no: str) -> tuple[acceptance_pb2.Case, None]:
+            return acceptance_pb2.Case(case_no=case_no), None
+
+        def call(
+            self, _rpc: object, request: acceptance_pb2.SupplementMaterialsRequest, **_kw: object
+        ) -> object:
+            sent.append(request)
+            return acceptance_pb2.SupplementMaterialsResponse(
+                case=acceptance_pb2.Case(case_no=request.case_no, state=acceptance_pb2.CASE_STATE_ACCEPTED)
+            )
+
+    monkeypatch.setattr(commands, "_gateway", lambda _args: Recorder())
+    assert main(["case", "supplement", "320826101-20261127-0001", "--token", "t"]) == 0
+    [request] = sent
+    assert (request.case_no, list(request.materials), request.HasField("non_acceptance")) == (
+        "320826101-20261127-0001",
+        [],
+        False,
+    )

@@ -293,3 +293,88 @@ def test_issue_detail_that_already_names_the_kind() -> None:
         detail="缺少, 需原件1份",
     )
     assert render.issue_line(issue) == "  - M03 申请表 缺少, 需原件1份"
+
+
+# --- county-decided cases (县乡同办): the review, the decision, the issue clock -------------------
+
+
+def _county_case(**fields: object) -> acceptance_pb2.Case:
+    # While the county reviews, the window's own count is 0 (approval runs the clock).
+    return _case(**{"deciding_level": catalog_pb2.DECIDING_LEVEL_COUNTY, "working_days_left": 0, **fields})
+
+
+def test_county_case_under_review_points_at_the_county_clock() -> None:
+    text = render.case_summary(_county_case())
+    assert (
+        "时限：承诺办结日期 2026-12-04（5 个工作日），县级部门审查中"
+        "（审查时限见 tongban review show 320826101-20261127-0001）"
+    ) in text
+    # The window's count is 0 while the county reviews: never "due today".
+    assert "今天到期" not in text
+
+
+def test_review_supplement_tells_the_clerk_what_to_collect_and_how_to_record_it() -> None:
+    case = _county_case(
+        state=acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
+        review_supplement_reason="发票与合格证不一致",
+    )
+    case.review_supplement_items.extend(["购机发票原件", "产品合格证"])
+    lines = render.case_summary(case).splitlines()
+    assert "状态：县级审查退回补正" in lines
+    assert any(
+        line.endswith("县级部门审查中，计时暂停（审查时限见 tongban review show 320826101-20261127-0001）")
+        for line in lines
+    )
+    at = lines.index("县级审查退回补正：发票与合格证不一致")
+    assert lines[at + 1 : at + 4] == ["需补正：", "  - 购机发票原件", "  - 产品合格证"]
+    assert lines[at + 4] == (
+        "申请人补齐后登记：tongban case supplement 320826101-20261127-0001（补正后县级审查继续计时）"
+    )
+
+
+def test_decided_county_case_shows_the_decision_and_the_issue_deadline() -> None:
+    case = _county_case(
+        state=acceptance_pb2.CASE_STATE_DECIDED,
+        outcome=acceptance_pb2.OUTCOME_APPROVED,
+        decided_on="2026-12-02",
+        decision_number="ZY-GA-2026-00001",
+        completed_on_time=True,
+        issue_due_on="2026-12-16",
+        working_days_left=10,
+    )
+    lines = render.case_summary(case).splitlines()
+    assert "时限：承诺办结日期 2026-12-04（5 个工作日）" in lines
+    assert "决定：准予" in lines
+    assert "县级决定日期：2026-12-02" in lines
+    assert "决定文书：ZY-GA-2026-00001（打印：tongban review print ZY-GA-2026-00001）" in lines
+    assert "出件期限：2026-12-16（决定后 10 个工作日内出件），剩余 10 个工作日" in lines
+    assert "出件期限 2026-12-16" in render.case_line(case)
+    late = render.case_summary(
+        _county_case(
+            state=acceptance_pb2.CASE_STATE_DECIDED,
+            decided_on="2026-12-02",
+            issue_due_on="2026-12-16",
+            working_days_left=-1,
+            overdue=True,
+        )
+    )
+    assert "状态：已决定【超期】" in late
+    assert "县级决定日期：2026-12-02" in late
+    assert "出件期限：2026-12-16（决定后 10 个工作日内出件），超期 1 个工作日" in late
+
+
+def test_issued_county_case_says_whether_on_time() -> None:
+    case = _county_case(
+        state=acceptance_pb2.CASE_STATE_RESULT_ISSUED,
+        decided_on="2026-12-02",
+        issue_due_on="2026-12-16",
+        issued_on="2026-12-03",
+        issued_on_time=True,
+        issued_by="clerk-gaogou",
+    )
+    lines = render.case_summary(case).splitlines()
+    assert "出件期限：2026-12-16（决定后 10 个工作日内出件）" in lines
+    assert "出件日期：2026-12-03（按时出件）  经办 clerk-gaogou" in lines
+    assert "超期出件" in render.case_summary(_county_case(issue_due_on="2026-12-16", issued_on="2026-12-17"))
+    # Township-decided cases have no issue deadline: the line is as before.
+    assert "出件日期：2026-12-03  经办 x" in render.case_summary(_case(issued_on="2026-12-03", issued_by="x"))
