@@ -54,9 +54,23 @@ def _required(value: str, field: str, label: str) -> list[FieldProblem]:
     return [] if value.strip() else [FieldProblem(field, f"{label}必填 / {field} is required")]
 
 
+# The English half of each refusal message (messages are bilingual where a reviewer reads them).
+_ACTIONS_EN = {
+    "提交审查意见": "answer the step",
+    "退回补正": "send the case back",
+    "再次退回补正": "send the case back again",
+    "启动特殊环节": "start a special procedure",
+    "结束特殊环节": "end a special procedure",
+    "延期": "extend the time limit",
+    "再次延期": "extend the time limit again",
+    "作出决定": "decide the case",
+}
+
+
 def _refuse_state(review: ReviewRow, action: str, problem: str) -> DomainError:
     return wrong_state(
-        f"办件 {review.case_no} {problem}, 不能{action} / case {review.case_no}: cannot {action} now",
+        f"办件 {review.case_no} {problem}, 不能{action} / "
+        f"case {review.case_no}: cannot {_ACTIONS_EN.get(action, action)} in its present state",
         [StateProblem(review.case_no, problem, "REVIEW_STATE")],
     )
 
