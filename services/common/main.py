@@ -6,7 +6,7 @@ import argparse
 import logging
 from collections.abc import Callable
 
-from services.common.db import Database
+from services.common.db import Database, SchemaOutdated
 from services.common.server import RunningServer, serve
 from services.common.settings import Settings
 
@@ -26,7 +26,10 @@ def run(
     settings = Settings()
     if args.command == "migrate":
         if database is not None:
-            database(settings).create_schema()
+            try:
+                database(settings).create_schema()
+            except SchemaOutdated as outdated:
+                raise SystemExit(f"{name}: {outdated}") from None
         print(f"{name}: schema ready")
     elif args.command == "serve":
         serve(build(settings), name=name, grace=settings.grace_seconds)
