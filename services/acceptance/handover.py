@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from google.protobuf import json_format
@@ -21,7 +20,7 @@ from services.acceptance.models import CaseRow, DepartmentRow
 from services.acceptance.views import issue_due_on
 from services.common.calendar import WorkingCalendar
 from services.common.case_tracing import case_span
-from services.common.errors import FieldProblem, invalid_input
+from services.common.event_data import data_of, date_field
 
 S = acceptance_pb2
 _WAITING_FOR_COUNTY = (S.CASE_STATE_ACCEPTED, S.CASE_STATE_REVIEW_SUPPLEMENT)
@@ -48,15 +47,6 @@ def review_facts(session: Session, row: CaseRow, matter: catalog_pb2.Matter) -> 
     }
 
 
-def _date(data: dict[str, Any], key: str) -> date:
-    try:
-        return date.fromisoformat(str(data[key]))
-    except (KeyError, ValueError):
-        raise invalid_input(
-            f"事件缺少日期 {key} / the event lacks a valid {key}", [FieldProblem(f"data.{key}", "ISO date")]
-        ) from None
-
-
 @dataclass
 class CountyResults:
     """Applies approval's events to the case at the accepting window."""
@@ -64,7 +54,7 @@ class CountyResults:
     calendar: WorkingCalendar
 
     def handle(self, session: Session, event: event_pb2.Event) -> None:
-        data = json_format.MessageToDict(event.data)
+        data = data_of(event)
         if event.event_type not in ("review.decided", "review.sent_back"):
             return
         row = repository.case(session, str(data.get("case_no", "")), for_update=True)
@@ -86,7 +76,7 @@ class CountyResults:
         granted = data.get("outcome") == "DECISION_OUTCOME_GRANTED"
         row.state = S.CASE_STATE_DECIDED
         row.outcome = S.OUTCOME_APPROVED if granted else S.OUTCOME_REFUSED
-        row.decided_on = row.completed_on = _date(data, "decided_on")
+        row.decided_on = row.completed_on = date_field(data, "decided_on")
         row.window_due_on = issue_due_on(self.calendar, row.decided_on)
         row.decision_number = str(data.get("document_number", ""))
         row.decided_on_time = bool(data.get("on_time", False))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from google.protobuf import json_format
@@ -25,21 +24,12 @@ from services.common.calendar import WorkingCalendar
 from services.common.case_tracing import case_span, current_ids
 from services.common.clock import Clock
 from services.common.clock import today as today_of
-from services.common.errors import FieldProblem, invalid_input
+from services.common.event_data import data_of, date_field
 
 A = approval_pb2
 C = catalog_pb2
 SYSTEM = "system"
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
-
-
-def _date(data: dict[str, Any], key: str) -> date:
-    try:
-        return date.fromisoformat(str(data[key]))
-    except (KeyError, ValueError):
-        raise invalid_input(
-            f"事件缺少日期 {key} / the event lacks a valid {key}", [FieldProblem(f"data.{key}", "ISO date")]
-        ) from None
 
 
 def _trace_ids(traceparent: str) -> tuple[str, str]:
@@ -59,7 +49,7 @@ class Lifecycle:
     calendar: WorkingCalendar
 
     def handle(self, session: Session, event: event_pb2.Event) -> None:
-        data = json_format.MessageToDict(event.data)
+        data = data_of(event)
         if event.event_type == "case.accepted":
             self._open(session, event, data)
         elif event.event_type == "case.withdrawn":
@@ -88,7 +78,7 @@ class Lifecycle:
             ),
             department_names=json.dumps(data.get("department_names", {}), ensure_ascii=False),
             state=A.REVIEW_STATE_IN_REVIEW,
-            accepted_on=_date(data, "accepted_on"),
+            accepted_on=date_field(data, "accepted_on"),
             budget_days=budget,
             trace_id=trace_id,
             root_span_id=root_span_id,
@@ -125,7 +115,7 @@ class Lifecycle:
         review = repository.review(session, str(data.get("case_no", "")), for_update=True)
         if review is None or review.state != A.REVIEW_STATE_SENT_BACK:
             return
-        supplemented_on = _date(data, "supplemented_on")
+        supplemented_on = date_field(data, "supplemented_on")
         with case_span("approval.resume_after_supplement", review):
             review.state = A.REVIEW_STATE_IN_REVIEW
             for pause in repository.pauses_of(session, review.case_no):
