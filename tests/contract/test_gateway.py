@@ -362,6 +362,7 @@ def test_client_supplied_identity_header_is_not_trusted(env: Env) -> None:
         "/tongban.acceptance.v1.NoSuchService/Get",
         "/tongban.acceptance.v1.AcceptanceService/NoSuchMethod",
         "/tongban.staff.v1.StaffService/GetStaff",  # area without a contract yet
+        "/tongban.events.v1.EventIntakeService/DeliverEvents",  # internal: services only, never routed
         "/example.Other/Call",
     ],
 )
