@@ -26,9 +26,11 @@ class SchemaOutdated(Exception):
 
 
 class Database:
-    def __init__(self, url: str, tables: Sequence[Table]) -> None:
+    def __init__(self, url: str, tables: Sequence[Table], *, connections: int = 20) -> None:
         self.url = url
         self.tables = list(tables)
+        # PostgreSQL pool size: every RPC thread and relay lane may hold a connection at once.
+        self.connections = connections
 
     @property
     def is_sqlite(self) -> bool:
@@ -39,7 +41,9 @@ class Database:
         if self.is_sqlite:
             return self._sqlite_engine(immediate=True)
         # hide_parameters: SQL errors would otherwise carry applicants' data into logs.
-        return create_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+        return create_engine(
+            self.url, pool_pre_ping=True, hide_parameters=True, pool_size=self.connections, max_overflow=5
+        )
 
     @cached_property
     def read_engine(self) -> Engine:

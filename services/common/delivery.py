@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import grpc
 from tongban.events.v1 import intake_pb2, intake_pb2_grpc
 
-from services.common import contracts
+from services.common import routing
 from services.common.clock import Clock, SystemClock
 from services.common.db import Database
 from services.common.errors import grpc_errors
@@ -58,7 +58,8 @@ def relay_for(settings: Settings, database: Database, name: str, clock: Clock | 
     """The relay of service `name`, delivering to every service at its configured address."""
     return Relay(
         database,
-        {area: settings.backend_address(area) for area in contracts.AREAS},
+        # One lane per service that receives events; a service never sends to itself.
+        {area: settings.backend_address(area) for area in sorted(routing.receivers() - {name})},
         internal_key=settings.resolved_internal_key(),
         source=name,
         batch_size=settings.relay_batch_size,

@@ -20,3 +20,8 @@ _ROUTES: dict[str, tuple[str, ...]] = {
 def destinations(event_type: str) -> tuple[str, ...]:
     """The services an event of this type is delivered to, supervision last."""
     return (*_ROUTES.get(event_type, ()), SUPERVISION)
+
+
+def receivers() -> frozenset[str]:
+    """Every service some event is delivered to."""
+    return frozenset({SUPERVISION, *(area for areas in _ROUTES.values() for area in areas)})

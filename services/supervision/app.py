@@ -30,7 +30,7 @@ TABLES = tables_of(
 
 
 def database(settings: Settings) -> Database:
-    return Database(settings.database_url_for(NAME), TABLES)
+    return Database(settings.database_url_for(NAME), TABLES, connections=settings.max_workers + 4)
 
 
 def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
