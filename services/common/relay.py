@@ -216,10 +216,20 @@ class Relay:
         )
         metadata = ((IDENTITY_HEADER, sign_identity(self._caller, self._key)),)
         try:
-            lane.stub.DeliverEvents(request, timeout=self._deadline, metadata=metadata)
+            reply = lane.stub.DeliverEvents(request, timeout=self._deadline, metadata=metadata)
         except grpc.RpcError as error:
             code = error.code() if isinstance(error, grpc.Call) else None
             raise _NotDelivered(len(batch), code) from None
+        if reply.duplicate_count or reply.rejected_count:
+            # Redeliveries after a crash are expected; rejections need a look (the receiver logged why).
+            log.warning(
+                "relay %s -> %s: %d applied, %d already received, %d rejected",
+                self._source,
+                lane.destination,
+                reply.applied_count,
+                reply.duplicate_count,
+                reply.rejected_count,
+            )
 
     def _mark_delivered(self, session: Session, batch: Sequence[_Pending]) -> None:
         session.exec(
