@@ -33,6 +33,7 @@ from services.common.errors import (
     StateProblem,
     invalid_input,
     not_found,
+    required,
     wrong_state,
 )
 from services.common.idempotency import run_request_once
@@ -59,15 +60,11 @@ LEVEL_NAMES: dict[int, str] = {
 }
 
 
-def _require(value: str, field: str, label: str) -> list[FieldProblem]:
-    return [] if value.strip() else [FieldProblem(field, f"{label}必填 / {field} is required")]
-
-
 def _non_acceptance_problems(request: Any) -> list[FieldProblem]:
     if not request.HasField("non_acceptance"):
         return []
     refusal = request.non_acceptance
-    return _require(refusal.reason, "non_acceptance.reason", "不予受理理由") + _require(
+    return required(refusal.reason, "non_acceptance.reason", "不予受理理由") + required(
         refusal.competent_agency, "non_acceptance.competent_agency", "有权受理的机关"
     )
 
@@ -102,7 +99,7 @@ class Intake:
     def _load(self, session: Session, call: CallContext, case_no: str) -> CaseRow:
         if not case_no.strip():
             raise invalid_input(
-                "缺少办件编号 / case_no is required", _require(case_no, "case_no", "办件编号")
+                "缺少办件编号 / case_no is required", required(case_no, "case_no", "办件编号")
             )
         row = repository.case(session, case_no, for_update=True)
         if row is None:
@@ -267,8 +264,8 @@ class Intake:
         def use_case(session: Session) -> acceptance_pb2.SubmitApplicationResponse:
             today = today_of(self.clock)
             applicant = applicants.normalized(request.applicant)
-            problems = _require(request.matter_code, "matter_code", "事项编码")
-            problems += _require(request.window_code, "window_code", "受理窗口")
+            problems = required(request.matter_code, "matter_code", "事项编码")
+            problems += required(request.window_code, "window_code", "受理窗口")
             problems += applicants.problems(applicant, today)
             problems += _non_acceptance_problems(request)
             matter = repository.matter(session, request.matter_code) if request.matter_code else None
@@ -407,7 +404,7 @@ class Intake:
         allowed = [S.CASE_STATE_SUPPLEMENT_REQUESTED, S.CASE_STATE_ACCEPTED, S.CASE_STATE_REVIEW_SUPPLEMENT]
 
         def use_case(session: Session) -> acceptance_pb2.WithdrawCaseResponse:
-            problems = _require(request.reason, "reason", "撤回原因")
+            problems = required(request.reason, "reason", "撤回原因")
             if problems:
                 raise invalid_input("请填写撤回原因 / a reason is required", problems)
             row = self._load(session, call, request.case_no)
@@ -425,7 +422,7 @@ class Intake:
         self, call: CallContext, request: acceptance_pb2.CompleteInstantCaseRequest
     ) -> acceptance_pb2.CompleteInstantCaseResponse:
         def use_case(session: Session) -> acceptance_pb2.CompleteInstantCaseResponse:
-            problems = _require(request.result_summary, "result_summary", "办理结果")
+            problems = required(request.result_summary, "result_summary", "办理结果")
             if problems:
                 raise invalid_input("请填写办理结果 / the result is required", problems)
             row = self._load(session, call, request.case_no)
@@ -454,8 +451,8 @@ class Intake:
         self, call: CallContext, request: acceptance_pb2.IssueResultRequest
     ) -> acceptance_pb2.IssueResultResponse:
         def use_case(session: Session) -> acceptance_pb2.IssueResultResponse:
-            problems = _require(request.result_summary, "result_summary", "办理结果")
-            problems += _require(request.recipient_name, "recipient_name", "领取人")
+            problems = required(request.result_summary, "result_summary", "办理结果")
+            problems += required(request.recipient_name, "recipient_name", "领取人")
             if problems:
                 raise invalid_input("出件信息不完整 / the handover is incomplete", problems)
             row = self._load(session, call, request.case_no)

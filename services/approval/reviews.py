@@ -33,6 +33,7 @@ from services.common.errors import (
     invalid_input,
     not_found,
     permission_denied,
+    required,
     wrong_state,
 )
 from services.common.idempotency import run_request_once
@@ -48,10 +49,6 @@ STATE_NAMES: dict[int, str] = {
     A.REVIEW_STATE_DECIDED: "已决定",
     A.REVIEW_STATE_WITHDRAWN: "已撤回",
 }
-
-
-def _required(value: str, field: str, label: str) -> list[FieldProblem]:
-    return [] if value.strip() else [FieldProblem(field, f"{label}必填 / {field} is required")]
 
 
 # The English half of each refusal message (messages are bilingual where a reviewer reads them).
@@ -109,7 +106,7 @@ class Reviews:
     def _load(self, session: Session, call: CallContext, case_no: str, *, for_update: bool) -> ReviewRow:
         if not case_no.strip():
             raise invalid_input(
-                "缺少办件编号 / case_no is required", _required(case_no, "case_no", "办件编号")
+                "缺少办件编号 / case_no is required", required(case_no, "case_no", "办件编号")
             )
         review = repository.review(session, case_no, for_update=for_update)
         if review is None:
@@ -286,7 +283,7 @@ class Reviews:
             if request.verdict not in (A.VERDICT_APPROVE, A.VERDICT_REFUSE):
                 problems.append(FieldProblem("verdict", "同意或不同意 / APPROVE or REFUSE"))
             if request.verdict == A.VERDICT_REFUSE:
-                problems += _required(request.opinion, "opinion", "不同意的理由")
+                problems += required(request.opinion, "opinion", "不同意的理由")
             if problems:
                 raise invalid_input("审查意见不完整 / the answer is incomplete", problems)
             if step.kind == C.STEP_KIND_DECISION:
@@ -353,7 +350,7 @@ class Reviews:
     ) -> approval_pb2.SendBackForSupplementResponse:
         def send_back(session: Session, review: ReviewRow, step: StepRow, _steps: list[StepRow]) -> None:
             items = [item.strip() for item in request.items if item.strip()]
-            problems = _required(request.reason, "reason", "退回理由")
+            problems = required(request.reason, "reason", "退回理由")
             if not items:
                 problems.append(FieldProblem("items", "列出需补正的全部材料 / list everything to supplement"))
             if problems:
@@ -412,7 +409,7 @@ class Reviews:
             review = self._load(session, call, request.case_no, for_update=True)
             self._require_department(call, review)
             allowed = {int(value) for value in review.special_procedures.split()}
-            problems = _required(request.reason, "reason", "特殊环节事由")
+            problems = required(request.reason, "reason", "特殊环节事由")
             if request.procedure not in allowed:
                 names = "、".join(C.SpecialProcedure.Name(v) for v in sorted(allowed)) or "无"
                 problems.append(
@@ -513,7 +510,7 @@ class Reviews:
         self, call: CallContext, request: approval_pb2.ExtendTimeLimitRequest
     ) -> approval_pb2.ExtendTimeLimitResponse:
         def use_case(session: Session) -> approval_pb2.ExtendTimeLimitResponse:
-            problems = _required(request.approver, "approver", "批准人") + _required(
+            problems = required(request.approver, "approver", "批准人") + required(
                 request.reason, "reason", "延期理由"
             )
             if problems:
@@ -578,7 +575,7 @@ class Reviews:
             if request.outcome not in (A.DECISION_OUTCOME_GRANTED, A.DECISION_OUTCOME_REFUSED):
                 problems.append(FieldProblem("outcome", "准予或不予 / GRANTED or REFUSED"))
             if request.outcome == A.DECISION_OUTCOME_REFUSED:
-                problems += _required(request.reasons, "reasons", "不予许可的理由")
+                problems += required(request.reasons, "reasons", "不予许可的理由")
             if problems:
                 raise invalid_input("决定信息不完整 / the decision is incomplete", problems)
             review = self._load(session, call, request.case_no, for_update=True)

@@ -49,6 +49,11 @@ class DomainError(Exception):
         return status_pb2.Status(code=self.code.value[0], message=self.message, details=packed)
 
 
+def required(value: str, field: str, label: str) -> list[FieldProblem]:
+    """A problem for a blank required field, named in Chinese and English; none if filled in."""
+    return [] if value.strip() else [FieldProblem(field, f"{label}必填 / {field} is required")]
+
+
 def invalid_input(message: str, problems: Sequence[FieldProblem]) -> DomainError:
     violations = [
         error_details_pb2.BadRequest.FieldViolation(field=p.field, description=p.description)
