@@ -20,7 +20,7 @@ from services.acceptance.models import CaseRow, DepartmentRow
 from services.acceptance.views import issue_due_on
 from services.common.calendar import WorkingCalendar
 from services.common.case_tracing import case_span
-from services.common.event_data import data_of, date_field
+from services.common.event_data import data_of, date_field, rejects_malformed
 
 S = acceptance_pb2
 _WAITING_FOR_COUNTY = (S.CASE_STATE_ACCEPTED, S.CASE_STATE_REVIEW_SUPPLEMENT)
@@ -53,6 +53,7 @@ class CountyResults:
 
     calendar: WorkingCalendar
 
+    @rejects_malformed
     def handle(self, session: Session, event: event_pb2.Event) -> None:
         data = data_of(event)
         if event.event_type not in ("review.decided", "review.sent_back"):

@@ -24,7 +24,7 @@ from services.common.calendar import WorkingCalendar
 from services.common.case_tracing import case_span, current_ids
 from services.common.clock import Clock
 from services.common.clock import today as today_of
-from services.common.event_data import data_of, date_field
+from services.common.event_data import data_of, date_field, rejects_malformed
 
 A = approval_pb2
 C = catalog_pb2
@@ -48,6 +48,7 @@ class Lifecycle:
     clock: Clock
     calendar: WorkingCalendar
 
+    @rejects_malformed
     def handle(self, session: Session, event: event_pb2.Event) -> None:
         data = data_of(event)
         if event.event_type == "case.accepted":

@@ -17,6 +17,7 @@ from tongban.acceptance.v1 import catalog_pb2 as C
 from tongban.approval.v1 import approval_pb2 as A
 
 from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow
+from services.common.errors import DomainError
 from services.common.identity import Caller
 from tests.contract.review_support import COUNTY, START, ApprovalUnderTest, accepted_event, approval, event
 from tests.support import clerk, identity_metadata, reviewer
@@ -488,3 +489,12 @@ def test_a_withdrawn_case_closes_its_review(approval: ApprovalUnderTest) -> None
     assert closed.state == A.REVIEW_STATE_WITHDRAWN
     assert {s.state for s in closed.steps} == {A.STEP_STATE_CANCELLED}
     assert not approval.reviews.ListInbox(A.ListInboxRequest(), metadata=CLERK).items
+
+
+def test_a_malformed_event_is_rejected_not_retried_for_ever(approval: ApprovalUnderTest) -> None:
+    broken = accepted_event(TRACTOR, CASE)
+    broken.data["site_level"] = "SITE_LEVEL_CASTLE"
+    with pytest.raises(DomainError) as rejected:
+        approval.deliver(broken)
+    assert rejected.value.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert error_of(lambda: review(approval)).code() == grpc.StatusCode.NOT_FOUND
