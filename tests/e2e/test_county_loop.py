@@ -16,6 +16,7 @@ from tongban.acceptance.v1 import acceptance_pb2 as S
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2
 from tongban.approval.v1 import approval_pb2 as A
 from tongban.approval.v1 import approval_pb2_grpc
+from tongban.supervision.v1 import supervision_pb2, supervision_pb2_grpc
 
 from tests.e2e.conftest import Stack, running_stack
 from tests.support import fresh_postgres_databases
@@ -297,3 +298,32 @@ def test_a_county_wide_case_comes_back_to_the_site_that_accepted_it(county: Stac
     handover.request_id = rid()
     issued = sites.cases.IssueResult(handover, metadata=sites.auth("clerk-hongyao"), timeout=10).case
     assert issued.state == S.CASE_STATE_RESULT_ISSUED and issued.site_code == "320826102"
+
+
+def test_no_personal_data_reached_a_span_a_log_or_supervision(county: Stack) -> None:
+    """Runs after the flows above on the same stack: scan everything they left behind."""
+    personal = [WANG.name, WANG.id_number, WANG.phone]
+    spans = county.collector.snapshot()
+    assert {s.service for s in spans} >= {"tongban-acceptance", "tongban-approval", "tongban-gateway"}
+    for span in spans:
+        for value in personal:
+            assert value not in span.text, f"personal data in span {span.service}/{span.name}"
+    logs = sorted((county.var_dir / "log").glob("*.log"))
+    assert {path.stem for path in logs} >= {"acceptance", "approval", "supervision", "gateway"}
+    for path in logs:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for value in personal:
+            assert value not in text, f"personal data in {path.name}"
+    sites = Sites(county)
+    supervision = supervision_pb2_grpc.SupervisionServiceStub(sites.channel)
+    received = supervision.ListReceivedEvents(
+        supervision_pb2.ListReceivedEventsRequest(page_size=100),
+        metadata=sites.auth("inspector-county"),
+        timeout=10,
+    )
+    assert {"case.accepted", "review.opened", "review.decided", "case.result_issued"} <= {
+        e.event.event_type for e in received.events
+    }
+    for item in received.events:
+        for value in personal:
+            assert value not in str(item), f"personal data in a {item.event.event_type} event"
