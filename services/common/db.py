@@ -6,7 +6,7 @@ opened by the domain layer with `transaction()`; repositories never commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +15,9 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, event, inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
+
+# Set in a session's info by whoever adds outbox events to it.
+WROTE_EVENTS = "tongban.wrote_events"
 
 
 class SchemaOutdated(Exception):
@@ -29,6 +32,7 @@ class Database:
     def __init__(self, url: str, tables: Sequence[Table], *, connections: int = 20) -> None:
         self.url = url
         self.tables = list(tables)
+        self.event_listeners: list[Callable[[], None]] = []
         # PostgreSQL pool size: every RPC thread and relay lane may hold a connection at once.
         self.connections = connections
 
@@ -102,8 +106,16 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case: committed when the block ends, rolled back if it raises."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+            if session.info.get(WROTE_EVENTS):
+                for listener in self.event_listeners:
+                    listener()
+
+    def on_events_committed(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after each commit that wrote outbox events (the relay wakes at once)."""
+        self.event_listeners.append(listener)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

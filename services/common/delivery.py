@@ -90,8 +90,11 @@ def event_delivery(
     clock: Clock | None = None,
 ) -> EventDelivery:
     """Everything a service that both receives and emits events needs."""
+    relay = relay_for(settings, database, name, clock)
+    # Deliver right after a use case commits its events, not at the next poll.
+    database.on_events_committed(relay.notify)
     return EventDelivery(
         registration=intake_registration(database, handle, clock),
         service_name=INTAKE_SERVICE_NAME,
-        relay=relay_for(settings, database, name, clock),
+        relay=relay,
     )

@@ -19,6 +19,7 @@ from sqlmodel import Column, Field, Session, SQLModel, col, select
 from tongban.events.v1 import event_pb2
 
 from services.common import routing
+from services.common.db import WROTE_EVENTS
 
 _UNDELIVERED = text("delivered_at IS NULL")
 
@@ -85,6 +86,7 @@ def record_event(
         data=struct,
     )
     payload = event.SerializeToString()
+    session.info[WROTE_EVENTS] = True
     for destination in dict.fromkeys(routing.destinations(event_type)):
         session.add(
             OutboxEvent(
