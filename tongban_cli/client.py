@@ -25,6 +25,7 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
+from tongban.supervision.v1 import supervision_pb2
 
 DEFAULT_GATEWAY = "127.0.0.1:50051"
 DEADLINE_SECONDS = 10.0
@@ -106,6 +107,10 @@ END_SPECIAL_PROCEDURE = Rpc(
 EXTEND_TIME_LIMIT = Rpc(_REVIEW, "ExtendTimeLimit", approval_pb2.ExtendTimeLimitResponse, mutating=True)
 DECIDE_CASE = Rpc(_REVIEW, "DecideCase", approval_pb2.DecideCaseResponse, mutating=True)
 GET_REVIEW_DOCUMENT = Rpc(_REVIEW, "GetReviewDocument", approval_pb2.GetReviewDocumentResponse)
+
+_SUPERVISION = supervision_pb2.DESCRIPTOR.services_by_name["SupervisionService"].full_name
+
+LIST_RECEIVED_EVENTS = Rpc(_SUPERVISION, "ListReceivedEvents", supervision_pb2.ListReceivedEventsResponse)
 
 
 class _Keyed(Protocol):

@@ -12,6 +12,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
+from tongban.supervision.v1 import supervision_pb2
 
 from tongban_cli import render
 from tongban_cli.client import (
@@ -29,6 +30,7 @@ from tongban_cli.client import (
     LIST_DEPARTMENTS,
     LIST_INBOX,
     LIST_MATTERS,
+    LIST_RECEIVED_EVENTS,
     LIST_SITES,
     REASSIGN_STEP,
     SEND_BACK_FOR_SUPPLEMENT,
@@ -427,3 +429,26 @@ def review_print(args: argparse.Namespace) -> int:
         return _emit(args, response, "")
     _verbatim(render.review_document_text(response.document))
     return 0
+
+
+# --- supervision ----------------------------------------------------------------------------
+
+
+def _filter_text(value: str | None, option: str) -> str:
+    """An optional filter; given but blank would silently list everything, so it is refused."""
+    if value is None:
+        return ""
+    return _required_text(value, f"{option} 的值不能为空；不按此条件筛选时请去掉 {option}")
+
+
+def supervision_events(args: argparse.Namespace) -> int:
+    request = supervision_pb2.ListReceivedEventsRequest(
+        aggregate_id=_filter_text(args.case_no, "--case"),
+        event_type=args.event_type or "",
+        source=_filter_text(args.source, "--source"),
+        page_size=args.page_size or 0,
+        page_token=args.page_token or "",
+    )
+    with _gateway(args) as gateway:
+        response = gateway.call(LIST_RECEIVED_EVENTS, request)
+    return _emit(args, response, render.received_events(response))

@@ -1,4 +1,5 @@
-"""`tongban`: the command line of window clerks and county reviewers (argparse subcommands).
+"""`tongban`: the command line of window clerks, county reviewers and inspectors (argparse
+subcommands).
 
 Output is readable Chinese; a failure is one or two sentences on stderr, never a traceback.
 Exit codes: 0 done, 1 refused (or could not be done), 2 usage error.
@@ -15,10 +16,12 @@ from typing import TypeAlias
 
 from tongban_cli import commands
 from tongban_cli.client import CliError
+from tongban_cli.render import EVENT_TYPE_NAMES
 from tongban_cli.specs import (
     MATERIAL_SPEC_HELP,
     parse_date,
     parse_days,
+    parse_event_type,
     parse_hours,
     parse_material,
     parse_outcome,
@@ -277,12 +280,40 @@ def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     reprint.add_argument("number", metavar="DOCUMENT_NO", help="文书编号")
 
 
+def _add_supervision(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+    supervision = sub.add_parser(
+        "supervision", help="电子监察", description="电子监察：查看各服务报送给电子监察的事件"
+    )
+    leaves = supervision.add_subparsers(dest="action", metavar="ACTION", required=True)
+    events = _leaf(
+        leaves, "events", commands.supervision_events, "电子监察收到的事件（先收到的在前）", [common]
+    )
+    events.formatter_class = argparse.RawDescriptionHelpFormatter
+    events.epilog = "事件类型：\n" + "\n".join(
+        f"  {event_type:<26}{label}" for event_type, label in EVENT_TYPE_NAMES.items()
+    )
+    events.add_argument("--case", dest="case_no", metavar="CASE_NO", help="只看该办件的事件")
+    events.add_argument(
+        "--type",
+        dest="event_type",
+        type=parse_event_type,
+        metavar="EVENT_TYPE",
+        help="只看该类型的事件，如 case.accepted，或写中文名称，如 受理（全部类型见下）",
+    )
+    events.add_argument(
+        "--source", metavar="SERVICE", help="只看该服务报送的事件，如 acceptance（受理）、approval（审批）"
+    )
+    _add_paging(events)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _global_options(top=False)
     parser = argparse.ArgumentParser(
         prog="tongban",
         description="通办：县乡政务服务窗口的命令行工具",
-        epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)；县级审核人员如 reviewer-nj",
+        epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)\n"
+        "县级审核人员如 reviewer-nj，监察人员如 inspector-county",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_global_options(top=True)],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -290,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_catalog(sub, common)
     _add_case(sub, common)
     _add_review(sub, common)
+    _add_supervision(sub, common)
     return parser
 
 

@@ -306,7 +306,9 @@ def test_a_service_runs_its_relay_as_a_worker_of_its_server(stage: Stage, tmp_pa
     running.start()
     try:
         write_events(stage.outbox, "C1", range(2))
-        wait_until(lambda: len(stage.approval.applied()) == 2, what="the relay to deliver right after the commit")
+        wait_until(
+            lambda: len(stage.approval.applied()) == 2, what="the relay to deliver right after the commit"
+        )
     finally:
         running.stop(grace=1)
     assert len(stage.supervision.applied()) == 2
