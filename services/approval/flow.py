@@ -11,6 +11,8 @@ from tongban.access.v1 import access_pb2
 from tongban.approval.v1 import approval_pb2
 
 from services.approval.models import ReviewRow, StepRow
+from services.common.access import role_name
+from services.common.identity import Caller
 
 A = approval_pb2
 C = catalog_pb2
@@ -95,3 +97,21 @@ def cancel_open(steps: Sequence[StepRow], today: date) -> None:
 def is_joint(steps: Sequence[StepRow]) -> bool:
     """Joint handling (several departments) earns the longer extension (Art. 42: 15 days)."""
     return any(step.kind == C.STEP_KIND_PARALLEL_REVIEW for step in steps)
+
+
+def window_problem(caller: Caller, step: StepRow) -> str | None:
+    """Why the caller may not act on the step, or None: only the step's own window acts on it,
+    its department's reviewers, or the accepting site's clerks for the township's review."""
+    if role_name(step.role) not in caller.roles:
+        return f"「{step.name}」环节不由您的角色办理 / your role does not act on this step"
+    if step.department_code and caller.department_code != step.department_code:
+        return (
+            f"「{step.name}」环节由 {step.department_code} 部门窗口办理 / "
+            f"this step belongs to department {step.department_code}"
+        )
+    if not step.department_code and caller.site_code != step.site_code:
+        return (
+            f"「{step.name}」环节由受理站点 {step.site_code} 办理 / "
+            f"this step belongs to site {step.site_code}"
+        )
+    return None

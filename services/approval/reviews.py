@@ -19,7 +19,6 @@ from tongban.approval.v1 import approval_pb2
 from services.approval import documents, flow, repository, views
 from services.approval.models import PauseRow, ReviewDocumentRow, ReviewRow, StepRow
 from services.approval.records import announce, log_activity
-from services.common.access import role_name
 from services.common.calendar import WorkingCalendar
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
@@ -133,23 +132,10 @@ class Reviews:
             raise not_found("step", str(step_id), f"办件 {review.case_no} 没有环节 {step_id} / no such step")
         return step, steps
 
-    def _require_window(self, call: CallContext, review: ReviewRow, step: StepRow) -> None:
-        """Only the step's own window acts on it: its department's reviewers, or the site's clerks."""
-        caller = call.caller
-        if role_name(step.role) not in caller.roles:
-            raise permission_denied(
-                f"「{step.name}」环节不由您的角色办理 / your role does not act on this step"
-            )
-        if step.department_code and caller.department_code != step.department_code:
-            raise permission_denied(
-                f"「{step.name}」环节由 {step.department_code} 部门窗口办理 / "
-                f"this step belongs to department {step.department_code}"
-            )
-        if not step.department_code and caller.site_code != step.site_code:
-            raise permission_denied(
-                f"「{step.name}」环节由受理站点 {step.site_code} 办理 / "
-                f"this step belongs to site {step.site_code}"
-            )
+    def _require_window(self, call: CallContext, step: StepRow) -> None:
+        problem = flow.window_problem(call.caller, step)
+        if problem is not None:
+            raise permission_denied(problem)
 
     def _require_department(self, call: CallContext, review: ReviewRow) -> None:
         if call.caller.department_code != review.department_code:
@@ -198,7 +184,7 @@ class Reviews:
         def use_case(session: Session) -> approval_pb2.Review:
             review = self._load(session, call, case_no, for_update=True)
             step, steps = self._step(session, review, step_id)
-            self._require_window(call, review, step)
+            self._require_window(call, step)
             with case_span(f"approval.{name}", review):
                 action(session, review, step, steps)
             return self.view(session, review)
@@ -588,7 +574,7 @@ class Reviews:
             )
             if step is None:
                 raise _refuse_state(review, "作出决定", "尚未进入决定环节")
-            self._require_window(call, review, step)
+            self._require_window(call, step)
             self._hold(session, call, review, step)
             with case_span("approval.decide", review):
                 step.state = A.STEP_STATE_DONE

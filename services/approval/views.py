@@ -120,6 +120,7 @@ def review_message(
     documents: Sequence[ReviewDocumentRow],
     today: date,
 ) -> approval_pb2.Review:
+    reading = case_clock(calendar, review, pauses, today)
     message = A.Review(
         case_no=review.case_no,
         matter_code=review.matter_code,
@@ -128,7 +129,7 @@ def review_message(
         site_code=review.site_code,
         service_mode=review.service_mode,  # type: ignore[arg-type]
         state=review.state,  # type: ignore[arg-type]
-        clock=clock_message(review, case_clock(calendar, review, pauses, today)),
+        clock=clock_message(review, reading),
         steps=[step_message(calendar, step, pauses, today) for step in steps],
         pauses=[pause_message(calendar, pause, today) for pause in pauses],
         activities=[
@@ -161,7 +162,6 @@ def review_message(
             )
         )
     if review.decision_outcome:
-        reading = case_clock(calendar, review, pauses, today)
         message.decision.CopyFrom(
             A.Decision(
                 outcome=review.decision_outcome,  # type: ignore[arg-type]

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from tongban.approval.v1 import approval_pb2
 
-from services.approval import repository, views
+from services.approval import flow, repository, views
 from services.approval.models import ReviewRow, StepRow
-from services.common.access import role_name
 from services.common.calendar import WorkingCalendar
 from services.common.calls import CallContext
 from services.common.clock import Clock
@@ -22,11 +21,7 @@ A = approval_pb2
 def _in_scope(scope: int, step: StepRow, call: CallContext) -> bool:
     caller = call.caller
     mine = step.assignee == caller.user_id
-    at_my_window = (
-        step.department_code == caller.department_code
-        if step.department_code
-        else step.site_code == caller.site_code
-    ) and role_name(step.role) in caller.roles
+    at_my_window = flow.window_problem(caller, step) is None
     if scope == A.INBOX_SCOPE_MINE:
         return mine
     if scope == A.INBOX_SCOPE_UNASSIGNED:
