@@ -7,7 +7,6 @@ exactly when its effect is committed.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from services.approval import flow, repository
 from services.approval.models import ReviewRow
 from services.approval.records import announce, log_activity
 from services.common.calendar import WorkingCalendar
-from services.common.case_tracing import case_span, current_ids
+from services.common.case_tracing import case_ids_from, case_span
 from services.common.clock import Clock
 from services.common.clock import today as today_of
 from services.common.event_data import data_of, date_field, rejects_malformed
@@ -29,13 +28,6 @@ from services.common.event_data import data_of, date_field, rejects_malformed
 A = approval_pb2
 C = catalog_pb2
 SYSTEM = "system"
-_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
-
-
-def _trace_ids(traceparent: str) -> tuple[str, str]:
-    """The case's trace from the event; a case without one starts a trace here."""
-    match = _TRACEPARENT.match(traceparent)
-    return (match.group(1), match.group(2)) if match else current_ids()
 
 
 def _flow(data: dict[str, Any], budget: int) -> list[catalog_pb2.ReviewStep]:
@@ -65,7 +57,7 @@ class Lifecycle:
         if not (county_decided and promised) or repository.review(session, case_no) is not None:
             return
         budget = int(data.get("promised_limit_days", 0))
-        trace_id, root_span_id = _trace_ids(event.traceparent)
+        trace_id, root_span_id = case_ids_from(event.traceparent)
         review = ReviewRow(
             case_no=case_no,
             matter_code=str(data["matter_code"]),

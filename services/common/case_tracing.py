@@ -6,6 +6,7 @@ days, other services) put their spans under that trace and link the request's ow
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
@@ -24,6 +25,15 @@ def current_ids() -> tuple[str, str]:
 
 def case_traceparent(trace_id: str, span_id: str) -> str:
     return f"00-{trace_id}-{span_id}-01"
+
+
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
+
+
+def case_ids_from(traceparent: str) -> tuple[str, str]:
+    """(trace id, span id) of a case's traceparent; a case without one starts a trace here."""
+    match = _TRACEPARENT.match(traceparent)
+    return (match.group(1), match.group(2)) if match else current_ids()
 
 
 class TracedCase(Protocol):
