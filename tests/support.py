@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 import grpc
 import psycopg
@@ -13,6 +15,7 @@ import pytest
 
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 
+T = TypeVar("T")
 INTERNAL_KEY = b"test-internal-key-0123456789abcdef"
 PG_ADMIN = "postgresql://127.0.0.1:5432/test"
 
@@ -89,3 +92,15 @@ def reviewer(department: str, user: str = "", site: str = "320826000") -> Caller
         roles=frozenset({"reviewer"}),
         department_code=department,
     )
+
+
+def wait_until(condition: Callable[[], T | None], *, what: str, timeout: float = 30.0) -> T:
+    """Poll `condition` until it returns something true; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.02)

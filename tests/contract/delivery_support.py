@@ -9,9 +9,8 @@ a table of its own (refusing events whose data says "poison").
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,18 +50,6 @@ class AppliedEvent(SQLModel, table=True):
     event_id: str = Field(max_length=36)
     aggregate_id: str = Field(max_length=64)
     seq: int
-
-
-def wait_until(condition: Callable[[], T], *, what: str, timeout: float = 30.0) -> T:
-    """Poll `condition` until it returns something true; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.02)
 
 
 @contextmanager

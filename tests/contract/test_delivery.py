@@ -30,10 +30,9 @@ from tests.contract.delivery_support import (
     outbox_database,
     receiver,
     undelivered,
-    wait_until,
     write_events,
 )
-from tests.support import INTERNAL_KEY, as_role, clerk, identity_metadata, status_of
+from tests.support import INTERNAL_KEY, as_role, clerk, identity_metadata, status_of, wait_until
 
 KINDS = ["sqlite", "postgresql"]
 

@@ -23,8 +23,8 @@ from services.common.outbox import events_for, record_event
 from services.common.relay import Relay
 from services.common.settings import Settings
 from services.supervision import app
-from tests.contract.delivery_support import NOW, databases, outbox_database, undelivered, wait_until
-from tests.support import INTERNAL_KEY, as_role, clerk, identity_metadata, status_of
+from tests.contract.delivery_support import NOW, databases, outbox_database, undelivered
+from tests.support import INTERNAL_KEY, as_role, clerk, identity_metadata, status_of, wait_until
 
 INSPECTOR = as_role("inspector")
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"

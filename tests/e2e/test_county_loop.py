@@ -19,7 +19,7 @@ from tongban.approval.v1 import approval_pb2_grpc
 from tongban.supervision.v1 import supervision_pb2, supervision_pb2_grpc
 
 from tests.e2e.conftest import Stack, running_stack
-from tests.support import fresh_postgres_databases
+from tests.support import fresh_postgres_databases, wait_until
 
 T = TypeVar("T")
 TRACTOR = "320826-NJ-XK-001"  # 拖拉机和联合收割机登记: 县乡同办, promised 5; 初审 1, 审核 2, 决定 2 (NJ)
@@ -105,20 +105,23 @@ def rid() -> str:
     return f"e2e-county-{time.time_ns()}-{next(_ids)}"
 
 
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = 30.0) -> T:
-    """Events cross services asynchronously (outbox → relay → inbox): wait, bounded."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def unless_missing(call: Callable[[], T | None]) -> Callable[[], T | None]:
+    """A probe that answers None while the record has not arrived yet (NOT_FOUND)."""
+
+    def probe() -> T | None:
         try:
-            found = probe()
+            return call()
         except grpc.RpcError as error:
             if error.code() != grpc.StatusCode.NOT_FOUND:
                 raise
-            found = None
-        if found is not None:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+            return None
+
+    return probe
+
+
+def eventually(call: Callable[[], T | None], what: str) -> T:
+    """Events cross services asynchronously (outbox → relay → inbox): wait, bounded."""
+    return wait_until(unless_missing(call), what=what)
 
 
 def active(review: A.Review) -> list[A.Step]:
