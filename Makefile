@@ -12,18 +12,16 @@ PROTOS := $(shell find protos -name '*.proto')
 
 setup: $(STAMP) gen/.stamp
 
+# The build backend (scripts/build) generates gen/ from protos/ on every install.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "grpcio-tools==1.85.1" "protobuf>=7.35.1,<8"
-	$(PY) scripts/gen_protos.py
-	touch gen/.stamp
 	$(PY) -m pip install --quiet -e '.[dev]'
+	touch gen/.stamp
 	touch $@
 
-# Regenerate when a contract changes; reinstall so new packages are found.
-gen/.stamp: $(PROTOS) scripts/gen_protos.py | $(STAMP)
-	$(PY) scripts/gen_protos.py
+# Regenerate when a contract changes: reinstalling runs the build backend again.
+gen/.stamp: $(PROTOS) scripts/gen_protos.py scripts/build/tongban_build.py | $(STAMP)
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
