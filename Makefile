@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PROTOS := $(shell find protos -name '*.proto')
 
-.PHONY: setup run test check lint typecheck protos clean
+.PHONY: setup run test check lint typecheck breaking protos clean
 
 setup: $(STAMP) gen/.stamp
 
@@ -40,7 +40,12 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-check: lint typecheck
+# A contract change that would break a running peer (events included) is caught before it
+# lands: compared with the main branch (on main, with the last commit).
+breaking: setup
+	$(BIN)/buf breaking --against '.git#branch=main'
+
+check: lint typecheck breaking
 
 clean:
 	rm -rf $(VENV) gen var .pytest_cache .mypy_cache

@@ -7,15 +7,22 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TypeVar
 
 import grpc
 import psycopg
 import pytest
+from google.protobuf import any_pb2
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+from tongban.events.v1 import event_pb2
 
+from services.common.clock import CHINA
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 
 T = TypeVar("T")
+P = TypeVar("P", bound=Message)
 INTERNAL_KEY = b"test-internal-key-0123456789abcdef"
 PG_ADMIN = "postgresql://127.0.0.1:5432/test"
 
@@ -104,3 +111,33 @@ def wait_until(condition: Callable[[], T | None], *, what: str, timeout: float =
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
         time.sleep(0.02)
+
+
+def envelope(
+    payload: Message, *, source: str, aggregate_id: str, at: datetime | None = None
+) -> event_pb2.Event:
+    """A typed event as an outbox writes it (tongban.events.v1.Event carrying `payload`)."""
+    packed = any_pb2.Any()
+    packed.Pack(payload)
+    stamp = Timestamp()
+    stamp.FromDatetime(at or datetime(2026, 9, 28, 9, 30, tzinfo=CHINA))
+    return event_pb2.Event(
+        event_id=str(uuid.uuid4()),
+        event_type=payload.DESCRIPTOR.full_name,
+        source=source,
+        aggregate_id=aggregate_id,
+        occurred_time=stamp,
+        traceparent=f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01",
+        payload=packed,
+    )
+
+
+def payloads(events: Sequence[event_pb2.Event], payload_type: type[P]) -> list[P]:
+    """The payloads of the events of one type, decoded, in order."""
+    found = []
+    for event in events:
+        if event.event_type == payload_type.DESCRIPTOR.full_name:
+            payload = payload_type()
+            event.payload.Unpack(payload)
+            found.append(payload)
+    return found

@@ -16,7 +16,7 @@ from typing import TypeAlias
 
 from tongban_cli import commands
 from tongban_cli.client import CliError
-from tongban_cli.render import EVENT_TYPE_NAMES
+from tongban_cli.render import EVENT_TYPE_NAMES, short_type
 from tongban_cli.specs import (
     MATERIAL_SPEC_HELP,
     parse_date,
@@ -290,7 +290,7 @@ def _add_supervision(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     )
     events.formatter_class = argparse.RawDescriptionHelpFormatter
     events.epilog = "事件类型：\n" + "\n".join(
-        f"  {event_type:<26}{label}" for event_type, label in EVENT_TYPE_NAMES.items()
+        f"  {short_type(event_type):<26}{label}" for event_type, label in EVENT_TYPE_NAMES.items()
     )
     events.add_argument("--case", dest="case_no", metavar="CASE_NO", help="只看该办件的事件")
     events.add_argument(
@@ -298,7 +298,7 @@ def _add_supervision(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
         dest="event_type",
         type=parse_event_type,
         metavar="EVENT_TYPE",
-        help="只看该类型的事件，如 case.accepted，或写中文名称，如 受理（全部类型见下）",
+        help="只看该类型的事件：中文名称如 受理，或类型名如 CaseAccepted（全部类型见下）",
     )
     events.add_argument(
         "--source", metavar="SERVICE", help="只看该服务报送的事件，如 acceptance（受理）、approval（审批）"

@@ -9,10 +9,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TypeVar
 
-from google.protobuf import struct_pb2, timestamp_pb2
+from google.protobuf import symbol_database, timestamp_pb2
+from google.protobuf.message import Message
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
+from tongban.events.v1 import event_pb2
 from tongban.supervision.v1 import supervision_pb2
+
+from services.common import routing
 
 _K = TypeVar("_K", bound=int)
 
@@ -703,26 +707,9 @@ def review_document_text(document: approval_pb2.ReviewDocument) -> str:
 
 # --- supervision ------------------------------------------------------------------------------
 
-# The event types the services announce (services/acceptance: intake; services/approval).
-EVENT_TYPE_NAMES = {
-    "case.received": "收件",
-    "case.accepted": "受理",
-    "case.supplement_requested": "一次性告知",
-    "case.not_accepted": "不予受理",
-    "case.withdrawn": "撤回",
-    "case.completed": "即办办结",
-    "case.result_issued": "出件",
-    "case.review_supplemented": "审查退回后补正",
-    "review.opened": "开始审查",
-    "review.step_completed": "环节办结",
-    "review.sent_back": "退回补正",
-    "review.resumed": "恢复审查",
-    "review.procedure_started": "特殊环节开始",
-    "review.procedure_ended": "特殊环节结束",
-    "review.extended": "延长时限",
-    "review.decided": "作出决定",
-}
-# Enum value names the events carry as data, e.g. CASE_STATE_ACCEPTED → 已受理.
+# The event types the services announce, by full name, with the Chinese name each declares.
+EVENT_TYPE_NAMES = {name: routing.label(name) for name in routing.event_types()}
+# Enum value names shown in Chinese, e.g. CASE_STATE_ACCEPTED → 已受理.
 _EVENT_CODE_LABELS: dict[str, str] = {
     **{acceptance_pb2.CaseState.Name(v): label for v, label in CASE_STATE_NAMES.items()},
     **{approval_pb2.ReviewState.Name(v): label for v, label in REVIEW_STATE_NAMES.items()},
@@ -736,75 +723,98 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _event_text(value: struct_pb2.Value) -> str:
-    """A text field on one line, an enum name said in Chinese; empty for any other kind."""
-    if value.WhichOneof("kind") != "string_value":
-        return ""
-    text = _one_line(value.string_value)
-    return _EVENT_CODE_LABELS.get(text, text)
+def short_type(event_type: str) -> str:
+    """CaseAccepted for tongban.acceptance.v1.CaseAccepted: what a person reads and types."""
+    return event_type.rpartition(".")[2]
 
 
-def _event_days(value: struct_pb2.Value) -> str:
-    if value.WhichOneof("kind") != "number_value":
-        return ""
-    days = value.number_value
-    return str(int(days)) if days.is_integer() else f"{days:g}"
+def _event_value(message: Message, name: str) -> object:
+    """The field's value in the event or in the case/review it refers to; None when unset."""
+    for holder in (message, *(getattr(message, ref) for ref in ("case", "review") if _has(message, ref))):
+        field = holder.DESCRIPTOR.fields_by_name.get(name)
+        if field is None:
+            continue
+        value = getattr(holder, name)
+        if field.enum_type is not None:
+            code = field.enum_type.values_by_number.get(value)
+            return _EVENT_CODE_LABELS.get(code.name, code.name) if code is not None and value else None
+        return value
+    return None
 
 
-def _text_field(label: str = "") -> Callable[[struct_pb2.Value], str]:
-    def show(value: struct_pb2.Value) -> str:
-        text = _event_text(value)
+def _has(message: Message, field: str) -> bool:
+    return field in message.DESCRIPTOR.fields_by_name and message.HasField(field)
+
+
+def _text(label: str = "") -> Callable[[object], str]:
+    def show(value: object) -> str:
+        text = _one_line(value) if isinstance(value, str) else ""
         return f"{label} {text}" if label and text else text
 
     return show
 
 
-def _days_field(label: str, *, zero: bool = True) -> Callable[[struct_pb2.Value], str]:
-    def show(value: struct_pb2.Value) -> str:
-        days = _event_days(value)
-        if not days or (days == "0" and not zero):
+def _days(label: str, *, zero: bool = True) -> Callable[[object], str]:
+    def show(value: object) -> str:
+        if not isinstance(value, int) or isinstance(value, bool) or (value == 0 and not zero):
             return ""
-        return f"{label} {days} 个工作日"
+        return f"{label} {value} 个工作日"
 
     return show
 
 
-def _flag_field(yes: str, no: str) -> Callable[[struct_pb2.Value], str]:
-    def show(value: struct_pb2.Value) -> str:
-        if value.WhichOneof("kind") != "bool_value":
+def _flag(yes: str, no: str) -> Callable[[object], str]:
+    def show(value: object) -> str:
+        if not isinstance(value, bool):
             return ""
-        return yes if value.bool_value else no
+        return yes if value else no
 
     return show
 
 
-# The data fields an inspector looks at, in this order; every other field is left out (the
-# events carry no personal data, but free text such as a send-back's reason stays unprinted).
-_EVENT_FIELDS: dict[str, Callable[[struct_pb2.Value], str]] = {
-    "state": _text_field("状态"),
-    "step": _text_field("环节"),
-    "verdict": _text_field("意见"),
-    "outcome": _text_field("结果"),
-    "procedure": _text_field(),
-    "planned_days": _days_field("计划"),
-    "paused_days": _days_field("不计时"),
-    # review.decided carries 0 when the limit was never extended.
-    "extension_days": _days_field("延长", zero=False),
-    "repeated_notice": _flag_field("重复告知", "首次告知"),
-    "on_time": _flag_field("按时", "超期"),
+# The fields an inspector looks at, in this order; every other field is left out (the events
+# carry no personal data, but free text such as a send-back's reason stays unprinted).
+_EVENT_FIELDS: dict[str, Callable[[object], str]] = {
+    "state": _text("状态"),
+    "step_name": _text("环节"),
+    "verdict": _text("意见"),
+    "outcome": _text("结果"),
+    "procedure": _text(),
+    "planned_days": _days("计划"),
+    "paused_days": _days("不计时"),
+    # ReviewDecided carries 0 when the limit was never extended.
+    "extension_days": _days("延长", zero=False),
+    "repeated_notice": _flag("重复告知", "首次告知"),
+    "on_time": _flag("按时", "超期"),
 }
 
 
-def event_summary(data: struct_pb2.Struct) -> str:
-    """The fields of an event's data that matter to supervision, said in Chinese."""
-    parts = [show(data.fields[name]) for name, show in _EVENT_FIELDS.items() if name in data.fields]
+def event_payload(event: event_pb2.Event) -> Message | None:
+    """The event's typed payload, or None when this CLI does not know its type."""
+    name = event.payload.TypeName()
+    try:
+        message = symbol_database.Default().GetSymbol(name)()
+    except KeyError:
+        return None
+    return message if event.payload.Unpack(message) else None
+
+
+def event_summary(payload: Message | None) -> str:
+    """The fields of an event that matter to supervision, said in Chinese."""
+    if payload is None:
+        return ""
+    parts = [
+        show(value)
+        for name, show in _EVENT_FIELDS.items()
+        if (value := _event_value(payload, name)) is not None
+    ]
     return "，".join(part for part in parts if part)
 
 
 def event_type_text(event_type: str) -> str:
-    """收件 case.received: the Chinese name and the type to filter with; unknown types as they are."""
+    """受理 CaseAccepted: the Chinese name and the name to filter with; unknown types as they are."""
     label = EVENT_TYPE_NAMES.get(event_type)
-    return f"{label} {event_type}" if label else _one_line(event_type)
+    return f"{label} {short_type(event_type)}" if label else _one_line(event_type)
 
 
 def received_events(response: supervision_pb2.ListReceivedEventsResponse) -> str:
@@ -818,7 +828,7 @@ def received_events(response: supervision_pb2.ListReceivedEventsResponse) -> str
             _one_line(received.event.source) or "-",
             event_type_text(received.event.event_type) or "-",
             _one_line(received.event.aggregate_id) or "-",
-            event_summary(received.event.data),
+            event_summary(event_payload(received.event)),
         )
         for received in response.events
     ]

@@ -12,7 +12,7 @@ from datetime import date
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
 
-from tongban_cli.render import EVENT_TYPE_NAMES
+from tongban_cli.render import EVENT_TYPE_NAMES, short_type
 
 MATERIAL_SPEC_HELP = "编码[:形式[:份数[:问题]]]，例如 M01、M02:copy:2、M03::1:复印件不清晰"
 
@@ -195,23 +195,28 @@ def parse_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"日期“{text}”写法有误，应为 YYYY-MM-DD，例如 2026-11-27") from None
 
 
-# `tongban supervision events --type`: the type itself (case.accepted) or its Chinese name (受理).
-EVENT_TYPES: dict[str, str] = {label: event_type for event_type, label in EVENT_TYPE_NAMES.items()}
+# `tongban supervision events --type`: the Chinese name (受理), the message's name (CaseAccepted,
+# any case) or the full type (tongban.acceptance.v1.CaseAccepted).
+EVENT_TYPES: dict[str, str] = {
+    **{short_type(event_type).lower(): event_type for event_type in EVENT_TYPE_NAMES},
+    **{label: event_type for event_type, label in EVENT_TYPE_NAMES.items()},
+}
 
 
 def parse_event_type(text: str) -> str:
-    """An event type as the services write it; a known type may be given by its Chinese name.
+    """An event type as the services write it (a message's full name).
 
-    Any other dotted word is sent as it is: supervision may hold types this CLI does not know.
+    Any other dotted name is sent as it is: supervision may hold types this CLI does not know.
     """
     text = text.strip()
-    if text in EVENT_TYPES:
-        return EVENT_TYPES[text]
-    if not text or not text.isascii() or any(c.isspace() for c in text):
+    known = EVENT_TYPES.get(text) or EVENT_TYPES.get(text.lower())
+    if known:
+        return known
+    if not text or "." not in text or not text.isascii() or any(c.isspace() for c in text):
         raise argparse.ArgumentTypeError(
-            f"事件类型“{text}”写法有误，应为类型代码（如 case.accepted）或其中文名称（如 受理）"
+            f"事件类型“{text}”写法有误，应为中文名称（如 受理）或类型名（如 CaseAccepted）"
         )
-    return text.lower()
+    return text
 
 
 def parse_page_size(text: str) -> int:

@@ -1,63 +1,44 @@
-"""Wiring of the acceptance service: database, clock, calendar, servicers, server."""
+"""Wiring of the acceptance service: database, clock, calendar, servicers, event delivery, server."""
 
 from __future__ import annotations
 
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
 
 from services.acceptance import models
-from services.acceptance.handover import CountyResults
-from services.acceptance.intake import Intake
+from services.acceptance.commands import CaseCommands
+from services.acceptance.events import CountyResults
 from services.acceptance.queries import CaseQueries, Catalog
 from services.acceptance.servicer import AcceptanceServicer, CatalogServicer
 from services.common import contracts
 from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
-from services.common.counters import CounterRow
-from services.common.db import Database, tables_of
+from services.common.db import Database, tables_in
 from services.common.delivery import event_delivery
-from services.common.idempotency import IdempotencyKey
-from services.common.inbox import InboxEntry
-from services.common.outbox import OutboxEvent
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
+from services.common.usecases import UseCases
 
 NAME = "acceptance"
 
 
-TABLES = tables_of(
-    models.DepartmentRow,
-    models.SiteRow,
-    models.WindowRow,
-    models.MatterRow,
-    models.CaseRow,
-    models.DocumentRow,
-    CounterRow,
-    OutboxEvent,
-    InboxEntry,
-    IdempotencyKey,
-)
-
-
 def database(settings: Settings) -> Database:
-    return Database(settings.database_url_for(NAME), TABLES, connections=settings.max_workers + 4)
+    return Database(settings.database_url_for(NAME), tables_in(models), connections=settings.max_workers + 4)
 
 
 def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
-    db = db or database(settings)
-    intake = Intake(
-        db=db,
+    uc = UseCases(
+        db=db or database(settings),
         clock=clock or clock_from(settings.clock_file),
         calendar=WorkingCalendar.load(settings.calendar_files),
     )
-    catalog_servicer = CatalogServicer(Catalog(intake))
-    acceptance_servicer = AcceptanceServicer(intake, CaseQueries(intake))
+    catalog_servicer = CatalogServicer(Catalog(uc))
+    acceptance_servicer = AcceptanceServicer(CaseCommands(uc), CaseQueries(uc))
     # Accepted county cases go to approval; its decisions and send-backs come back here.
     delivery = event_delivery(
-        settings, db, name=NAME, handle=CountyResults(intake.calendar).handle, clock=intake.clock
+        settings, uc.db, name=NAME, handle=CountyResults(uc.calendar).consumer(), clock=uc.clock
     )
-    # No SQLAlchemy instrumentation yet: its 0.66b2 release supports SQLAlchemy < 2.1 only.
     provider = setup_tracing(NAME)
     return create_server(
         registrations=[

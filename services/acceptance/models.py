@@ -1,4 +1,5 @@
-"""Tables of the acceptance service's own database."""
+"""Tables of the acceptance service's own database: every table model here (its own, and the
+shared ones it imports) is one of its tables (services.common.db.tables_in)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,13 @@ from datetime import date, datetime
 
 from sqlalchemy import LargeBinary, Text
 from sqlmodel import Column, Field, SQLModel
+
+# Shared tables: serial numbers, the outbox it publishes through, the inbox of the county's
+# events, and request ids.
+from services.common.counters import CounterRow as CounterRow
+from services.common.idempotency import IdempotencyKey as IdempotencyKey
+from services.common.inbox import InboxEntry as InboxEntry
+from services.common.outbox import OutboxEvent as OutboxEvent
 
 
 class DepartmentRow(SQLModel, table=True):

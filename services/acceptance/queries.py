@@ -10,13 +10,12 @@ from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.acceptance import repository, views
-from services.acceptance.intake import Intake
 from services.acceptance.models import CaseRow
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
-from services.common.clock import today as today_of
 from services.common.errors import FieldProblem, invalid_input, not_found, permission_denied
 from services.common.paging import next_token, page_window
+from services.common.usecases import UseCases
 
 
 def _date(value: str, field: str) -> date | None:
@@ -32,11 +31,11 @@ def _date(value: str, field: str) -> date | None:
 
 @dataclass
 class Catalog:
-    intake: Intake
+    uc: UseCases
 
     def list_matters(self, request: catalog_pb2.ListMattersRequest) -> catalog_pb2.ListMattersResponse:
         offset, limit = page_window(request.page_size, request.page_token)
-        with self.intake.db.reading() as session:
+        with self.uc.db.reading() as session:
             level = None
             if request.site_code:
                 site = repository.site(session, request.site_code)
@@ -58,18 +57,18 @@ class Catalog:
         )
 
     def get_matter(self, request: catalog_pb2.GetMatterRequest) -> catalog_pb2.GetMatterResponse:
-        with self.intake.db.reading() as session:
-            return catalog_pb2.GetMatterResponse(matter=self.intake.require_matter(session, request.code))
+        with self.uc.db.reading() as session:
+            return catalog_pb2.GetMatterResponse(matter=repository.known_matter(session, request.code))
 
     def list_departments(self) -> catalog_pb2.ListDepartmentsResponse:
-        with self.intake.db.reading() as session:
+        with self.uc.db.reading() as session:
             rows = repository.departments(session)
         return catalog_pb2.ListDepartmentsResponse(
             departments=[catalog_pb2.Department(code=d.code, name=d.name, matter_count=n) for d, n in rows]
         )
 
     def list_sites(self) -> catalog_pb2.ListSitesResponse:
-        with self.intake.db.reading() as session:
+        with self.uc.db.reading() as session:
             rows = repository.sites_with_windows(session)
         return catalog_pb2.ListSitesResponse(
             sites=[
@@ -90,16 +89,19 @@ class Catalog:
 
 @dataclass
 class CaseQueries:
-    intake: Intake
+    uc: UseCases
 
     def get_case(
         self, call: CallContext, request: acceptance_pb2.GetCaseRequest
     ) -> acceptance_pb2.GetCaseResponse:
-        with self.intake.db.reading() as session:
+        with self.uc.db.reading() as session:
             row = self._case(session, call, request.case_no)
             # A read about the case is part of the case's trace too.
             with case_span("acceptance.get_case", row):
-                return acceptance_pb2.GetCaseResponse(case=self.intake.case_view(session, row, call))
+                return acceptance_pb2.GetCaseResponse(case=self._view(session, row, call))
+
+    def _view(self, session: Session, row: CaseRow, call: CallContext) -> acceptance_pb2.Case:
+        return views.case_view(session, row, call, self.uc.calendar, self.uc.today())
 
     def _case(self, session: Session, call: CallContext, case_no: str) -> CaseRow:
         row = repository.case(session, case_no)
@@ -115,7 +117,7 @@ class CaseQueries:
         site_code = request.site_code or call.caller.site_code
         if not call.may_touch_site(site_code):
             raise permission_denied("只能查看本站点的办件 / you may only list your own site's cases")
-        today = today_of(self.intake.clock)
+        today = self.uc.today()
         where = repository.CaseFilter(
             site_code=site_code,
             state=request.state,
@@ -125,9 +127,9 @@ class CaseQueries:
             overdue_on=today if request.overdue_only else None,
             open_states=views.CLOCK_RUNNING,
         )
-        with self.intake.db.reading() as session:
+        with self.uc.db.reading() as session:
             rows, total = repository.list_cases(session, where, offset, limit)
-            cases = [self.intake.case_view(session, row, call) for row in rows]
+            cases = [self._view(session, row, call) for row in rows]
         return acceptance_pb2.ListCasesResponse(
             cases=cases, next_page_token=next_token(offset, limit, total), total_size=total
         )
@@ -135,7 +137,7 @@ class CaseQueries:
     def get_document(
         self, call: CallContext, request: acceptance_pb2.GetDocumentRequest
     ) -> acceptance_pb2.GetDocumentResponse:
-        with self.intake.db.reading() as session:
+        with self.uc.db.reading() as session:
             row = repository.document(session, request.number)
             if row is None:
                 raise not_found(

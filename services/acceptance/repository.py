@@ -18,11 +18,23 @@ from services.acceptance.models import (
     SiteRow,
     WindowRow,
 )
+from services.common.errors import or_not_found
 
 
 def matter(session: Session, code: str) -> catalog_pb2.Matter | None:
     row = session.get(MatterRow, code)
     return catalog_pb2.Matter.FromString(row.definition) if row else None
+
+
+def known_matter(session: Session, code: str) -> catalog_pb2.Matter:
+    """The matter, or NOT_FOUND for a code the catalogue does not list."""
+    return or_not_found(
+        matter(session, code), "matter", code, f"事项 {code} 不在目录中 / no such matter in the catalogue"
+    )
+
+
+def department(session: Session, code: str) -> DepartmentRow | None:
+    return session.get(DepartmentRow, code)
 
 
 def search_matters(

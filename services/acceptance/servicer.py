@@ -10,7 +10,7 @@ from tongban.acceptance.v1 import (
     catalog_pb2_grpc,
 )
 
-from services.acceptance.intake import Intake
+from services.acceptance.commands import CaseCommands
 from services.acceptance.queries import CaseQueries, Catalog
 from services.common.calls import current_call
 from services.common.errors import grpc_errors
@@ -46,39 +46,39 @@ class CatalogServicer(catalog_pb2_grpc.CatalogServiceServicer):
 
 
 class AcceptanceServicer(acceptance_pb2_grpc.AcceptanceServiceServicer):
-    def __init__(self, intake: Intake, queries: CaseQueries) -> None:
-        self.intake = intake
+    def __init__(self, commands: CaseCommands, queries: CaseQueries) -> None:
+        self.commands = commands
         self.queries = queries
 
     @grpc_errors
     def SubmitApplication(
         self, request: acceptance_pb2.SubmitApplicationRequest, context: grpc.ServicerContext
     ) -> acceptance_pb2.SubmitApplicationResponse:
-        return self.intake.submit(current_call(), request)
+        return self.commands.submit(current_call(), request)
 
     @grpc_errors
     def SupplementMaterials(
         self, request: acceptance_pb2.SupplementMaterialsRequest, context: grpc.ServicerContext
     ) -> acceptance_pb2.SupplementMaterialsResponse:
-        return self.intake.supplement(current_call(), request)
+        return self.commands.supplement(current_call(), request)
 
     @grpc_errors
     def WithdrawCase(
         self, request: acceptance_pb2.WithdrawCaseRequest, context: grpc.ServicerContext
     ) -> acceptance_pb2.WithdrawCaseResponse:
-        return self.intake.withdraw(current_call(), request)
+        return self.commands.withdraw(current_call(), request)
 
     @grpc_errors
     def CompleteInstantCase(
         self, request: acceptance_pb2.CompleteInstantCaseRequest, context: grpc.ServicerContext
     ) -> acceptance_pb2.CompleteInstantCaseResponse:
-        return self.intake.complete_instant(current_call(), request)
+        return self.commands.complete_instant(current_call(), request)
 
     @grpc_errors
     def IssueResult(
         self, request: acceptance_pb2.IssueResultRequest, context: grpc.ServicerContext
     ) -> acceptance_pb2.IssueResultResponse:
-        return self.intake.issue_result(current_call(), request)
+        return self.commands.issue_result(current_call(), request)
 
     @grpc_errors
     def GetCase(

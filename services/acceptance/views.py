@@ -8,11 +8,13 @@ from typing import cast
 
 from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
-from services.acceptance import applicants
+from services.acceptance import applicants, repository
 from services.acceptance.models import CaseRow, DocumentRow, SiteRow
 from services.common.calendar import WorkingCalendar
+from services.common.calls import CallContext
 
 # The rows keep enum values as plain ints; cast() tells mypy which enum (no conversion at runtime).
 
@@ -114,6 +116,24 @@ def case_message(
         if row.completed_on:
             message.completed_on_time = row.completed_on <= row.promised_date
     return message
+
+
+def case_view(
+    session: Session, row: CaseRow, call: CallContext, calendar: WorkingCalendar, today: date
+) -> acceptance_pb2.Case:
+    """The case as the caller may see it, with what it refers to loaded and its clock read for today."""
+    session.flush()
+    site = repository.site(session, row.site_code)
+    assert site is not None  # foreign key
+    return case_message(
+        row,
+        matter=repository.known_matter(session, row.matter_code),
+        site=site,
+        documents=repository.documents_of(session, row.case_no),
+        calendar=calendar,
+        today=today,
+        unmasked=call.sees_full_personal_data,
+    )
 
 
 def issue_due_on(calendar: WorkingCalendar, decided_on: date) -> date:

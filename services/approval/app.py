@@ -1,55 +1,39 @@
-"""Wiring of the approval service: database, clock, calendar, servicer, event intake and relay."""
+"""Wiring of the approval service: database, clock, calendar, servicer, event delivery, server."""
 
 from __future__ import annotations
 
 from tongban.approval.v1 import approval_pb2_grpc
 
 from services.approval import models
-from services.approval.lifecycle import Lifecycle
-from services.approval.reviews import Reviews
+from services.approval.events import CaseLifecycle
 from services.approval.servicer import ReviewServicer
-from services.approval.worklist import Worklist
 from services.common import contracts
 from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
-from services.common.counters import CounterRow
-from services.common.db import Database, tables_of
+from services.common.db import Database, tables_in
 from services.common.delivery import event_delivery
-from services.common.idempotency import IdempotencyKey
-from services.common.inbox import InboxEntry
-from services.common.outbox import OutboxEvent
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
+from services.common.usecases import UseCases
 
 NAME = "approval"
 
 
-TABLES = tables_of(
-    models.ReviewRow,
-    models.StepRow,
-    models.PauseRow,
-    models.ActivityRow,
-    models.ReviewDocumentRow,
-    CounterRow,
-    OutboxEvent,
-    InboxEntry,
-    IdempotencyKey,
-)
-
-
 def database(settings: Settings) -> Database:
-    return Database(settings.database_url_for(NAME), TABLES, connections=settings.max_workers + 4)
+    return Database(settings.database_url_for(NAME), tables_in(models), connections=settings.max_workers + 4)
 
 
 def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
-    db = db or database(settings)
-    clock = clock or clock_from(settings.clock_file)
-    calendar = WorkingCalendar.load(settings.calendar_files)
-    servicer = ReviewServicer(Reviews(db, clock, calendar), Worklist(db, clock, calendar))
+    uc = UseCases(
+        db=db or database(settings),
+        clock=clock or clock_from(settings.clock_file),
+        calendar=WorkingCalendar.load(settings.calendar_files),
+    )
+    servicer = ReviewServicer(uc)
     # Cases accepted, withdrawn or supplemented arrive from acceptance; decisions go back.
-    delivery = event_delivery(settings, db, name=NAME, handle=Lifecycle(clock, calendar).handle, clock=clock)
+    delivery = event_delivery(settings, uc.db, name=NAME, handle=CaseLifecycle(uc).consumer(), clock=uc.clock)
     provider = setup_tracing(NAME)
     return create_server(
         registrations=[

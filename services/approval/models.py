@@ -1,4 +1,5 @@
-"""Approval's tables: reviews, their steps, pauses, activity log and documents.
+"""Approval's tables: reviews, their steps, pauses, activity log and documents. Every table model
+here (its own, and the shared ones it imports) is one of its tables (services.common.db.tables_in).
 
 Overdue and days left are never stored; they are computed from these rows and the calendar.
 """
@@ -9,6 +10,13 @@ from datetime import date, datetime
 
 from sqlalchemy import Text
 from sqlmodel import Column, Field, SQLModel
+
+# Shared tables: document serials, the outbox it publishes through, the inbox of acceptance's
+# events, and request ids.
+from services.common.counters import CounterRow as CounterRow
+from services.common.idempotency import IdempotencyKey as IdempotencyKey
+from services.common.inbox import InboxEntry as InboxEntry
+from services.common.outbox import OutboxEvent as OutboxEvent
 
 
 class ReviewRow(SQLModel, table=True):

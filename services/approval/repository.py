@@ -1,8 +1,10 @@
-"""Queries over approval's tables. No commits here: the use case owns the transaction."""
+"""Queries over approval's tables, and the rows they add. No commits here: the use case owns the
+transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 from tongban.approval.v1 import approval_pb2
@@ -74,3 +76,28 @@ def active_steps(
         .where(where)
     )
     return [(step, row) for step, row in session.exec(query).all()]
+
+
+def add_activity(
+    session: Session,
+    review: ReviewRow,
+    action: str,
+    actor: str,
+    at: datetime,
+    *,
+    step_id: int | None = 0,
+    target: str = "",
+    detail: str = "",
+) -> None:
+    """Who did what to the review, and when: the record reviewers and inspectors read."""
+    session.add(
+        ActivityRow(
+            case_no=review.case_no,
+            action=action,
+            actor=actor,
+            step_id=step_id or 0,
+            target=target,
+            detail=detail,
+            at=at,
+        )
+    )

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlmodel import Session
 from tongban.approval.v1 import approval_pb2
 
+from services.approval import repository
 from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow, ReviewRow, StepRow
 from services.approval.timelimit import ClockReading, Pause, read_clock
 from services.common.calendar import WorkingCalendar
@@ -177,3 +179,18 @@ def review_message(
             )
         )
     return message
+
+
+def review_view(
+    session: Session, review: ReviewRow, calendar: WorkingCalendar, today: date
+) -> approval_pb2.Review:
+    """The whole review with its clocks read for today."""
+    return review_message(
+        calendar,
+        review,
+        steps=repository.steps_of(session, review.case_no),
+        pauses=repository.pauses_of(session, review.case_no),
+        activities=repository.activities_of(session, review.case_no),
+        documents=repository.documents_of(session, review.case_no),
+        today=today,
+    )

@@ -10,7 +10,9 @@ from types import ModuleType
 
 from google.protobuf.descriptor import ServiceDescriptor
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+from tongban.acceptance.v1 import events_pb2 as acceptance_events_pb2
 from tongban.approval.v1 import approval_pb2
+from tongban.approval.v1 import events_pb2 as approval_events_pb2
 from tongban.events.v1 import intake_pb2
 from tongban.supervision.v1 import supervision_pb2
 
@@ -25,6 +27,8 @@ AREAS = tuple(SERVICE_MODULES)
 # Served by the services to each other only (event delivery): imported for their access rules,
 # never routed by the gateway nor listed by services_of().
 INTERNAL_MODULES: list[ModuleType] = [intake_pb2]
+# The events each area announces (services.common.routing reads their options).
+EVENT_MODULES: list[ModuleType] = [acceptance_events_pb2, approval_events_pb2]
 
 
 def services_of(area: str) -> list[ServiceDescriptor]:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, event, inspect
@@ -129,6 +130,15 @@ class Database:
                 self.__dict__[name].dispose()
 
 
-def tables_of(*models: type[SQLModel]) -> list[Table]:
-    """The models' Tables (their `__table__`, which SQLModel leaves untyped), from the metadata."""
-    return [SQLModel.metadata.tables[cast(str, model.__tablename__)] for model in models]
+def tables_in(models: ModuleType) -> list[Table]:
+    """Every table a service's models module declares or imports: its database's tables.
+
+    A table is registered once, by being a model in (or imported into) that module; the
+    schema, the migrations and the tests all read the same list from here.
+    """
+    found = {
+        cast(str, value.__tablename__): SQLModel.metadata.tables[cast(str, value.__tablename__)]
+        for value in vars(models).values()
+        if isinstance(value, type) and issubclass(value, SQLModel) and hasattr(value, "__table__")
+    }
+    return [found[name] for name in sorted(found)]

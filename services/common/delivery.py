@@ -2,7 +2,8 @@
 
 A service that receives events registers `EventDelivery.registration` and lists
 `EventDelivery.service_name`; one that emits events runs `EventDelivery.relay` as a
-worker of its server. Its TABLES include `OutboxEvent` and `InboxEntry`.
+worker of its server. Its models module imports `OutboxEvent` and `InboxEntry`, so
+both are among its tables.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
+Found = TypeVar("Found")
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -83,6 +85,13 @@ def wrong_state(message: str, problems: Sequence[StateProblem]) -> DomainError:
 def not_found(resource_type: str, name: str, message: str) -> DomainError:
     info = error_details_pb2.ResourceInfo(resource_type=resource_type, resource_name=name)
     return DomainError(message, grpc.StatusCode.NOT_FOUND, [info])
+
+
+def or_not_found(row: Found | None, resource_type: str, name: str, message: str) -> Found:
+    """The row that was loaded, or NOT_FOUND naming the resource (the one "load this" check)."""
+    if row is None:
+        raise not_found(resource_type, name, message)
+    return row
 
 
 def permission_denied(message: str) -> DomainError:

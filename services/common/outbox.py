@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import cast
 
-from google.protobuf import struct_pb2
+from google.protobuf import any_pb2
+from google.protobuf.descriptor import Descriptor
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Column, Field, Session, SQLModel, col, select
@@ -65,36 +67,42 @@ def record_event(
     session: Session,
     *,
     source: str,
-    event_type: str,
     aggregate_id: str,
-    data: dict[str, Any],
+    payload: Message,
     occurred: datetime,
     traceparent: str = "",
 ) -> event_pb2.Event:
-    """Add an event to the outbox of the session's transaction. `data` holds no personal data."""
-    struct = struct_pb2.Struct()
-    struct.update(data)
+    """Add an event to the outbox of the session's transaction.
+
+    `payload` is an event message (it declares the tongban.events.v1.event option); its full
+    name is the event type, and its option names the receivers. It holds no personal data.
+    """
+    # protobuf's stubs add upb's Descriptor to the union; both are the same descriptor API.
+    descriptor = cast(Descriptor, payload.DESCRIPTOR)
+    destinations = routing.destinations(descriptor)
+    packed = any_pb2.Any()
+    packed.Pack(payload)
     stamp = Timestamp()
     stamp.FromDatetime(occurred)
     event = event_pb2.Event(
         event_id=str(uuid.uuid4()),
-        event_type=event_type,
+        event_type=payload.DESCRIPTOR.full_name,
         source=source,
         aggregate_id=aggregate_id,
         occurred_time=stamp,
         traceparent=traceparent,
-        data=struct,
+        payload=packed,
     )
-    payload = event.SerializeToString()
+    serialized = event.SerializeToString()
     session.info[WROTE_EVENTS] = True
-    for destination in dict.fromkeys(routing.destinations(event_type)):
+    for destination in destinations:
         session.add(
             OutboxEvent(
                 event_id=event.event_id,
                 destination=destination,
-                event_type=event_type,
+                event_type=event.event_type,
                 aggregate_id=aggregate_id,
-                payload=payload,
+                payload=serialized,
                 created_at=occurred,
             )
         )

@@ -1,4 +1,5 @@
-"""Supervision's tables. For now: every event the other services delivered, as received."""
+"""Supervision's tables. For now: every event the other services delivered, as received.
+Every table model here (its own, and the shared ones it imports) is one of its tables."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import LargeBinary
 from sqlmodel import Column, Field, SQLModel
+
+# Shared table: the inbox that records each delivered event once.
+from services.common.inbox import InboxEntry as InboxEntry
 
 
 class ReceivedEventRow(SQLModel, table=True):

@@ -3,7 +3,7 @@
 A receiver is a real gRPC server running the intake servicer behind the services'
 IdentityInterceptor. It counts every event id that reaches it before the inbox drops
 duplicates, can be told to answer UNAVAILABLE, and its handler keeps what it applied in
-a table of its own (refusing events whose data says "poison").
+a table of its own (refusing events whose case names the window "poison").
 """
 
 from __future__ import annotations
@@ -15,16 +15,18 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 import grpc
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy import Table
 from sqlmodel import Field, Session, SQLModel, col, select
+from tongban.acceptance.v1 import events_pb2 as acceptance_events
 from tongban.events.v1 import event_pb2, intake_pb2, intake_pb2_grpc
 
 from services.common.calls import IdentityInterceptor
 from services.common.clock import CHINA, FixedClock
+from services.common.consumers import payload_of
 from services.common.db import Database
 from services.common.delivery import INTAKE_SERVICE_NAME, EventIntakeServicer
 from services.common.errors import StateProblem, wrong_state
@@ -69,19 +71,32 @@ def outbox_database(url: str) -> Database:
 
 
 def write_events(
-    db: Database, aggregate_id: str, seqs: range, *, event_type: str = "case.accepted", **data: Any
+    db: Database,
+    aggregate_id: str,
+    seqs: range,
+    *,
+    supervision_only: bool = False,
+    poison: bool = False,
+    marker: str = "",
 ) -> list[str]:
-    """One event per seq about one aggregate, each in its own transaction; their ids."""
+    """One event per seq about one aggregate, each in its own transaction; their ids.
+
+    The events go to approval and supervision (CaseAccepted, its promised limit holding the seq),
+    or to supervision only (CaseSupplementRequested, its notice count holding the seq).
+    """
     ids = []
     for seq in seqs:
+        case = acceptance_events.CaseRef(
+            case_no=aggregate_id, matter_code=marker, window_code="poison" if poison else ""
+        )
+        payload = (
+            acceptance_events.CaseSupplementRequested(case=case, notice_count=seq)
+            if supervision_only
+            else acceptance_events.CaseAccepted(case=case, promised_limit_days=seq)
+        )
         with db.transaction() as session:
             event = record_event(
-                session,
-                source="acceptance",
-                event_type=event_type,
-                aggregate_id=aggregate_id,
-                data={"seq": seq, **data},
-                occurred=NOW,
+                session, source="acceptance", aggregate_id=aggregate_id, payload=payload, occurred=NOW
             )
         ids.append(event.event_id)
     return ids
@@ -99,14 +114,18 @@ def undelivered(db: Database, destination: str) -> int:
 
 def apply_event(session: Session, event: event_pb2.Event) -> None:
     """The test receivers' handler."""
-    if "poison" in event.data:
+    if event.event_type == acceptance_events.CaseAccepted.DESCRIPTOR.full_name:
+        accepted = payload_of(event, acceptance_events.CaseAccepted)
+        case, seq = accepted.case, accepted.promised_limit_days
+    else:
+        noticed = payload_of(event, acceptance_events.CaseSupplementRequested)
+        case, seq = noticed.case, noticed.notice_count
+    if case.window_code == "poison":
         raise wrong_state(
             "测试拒收事件 / refused by the test handler",
             [StateProblem(subject=event.aggregate_id, description="poison")],
         )
-    seq = event.data["seq"]
-    assert isinstance(seq, float), "Struct numbers are floats"
-    session.add(AppliedEvent(event_id=event.event_id, aggregate_id=event.aggregate_id, seq=int(seq)))
+    session.add(AppliedEvent(event_id=event.event_id, aggregate_id=event.aggregate_id, seq=seq))
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Events between services: the outbox, the relay and the inbox over real gRPC servers.
 
 The sender's outbox and each receiver have their own database (database per service),
-on SQLite and on PostgreSQL. "case.accepted" goes to approval and supervision, any
-unrouted type to supervision only (services.common.routing).
+on SQLite and on PostgreSQL. CaseAccepted goes to approval and supervision,
+CaseSupplementRequested to supervision only (each declares its receivers in the protos).
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def test_events_are_delivered_once_and_in_order_per_aggregate(stage: Stage) -> N
     for seq in range(5):
         for case in written:
             written[case] += write_events(stage.outbox, case, range(seq, seq + 1))
-    supervision_only = write_events(stage.outbox, "C1", range(5, 7), event_type="case.noted")
+    supervision_only = write_events(stage.outbox, "C1", range(5, 7), supervision_only=True)
     total = 15
     relay = stage.relay()
     relay.start()
@@ -213,7 +213,7 @@ def test_a_restarted_receiver_on_the_same_port_is_found_again(
         assert supervision.running is not None
         port = supervision.running.port
         supervision.stop()
-        write_events(outbox, "C1", range(4), event_type="case.noted")
+        write_events(outbox, "C1", range(4), supervision_only=True)
         relay = fast_relay(outbox, {"supervision": f"127.0.0.1:{port}"})
         relay.start()
         try:
@@ -267,7 +267,7 @@ def test_two_relay_workers_on_one_postgresql_outbox_never_send_an_event_twice(tm
 
 
 def test_only_services_may_deliver_events(stage: Stage) -> None:
-    event = event_pb2.Event(event_id="e-1", event_type="case.noted", source="acceptance", aggregate_id="C1")
+    event = event_pb2.Event(event_id="e-1", event_type="x.Noted", source="acceptance", aggregate_id="C1")
     request = intake_pb2.DeliverEventsRequest(events=[event])
     with grpc.insecure_channel(stage.supervision.address) as channel:
         stub = intake_pb2_grpc.EventIntakeServiceStub(channel)

@@ -3,37 +3,34 @@ county's send-back and decision come back through the inbox to the accepting win
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
-from typing import Any
 
 import grpc
-from google.protobuf import json_format, struct_pb2
+from google.protobuf.message import Message
 from tongban.acceptance.v1 import acceptance_pb2 as A
-from tongban.events.v1 import event_pb2
+from tongban.acceptance.v1 import catalog_pb2
+from tongban.acceptance.v1 import events_pb2 as E
+from tongban.approval.v1 import approval_pb2
+from tongban.approval.v1 import events_pb2 as approval_events
 
-from services.acceptance.handover import CountyResults
+from services.acceptance.events import CountyResults
 from services.common.calendar import WorkingCalendar
 from services.common.outbox import events_for
 from tests.conftest import AcceptanceUnderTest
 from tests.contract.helpers import JOINT, JOINT_COMPLETE, request_id, rpc_error, submit_request
-from tests.support import clerk, identity_metadata
+from tests.support import P, clerk, envelope, identity_metadata, payloads
 
 AS_CLERK = identity_metadata(clerk())
 
 
-def _deliver(acceptance: AcceptanceUnderTest, event_type: str, data: dict[str, Any]) -> None:
-    struct = struct_pb2.Struct()
-    struct.update(data)
-    event = event_pb2.Event(
-        event_id=str(uuid.uuid4()),
-        event_type=event_type,
-        source="approval",
-        aggregate_id=data["case_no"],
-        data=struct,
-    )
+def _deliver(acceptance: AcceptanceUnderTest, payload: Message, case_no: str) -> None:
+    event = envelope(payload, source="approval", aggregate_id=case_no)
     with acceptance.db.transaction() as session:
-        CountyResults(WorkingCalendar.load()).handle(session, event)
+        CountyResults(WorkingCalendar.load()).consumer()(session, event)
+
+
+def _ref(case_no: str) -> approval_events.ReviewRef:
+    return approval_events.ReviewRef(case_no=case_no)
 
 
 def _accepted(acceptance: AcceptanceUnderTest) -> str:
@@ -42,24 +39,27 @@ def _accepted(acceptance: AcceptanceUnderTest) -> str:
     ).case.case_no
 
 
-def _events(acceptance: AcceptanceUnderTest, case_no: str) -> dict[str, dict[str, Any]]:
+def _event(acceptance: AcceptanceUnderTest, case_no: str, payload_type: type[P]) -> P:
     with acceptance.db.reading() as session:
-        return {e.event_type: json_format.MessageToDict(e.data) for e in events_for(session, case_no)}
+        [payload] = payloads(events_for(session, case_no), payload_type)
+    return payload
 
 
 def test_the_accepted_event_carries_the_review_flow(acceptance: AcceptanceUnderTest) -> None:
-    data = _events(acceptance, _accepted(acceptance))["case.accepted"]
-    assert data["deciding_level"] == "DECIDING_LEVEL_COUNTY" and data["site_level"] == "SITE_LEVEL_TOWNSHIP"
-    assert [step["name"] for step in data["review_steps"]] == ["乡镇初审", "部门审核", "审批决定"]
-    assert data["department_names"] == {"GA": "县公安局"}
+    accepted = _event(acceptance, _accepted(acceptance), E.CaseAccepted)
+    plan = accepted.county_review
+    assert accepted.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY
+    assert plan.site_level == catalog_pb2.SITE_LEVEL_TOWNSHIP
+    assert [step.name for step in plan.steps] == ["乡镇初审", "部门审核", "审批决定"]
+    assert dict(plan.department_names) == {"GA": "县公安局"}
 
 
 def test_a_send_back_waits_for_the_supplement_then_returns_to_review(acceptance: AcceptanceUnderTest) -> None:
     case_no = _accepted(acceptance)
     _deliver(
         acceptance,
-        "review.sent_back",
-        {"case_no": case_no, "items": ["户口簿原件"], "reason": "复印件不清晰"},
+        approval_events.ReviewSentBack(review=_ref(case_no), items=["户口簿原件"], reason="复印件不清晰"),
+        case_no,
     )
     waiting = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
     assert waiting.state == A.CASE_STATE_REVIEW_SUPPLEMENT
@@ -79,21 +79,21 @@ def test_a_send_back_waits_for_the_supplement_then_returns_to_review(acceptance:
         A.SupplementMaterialsRequest(request_id=request_id(), case_no=case_no), metadata=AS_CLERK
     ).case
     assert back.state == A.CASE_STATE_ACCEPTED and not back.review_supplement_items
-    assert _events(acceptance, case_no)["case.review_supplemented"]["supplemented_on"] == "2026-09-29"
+    assert _event(acceptance, case_no, E.CaseReviewSupplemented).supplemented_on == "2026-09-29"
 
 
 def test_the_decision_starts_the_issue_clock_at_the_window(acceptance: AcceptanceUnderTest) -> None:
     case_no = _accepted(acceptance)
     _deliver(
         acceptance,
-        "review.decided",
-        {
-            "case_no": case_no,
-            "outcome": "DECISION_OUTCOME_GRANTED",
-            "document_number": "ZY-GA-2026-00001",
-            "decided_on": "2026-10-09",
-            "on_time": True,
-        },
+        approval_events.ReviewDecided(
+            review=_ref(case_no),
+            outcome=approval_pb2.DECISION_OUTCOME_GRANTED,
+            document_number="ZY-GA-2026-00001",
+            decided_on="2026-10-09",
+            on_time=True,
+        ),
+        case_no,
     )
     acceptance.clock.advance(timedelta(days=11))  # 2026-10-09
     decided = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
@@ -111,7 +111,7 @@ def test_the_decision_starts_the_issue_clock_at_the_window(acceptance: Acceptanc
     ).case
     assert issued.state == A.CASE_STATE_RESULT_ISSUED
     assert (issued.completed_on_time, issued.issued_on_time) == (True, False)
-    assert _events(acceptance, case_no)["case.result_issued"]["on_time"] is False
+    assert _event(acceptance, case_no, E.CaseResultIssued).on_time is False
 
 
 def test_a_decision_for_a_withdrawn_case_changes_nothing(acceptance: AcceptanceUnderTest) -> None:
@@ -122,13 +122,13 @@ def test_a_decision_for_a_withdrawn_case_changes_nothing(acceptance: AcceptanceU
     )
     _deliver(
         acceptance,
-        "review.decided",
-        {
-            "case_no": case_no,
-            "outcome": "DECISION_OUTCOME_GRANTED",
-            "decided_on": "2026-09-28",
-            "on_time": True,
-        },
+        approval_events.ReviewDecided(
+            review=_ref(case_no),
+            outcome=approval_pb2.DECISION_OUTCOME_GRANTED,
+            decided_on="2026-09-28",
+            on_time=True,
+        ),
+        case_no,
     )
     case = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
     assert case.state == A.CASE_STATE_WITHDRAWN and not case.decided_on

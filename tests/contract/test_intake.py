@@ -7,6 +7,7 @@ from datetime import timedelta
 import grpc
 from tongban.acceptance.v1 import acceptance_pb2 as A
 from tongban.acceptance.v1 import catalog_pb2
+from tongban.acceptance.v1 import events_pb2 as acceptance_events
 
 from services.common.clock import CHINA
 from services.common.outbox import events_for
@@ -26,7 +27,7 @@ from tests.contract.helpers import (
     rpc_error,
     submit_request,
 )
-from tests.support import clerk, identity_metadata
+from tests.support import clerk, identity_metadata, payloads
 
 AS_CLERK = identity_metadata(clerk())
 
@@ -52,10 +53,13 @@ def test_complete_application_is_accepted_with_promised_date_across_national_day
     assert case.trace_id and len(case.trace_id) == 32
     with acceptance.db.reading() as session:
         events = events_for(session, case.case_no)
-    assert [e.event_type for e in events] == ["case.received", "case.accepted"]
-    accepted = events[1].data
-    assert accepted["deciding_level"] == "DECIDING_LEVEL_COUNTY"
-    assert accepted["promised_date"] == "2026-10-10"
+    assert [e.event_type for e in events] == [
+        "tongban.acceptance.v1.CaseReceived",
+        "tongban.acceptance.v1.CaseAccepted",
+    ]
+    [accepted] = payloads(events, acceptance_events.CaseAccepted)
+    assert accepted.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY
+    assert accepted.promised_date == "2026-10-10"
     assert events[1].traceparent.split("-")[1] == case.trace_id
     for event in events:
         text = str(event)
@@ -157,7 +161,8 @@ def test_second_notice_with_a_new_fact_is_recorded_and_flagged(acceptance: Accep
     assert "第2次" in reply.document.text
     with acceptance.db.reading() as session:
         last = events_for(session, first.case.case_no)[-1]
-    assert last.event_type == "case.supplement_requested" and last.data["repeated_notice"] is True
+    [notice] = payloads([last], acceptance_events.CaseSupplementRequested)
+    assert notice.repeated_notice is True
 
 
 def test_window_refusal_issues_a_notice_of_non_acceptance(acceptance: AcceptanceUnderTest) -> None:

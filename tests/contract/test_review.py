@@ -14,7 +14,9 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from sqlmodel import func, select
 from tongban.acceptance.v1 import catalog_pb2 as C
+from tongban.acceptance.v1 import events_pb2 as acceptance_events
 from tongban.approval.v1 import approval_pb2 as A
+from tongban.approval.v1 import events_pb2 as approval_events
 
 from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow
 from services.common.errors import DomainError
@@ -117,7 +119,7 @@ def test_a_redelivered_or_township_event_opens_nothing_more(approval: ApprovalUn
     approval.deliver(accepted_event("320826-NJ-XK-003", "320826101-20260928-0002"))  # township-decided
 
     assert len(review(approval).steps) == 3
-    assert len(approval.sent_events("review.opened")) == 1
+    assert len(approval.sent(approval_events.ReviewOpened)) == 1
     error = error_of(lambda: review(approval, "320826101-20260928-0002"))
     assert error.code() == grpc.StatusCode.NOT_FOUND
 
@@ -363,8 +365,8 @@ def test_one_send_back_pauses_the_clock_until_the_supplement(approval: ApprovalU
         metadata=CLERK,
     ).review
     assert sent.state == A.REVIEW_STATE_SENT_BACK and sent.clock.paused
-    [announced] = approval.sent_events("review.sent_back")
-    assert list(announced.data["items"]) == ["车辆来历证明原件"]
+    [announced] = approval.sent(approval_events.ReviewSentBack)
+    assert list(announced.items) == ["车辆来历证明原件"]
     # Nobody answers a case that is with the applicant.
     blocked = error_of(
         lambda: approval.reviews.CompleteStep(
@@ -377,7 +379,12 @@ def test_one_send_back_pauses_the_clock_until_the_supplement(approval: ApprovalU
     assert blocked.code() == grpc.StatusCode.FAILED_PRECONDITION
     # The applicant supplements on 9 Oct: 30 Sep, 8 and 9 Oct do not count.
     approval.deliver(
-        event("case.review_supplemented", CASE, {"case_no": CASE, "supplemented_on": "2026-10-09"})
+        event(
+            acceptance_events.CaseReviewSupplemented(
+                case=acceptance_events.CaseRef(case_no=CASE), supplemented_on="2026-10-09"
+            ),
+            CASE,
+        )
     )
     on(approval, date(2026, 10, 9))
     resumed = review(approval)
@@ -453,8 +460,8 @@ def test_parallel_approval_is_refused_when_one_department_refuses(approval: Appr
     ).document
     assert document.kind == A.REVIEW_DOCUMENT_KIND_REFUSAL_DECISION
     assert "县住房和城乡建设局：ZJ不同意" in document.text and "县自然资源和规划局" in document.text
-    [announced] = approval.sent_events("review.decided")
-    assert announced.data["outcome"] == "DECISION_OUTCOME_REFUSED" and announced.data["on_time"] is True
+    [announced] = approval.sent(approval_events.ReviewDecided)
+    assert announced.outcome == A.DECISION_OUTCOME_REFUSED and announced.on_time is True
 
 
 def test_parallel_approval_waits_for_every_department_then_the_lead_decides(
@@ -483,7 +490,10 @@ def test_parallel_approval_waits_for_every_department_then_the_lead_decides(
 
 def test_a_withdrawn_case_closes_its_review(approval: ApprovalUnderTest) -> None:
     approval.deliver(accepted_event(TRACTOR, CASE))
-    approval.deliver(event("case.withdrawn", CASE, {"case_no": CASE, "withdrawn_by": "clerk-gaogou"}))
+    withdrawn = acceptance_events.CaseWithdrawn(
+        case=acceptance_events.CaseRef(case_no=CASE), withdrawn_by="clerk-gaogou"
+    )
+    approval.deliver(event(withdrawn, CASE))
 
     closed = review(approval)
     assert closed.state == A.REVIEW_STATE_WITHDRAWN
@@ -493,8 +503,15 @@ def test_a_withdrawn_case_closes_its_review(approval: ApprovalUnderTest) -> None
 
 def test_a_malformed_event_is_rejected_not_retried_for_ever(approval: ApprovalUnderTest) -> None:
     broken = accepted_event(TRACTOR, CASE)
-    broken.data["site_level"] = "SITE_LEVEL_CASTLE"
-    with pytest.raises(DomainError) as rejected:
-        approval.deliver(broken)
-    assert rejected.value.code == grpc.StatusCode.INVALID_ARGUMENT
+    accepted = acceptance_events.CaseAccepted()
+    broken.payload.Unpack(accepted)
+    accepted.accepted_on = "28/09/2026"
+    broken.payload.Pack(accepted)
+    garbled = accepted_event(TRACTOR, CASE)
+    garbled.payload.value = b"\xff\xff not protobuf"
+    unknown = event(acceptance_events.CaseReceived(case=acceptance_events.CaseRef(case_no=CASE)), CASE)
+    for bad in (broken, garbled, unknown):
+        with pytest.raises(DomainError) as rejected:
+            approval.deliver(bad)
+        assert rejected.value.code == grpc.StatusCode.INVALID_ARGUMENT
     assert error_of(lambda: review(approval)).code() == grpc.StatusCode.NOT_FOUND

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import grpc
 import pytest
+from google.protobuf.message import Message
+from tongban.acceptance.v1 import events_pb2 as E
 from tongban.events.v1 import intake_pb2, intake_pb2_grpc
 from tongban.supervision.v1 import supervision_pb2 as S
 from tongban.supervision.v1 import supervision_pb2_grpc
@@ -24,7 +26,7 @@ from services.common.relay import Relay
 from services.common.settings import Settings
 from services.supervision import app
 from tests.contract.delivery_support import NOW, databases, outbox_database, undelivered
-from tests.support import INTERNAL_KEY, as_role, clerk, identity_metadata, status_of, wait_until
+from tests.support import INTERNAL_KEY, as_role, clerk, identity_metadata, payloads, status_of, wait_until
 
 INSPECTOR = as_role("inspector")
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -85,27 +87,33 @@ def supervision(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Supe
             outbox.dispose()
 
 
-def _emit(outbox: Database, event_type: str, aggregate_id: str, **data: object) -> str:
+NOTICE = E.CaseSupplementRequested.DESCRIPTOR.full_name
+
+
+def _emit(outbox: Database, payload: Message, aggregate_id: str) -> str:
     with outbox.transaction() as session:
         event = record_event(
             session,
             source="acceptance",
-            event_type=event_type,
             aggregate_id=aggregate_id,
-            data=dict(data),
+            payload=payload,
             occurred=NOW,
             traceparent=TRACEPARENT,
         )
     return event.event_id
 
 
+def _notice(case_no: str, count: int = 1) -> E.CaseSupplementRequested:
+    return E.CaseSupplementRequested(case=E.CaseRef(case_no=case_no), notice_count=count)
+
+
 def _emit_sample(s: Supervision) -> list[str]:
     ids = [
-        _emit(s.outbox, "case.accepted", "C1", matter_code="320826-GA-QT-001"),
-        _emit(s.outbox, "case.noted", "C2", step=1),
-        _emit(s.outbox, "case.withdrawn", "C1", reason_code="APPLICANT"),
-        _emit(s.outbox, "case.noted", "C1", step=2),
-        _emit(s.outbox, "case.noted", "C3", step=3),
+        _emit(s.outbox, E.CaseAccepted(case=E.CaseRef(case_no="C1", matter_code="320826-GA-QT-001")), "C1"),
+        _emit(s.outbox, _notice("C2", 1), "C2"),
+        _emit(s.outbox, E.CaseWithdrawn(case=E.CaseRef(case_no="C1"), withdrawn_by="clerk-gaogou"), "C1"),
+        _emit(s.outbox, _notice("C1", 2), "C1"),
+        _emit(s.outbox, _notice("C3", 3), "C3"),
     ]
     wait_until(lambda: undelivered(s.outbox, "supervision") == 0, what="supervision to receive all five")
     return ids
@@ -118,11 +126,12 @@ def test_supervision_keeps_each_delivered_event_as_it_was_written(supervision: S
 
     assert [item.event.event_id for item in listed.events] == ids
     first = listed.events[0]
-    assert first.event.event_type == "case.accepted"
+    assert first.event.event_type == "tongban.acceptance.v1.CaseAccepted"
     assert first.event.source == "acceptance"
     assert first.event.aggregate_id == "C1"
     assert first.event.traceparent == TRACEPARENT
-    assert first.event.data["matter_code"] == "320826-GA-QT-001"
+    [accepted] = payloads([first.event], E.CaseAccepted)
+    assert accepted.case.matter_code == "320826-GA-QT-001"
     assert first.event.occurred_time.ToDatetime(tzinfo=UTC) == NOW
     assert first.receive_time.ToDatetime(tzinfo=UTC) == supervision.clock.now()
     assert listed.next_page_token == ""
@@ -133,9 +142,9 @@ def test_filters_and_pages(supervision: Supervision) -> None:
 
     about_c1 = supervision.list(aggregate_id="C1")
     assert [item.event.event_id for item in about_c1.events] == [ids[0], ids[2], ids[3]]
-    noted = supervision.list(event_type="case.noted")
+    noted = supervision.list(event_type=NOTICE)
     assert [item.event.event_id for item in noted.events] == [ids[1], ids[3], ids[4]]
-    both = supervision.list(event_type="case.noted", aggregate_id="C1", source="acceptance")
+    both = supervision.list(event_type=NOTICE, aggregate_id="C1", source="acceptance")
     assert [item.event.event_id for item in both.events] == [ids[3]]
     assert supervision.list(source="approval").events == []
 
@@ -153,7 +162,7 @@ def test_filters_and_pages(supervision: Supervision) -> None:
     assert pages == 3
     # A page token keeps its place when new events arrive meanwhile.
     first = supervision.list(page_size=2)
-    later = _emit(supervision.outbox, "case.noted", "C4")
+    later = _emit(supervision.outbox, _notice("C4"), "C4")
     wait_until(lambda: undelivered(supervision.outbox, "supervision") == 0, what="one more event")
     rest = supervision.list(page_size=10, page_token=first.next_page_token)
     assert [item.event.event_id for item in rest.events] == [*ids[2:], later]

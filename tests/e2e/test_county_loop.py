@@ -324,9 +324,13 @@ def test_no_personal_data_reached_a_span_a_log_or_supervision(county: Stack) -> 
         metadata=sites.auth("inspector-county"),
         timeout=10,
     )
-    assert {"case.accepted", "review.opened", "review.decided", "case.result_issued"} <= {
-        e.event.event_type for e in received.events
+    announced = {
+        "tongban.acceptance.v1.CaseAccepted",
+        "tongban.approval.v1.ReviewOpened",
+        "tongban.approval.v1.ReviewDecided",
+        "tongban.acceptance.v1.CaseResultIssued",
     }
+    assert announced <= {e.event.event_type for e in received.events}
     for item in received.events:
         for value in personal:
             assert value not in str(item), f"personal data in a {item.event.event_type} event"

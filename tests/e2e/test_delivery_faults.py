@@ -42,8 +42,8 @@ from tongban.approval.v1 import approval_pb2 as A
 from tongban.approval.v1 import approval_pb2_grpc
 from tongban.events.v1 import intake_pb2, intake_pb2_grpc
 
-from services.acceptance import app as acceptance_app
-from services.common.db import Database
+from services.acceptance import models as acceptance_models
+from services.common.db import Database, tables_in
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 from services.common.relay import Relay
 from tests.e2e.conftest import Stack, running_stack
@@ -67,6 +67,8 @@ APPLICANT = S.Applicant(
 
 ACCEPTED = S.CASE_STATE_ACCEPTED
 DECIDED = S.CASE_STATE_DECIDED
+ACCEPTED_EVENT = "tongban.acceptance.v1.CaseAccepted"
+DECIDED_EVENT = "tongban.approval.v1.ReviewDecided"
 # Calls that failed because a process is down (or was killed mid-call): retried with the same
 # request_id, which the services make safe (ARCHITECTURE.md, "Contracts").
 RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
@@ -437,11 +439,13 @@ def assert_reviewed_exactly_once(db: Databases, cases: set[str]) -> None:
     """acceptance → approval: one review per accepted case, opened by one applied event."""
     exactly_once(in_(cases, db.approval.rows("SELECT case_no FROM reviews")), cases, "reviews in approval")
     exactly_once(
-        in_(cases, db.approval.rows("SELECT aggregate_id FROM inbox WHERE event_type = 'case.accepted'")),
+        in_(cases, db.approval.rows(f"SELECT aggregate_id FROM inbox WHERE event_type = '{ACCEPTED_EVENT}'")),
         cases,
         "case.accepted in approval's inbox",
     )
-    outcomes = db.approval.rows("SELECT aggregate_id, outcome FROM inbox WHERE event_type = 'case.accepted'")
+    outcomes = db.approval.rows(
+        f"SELECT aggregate_id, outcome FROM inbox WHERE event_type = '{ACCEPTED_EVENT}'"
+    )
     assert {o for c, o in outcomes if c in cases} == {"applied"}, "case.accepted not all applied in approval"
     exactly_once(
         in_(cases, db.approval.rows("SELECT case_no FROM activities WHERE action = 'opened'")),
@@ -453,7 +457,7 @@ def assert_reviewed_exactly_once(db: Databases, cases: set[str]) -> None:
             cases,
             db.approval.rows(
                 "SELECT aggregate_id FROM outbox "
-                "WHERE event_type = 'review.opened' AND destination = 'supervision'"
+                "WHERE event_type = 'tongban.approval.v1.ReviewOpened' AND destination = 'supervision'"
             ),
         ),
         cases,
@@ -461,7 +465,7 @@ def assert_reviewed_exactly_once(db: Databases, cases: set[str]) -> None:
     )
     sent = db.acceptance.rows(
         "SELECT aggregate_id, delivered_at FROM outbox "
-        "WHERE event_type = 'case.accepted' AND destination = 'approval'"
+        "WHERE event_type = 'tongban.acceptance.v1.CaseAccepted' AND destination = 'approval'"
     )
     exactly_once(in_(cases, sent), cases, "case.accepted outbox rows to approval")
     assert not [c for c, at in sent if c in cases and at is None], "case.accepted rows left undelivered"
@@ -482,12 +486,12 @@ def assert_decided_exactly_once(db: Databases, cases: set[str]) -> None:
     )
     sent = db.approval.rows(
         "SELECT aggregate_id, delivered_at FROM outbox "
-        "WHERE event_type = 'review.decided' AND destination = 'acceptance'"
+        "WHERE event_type = 'tongban.approval.v1.ReviewDecided' AND destination = 'acceptance'"
     )
     exactly_once(in_(cases, sent), cases, "review.decided outbox rows to acceptance")
     assert not [c for c, at in sent if c in cases and at is None], "review.decided rows left undelivered"
     received = db.acceptance.rows(
-        "SELECT aggregate_id, outcome FROM inbox WHERE event_type = 'review.decided'"
+        "SELECT aggregate_id, outcome FROM inbox WHERE event_type = 'tongban.approval.v1.ReviewDecided'"
     )
     exactly_once(in_(cases, received), cases, "review.decided in acceptance's inbox")
     assert {o for c, o in received if c in cases} == {"applied"}, "review.decided not all applied"
@@ -497,13 +501,13 @@ def assert_supervision_saw_each_event_once(db: Databases, cases: set[str], *, de
     """Supervision holds every event the two services wrote about the cases, each once."""
     received = db.supervision.rows("SELECT event_id, event_type, aggregate_id FROM received_events")
     exactly_once(
-        [c for _id, kind, c in received if kind == "case.accepted" and c in cases],
+        [c for _id, kind, c in received if kind == ACCEPTED_EVENT and c in cases],
         cases,
         "case.accepted in supervision",
     )
     if decided:
         exactly_once(
-            [c for _id, kind, c in received if kind == "review.decided" and c in cases],
+            [c for _id, kind, c in received if kind == DECIDED_EVENT and c in cases],
             cases,
             "review.decided in supervision",
         )
@@ -619,7 +623,7 @@ def test_events_wait_while_approval_answers_unavailable_then_arrive_once(sqlite_
             exactly_once(in_(cases, waiting), cases, "case.accepted rows waiting while approval is down")
             # ...while supervision's lane is not held up.
             wait_for(
-                until(lambda: cases <= set(db.supervision_received("case.accepted"))),
+                until(lambda: cases <= set(db.supervision_received(ACCEPTED_EVENT))),
                 "supervision to receive every case.accepted while approval is down",
             )
         finally:
@@ -735,7 +739,7 @@ def test_two_acceptance_relays_on_postgresql_deliver_each_event_once(
             stack.child_env.clear()
             stack.child_env.update(original)
         before = db.case_numbers()
-        outbox = Database(url.replace("{service}", "acceptance"), acceptance_app.TABLES)
+        outbox = Database(url.replace("{service}", "acceptance"), tables_in(acceptance_models))
         second = Relay(
             outbox,
             {

@@ -1,4 +1,5 @@
-"""The reviewer's inbox: active steps held by me or waiting at my window, most urgent first."""
+"""Approval's reads: a review, a review document, and the reviewer's inbox (active steps held
+by me or waiting at my window, most urgent first)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from dataclasses import dataclass
 
 from tongban.approval.v1 import approval_pb2
 
-from services.approval import flow, repository, views
+from services.approval import documents, flow, repository, views
+from services.approval.commands.guards import load_review
 from services.approval.models import ReviewRow, StepRow
-from services.common.calendar import WorkingCalendar
 from services.common.calls import CallContext
-from services.common.clock import Clock
-from services.common.clock import today as today_of
-from services.common.db import Database
+from services.common.case_tracing import case_span
+from services.common.errors import or_not_found
 from services.common.paging import next_token, page_window
+from services.common.usecases import UseCases
 
 A = approval_pb2
 
@@ -32,18 +33,42 @@ def _in_scope(scope: int, step: StepRow, call: CallContext) -> bool:
 
 
 @dataclass
-class Worklist:
-    db: Database
-    clock: Clock
-    calendar: WorkingCalendar
+class ReviewQueries:
+    uc: UseCases
+
+    def get(
+        self, call: CallContext, request: approval_pb2.GetReviewRequest
+    ) -> approval_pb2.GetReviewResponse:
+        with self.uc.db.reading() as session:
+            review = load_review(session, call, request.case_no, for_update=False)
+            with case_span("approval.get_review", review):
+                return A.GetReviewResponse(
+                    review=views.review_view(session, review, self.uc.calendar, self.uc.today())
+                )
+
+    def document(
+        self, call: CallContext, request: approval_pb2.GetReviewDocumentRequest
+    ) -> approval_pb2.GetReviewDocumentResponse:
+        number = request.number.strip()
+        with self.uc.db.reading() as session:
+            row = or_not_found(
+                repository.document(session, number),
+                "document",
+                number,
+                f"文书 {number} 不存在 / no such document",
+            )
+            review = repository.review(session, row.case_no)
+            assert review is not None  # foreign key
+            call.require_site(review.site_code)
+            return A.GetReviewDocumentResponse(document=documents.document_message(row))
 
     def inbox(
         self, call: CallContext, request: approval_pb2.ListInboxRequest
     ) -> approval_pb2.ListInboxResponse:
         offset, limit = page_window(request.page_size, request.page_token)
-        today = today_of(self.clock)
+        today = self.uc.today()
         caller = call.caller
-        with self.db.reading() as session:
+        with self.uc.db.reading() as session:
             found = repository.active_steps(
                 session,
                 department_code=caller.department_code,
@@ -56,7 +81,7 @@ class Worklist:
             pauses = repository.pauses_by_case(session, sorted({review.case_no for _, review in chosen}))
         items = []
         for step, review in chosen:
-            clock = views.case_clock(self.calendar, review, pauses[review.case_no], today)
+            clock = views.case_clock(self.uc.calendar, review, pauses[review.case_no], today)
             if request.overdue_only and not clock.overdue:
                 continue
             items.append(
@@ -65,7 +90,7 @@ class Worklist:
                     matter_code=review.matter_code,
                     matter_name=review.matter_name,
                     site_code=review.site_code,
-                    step=views.step_message(self.calendar, step, pauses[review.case_no], today),
+                    step=views.step_message(self.uc.calendar, step, pauses[review.case_no], today),
                     clock=views.clock_message(review, clock),
                     assigned_to_me=step.assignee == caller.user_id,
                 )

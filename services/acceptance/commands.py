@@ -1,4 +1,4 @@
-"""Intake use cases at the window: receive, notify once, accept or refuse, supplement,
+"""The window's use cases that write: receive, notify once, accept or refuse, supplement,
 withdraw, complete on the spot and issue the result.
 
 Each use case is one transaction: the case, its document, its outbox events and the
@@ -8,25 +8,22 @@ request's idempotency key are committed together or not at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from google.protobuf.message import Message
 from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+from tongban.acceptance.v1 import events_pb2 as E
 
 from services.acceptance import applicants, materials, numbering, repository, views
 from services.acceptance.documents import DocumentFacts, render
-from services.acceptance.handover import review_facts
+from services.acceptance.events import case_ref, county_review_plan, publish
 from services.acceptance.models import CaseRow, DocumentRow
-from services.common.calendar import CalendarDataMissing, WorkingCalendar
+from services.common.calendar import CalendarDataMissing
 from services.common.calls import CallContext
-from services.common.case_tracing import case_span, case_traceparent, current_ids, new_case_span
-from services.common.clock import Clock
-from services.common.clock import today as today_of
-from services.common.db import Database
+from services.common.case_tracing import case_span, current_ids, new_case_span
 from services.common.errors import (
     DomainError,
     FieldProblem,
@@ -36,11 +33,9 @@ from services.common.errors import (
     required,
     wrong_state,
 )
-from services.common.idempotency import run_request_once
-from services.common.outbox import record_event
+from services.common.usecases import UseCases
 
 S = acceptance_pb2
-Response = TypeVar("Response", bound=Message)
 
 STATE_NAMES: dict[int, str] = {
     S.CASE_STATE_RECEIVED: "收件",
@@ -79,22 +74,10 @@ def _wrong_state(row: CaseRow, action: str, allowed: Sequence[int]) -> DomainErr
 
 
 @dataclass
-class Intake:
-    db: Database
-    clock: Clock
-    calendar: WorkingCalendar
-    source: str = "acceptance"
+class CaseCommands:
+    uc: UseCases
 
     # ----- helpers shared by the use cases -----
-
-    def _idempotent(
-        self,
-        method: str,
-        request: Any,
-        response_type: type[Response],
-        use_case: Callable[[Session], Response],
-    ) -> Response:
-        return run_request_once(self.db, self.clock, method, request, response_type, use_case)
 
     def _load(self, session: Session, call: CallContext, case_no: str) -> CaseRow:
         if not case_no.strip():
@@ -107,45 +90,23 @@ class Intake:
         call.require_site(row.site_code)
         return row
 
-    def require_matter(self, session: Session, code: str) -> catalog_pb2.Matter:
-        matter = repository.matter(session, code)
-        if matter is None:
-            raise not_found("matter", code, f"事项 {code} 不在目录中 / no such matter in the catalogue")
-        return matter
-
     def _promised_date(self, accepted_on: date, days: int) -> date:
         try:
-            return self.calendar.add_working_days(accepted_on, days)
+            return self.uc.calendar.add_working_days(accepted_on, days)
         except CalendarDataMissing as missing:
             raise wrong_state(
                 str(missing), [StateProblem(str(missing.year), "no working-day calendar", "CALENDAR")]
             ) from missing
 
-    def _event(self, session: Session, row: CaseRow, event_type: str, **extra: Any) -> None:
-        data: dict[str, Any] = {
-            "case_no": row.case_no,
-            "matter_code": row.matter_code,
-            "site_code": row.site_code,
-            "window_code": row.window_code,
-            "state": S.CaseState.Name(row.state),
-            **extra,
-        }
-        record_event(
-            session,
-            source=self.source,
-            event_type=event_type,
-            aggregate_id=row.case_no,
-            data=data,
-            occurred=self.clock.now(),
-            traceparent=case_traceparent(row.trace_id, row.root_span_id),
-        )
+    def _publish(self, session: Session, row: CaseRow, payload: Any) -> None:
+        publish(session, row, payload, self.uc.clock.now())
 
     def _issue_document(
         self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, kind: int
     ) -> DocumentRow:
         site = repository.site(session, row.site_code)
         window = repository.window(session, row.window_code)
-        today = today_of(self.clock)
+        today = self.uc.today()
         number = numbering.take_document_number(session, kind, row.site_code, today.year)
         issues = views.issues_of(row)
         rendered = render(
@@ -181,19 +142,8 @@ class Intake:
         session.add(document)
         return document
 
-    def case_view(self, session: Session, row: CaseRow, call: CallContext) -> acceptance_pb2.Case:
-        session.flush()
-        site = repository.site(session, row.site_code)
-        assert site is not None  # foreign key
-        return views.case_message(
-            row,
-            matter=self.require_matter(session, row.matter_code),
-            site=site,
-            documents=repository.documents_of(session, row.case_no),
-            calendar=self.calendar,
-            today=today_of(self.clock),
-            unmasked=call.sees_full_personal_data,
-        )
+    def _view(self, session: Session, row: CaseRow, call: CallContext) -> acceptance_pb2.Case:
+        return views.case_view(session, row, call, self.uc.calendar, self.uc.today())
 
     # ----- decisions shared by submit and supplement -----
 
@@ -204,7 +154,7 @@ class Intake:
         row.non_acceptance_reason = refusal.reason.strip()
         row.competent_agency = refusal.competent_agency.strip()
         row.outstanding = "[]"
-        self._event(session, row, "case.not_accepted")
+        self._publish(session, row, E.CaseNotAccepted(case=case_ref(row, matter)))
         return self._issue_document(session, row, matter, S.DOCUMENT_KIND_NON_ACCEPTANCE_NOTICE)
 
     def _notify(
@@ -222,18 +172,22 @@ class Intake:
             row.new_facts = json.dumps([*json.loads(row.new_facts), new_fact], ensure_ascii=False)
         # A further notice breaks the one-time rule unless a new fact justifies it;
         # supervision flags it either way.
-        self._event(
+        self._publish(
             session,
             row,
-            "case.supplement_requested",
-            notice_count=row.notice_count,
-            issue_count=len(issues),
-            repeated_notice=row.notice_count > 1,
+            E.CaseSupplementRequested(
+                case=case_ref(row, matter),
+                notice_count=row.notice_count,
+                issue_count=len(issues),
+                repeated_notice=row.notice_count > 1,
+                received_on=row.received_on.isoformat(),
+                notified_on=self.uc.today().isoformat(),
+            ),
         )
         return self._issue_document(session, row, matter, S.DOCUMENT_KIND_ONE_TIME_NOTICE)
 
     def _accept(self, session: Session, row: CaseRow, matter: catalog_pb2.Matter) -> DocumentRow:
-        today = today_of(self.clock)
+        today = self.uc.today()
         row.state = S.CASE_STATE_ACCEPTED
         row.outstanding = "[]"
         row.accepted_on = today
@@ -241,18 +195,20 @@ class Intake:
         row.promised_date = self._promised_date(today, matter.promised_limit_days)
         county = matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY
         row.window_due_on = None if county else row.promised_date
-        self._event(
+        self._publish(
             session,
             row,
-            "case.accepted",
-            handling_type=catalog_pb2.HandlingType.Name(matter.handling_type),
-            deciding_level=catalog_pb2.DecidingLevel.Name(matter.deciding_level),
-            service_mode=catalog_pb2.ServiceMode.Name(matter.service_mode),
-            accepted_on=today.isoformat(),
-            promised_limit_days=matter.promised_limit_days,
-            legal_limit_days=matter.legal_limit_days,
-            promised_date=row.promised_date.isoformat(),
-            **review_facts(session, row, matter),
+            E.CaseAccepted(
+                case=case_ref(row, matter),
+                handling_type=matter.handling_type,
+                deciding_level=matter.deciding_level,
+                service_mode=matter.service_mode,
+                accepted_on=today.isoformat(),
+                promised_limit_days=matter.promised_limit_days,
+                legal_limit_days=matter.legal_limit_days,
+                promised_date=row.promised_date.isoformat(),
+                county_review=county_review_plan(session, row, matter),
+            ),
         )
         return self._issue_document(session, row, matter, S.DOCUMENT_KIND_ACCEPTANCE_RECEIPT)
 
@@ -262,7 +218,7 @@ class Intake:
         self, call: CallContext, request: acceptance_pb2.SubmitApplicationRequest
     ) -> acceptance_pb2.SubmitApplicationResponse:
         def use_case(session: Session) -> acceptance_pb2.SubmitApplicationResponse:
-            today = today_of(self.clock)
+            today = self.uc.today()
             applicant = applicants.normalized(request.applicant)
             problems = required(request.matter_code, "matter_code", "事项编码")
             problems += required(request.window_code, "window_code", "受理窗口")
@@ -279,7 +235,7 @@ class Intake:
             if problems:
                 raise invalid_input("申请信息有误, 请按提示修改 / the application has errors", problems)
             if matter is None:
-                matter = self.require_matter(session, request.matter_code)
+                matter = repository.known_matter(session, request.matter_code)
             site = repository.site(session, call.caller.site_code)
             if site is None:
                 raise not_found(
@@ -293,7 +249,7 @@ class Intake:
                     [StateProblem(matter.code, f"site level {site.level} not accepting", "SITE_LEVEL")],
                 )
             trace_id, span_id = current_ids()
-            now = self.clock.now()
+            now = self.uc.clock.now()
             row = CaseRow(
                 case_no=numbering.take_case_number(session, site.code, today),
                 site_code=site.code,
@@ -316,7 +272,15 @@ class Intake:
                 span.set_attribute("tongban.case_no", row.case_no)
                 span.set_attribute("tongban.matter_code", matter.code)
                 span.set_attribute("tongban.site_code", site.code)
-                self._event(session, row, "case.received", received_by=call.caller.user_id)
+                self._publish(
+                    session,
+                    row,
+                    E.CaseReceived(
+                        case=case_ref(row, matter),
+                        received_by=call.caller.user_id,
+                        received_on=today.isoformat(),
+                    ),
+                )
                 if request.HasField("non_acceptance"):
                     document = self._refuse(session, row, matter, request.non_acceptance)
                 else:
@@ -327,25 +291,25 @@ class Intake:
                         document = self._accept(session, row, matter)
                 span.set_attribute("tongban.case_state", S.CaseState.Name(row.state))
             return S.SubmitApplicationResponse(
-                case=self.case_view(session, row, call), document=views.document_message(document)
+                case=self._view(session, row, call), document=views.document_message(document)
             )
 
-        return self._idempotent("SubmitApplication", request, S.SubmitApplicationResponse, use_case)
+        return self.uc.once("SubmitApplication", request, S.SubmitApplicationResponse, use_case)
 
     def supplement(
         self, call: CallContext, request: acceptance_pb2.SupplementMaterialsRequest
     ) -> acceptance_pb2.SupplementMaterialsResponse:
         def use_case(session: Session) -> acceptance_pb2.SupplementMaterialsResponse:
             row = self._load(session, call, request.case_no)
-            matter = self.require_matter(session, row.matter_code)
+            matter = repository.known_matter(session, row.matter_code)
             problems = materials.input_problems(matter, request.materials, request.conditions_apply)
             problems += _non_acceptance_problems(request)
             if problems:
                 raise invalid_input("补正信息有误, 请按提示修改 / the supplement has errors", problems)
             if row.state == S.CASE_STATE_REVIEW_SUPPLEMENT and not request.HasField("non_acceptance"):
                 with case_span("acceptance.review_supplement", row):
-                    self._return_to_review(session, row, call)
-                return S.SupplementMaterialsResponse(case=self.case_view(session, row, call))
+                    self._return_to_review(session, row, matter, call)
+                return S.SupplementMaterialsResponse(case=self._view(session, row, call))
             if row.state != S.CASE_STATE_SUPPLEMENT_REQUESTED:
                 raise _wrong_state(
                     row, "补正材料", [S.CASE_STATE_SUPPLEMENT_REQUESTED, S.CASE_STATE_REVIEW_SUPPLEMENT]
@@ -357,22 +321,26 @@ class Intake:
                     document = self._supplement(session, row, matter, request)
                 span.set_attribute("tongban.case_state", S.CaseState.Name(row.state))
             return S.SupplementMaterialsResponse(
-                case=self.case_view(session, row, call), document=views.document_message(document)
+                case=self._view(session, row, call), document=views.document_message(document)
             )
 
-        return self._idempotent("SupplementMaterials", request, S.SupplementMaterialsResponse, use_case)
+        return self.uc.once("SupplementMaterials", request, S.SupplementMaterialsResponse, use_case)
 
-    def _return_to_review(self, session: Session, row: CaseRow, call: CallContext) -> None:
+    def _return_to_review(
+        self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, call: CallContext
+    ) -> None:
         """The applicant supplemented what the county asked for: the county's clock runs again."""
         row.state = S.CASE_STATE_ACCEPTED
         row.review_items = "[]"
         row.review_reason = ""
-        self._event(
+        self._publish(
             session,
             row,
-            "case.review_supplemented",
-            supplemented_on=today_of(self.clock).isoformat(),
-            supplemented_by=call.caller.user_id,
+            E.CaseReviewSupplemented(
+                case=case_ref(row, matter),
+                supplemented_on=self.uc.today().isoformat(),
+                supplemented_by=call.caller.user_id,
+            ),
         )
 
     def _supplement(
@@ -410,13 +378,22 @@ class Intake:
             row = self._load(session, call, request.case_no)
             if row.state not in allowed:
                 raise _wrong_state(row, "撤回", allowed)
+            matter = repository.known_matter(session, row.matter_code)
             with case_span("acceptance.withdraw", row):
                 row.state = S.CASE_STATE_WITHDRAWN
                 row.withdrawal_reason = request.reason.strip()
-                self._event(session, row, "case.withdrawn", withdrawn_by=call.caller.user_id)
-            return S.WithdrawCaseResponse(case=self.case_view(session, row, call))
+                self._publish(
+                    session,
+                    row,
+                    E.CaseWithdrawn(
+                        case=case_ref(row, matter),
+                        withdrawn_by=call.caller.user_id,
+                        withdrawn_on=self.uc.today().isoformat(),
+                    ),
+                )
+            return S.WithdrawCaseResponse(case=self._view(session, row, call))
 
-        return self._idempotent("WithdrawCase", request, S.WithdrawCaseResponse, use_case)
+        return self.uc.once("WithdrawCase", request, S.WithdrawCaseResponse, use_case)
 
     def complete_instant(
         self, call: CallContext, request: acceptance_pb2.CompleteInstantCaseRequest
@@ -426,7 +403,7 @@ class Intake:
             if problems:
                 raise invalid_input("请填写办理结果 / the result is required", problems)
             row = self._load(session, call, request.case_no)
-            matter = self.require_matter(session, row.matter_code)
+            matter = repository.known_matter(session, row.matter_code)
             if matter.handling_type != catalog_pb2.HANDLING_TYPE_INSTANT:
                 raise wrong_state(
                     f"「{matter.name}」是承诺件, 不能当场办结 / "
@@ -436,16 +413,20 @@ class Intake:
             if row.state != S.CASE_STATE_ACCEPTED:
                 raise _wrong_state(row, "当场办结", [S.CASE_STATE_ACCEPTED])
             with case_span("acceptance.complete", row):
-                today = today_of(self.clock)
+                today = self.uc.today()
                 row.state = S.CASE_STATE_COMPLETED
                 row.outcome = S.OUTCOME_APPROVED
                 row.result_summary = request.result_summary.strip()
                 row.completed_on = row.issued_on = today
                 row.issued_by = call.caller.user_id
-                self._event(session, row, "case.completed", completed_on=today.isoformat(), on_time=True)
-            return S.CompleteInstantCaseResponse(case=self.case_view(session, row, call))
+                self._publish(
+                    session,
+                    row,
+                    E.CaseCompleted(case=case_ref(row, matter), completed_on=today.isoformat(), on_time=True),
+                )
+            return S.CompleteInstantCaseResponse(case=self._view(session, row, call))
 
-        return self._idempotent("CompleteInstantCase", request, S.CompleteInstantCaseResponse, use_case)
+        return self.uc.once("CompleteInstantCase", request, S.CompleteInstantCaseResponse, use_case)
 
     def issue_result(
         self, call: CallContext, request: acceptance_pb2.IssueResultRequest
@@ -456,10 +437,10 @@ class Intake:
             if problems:
                 raise invalid_input("出件信息不完整 / the handover is incomplete", problems)
             row = self._load(session, call, request.case_no)
-            matter = self.require_matter(session, row.matter_code)
+            matter = repository.known_matter(session, row.matter_code)
             self._check_issuable(row, matter, request)
             with case_span("acceptance.issue", row):
-                today = today_of(self.clock)
+                today = self.uc.today()
                 if row.state == S.CASE_STATE_ACCEPTED:
                     row.outcome = request.outcome
                     row.completed_on = today
@@ -469,19 +450,21 @@ class Intake:
                 row.issued_on = today
                 row.issued_by = call.caller.user_id
                 on_time = self._on_time(row, matter)
-                self._event(
+                self._publish(
                     session,
                     row,
-                    "case.result_issued",
-                    outcome=S.Outcome.Name(row.outcome),
-                    completed_on=row.completed_on.isoformat() if row.completed_on else "",
-                    issued_on=today.isoformat(),
-                    on_time=on_time,
-                    issued_by=call.caller.user_id,
+                    E.CaseResultIssued(
+                        case=case_ref(row, matter),
+                        outcome=row.outcome,  # type: ignore[arg-type]
+                        completed_on=row.completed_on.isoformat() if row.completed_on else "",
+                        issued_on=today.isoformat(),
+                        on_time=on_time,
+                        issued_by=call.caller.user_id,
+                    ),
                 )
-            return S.IssueResultResponse(case=self.case_view(session, row, call))
+            return S.IssueResultResponse(case=self._view(session, row, call))
 
-        return self._idempotent("IssueResult", request, S.IssueResultResponse, use_case)
+        return self.uc.once("IssueResult", request, S.IssueResultResponse, use_case)
 
     def _on_time(self, row: CaseRow, matter: catalog_pb2.Matter) -> bool:
         if matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY and row.decided_on and row.issued_on:

@@ -1,0 +1,125 @@
+"""The events acceptance publishes through its outbox, and the county's events it consumes.
+
+Outgoing: each change to a case announces a typed event (tongban.acceptance.v1 events.proto);
+an accepted county-decided case carries what approval needs to open its review.
+Incoming (县乡同办): the county's decision and its send-back for supplement, through the inbox.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from google.protobuf.message import Message
+from sqlmodel import Session
+from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+from tongban.acceptance.v1 import events_pb2 as E
+from tongban.approval.v1 import approval_pb2
+from tongban.approval.v1 import events_pb2 as approval_events
+from tongban.events.v1 import event_pb2
+
+from services.acceptance import repository
+from services.acceptance.models import CaseRow
+from services.acceptance.views import issue_due_on
+from services.common.calendar import WorkingCalendar
+from services.common.case_tracing import case_span, case_traceparent
+from services.common.consumers import Consumer, iso_date, on
+from services.common.outbox import record_event
+
+S = acceptance_pb2
+SOURCE = "acceptance"
+_WAITING_FOR_COUNTY = (S.CASE_STATE_ACCEPTED, S.CASE_STATE_REVIEW_SUPPLEMENT)
+
+
+def case_ref(row: CaseRow, matter: catalog_pb2.Matter) -> E.CaseRef:
+    return E.CaseRef(
+        case_no=row.case_no,
+        matter_code=row.matter_code,
+        department_code=matter.department_code,
+        site_code=row.site_code,
+        window_code=row.window_code,
+        state=row.state,  # type: ignore[arg-type]
+    )
+
+
+def publish(session: Session, row: CaseRow, payload: Message, at: datetime) -> None:
+    """Write a case's event in the use case's transaction, in the case's trace."""
+    record_event(
+        session,
+        source=SOURCE,
+        aggregate_id=row.case_no,
+        payload=payload,
+        occurred=at,
+        traceparent=case_traceparent(row.trace_id, row.root_span_id),
+    )
+
+
+def county_review_plan(
+    session: Session, row: CaseRow, matter: catalog_pb2.Matter
+) -> E.CountyReviewPlan | None:
+    """What approval keeps with the review of a county-decided matter: the flow, the departments, the site."""
+    if matter.deciding_level != catalog_pb2.DECIDING_LEVEL_COUNTY:
+        return None
+    codes = {matter.department_code} | {
+        code for step in matter.review_steps for code in step.department_codes
+    }
+    site = repository.site(session, row.site_code)
+    return E.CountyReviewPlan(
+        matter_name=matter.name,
+        department_names={
+            code: department.name
+            for code in sorted(codes)
+            if (department := repository.department(session, code))
+        },
+        site_level=site.level if site else catalog_pb2.SITE_LEVEL_UNSPECIFIED,  # type: ignore[arg-type]
+        special_procedures=matter.special_procedures,
+        steps=matter.review_steps,
+    )
+
+
+@dataclass
+class CountyResults:
+    """Applies approval's events to the case at the accepting window."""
+
+    calendar: WorkingCalendar
+
+    def consumer(self) -> Consumer:
+        return Consumer(
+            on(approval_events.ReviewDecided, self._decided),
+            on(approval_events.ReviewSentBack, self._sent_back),
+        )
+
+    def _waiting_case(self, session: Session, case_no: str) -> CaseRow | None:
+        row = repository.case(session, case_no, for_update=True)
+        # A case withdrawn meanwhile keeps its state; the inbox records that the event came.
+        return row if row is not None and row.state in _WAITING_FOR_COUNTY else None
+
+    def _decided(
+        self, session: Session, _event: event_pb2.Event, decided: approval_events.ReviewDecided
+    ) -> None:
+        decided_on = iso_date(decided.decided_on, "decided_on")
+        row = self._waiting_case(session, decided.review.case_no)
+        if row is None:
+            return
+        with case_span("acceptance.record_decision", row):
+            row.state = S.CASE_STATE_DECIDED
+            granted = decided.outcome == approval_pb2.DECISION_OUTCOME_GRANTED
+            row.outcome = S.OUTCOME_APPROVED if granted else S.OUTCOME_REFUSED
+            row.decided_on = row.completed_on = decided_on
+            row.window_due_on = issue_due_on(self.calendar, decided_on)
+            row.decision_number = decided.document_number
+            row.decided_on_time = decided.on_time
+            row.review_items = "[]"
+            row.review_reason = ""
+
+    def _sent_back(
+        self, session: Session, _event: event_pb2.Event, sent: approval_events.ReviewSentBack
+    ) -> None:
+        row = self._waiting_case(session, sent.review.case_no)
+        if row is None:
+            return
+        with case_span("acceptance.record_send_back", row):
+            row.state = S.CASE_STATE_REVIEW_SUPPLEMENT
+            row.review_items = json.dumps(list(sent.items), ensure_ascii=False)
+            row.review_reason = sent.reason

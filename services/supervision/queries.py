@@ -1,0 +1,44 @@
+"""Supervision's reads: the events it received, for inspectors, oldest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from tongban.events.v1 import event_pb2
+from tongban.supervision.v1 import supervision_pb2
+
+from services.common.db import Database
+from services.common.paging import after_id, page_limit, token_after
+from services.supervision import repository
+from services.supervision.models import ReceivedEventRow
+
+
+def _received(row: ReceivedEventRow) -> supervision_pb2.ReceivedEvent:
+    received = Timestamp()
+    received.FromDatetime(row.received_at)
+    return supervision_pb2.ReceivedEvent(event=event_pb2.Event.FromString(row.payload), receive_time=received)
+
+
+@dataclass
+class EventQueries:
+    db: Database
+
+    def received_events(
+        self, request: supervision_pb2.ListReceivedEventsRequest
+    ) -> supervision_pb2.ListReceivedEventsResponse:
+        limit = page_limit(request.page_size)
+        where = repository.EventFilter(
+            aggregate_id=request.aggregate_id, event_type=request.event_type, source=request.source
+        )
+        with self.db.reading() as session:
+            # One row more than the page tells whether another page follows.
+            rows = repository.received_events(
+                session, where, after_id=after_id(request.page_token), limit=limit + 1
+            )
+        page = rows[:limit]
+        more = len(rows) > limit and page[-1].id is not None
+        return supervision_pb2.ListReceivedEventsResponse(
+            events=[_received(row) for row in page],
+            next_page_token=token_after(page[-1].id or 0) if more else "",
+        )
