@@ -14,6 +14,7 @@ from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
 
 from services.acceptance import app
 from services.acceptance.seed import load_catalog
+from services.common import migrations
 from services.common.clock import CHINA, FixedClock
 from services.common.db import Database
 from services.common.settings import Settings
@@ -52,7 +53,7 @@ def acceptance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Accep
         url = _database_url(request.param, tmp_path, stack)
         settings = Settings(port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path)
         db = app.database(settings)
-        db.create_schema()
+        migrations.upgrade(db, "acceptance")
         load_catalog(db)
         clock = FixedClock(START)
         running = app.build(settings, db=db, clock=clock)

@@ -16,9 +16,11 @@ import pytest
 from google.protobuf import any_pb2
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlmodel import SQLModel
 from tongban.events.v1 import event_pb2
 
 from services.common.clock import CHINA
+from services.common.db import Database
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 
 T = TypeVar("T")
@@ -141,3 +143,8 @@ def payloads(events: Sequence[event_pb2.Event], payload_type: type[P]) -> list[P
             event.payload.Unpack(payload)
             found.append(payload)
     return found
+
+
+def create_tables(db: Database) -> None:
+    """A test's own tables, straight from the models (services get theirs from migrations)."""
+    SQLModel.metadata.create_all(db.engine, tables=db.tables)

@@ -1,7 +1,8 @@
 """The database: SQLite (WAL, synchronous=FULL) locally, PostgreSQL by URL in production.
 
 The engine is built on first use, never at import. A use case runs in one transaction,
-opened by the domain layer with `transaction()`; repositories never commit.
+opened by the domain layer with `transaction()`; repositories never commit. The schema
+comes from the service's migrations (services.common.migrations).
 """
 
 from __future__ import annotations
@@ -13,20 +14,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, event, inspect
+from sqlalchemy import Engine, Table, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
 # Set in a session's info by whoever adds outbox events to it.
 WROTE_EVENTS = "tongban.wrote_events"
-
-
-class SchemaOutdated(Exception):
-    def __init__(self, url: str, columns: Sequence[str]) -> None:
-        super().__init__(
-            f"the database {url} was made by an older version (missing {', '.join(columns[:5])}); "
-            "for a local demo remove it (e.g. rm -r var) and run setup again"
-        )
 
 
 class Database:
@@ -85,24 +78,6 @@ class Database:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-
-    def create_schema(self) -> None:
-        """Create missing tables; refuse a database whose existing tables lack columns.
-
-        There are no migration scripts yet, so a database made by an older version is
-        named here rather than failing later in the middle of a use case.
-        """
-        existing = inspect(self.engine)
-        outdated = [
-            f"{table.name}.{column.name}"
-            for table in self.tables
-            if existing.has_table(table.name)
-            for column in table.columns
-            if column.name not in {c["name"] for c in existing.get_columns(table.name)}
-        ]
-        if outdated:
-            raise SchemaOutdated(self.engine.url.render_as_string(hide_password=True), outdated)
-        SQLModel.metadata.create_all(self.engine, tables=self.tables)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -1,4 +1,9 @@
-"""The command line every service shares: `python -m services.<name> [serve|migrate]`."""
+"""The command line every service shares: `python -m services.<name> [serve|migrate|revision]`.
+
+`serve` upgrades the database to the newest migration first, so a service never serves on
+an older schema; `migrate` only upgrades; `revision "message"` writes the next migration
+(for developers, see services.common.migrations).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import argparse
 import logging
 from collections.abc import Callable
 
-from services.common.db import Database, SchemaOutdated
+from services.common import migrations
+from services.common.db import Database
 from services.common.server import RunningServer, serve
 from services.common.settings import Settings
 
@@ -18,20 +24,31 @@ def run(
     build: Callable[[Settings], RunningServer],
     extra: dict[str, Callable[[Settings], str]] | None = None,
 ) -> None:
-    commands = ["serve", "migrate", *(extra or {})]
+    commands = ["serve", "migrate", "revision", *(extra or {})]
     parser = argparse.ArgumentParser(prog=f"python -m services.{name}")
     parser.add_argument("command", nargs="?", default="serve", choices=commands)
+    parser.add_argument("message", nargs="?", default="", help="what the new revision changes (revision)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
     settings = Settings()
+    if args.command in ("migrate", "serve") and database is not None:
+        _migrate(name, database(settings))
     if args.command == "migrate":
-        if database is not None:
-            try:
-                database(settings).create_schema()
-            except SchemaOutdated as outdated:
-                raise SystemExit(f"{name}: {outdated}") from None
         print(f"{name}: schema ready")
+    elif args.command == "revision":
+        if database is None or not args.message:
+            parser.error("revision needs a service with a database and a message")
+        print(migrations.new_revision(name, args.message))
     elif args.command == "serve":
         serve(build(settings), name=name, grace=settings.grace_seconds)
     else:
         print((extra or {})[args.command](settings))
+
+
+def _migrate(name: str, database: Database) -> None:
+    try:
+        migrations.upgrade(database, name)
+    except migrations.UnversionedDatabase as unversioned:
+        raise SystemExit(str(unversioned)) from None
+    finally:
+        database.dispose()

@@ -33,7 +33,7 @@ from services.common.errors import StateProblem, wrong_state
 from services.common.inbox import InboxEntry
 from services.common.outbox import OutboxEvent, record_event
 from services.common.server import RunningServer, create_server
-from tests.support import INTERNAL_KEY, fresh_postgres_database
+from tests.support import INTERNAL_KEY, create_tables, fresh_postgres_database
 
 NOW = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def databases(kind: str, tmp: Path, *names: str) -> Iterator[dict[str, str]]:
 
 def outbox_database(url: str) -> Database:
     db = Database(url, [table(OutboxEvent)])
-    db.create_schema()
+    create_tables(db)
     return db
 
 
@@ -195,7 +195,7 @@ class _CountingIntake(EventIntakeServicer):
 @contextmanager
 def receiver(url: str, *, down: bool = False) -> Iterator[Receiver]:
     db = Database(url, [table(InboxEntry), table(AppliedEvent)])
-    db.create_schema()
+    create_tables(db)
     r = Receiver(db, FixedClock(NOW), down=down)
     r.serve()
     try:

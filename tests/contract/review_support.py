@@ -23,6 +23,7 @@ from tongban.events.v1 import event_pb2
 from services.acceptance.seed import CATALOG_FILE
 from services.approval import app
 from services.approval.events import CaseLifecycle
+from services.common import migrations
 from services.common.calendar import WorkingCalendar
 from services.common.clock import CHINA, FixedClock
 from services.common.db import Database
@@ -108,7 +109,7 @@ def approval(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Approva
         )
         settings = Settings(port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path)
         db = app.database(settings)
-        db.create_schema()
+        migrations.upgrade(db, "approval")
         clock = FixedClock(START)
         running = app.build(settings, db=db, clock=clock)
         running.server.start()

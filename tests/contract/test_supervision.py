@@ -18,6 +18,7 @@ from tongban.events.v1 import intake_pb2, intake_pb2_grpc
 from tongban.supervision.v1 import supervision_pb2 as S
 from tongban.supervision.v1 import supervision_pb2_grpc
 
+from services.common import migrations
 from services.common.clock import FixedClock
 from services.common.db import Database
 from services.common.identity import Caller
@@ -59,7 +60,7 @@ def supervision(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Supe
             port=0, database_url=urls["supervision"], internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path
         )
         db = app.database(settings)
-        db.create_schema()
+        migrations.upgrade(db, "supervision")
         outbox = outbox_database(urls["acceptance"])
         clock = FixedClock(NOW + timedelta(minutes=5))
         running = app.build(settings, db=db, clock=clock)

@@ -20,6 +20,7 @@ import pytest
 from services.acceptance import app as acceptance_app
 from services.acceptance.seed import load_catalog
 from services.approval import app as approval_app
+from services.common import migrations
 from services.common.contracts import AREAS
 from services.common.settings import Settings
 from services.supervision import app as supervision_app
@@ -103,12 +104,12 @@ class Stack:
 
 def _create_postgres_schemas(var_dir: Path, url: str) -> None:
     settings = Settings(var_dir=var_dir, database_url=url)
-    for database in (
-        acceptance_app.database(settings),
-        approval_app.database(settings),
-        supervision_app.database(settings),
+    for area, database in (
+        ("acceptance", acceptance_app.database(settings)),
+        ("approval", approval_app.database(settings)),
+        ("supervision", supervision_app.database(settings)),
     ):
-        database.create_schema()
+        migrations.upgrade(database, area)
         database.dispose()
     catalog = acceptance_app.database(settings)
     load_catalog(catalog)

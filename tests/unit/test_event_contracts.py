@@ -58,13 +58,21 @@ def test_each_receiver_handles_exactly_the_events_routed_to_it() -> None:
         "acceptance": CountyResults(uc.calendar).consumer().handled_types,
         "approval": CaseLifecycle(uc).consumer().handled_types,
     }
-    assert handled["approval"] == routing.routed_to("approval") == {
-        "tongban.acceptance.v1.CaseAccepted",
-        "tongban.acceptance.v1.CaseWithdrawn",
-        "tongban.acceptance.v1.CaseReviewSupplemented",
-    }
-    assert handled["acceptance"] == routing.routed_to("acceptance") == {
-        "tongban.approval.v1.ReviewDecided",
-        "tongban.approval.v1.ReviewSentBack",
-    }
+    assert (
+        handled["approval"]
+        == routing.routed_to("approval")
+        == {
+            "tongban.acceptance.v1.CaseAccepted",
+            "tongban.acceptance.v1.CaseWithdrawn",
+            "tongban.acceptance.v1.CaseReviewSupplemented",
+        }
+    )
+    assert (
+        handled["acceptance"]
+        == routing.routed_to("acceptance")
+        == {
+            "tongban.approval.v1.ReviewDecided",
+            "tongban.approval.v1.ReviewSentBack",
+        }
+    )
     assert routing.receivers() == {"acceptance", "approval", "supervision"}
