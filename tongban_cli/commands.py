@@ -337,7 +337,7 @@ def review_show(args: argparse.Namespace) -> int:
 
 
 def review_claim(args: argparse.Namespace) -> int:
-    request = approval_pb2.ClaimStepRequest(case_no=args.case_no, step_id=args.step_id)
+    request = approval_pb2.ClaimStepRequest(case_no=args.case_no, step_number=args.step)
     response = _on_review(args, CLAIM_STEP, request)
     return _emit(args, response, render.review_summary(response.review))
 
@@ -345,7 +345,7 @@ def review_claim(args: argparse.Namespace) -> int:
 def review_reassign(args: argparse.Namespace) -> int:
     request = approval_pb2.ReassignStepRequest(
         case_no=args.case_no,
-        step_id=args.step_id,
+        step_number=args.step,
         assignee=_required_text(args.assignee, "请写明改派给谁：ASSIGNEE 为同一窗口同事的用户编号"),
         reason=args.reason or "",
     )
@@ -355,7 +355,7 @@ def review_reassign(args: argparse.Namespace) -> int:
 
 def _complete(args: argparse.Namespace, verdict: approval_pb2.Verdict, opinion: str) -> int:
     request = approval_pb2.CompleteStepRequest(
-        case_no=args.case_no, step_id=args.step_id, verdict=verdict, opinion=opinion
+        case_no=args.case_no, step_number=args.step, verdict=verdict, opinion=opinion
     )
     response = _on_review(args, COMPLETE_STEP, request)
     return _emit(args, response, render.review_summary(response.review))
@@ -376,7 +376,7 @@ def review_send_back(args: argparse.Namespace) -> int:
         raise usage_error("请列出需补正的全部材料（一次性告知）：--item 材料 [--item 材料 ...]")
     request = approval_pb2.SendBackForSupplementRequest(
         case_no=args.case_no,
-        step_id=args.step_id,
+        step_number=args.step,
         items=items,
         reason=_required_text(args.reason, "请写明退回补正的理由：--reason 理由"),
     )

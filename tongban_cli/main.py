@@ -29,7 +29,7 @@ from tongban_cli.specs import (
     parse_procedure,
     parse_scope,
     parse_state,
-    parse_step_id,
+    parse_step_number,
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -201,7 +201,7 @@ def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
 def _case_and_step(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("case_no", metavar="CASE_NO", help="办件编号")
     parser.add_argument(
-        "step_id", type=parse_step_id, metavar="STEP_ID", help="环节编号（tongban review show 中 # 后的数字）"
+        "step", type=parse_step_number, metavar="STEP", help="环节号：tongban review show 中 # 后的数字，如 2"
     )
 
 

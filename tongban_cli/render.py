@@ -491,7 +491,7 @@ def inbox(response: approval_pb2.ListInboxResponse) -> str:
         (
             item.case_no,
             item.matter_name,
-            f"#{item.step.step_id} {item.step.name}",
+            f"#{item.step.number} {item.step.name}",
             _assignee(item.step, item.assigned_to_me),
             _signed_days(item.step.days_left),
             _signed_days(item.clock.days_left),
@@ -523,7 +523,7 @@ def step_lines(step: approval_pb2.Step) -> list[str]:
     if kind and kind not in name:
         name += f"（{kind}）"
     parts = [
-        f"  #{step.step_id}  {step.position}. {name}",
+        f"  #{step.number}  {name}",
         _step_where(step),
         _name(STEP_STATE_NAMES, step.state),
     ]
@@ -649,8 +649,8 @@ def activity_line(activity: approval_pb2.Activity) -> str:
         actor,
         ACTIVITY_NAMES.get(activity.action, activity.action),
     ]
-    if activity.step_id:
-        parts.append(f"环节 #{activity.step_id}")
+    if activity.step_number:
+        parts.append(f"环节 #{activity.step_number}")
     if activity.target:
         parts.append(f"→ {activity.target}")
     detail = _activity_detail(activity)

@@ -170,14 +170,14 @@ def _positive(text: str) -> int | None:
     return None
 
 
-def parse_step_id(text: str) -> int:
-    """A review step's id, as `tongban review show` prints it (#12); the # may be typed."""
-    step_id = _positive(text.strip().removeprefix("#"))
-    if step_id is None:
+def parse_step_number(text: str) -> int:
+    """A step's number within its case, as `tongban review show` prints it (#2); the # may be typed."""
+    number = _positive(text.strip().removeprefix("#"))
+    if number is None:
         raise argparse.ArgumentTypeError(
-            f"环节编号“{text}”应为正整数，即 tongban review show 列出的 # 后面的数字"
+            f"环节号“{text}”应为正整数，即 tongban review show 列出的 # 后面的数字"
         )
-    return step_id
+    return number
 
 
 def parse_days(text: str) -> int:

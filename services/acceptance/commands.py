@@ -294,7 +294,7 @@ class CaseCommands:
                 case=self._view(session, row, call), document=views.document_message(document)
             )
 
-        return self.uc.once("SubmitApplication", request, S.SubmitApplicationResponse, use_case)
+        return self.uc.once(call, "SubmitApplication", request, S.SubmitApplicationResponse, use_case)
 
     def supplement(
         self, call: CallContext, request: acceptance_pb2.SupplementMaterialsRequest
@@ -324,7 +324,7 @@ class CaseCommands:
                 case=self._view(session, row, call), document=views.document_message(document)
             )
 
-        return self.uc.once("SupplementMaterials", request, S.SupplementMaterialsResponse, use_case)
+        return self.uc.once(call, "SupplementMaterials", request, S.SupplementMaterialsResponse, use_case)
 
     def _return_to_review(
         self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, call: CallContext
@@ -393,7 +393,7 @@ class CaseCommands:
                 )
             return S.WithdrawCaseResponse(case=self._view(session, row, call))
 
-        return self.uc.once("WithdrawCase", request, S.WithdrawCaseResponse, use_case)
+        return self.uc.once(call, "WithdrawCase", request, S.WithdrawCaseResponse, use_case)
 
     def complete_instant(
         self, call: CallContext, request: acceptance_pb2.CompleteInstantCaseRequest
@@ -426,7 +426,7 @@ class CaseCommands:
                 )
             return S.CompleteInstantCaseResponse(case=self._view(session, row, call))
 
-        return self.uc.once("CompleteInstantCase", request, S.CompleteInstantCaseResponse, use_case)
+        return self.uc.once(call, "CompleteInstantCase", request, S.CompleteInstantCaseResponse, use_case)
 
     def issue_result(
         self, call: CallContext, request: acceptance_pb2.IssueResultRequest
@@ -464,7 +464,7 @@ class CaseCommands:
                 )
             return S.IssueResultResponse(case=self._view(session, row, call))
 
-        return self.uc.once("IssueResult", request, S.IssueResultResponse, use_case)
+        return self.uc.once(call, "IssueResult", request, S.IssueResultResponse, use_case)
 
     def _on_time(self, row: CaseRow, matter: catalog_pb2.Matter) -> bool:
         if matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY and row.decided_on and row.issued_on:

@@ -56,6 +56,9 @@ def plan_steps(review: ReviewRow, flow: Sequence[catalog_pb2.ReviewStep]) -> lis
         else:
             department = step.department_codes[0] if step.department_codes else review.department_code
             rows.append(StepRow(**common, department_code=department))
+    # Numbered within the case in the flow's order: the number a reviewer sees and types.
+    for number, row in enumerate(rows, start=1):
+        row.number = number
     return rows
 
 

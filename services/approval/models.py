@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
 # Shared tables: document serials, the outbox it publishes through, the inbox of acceptance's
@@ -59,9 +59,12 @@ class ReviewRow(SQLModel, table=True):
 
 class StepRow(SQLModel, table=True):
     __tablename__ = "steps"
+    __table_args__ = (UniqueConstraint("case_no", "number", name="uq_steps_case_number"),)
 
     step_id: int | None = Field(default=None, primary_key=True)
     case_no: str = Field(foreign_key="reviews.case_no", index=True, max_length=40)
+    # The step's number within its case (1, 2 …, in the flow's order).
+    number: int = 0
     position: int
     name: str = Field(max_length=40)
     kind: int

@@ -62,7 +62,7 @@ def step_message(
     calendar: WorkingCalendar, step: StepRow, pauses: Sequence[PauseRow], today: date
 ) -> approval_pb2.Step:
     message = A.Step(
-        step_id=step.step_id or 0,
+        number=step.number,
         position=step.position,
         name=step.name,
         kind=step.kind,  # type: ignore[arg-type]
@@ -123,6 +123,8 @@ def review_message(
     today: date,
 ) -> approval_pb2.Review:
     reading = case_clock(calendar, review, pauses, today)
+    # The activity log names steps by their number within the case, as reviewers type them.
+    numbers = {step.step_id: step.number for step in steps}
     message = A.Review(
         case_no=review.case_no,
         matter_code=review.matter_code,
@@ -138,7 +140,7 @@ def review_message(
             A.Activity(
                 action=row.action,
                 actor=row.actor,
-                step_id=row.step_id,
+                step_number=numbers.get(row.step_id, 0),
                 target=row.target,
                 detail=row.detail,
                 time=_timestamp(row),

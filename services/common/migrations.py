@@ -140,7 +140,8 @@ def run_env() -> None:
 def new_revision(service: str, message: str) -> str:
     """Autogenerate the next revision of `service` against a scratch SQLite database at head."""
     models = importlib.import_module(f"services.{service}.models")
-    slug = "_".join(re.findall(r"[a-z0-9]+", message.lower()))[:40] or "change"
+    # Alembic keeps the revision id in a VARCHAR(32).
+    slug = "_".join(re.findall(r"[a-z0-9]+", message.lower()))[:27].strip("_") or "change"
     with tempfile.TemporaryDirectory() as scratch:
         database = Database(f"sqlite:///{Path(scratch) / 'scratch.db'}", tables_in(models))
         upgrade(database, service)

@@ -15,10 +15,11 @@ from google.protobuf.message import Message
 from sqlmodel import Session
 
 from services.common.calendar import WorkingCalendar
+from services.common.calls import CallContext
 from services.common.clock import Clock
 from services.common.clock import today as today_of
 from services.common.db import Database
-from services.common.idempotency import run_request_once
+from services.common.idempotency import RequestKey, run_once
 
 Response = TypeVar("Response", bound=Message)
 
@@ -34,10 +35,19 @@ class UseCases:
 
     def once(
         self,
+        call: CallContext,
         method: str,
         request: Any,
         response_type: type[Response],
         use_case: Callable[[Session], Response],
     ) -> Response:
-        """Run `use_case` in one transaction, at most once per request_id (replays the first result)."""
-        return run_request_once(self.db, self.clock, method, request, response_type, use_case)
+        """Run `use_case` in one transaction, at most once per caller's request_id (replays the first
+        result of the same caller's same request; another caller's same id is another request)."""
+        return run_once(
+            self.db,
+            self.clock,
+            key=RequestKey(call.caller.user_id, method, request.request_id),
+            request=request,
+            response_type=response_type,
+            use_case=use_case,
+        )

@@ -299,6 +299,22 @@ def test_retry_with_the_same_request_id_gives_one_case(acceptance: AcceptanceUnd
     assert counts(acceptance.db) == (1, 1, 2)
 
 
+def test_another_callers_same_request_id_is_another_request(acceptance: AcceptanceUnderTest) -> None:
+    request = submit_request(JOINT, JOINT_COMPLETE)
+    first = acceptance.cases.SubmitApplication(request, metadata=AS_CLERK)
+    # A clerk of another site sends the same body with the same id: no replay of the first site's case.
+    other_site = identity_metadata(clerk(site="320826102", user="clerk-hongyao"))
+    error = rpc_error(lambda: acceptance.cases.SubmitApplication(request, metadata=other_site))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "window_code" in field_violations(error)
+    assert first.case.applicant.id_number not in str(error.details())
+    # The same site's colleague with the same id gets a case of their own.
+    colleague = identity_metadata(clerk(user="clerk-gaogou-b"))
+    second = acceptance.cases.SubmitApplication(request, metadata=colleague)
+    assert second.case.case_no != first.case.case_no
+    assert counts(acceptance.db) == (2, 2, 4)
+
+
 def test_same_request_id_with_other_content_is_refused(acceptance: AcceptanceUnderTest) -> None:
     request = submit_request(JOINT, JOINT_COMPLETE)
     acceptance.cases.SubmitApplication(request, metadata=AS_CLERK)

@@ -114,6 +114,24 @@ def test_a_case_accepted_at_the_county_skips_the_township_review(approval: Appro
     ]
 
 
+def test_each_case_numbers_its_steps_from_one(approval: ApprovalUnderTest) -> None:
+    second = "320826101-20260928-0002"
+    approval.deliver(accepted_event(TRACTOR, CASE), accepted_event(PLANNING, second))
+    assert [(s.number, s.name) for s in review(approval).steps] == [
+        (1, "乡镇初审"),
+        (2, "部门审核"),
+        (3, "审批决定"),
+    ]
+    planning = review(approval, second).steps
+    assert [(s.number, s.department_code) for s in planning] == [
+        (1, ""),
+        (2, "ZR"),
+        (3, "ZJ"),
+        (4, "NJ"),
+        (5, "ZR"),
+    ]
+
+
 def test_a_redelivered_or_township_event_opens_nothing_more(approval: ApprovalUnderTest) -> None:
     approval.deliver(accepted_event(TRACTOR, CASE), accepted_event(TRACTOR, CASE))
     approval.deliver(accepted_event("320826-NJ-XK-003", "320826101-20260928-0002"))  # township-decided
@@ -130,7 +148,7 @@ def test_steps_move_on_with_claims_and_reassignments_on_record(approval: Approva
     on(approval, date(2026, 9, 29))
     approval.reviews.CompleteStep(
         A.CompleteStepRequest(
-            request_id=rid(), case_no=CASE, step_id=first.step_id, verdict=A.VERDICT_APPROVE
+            request_id=rid(), case_no=CASE, step_number=first.number, verdict=A.VERDICT_APPROVE
         ),
         metadata=CLERK,
     )
@@ -138,24 +156,29 @@ def test_steps_move_on_with_claims_and_reassignments_on_record(approval: Approva
     assert step.name == "部门审核" and step.started_on == "2026-09-29"
 
     claimed = approval.reviews.ClaimStep(
-        A.ClaimStepRequest(request_id=rid(), case_no=CASE, step_id=step.step_id), metadata=NJ
+        A.ClaimStepRequest(request_id=rid(), case_no=CASE, step_number=step.number), metadata=NJ
     ).review
     assert active(claimed)[0].assignee == "reviewer-nj"
     colleague = reviewer("NJ", user="reviewer-nj-b")
     taken = error_of(
         lambda: approval.reviews.ClaimStep(
-            A.ClaimStepRequest(request_id=rid(), case_no=CASE, step_id=step.step_id), metadata=as_(colleague)
+            A.ClaimStepRequest(request_id=rid(), case_no=CASE, step_number=step.number),
+            metadata=as_(colleague),
         )
     )
     assert taken.code() == grpc.StatusCode.FAILED_PRECONDITION
     handed = approval.reviews.ReassignStep(
         A.ReassignStepRequest(
-            request_id=rid(), case_no=CASE, step_id=step.step_id, assignee="reviewer-nj-b", reason="A岗请假"
+            request_id=rid(),
+            case_no=CASE,
+            step_number=step.number,
+            assignee="reviewer-nj-b",
+            reason="A岗请假",
         ),
         metadata=NJ,
     ).review
     mine = approval.reviews.ListInbox(A.ListInboxRequest(scope=A.INBOX_SCOPE_MINE), metadata=as_(colleague))
-    assert [i.step.step_id for i in mine.items] == [step.step_id] and mine.items[0].assigned_to_me
+    assert [i.step.number for i in mine.items] == [step.number] and mine.items[0].assigned_to_me
     assert [(a.action, a.actor, a.target) for a in handed.activities][-3:] == [
         ("answered", "clerk-gaogou", ""),
         ("claimed", "reviewer-nj", ""),
@@ -165,7 +188,7 @@ def test_steps_move_on_with_claims_and_reassignments_on_record(approval: Approva
     refused = error_of(
         lambda: approval.reviews.CompleteStep(
             A.CompleteStepRequest(
-                request_id=rid(), case_no=CASE, step_id=step.step_id, verdict=A.VERDICT_APPROVE
+                request_id=rid(), case_no=CASE, step_number=step.number, verdict=A.VERDICT_APPROVE
             ),
             metadata=NJ,
         )
@@ -179,7 +202,7 @@ def test_the_clock_pauses_extends_once_and_decides_on_time(approval: ApprovalUnd
     first = active(review(approval))[0]
     approval.reviews.CompleteStep(
         A.CompleteStepRequest(
-            request_id=rid(), case_no=CASE, step_id=first.step_id, verdict=A.VERDICT_APPROVE
+            request_id=rid(), case_no=CASE, step_number=first.number, verdict=A.VERDICT_APPROVE
         ),
         metadata=CLERK,
     )
@@ -245,7 +268,7 @@ def test_deciding_is_refused_while_paused_and_before_the_decision_step(approval:
         who = CLERK if step == "乡镇初审" else NJ
         approval.reviews.CompleteStep(
             A.CompleteStepRequest(
-                request_id=rid(), case_no=CASE, step_id=current.step_id, verdict=A.VERDICT_APPROVE
+                request_id=rid(), case_no=CASE, step_number=current.number, verdict=A.VERDICT_APPROVE
             ),
             metadata=who,
         )
@@ -278,7 +301,7 @@ def test_only_the_steps_own_window_may_act(approval: ApprovalUnderTest) -> None:
         error = error_of(
             lambda caller=caller: approval.reviews.CompleteStep(
                 A.CompleteStepRequest(
-                    request_id=rid(), case_no=CASE, step_id=first.step_id, verdict=A.VERDICT_APPROVE
+                    request_id=rid(), case_no=CASE, step_number=first.number, verdict=A.VERDICT_APPROVE
                 ),
                 metadata=as_(caller),
             )
@@ -286,7 +309,7 @@ def test_only_the_steps_own_window_may_act(approval: ApprovalUnderTest) -> None:
         assert error.code() == grpc.StatusCode.PERMISSION_DENIED
     approval.reviews.CompleteStep(
         A.CompleteStepRequest(
-            request_id=rid(), case_no=CASE, step_id=first.step_id, verdict=A.VERDICT_APPROVE
+            request_id=rid(), case_no=CASE, step_number=first.number, verdict=A.VERDICT_APPROVE
         ),
         metadata=CLERK,
     )
@@ -294,7 +317,7 @@ def test_only_the_steps_own_window_may_act(approval: ApprovalUnderTest) -> None:
     other_department = error_of(
         lambda: approval.reviews.CompleteStep(
             A.CompleteStepRequest(
-                request_id=rid(), case_no=CASE, step_id=second.step_id, verdict=A.VERDICT_APPROVE
+                request_id=rid(), case_no=CASE, step_number=second.number, verdict=A.VERDICT_APPROVE
             ),
             metadata=as_(reviewer("GA")),
         )
@@ -312,7 +335,7 @@ def test_bad_input_is_refused_field_by_field(approval: ApprovalUnderTest) -> Non
     no_reason = error_of(
         lambda: approval.reviews.CompleteStep(
             A.CompleteStepRequest(
-                request_id=rid(), case_no=CASE, step_id=first.step_id, verdict=A.VERDICT_REFUSE
+                request_id=rid(), case_no=CASE, step_number=first.number, verdict=A.VERDICT_REFUSE
             ),
             metadata=CLERK,
         )
@@ -335,7 +358,7 @@ def test_bad_input_is_refused_field_by_field(approval: ApprovalUnderTest) -> Non
     send_back = error_of(
         lambda: approval.reviews.SendBackForSupplement(
             A.SendBackForSupplementRequest(
-                request_id=rid(), case_no=CASE, step_id=first.step_id, items=[" "]
+                request_id=rid(), case_no=CASE, step_number=first.number, items=[" "]
             ),
             metadata=CLERK,
         )
@@ -343,10 +366,12 @@ def test_bad_input_is_refused_field_by_field(approval: ApprovalUnderTest) -> Non
     assert fields_of(send_back) == {"items", "reason"}
     missing = error_of(
         lambda: approval.reviews.ClaimStep(
-            A.ClaimStepRequest(request_id=rid(), case_no=CASE, step_id=999), metadata=CLERK
+            A.ClaimStepRequest(request_id=rid(), case_no=CASE, step_number=999), metadata=CLERK
         )
     )
     assert missing.code() == grpc.StatusCode.NOT_FOUND
+    # The answer says which steps there are, by the numbers a reviewer types.
+    assert "本件的环节: 1 乡镇初审、2 部门审核、3 审批决定" in missing.details()
     assert snapshot(approval) == before
 
 
@@ -358,7 +383,7 @@ def test_one_send_back_pauses_the_clock_until_the_supplement(approval: ApprovalU
         A.SendBackForSupplementRequest(
             request_id=rid(),
             case_no=CASE,
-            step_id=first.step_id,
+            step_number=first.number,
             items=["车辆来历证明原件"],
             reason="复印件不清晰",
         ),
@@ -371,7 +396,7 @@ def test_one_send_back_pauses_the_clock_until_the_supplement(approval: ApprovalU
     blocked = error_of(
         lambda: approval.reviews.CompleteStep(
             A.CompleteStepRequest(
-                request_id=rid(), case_no=CASE, step_id=first.step_id, verdict=A.VERDICT_APPROVE
+                request_id=rid(), case_no=CASE, step_number=first.number, verdict=A.VERDICT_APPROVE
             ),
             metadata=CLERK,
         )
@@ -393,7 +418,7 @@ def test_one_send_back_pauses_the_clock_until_the_supplement(approval: ApprovalU
     twice = error_of(
         lambda: approval.reviews.SendBackForSupplement(
             A.SendBackForSupplementRequest(
-                request_id=rid(), case_no=CASE, step_id=first.step_id, items=["又一项"], reason="再退"
+                request_id=rid(), case_no=CASE, step_number=first.number, items=["又一项"], reason="再退"
             ),
             metadata=CLERK,
         )
@@ -420,7 +445,7 @@ def _answer_parallel(approval: ApprovalUnderTest, verdicts: dict[str, int]) -> A
     first = active(review(approval))[0]
     approval.reviews.CompleteStep(
         A.CompleteStepRequest(
-            request_id=rid(), case_no=CASE, step_id=first.step_id, verdict=A.VERDICT_APPROVE
+            request_id=rid(), case_no=CASE, step_number=first.number, verdict=A.VERDICT_APPROVE
         ),
         metadata=CLERK,
     )
@@ -436,7 +461,7 @@ def _answer_parallel(approval: ApprovalUnderTest, verdicts: dict[str, int]) -> A
         opinion = f"{branch.department_code}不同意: 不符合规划" if verdict == A.VERDICT_REFUSE else ""
         last = approval.reviews.CompleteStep(
             A.CompleteStepRequest(
-                request_id=rid(), case_no=CASE, step_id=branch.step_id, verdict=verdict, opinion=opinion
+                request_id=rid(), case_no=CASE, step_number=branch.number, verdict=verdict, opinion=opinion
             ),
             metadata=as_(reviewer(branch.department_code)),
         ).review

@@ -94,7 +94,7 @@ class Sites:
         request = A.CompleteStepRequest(
             request_id=rid(),
             case_no=case_no,
-            step_id=step.step_id,
+            step_number=step.number,
             verdict=verdict,
             opinion=opinion,  # type: ignore[arg-type]
         )
@@ -150,7 +150,7 @@ def test_township_accepts_county_decides_township_issues(county: Stack) -> None:
     [item] = [i for i in mine.items if i.case_no == case_no]
     assert (item.step.name, item.step.days_left, item.clock.days_left) == ("部门审核", 1, 3)
     sites.reviews.ClaimStep(
-        A.ClaimStepRequest(request_id=rid(), case_no=case_no, step_id=item.step.step_id),
+        A.ClaimStepRequest(request_id=rid(), case_no=case_no, step_number=item.step.number),
         metadata=sites.auth("reviewer-nj"),
         timeout=10,
     )

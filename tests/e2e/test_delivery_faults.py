@@ -206,7 +206,7 @@ class Services:
         complete = A.CompleteStepRequest(
             request_id=f"{self.run}-complete-{case_no}",
             case_no=case_no,
-            step_id=step.step_id,
+            step_number=step.number,
             verdict=A.VERDICT_APPROVE,
         )
         retrying(

@@ -26,7 +26,7 @@ from tongban_cli.specs import (
     parse_outcome,
     parse_procedure,
     parse_scope,
-    parse_step_id,
+    parse_step_number,
 )
 
 CASE_NO = "320826101-20260928-0001"
@@ -61,7 +61,7 @@ def _review(**fields: object) -> A.Review:
         ),
         steps=[
             A.Step(
-                step_id=11,
+                number=1,
                 position=1,
                 name="乡镇初审",
                 kind=catalog_pb2.STEP_KIND_INITIAL_REVIEW,
@@ -76,7 +76,7 @@ def _review(**fields: object) -> A.Review:
                 verdict=A.VERDICT_APPROVE,
             ),
             A.Step(
-                step_id=12,
+                number=2,
                 position=2,
                 name="部门审核",
                 kind=catalog_pb2.STEP_KIND_REVIEW,
@@ -90,7 +90,7 @@ def _review(**fields: object) -> A.Review:
                 assignee="reviewer-nj",
             ),
             A.Step(
-                step_id=13,
+                number=3,
                 position=3,
                 name="审批决定",
                 kind=catalog_pb2.STEP_KIND_DECISION,
@@ -128,14 +128,14 @@ def _review(**fields: object) -> A.Review:
             A.Activity(
                 action="answered",
                 actor="clerk-gaogou",
-                step_id=11,
+                step_number=1,
                 detail="VERDICT_APPROVE",
                 time=_at("2026-09-29T02:00:00Z"),
             ),
             A.Activity(
                 action="reassigned",
                 actor="reviewer-county",
-                step_id=12,
+                step_number=2,
                 target="reviewer-nj",
                 detail="from -: 部门内调整",
                 time=_at("2026-09-30T01:00:00Z"),
@@ -188,7 +188,7 @@ def _refused_in_parallel() -> A.Review:
         ),
         steps=[
             A.Step(
-                step_id=21,
+                number=2,
                 position=2,
                 name="并联审核",
                 department_code="ZR",
@@ -199,7 +199,7 @@ def _refused_in_parallel() -> A.Review:
                 **branch,  # type: ignore[arg-type]
             ),
             A.Step(
-                step_id=22,
+                number=3,
                 position=2,
                 name="并联审核",
                 department_code="ZJ",
@@ -209,7 +209,7 @@ def _refused_in_parallel() -> A.Review:
                 **branch,  # type: ignore[arg-type]
             ),
             A.Step(
-                step_id=24,
+                number=5,
                 position=3,
                 name="审批决定",
                 kind=catalog_pb2.STEP_KIND_DECISION,
@@ -262,12 +262,12 @@ def _refused_in_parallel() -> A.Review:
         (
             ["review", "claim", CASE_NO, "12"],
             commands.review_claim,
-            {"case_no": CASE_NO, "step_id": 12, "request_id": None},
+            {"case_no": CASE_NO, "step": 12, "request_id": None},
         ),
         (
             ["review", "reassign", CASE_NO, "#12", "reviewer-ga-b", "--reason", "A岗请假"],
             commands.review_reassign,
-            {"step_id": 12, "assignee": "reviewer-ga-b", "reason": "A岗请假"},
+            {"step": 12, "assignee": "reviewer-ga-b", "reason": "A岗请假"},
         ),
         (["review", "reassign", CASE_NO, "12", "reviewer-ga-b"], commands.review_reassign, {"reason": None}),
         (["review", "approve", CASE_NO, "12"], commands.review_approve, {"opinion": None}),
@@ -279,7 +279,7 @@ def _refused_in_parallel() -> A.Review:
         (
             ["review", "refuse", CASE_NO, "22", "--opinion", "选址不符合规划"],
             commands.review_refuse,
-            {"step_id": 22, "opinion": "选址不符合规划"},
+            {"step": 22, "opinion": "选址不符合规划"},
         ),
         (
             [
@@ -386,12 +386,12 @@ def test_values_in_english_and_chinese() -> None:
     assert parse_procedure("现场踏勘") == catalog_pb2.SPECIAL_PROCEDURE_SITE_INSPECTION
     assert parse_outcome("GRANT") == A.DECISION_OUTCOME_GRANTED
     assert parse_outcome("不予许可") == A.DECISION_OUTCOME_REFUSED
-    assert parse_step_id("#7") == parse_step_id("7") == 7
+    assert parse_step_number("#7") == parse_step_number("7") == 7
     assert parse_days("60") == 60
     for parser, bad in (
-        (parse_step_id, "0"),
-        (parse_step_id, "-3"),
-        (parse_step_id, "１"),  # fullwidth digit
+        (parse_step_number, "0"),
+        (parse_step_number, "-3"),
+        (parse_step_number, "１"),  # fullwidth digit
         (parse_days, "0"),
         (parse_days, "1000"),
         (parse_days, "三"),
@@ -463,14 +463,13 @@ def test_review_in_chinese() -> None:
         "剩余 13 个工作日，到期日 2026-10-27",
     ]
     assert (
-        "  #11  1. 乡镇初审  站点 320826101  已办结  承办 clerk-gaogou  2026-09-28 至 2026-09-29"
+        "  #1  乡镇初审  站点 320826101  已办结  承办 clerk-gaogou  2026-09-28 至 2026-09-29"
         "  用时 1/1 个工作日  同意"
     ) in lines
     assert (
-        "  #12  2. 部门审核  部门 NJ  办理中  承办 reviewer-nj  2026-09-30 起"
-        "  时限 2 个工作日，剩余 1 个工作日"
+        "  #2  部门审核  部门 NJ  办理中  承办 reviewer-nj  2026-09-30 起  时限 2 个工作日，剩余 1 个工作日"
     ) in lines
-    assert "  #13  3. 审批决定  部门 NJ  待办  时限 2 个工作日" in lines
+    assert "  #3  审批决定  部门 NJ  待办  时限 2 个工作日" in lines
     assert (
         "  - 特殊环节 检验检测：安全技术检验  计划 3 个工作日（至 2026-10-09）  2026-09-30 至 2026-10-09"
         "  不计时 2 个工作日  告知书 TS-NJ-2026-00001  reviewer-nj 开始，reviewer-nj 结束"
@@ -482,9 +481,9 @@ def test_review_in_chinese() -> None:
     assert "  - YQ-NJ-2026-00001  延期告知书  2026-10-09" in lines
     # The activity log, in Beijing time, its codes said in Chinese.
     assert "  2026-09-28 09:30  系统  开始审查" in lines
-    assert "  2026-09-29 10:00  clerk-gaogou  提交审查意见  环节 #11  同意" in lines
+    assert "  2026-09-29 10:00  clerk-gaogou  提交审查意见  环节 #1  同意" in lines
     assert (
-        "  2026-09-30 09:00  reviewer-county  改派  环节 #12  → reviewer-nj  原承办人 无，理由：部门内调整"
+        "  2026-09-30 09:00  reviewer-county  改派  环节 #2  → reviewer-nj  原承办人 无，理由：部门内调整"
         in lines
     )
     assert "  2026-09-30 10:00  reviewer-nj  启动特殊环节  检验检测" in lines
@@ -536,12 +535,10 @@ def test_parallel_refusal_names_each_department() -> None:
     lines = text.splitlines()
     assert "状态：已决定" in lines
     assert "时限：承诺 15 个工作日，已用 3 个工作日，决定时剩余 12 个工作日，到期日 2026-11-23" in lines
-    assert any(
-        line.startswith("  #21  2. 并联审核  部门 ZR（牵头）  已办结  承办 reviewer-zr") for line in lines
-    )
-    assert "  #22  2. 并联审核  部门 ZJ  已办结  用时 0/7 个工作日  不同意（reviewer-zj）" in lines
+    assert any(line.startswith("  #2  并联审核  部门 ZR（牵头）  已办结  承办 reviewer-zr") for line in lines)
+    assert "  #3  并联审核  部门 ZJ  已办结  用时 0/7 个工作日  不同意（reviewer-zj）" in lines
     assert "      意见：选址位于危房改造范围, 不同意" in lines
-    assert "  #24  3. 审批决定  部门 ZR  已取消  时限 6 个工作日" in lines
+    assert "  #5  审批决定  部门 ZR  已取消  时限 6 个工作日" in lines
     assert "决定：不予许可  文书 BY-ZR-2026-00001  2026-11-04  部门 ZR  经办 reviewer-zj  在时限内" in lines
     assert lines[lines.index("理由：") + 1] == "  - ZJ：选址位于危房改造范围, 不同意"
     assert "退回补正：已用过（每件只可退回一次）" in lines
@@ -553,20 +550,20 @@ def test_inbox_table() -> None:
             A.InboxItem(
                 case_no="320826101-20261102-0001",
                 matter_name="乡村建设规划许可证核发",
-                step=A.Step(step_id=21, name="并联审核", days_left=-1, overdue=True),
+                step=A.Step(number=2, name="并联审核", days_left=-1, overdue=True),
                 clock=A.Clock(days_left=-2, overdue=True, paused=True, due_on="2026-11-20"),
             ),
             A.InboxItem(
                 case_no=CASE_NO,
                 matter_name="拖拉机和联合收割机登记",
-                step=A.Step(step_id=12, name="部门审核", days_left=1, assignee="reviewer-nj"),
+                step=A.Step(number=2, name="部门审核", days_left=1, assignee="reviewer-nj"),
                 clock=A.Clock(days_left=3, due_on="2026-10-02"),
                 assigned_to_me=True,
             ),
             A.InboxItem(
                 case_no="320826000-20261001-0003",
                 matter_name="残疾人两项补贴",
-                step=A.Step(step_id=31, name="部门审核", days_left=-1, overdue=True, assignee="reviewer-mz"),
+                step=A.Step(number=2, name="部门审核", days_left=-1, overdue=True, assignee="reviewer-mz"),
                 clock=A.Clock(days_left=4, due_on="2026-10-09"),
             ),
         ],
@@ -580,18 +577,18 @@ def test_inbox_table() -> None:
         [
             "320826101-20261102-0001",
             "乡村建设规划许可证核发",
-            "#21 并联审核",
+            "#2 并联审核",
             "待签收",
             "超1",
             "超2",
             "2026-11-20",
             "超期 暂停",
         ],
-        [CASE_NO, "拖拉机和联合收割机登记", "#12 部门审核", "reviewer-nj(我)", "1", "3", "2026-10-02"],
+        [CASE_NO, "拖拉机和联合收割机登记", "#2 部门审核", "reviewer-nj(我)", "1", "3", "2026-10-02"],
         [
             "320826000-20261001-0003",
             "残疾人两项补贴",
-            "#31 部门审核",
+            "#2 部门审核",
             "reviewer-mz",
             "超1",
             "4",
@@ -647,7 +644,7 @@ def test_approve_sends_the_verdict_in_the_case_trace(
     assert [path for path, *_ in fake.sent] == [f"{REVIEW_PATH}/GetReview", f"{REVIEW_PATH}/CompleteStep"]
     sent = _sent(fake, 1, A.CompleteStepRequest)
     assert isinstance(sent, A.CompleteStepRequest)
-    assert (sent.case_no, sent.step_id, sent.verdict, sent.opinion) == (
+    assert (sent.case_no, sent.step_number, sent.verdict, sent.opinion) == (
         CASE_NO,
         12,
         A.VERDICT_APPROVE,
@@ -663,7 +660,7 @@ def test_refuse_is_a_refusing_verdict(channel: Callable[..., FakeChannel]) -> No
     assert main(["review", "refuse", CASE_NO, "22", "--opinion", "选址不符合规划", "--token", "t"]) == 0
     sent = _sent(fake, 1, A.CompleteStepRequest)
     assert isinstance(sent, A.CompleteStepRequest)
-    assert (sent.step_id, sent.verdict, sent.opinion) == (22, A.VERDICT_REFUSE, "选址不符合规划")
+    assert (sent.step_number, sent.verdict, sent.opinion) == (22, A.VERDICT_REFUSE, "选址不符合规划")
 
 
 def test_a_lost_answer_is_retried_once_with_the_same_request_id(
@@ -674,7 +671,7 @@ def test_a_lost_answer_is_retried_once_with_the_same_request_id(
     first, second = (_sent(fake, i, A.ClaimStepRequest) for i in (1, 2))
     assert isinstance(first, A.ClaimStepRequest) and isinstance(second, A.ClaimStepRequest)
     assert first.request_id == second.request_id != ""
-    assert (second.case_no, second.step_id) == (CASE_NO, 12)
+    assert (second.case_no, second.step_number) == (CASE_NO, 12)
     assert "办件编号" in capsys.readouterr().out
 
 
@@ -719,14 +716,14 @@ def test_send_back_and_reassign_requests(channel: Callable[..., FakeChannel]) ->
     assert main([*argv, "--token", "t"]) == 0
     sent = _sent(fake, 1, A.SendBackForSupplementRequest)
     assert isinstance(sent, A.SendBackForSupplementRequest)
-    assert (list(sent.items), sent.reason, sent.step_id) == (["购机发票", "合格证"], "缺件", 12)
+    assert (list(sent.items), sent.reason, sent.step_number) == (["购机发票", "合格证"], "缺件", 12)
     assert (
         main(["review", "reassign", CASE_NO, "12", "reviewer-ga-b", "--reason", "A岗请假", "--token", "t"])
         == 0
     )
     moved = _sent(fake, 3, A.ReassignStepRequest)
     assert isinstance(moved, A.ReassignStepRequest)
-    assert (moved.assignee, moved.reason, moved.step_id) == ("reviewer-ga-b", "A岗请假", 12)
+    assert (moved.assignee, moved.reason, moved.step_number) == ("reviewer-ga-b", "A岗请假", 12)
 
 
 def test_pause_prints_the_notice(

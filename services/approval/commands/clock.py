@@ -114,7 +114,7 @@ def start_procedure(
                 review=review_view(uc, session, review), notice=documents.document_message(notice)
             )
 
-    return uc.once("StartSpecialProcedure", request, A.StartSpecialProcedureResponse, use_case)
+    return uc.once(call, "StartSpecialProcedure", request, A.StartSpecialProcedureResponse, use_case)
 
 
 def end_procedure(
@@ -146,7 +146,7 @@ def end_procedure(
             )
             return A.EndSpecialProcedureResponse(review=review_view(uc, session, review))
 
-    return uc.once("EndSpecialProcedure", request, A.EndSpecialProcedureResponse, use_case)
+    return uc.once(call, "EndSpecialProcedure", request, A.EndSpecialProcedureResponse, use_case)
 
 
 def extend(
@@ -209,4 +209,4 @@ def extend(
                 review=review_view(uc, session, review), notice=documents.document_message(notice)
             )
 
-    return uc.once("ExtendTimeLimit", request, A.ExtendTimeLimitResponse, use_case)
+    return uc.once(call, "ExtendTimeLimit", request, A.ExtendTimeLimitResponse, use_case)

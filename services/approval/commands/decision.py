@@ -69,7 +69,7 @@ def decide(
                 review=review_view(uc, session, review), document=documents.document_message(document)
             )
 
-    return uc.once("DecideCase", request, A.DecideCaseResponse, use_case)
+    return uc.once(call, "DecideCase", request, A.DecideCaseResponse, use_case)
 
 
 def record_decision(

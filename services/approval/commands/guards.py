@@ -79,12 +79,25 @@ def load_review(session: Session, call: CallContext, case_no: str, *, for_update
     return review
 
 
-def load_step(session: Session, review: ReviewRow, step_id: int) -> tuple[StepRow, list[StepRow]]:
+def load_step(session: Session, review: ReviewRow, number: int) -> tuple[StepRow, list[StepRow]]:
+    """The case's step with this number, and all its steps; NOT_FOUND lists the numbers there are."""
     steps = repository.steps_of(session, review.case_no)
-    step = next((s for s in steps if s.step_id == step_id), None)
+    step = next((s for s in steps if s.number == number), None)
     if step is None:
-        raise not_found("step", str(step_id), f"办件 {review.case_no} 没有环节 {step_id} / no such step")
+        listed = "、".join(_step_label(s, steps) for s in steps)
+        raise not_found(
+            "step",
+            f"{review.case_no}/{number}",
+            f"办件 {review.case_no} 没有环节 {number}; 本件的环节: {listed} / "
+            f"no step {number} in this case; its steps are 1–{len(steps)}",
+        )
     return step, steps
+
+
+def _step_label(step: StepRow, steps: list[StepRow]) -> str:
+    """ "2 并联审核(ZJ)": a parallel step's branches are told apart by their department."""
+    parallel = sum(1 for s in steps if s.position == step.position) > 1
+    return f"{step.number} {step.name}" + (f"({step.department_code})" if parallel else "")
 
 
 def require_window(call: CallContext, step: StepRow) -> None:
@@ -104,8 +117,8 @@ def require_department(call: CallContext, review: ReviewRow) -> None:
 def require_active(review: ReviewRow, step: StepRow) -> None:
     if step.state != A.STEP_STATE_ACTIVE:
         raise wrong_state(
-            f"「{step.name}」环节不是当前环节 / step {step.step_id} is not active",
-            [StateProblem(f"{review.case_no}/{step.step_id}", A.StepState.Name(step.state), "STEP_STATE")],
+            f"「{step.name}」环节不是当前环节 / step {step.number} is not active",
+            [StateProblem(f"{review.case_no}/{step.number}", A.StepState.Name(step.state), "STEP_STATE")],
         )
 
 
@@ -115,7 +128,7 @@ def hold(uc: UseCases, session: Session, call: CallContext, review: ReviewRow, s
         raise wrong_state(
             f"「{step.name}」已由 {step.assignee} 签收, 请先改派 / "
             f"held by {step.assignee}; reassign it first",
-            [StateProblem(f"{review.case_no}/{step.step_id}", f"assigned to {step.assignee}", "ASSIGNEE")],
+            [StateProblem(f"{review.case_no}/{step.number}", f"assigned to {step.assignee}", "ASSIGNEE")],
         )
     if not step.assignee:
         step.assignee = call.caller.user_id
@@ -137,13 +150,13 @@ StepAction = Callable[[Session, ReviewRow, StepRow, list[StepRow]], None]
 
 
 def on_step(
-    uc: UseCases, call: CallContext, case_no: str, step_id: int, action: StepAction, name: str
+    uc: UseCases, call: CallContext, case_no: str, number: int, action: StepAction, name: str
 ) -> Callable[[Session], approval_pb2.Review]:
     """A use case acting on one step of a review, at the caller's window, in the case's trace."""
 
     def use_case(session: Session) -> approval_pb2.Review:
         review = load_review(session, call, case_no, for_update=True)
-        step, steps = load_step(session, review, step_id)
+        step, steps = load_step(session, review, number)
         require_window(call, step)
         with case_span(f"approval.{name}", review):
             action(session, review, step, steps)

@@ -36,9 +36,9 @@ def claim(
         require_active(review, step)
         hold(uc, session, call, review, step)
 
-    use_case = on_step(uc, call, request.case_no, request.step_id, action, "claim")
+    use_case = on_step(uc, call, request.case_no, request.step_number, action, "claim")
     return uc.once(
-        "ClaimStep", request, A.ClaimStepResponse, lambda s: A.ClaimStepResponse(review=use_case(s))
+        call, "ClaimStep", request, A.ClaimStepResponse, lambda s: A.ClaimStepResponse(review=use_case(s))
     )
 
 
@@ -66,9 +66,13 @@ def reassign(
             detail=f"from {previous or '-'}: {request.reason.strip()}",
         )
 
-    use_case = on_step(uc, call, request.case_no, request.step_id, action, "reassign")
+    use_case = on_step(uc, call, request.case_no, request.step_number, action, "reassign")
     return uc.once(
-        "ReassignStep", request, A.ReassignStepResponse, lambda s: A.ReassignStepResponse(review=use_case(s))
+        call,
+        "ReassignStep",
+        request,
+        A.ReassignStepResponse,
+        lambda s: A.ReassignStepResponse(review=use_case(s)),
     )
 
 
@@ -86,7 +90,7 @@ def complete(
         if step.kind == C.STEP_KIND_DECISION:
             raise wrong_state(
                 "决定环节请使用「作出决定」/ use DecideCase on the decision step",
-                [StateProblem(f"{review.case_no}/{step.step_id}", "decision step", "STEP_KIND")],
+                [StateProblem(f"{review.case_no}/{step.number}", "decision step", "STEP_KIND")],
             )
         require_open(review, "提交审查意见")
         require_active(review, step)
@@ -113,7 +117,7 @@ def complete(
             review,
             E.ReviewStepCompleted(
                 review=review_ref(review),
-                step_number=step.step_id or 0,
+                step_number=step.number,
                 step_name=step.name,
                 step_department=step.department_code,
                 verdict=request.verdict,
@@ -126,9 +130,13 @@ def complete(
         )
         _advance(uc, session, call, review, step, steps)
 
-    use_case = on_step(uc, call, request.case_no, request.step_id, action, "complete_step")
+    use_case = on_step(uc, call, request.case_no, request.step_number, action, "complete_step")
     return uc.once(
-        "CompleteStep", request, A.CompleteStepResponse, lambda s: A.CompleteStepResponse(review=use_case(s))
+        call,
+        "CompleteStep",
+        request,
+        A.CompleteStepResponse,
+        lambda s: A.CompleteStepResponse(review=use_case(s)),
     )
 
 
@@ -193,8 +201,9 @@ def send_back(
             now,
         )
 
-    use_case = on_step(uc, call, request.case_no, request.step_id, action, "send_back")
+    use_case = on_step(uc, call, request.case_no, request.step_number, action, "send_back")
     return uc.once(
+        call,
         "SendBackForSupplement",
         request,
         A.SendBackForSupplementResponse,

@@ -1,0 +1,158 @@
+"""A database written by the previous revision, with cases in it, is upgraded to head and every
+case is still readable, on SQLite and PostgreSQL. The rows are written as revision 0001 had them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from sqlalchemy import Connection, text
+from tongban.acceptance.v1 import acceptance_pb2 as A
+from tongban.acceptance.v1 import acceptance_pb2_grpc
+from tongban.approval.v1 import approval_pb2 as R
+from tongban.approval.v1 import approval_pb2_grpc
+
+from services.acceptance import app as acceptance_app
+from services.acceptance.seed import load_catalog
+from services.approval import app as approval_app
+from services.common import migrations
+from services.common.clock import CHINA, FixedClock
+from services.common.settings import Settings
+from tests.support import INTERNAL_KEY, clerk, fresh_postgres_database, identity_metadata, reviewer
+
+BEFORE = {"acceptance": "0001_initial_schema", "approval": "0001_initial_schema"}
+NOW = datetime(2026, 10, 12, 9, 0, tzinfo=CHINA)
+CASES = ["320826101-20260928-0001", "320826101-20260928-0002"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            yield f"sqlite:///{tmp_path / 'service.db'}"
+        else:
+            yield stack.enter_context(fresh_postgres_database())
+
+
+def _insert(connection: Connection, table: str, **values: Any) -> None:
+    columns = ", ".join(values)
+    connection.execute(
+        text(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(':' + c for c in values)})"), values
+    )
+
+
+def _settings(url: str, tmp_path: Path) -> Settings:
+    return Settings(port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path)
+
+
+def test_cases_written_before_the_upgrade_are_read_after_it(url: str, tmp_path: Path) -> None:
+    db = acceptance_app.database(_settings(url, tmp_path))
+    migrations.upgrade(db, "acceptance", BEFORE["acceptance"])
+    load_catalog(db)  # the catalogue's tables did not change
+    with db.engine.begin() as connection:
+        for serial, case_no in enumerate(CASES, start=1):
+            _insert(
+                connection,
+                "cases",
+                case_no=case_no, site_code="320826101", window_code="320826101-W01",
+                matter_code="320826-GA-QT-001", state=A.CASE_STATE_ACCEPTED,
+                applicant_kind=A.APPLICANT_KIND_PERSON, applicant_name="王秀英",
+                applicant_id_number="32082619850312002X", applicant_phone="13912345678",
+                applicant_address="", received_at=datetime(2026, 9, 28, 9, serial, tzinfo=CHINA),
+                received_on=date(2026, 9, 28), received_by="clerk-gaogou", accepted_on=date(2026, 9, 28),
+                promised_limit_days=5, promised_date=date(2026, 10, 10), outstanding="[]", notice_count=0,
+                new_facts="[]", non_acceptance_reason="", competent_agency="", outcome=0, result_summary="",
+                issued_by="", recipient_name="", withdrawal_reason="", decision_number="",
+                decided_on_time=False, review_items="[]", review_reason="",
+                trace_id=f"{serial:032x}", root_span_id=f"{serial:016x}",
+            )  # fmt: skip
+        _insert(
+            connection,
+            "idempotency_keys",
+            request_id="before-the-upgrade", method="SubmitApplication", fingerprint="0" * 64,
+            result=b"", failed=False, created_at=NOW,
+        )  # fmt: skip
+    migrations.upgrade(db, "acceptance")
+    assert migrations.current(db) == migrations.script("acceptance").get_current_head()
+
+    running = acceptance_app.build(_settings(url, tmp_path), db=db, clock=FixedClock(NOW))
+    running.server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            cases = acceptance_pb2_grpc.AcceptanceServiceStub(channel)
+            as_clerk = identity_metadata(clerk())
+            for case_no in CASES:
+                case = cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=as_clerk).case
+                assert (case.state, case.promised_date, case.applicant.name) == (
+                    A.CASE_STATE_ACCEPTED,
+                    "2026-10-10",
+                    "王秀英",
+                )
+            listed = cases.ListCases(A.ListCasesRequest(), metadata=as_clerk)
+            assert [c.case_no for c in listed.cases] == list(reversed(CASES))
+    finally:
+        running.server.stop(0).wait()
+        db.dispose()
+
+
+def test_steps_written_before_the_upgrade_get_their_numbers(url: str, tmp_path: Path) -> None:
+    db = approval_app.database(_settings(url, tmp_path))
+    migrations.upgrade(db, "approval", BEFORE["approval"])
+    case_no = CASES[0]
+    with db.engine.begin() as connection:
+        _insert(
+            connection,
+            "reviews",
+            case_no=case_no, matter_code="320826-ZR-XK-001", matter_name="乡村建设规划许可证核发",
+            department_code="ZR", site_code="320826101", site_level=2, service_mode=2,
+            special_procedures="", department_names='{"ZR": "县自然资源和规划局"}',
+            state=R.REVIEW_STATE_IN_REVIEW,
+            accepted_on=date(2026, 9, 28), budget_days=15, extension_days=0, extension_approver="",
+            extension_reason="", extension_granted_by="", extension_notice="", sent_back=False,
+            decision_outcome=0, decision_reasons="[]", decision_number="", decided_by="",
+            decision_department="", trace_id="1" * 32, root_span_id="1" * 16, opened_at=NOW,
+        )  # fmt: skip
+        # The ids were counted across all cases: this case's steps are 7, 9, 8, 10 (a parallel pair).
+        for step_id, position, name, department in (
+            (7, 1, "乡镇初审", ""),
+            (9, 2, "并联审核", "ZJ"),
+            (8, 2, "并联审核", "ZR"),
+            (10, 3, "审批决定", "ZR"),
+        ):
+            _insert(
+                connection,
+                "steps",
+                step_id=step_id, case_no=case_no, position=position, name=name, kind=1, role=2,
+                department_code=department, site_code="320826101" if not department else "",
+                lead=department == "ZR", state=R.STEP_STATE_ACTIVE if position == 2 else R.STEP_STATE_WAITING,
+                time_limit_days=2, assignee="", verdict=0, opinion="", acted_by="",
+            )  # fmt: skip
+        _insert(
+            connection, "activities", case_no=case_no, action="claimed", actor="reviewer-zj", step_id=9,
+            target="", detail="", at=NOW,
+        )  # fmt: skip
+    migrations.upgrade(db, "approval")
+
+    running = approval_app.build(_settings(url, tmp_path), db=db, clock=FixedClock(NOW))
+    running.server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            reviews = approval_pb2_grpc.ReviewServiceStub(channel)
+            found = reviews.GetReview(
+                R.GetReviewRequest(case_no=case_no), metadata=identity_metadata(reviewer("ZR"))
+            ).review
+    finally:
+        running.server.stop(0).wait()
+        db.dispose()
+    assert [(s.number, s.name, s.department_code) for s in found.steps] == [
+        (1, "乡镇初审", ""),
+        (2, "并联审核", "ZR"),
+        (3, "并联审核", "ZJ"),
+        (4, "审批决定", "ZR"),
+    ]
+    assert [(a.action, a.step_number) for a in found.activities] == [("claimed", 3)]
