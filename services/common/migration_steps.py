@@ -27,7 +27,8 @@ def key_requests_by_caller() -> None:
     )
     op.execute(
         "INSERT INTO idempotency_keys_v2"
-        " (caller, method, request_id, fingerprint, result, failed, created_at) SELECT '', method, request_id, fingerprint, result, failed, created_at FROM idempotency_keys"
+        " (caller, method, request_id, fingerprint, result, failed, created_at)"
+        " SELECT '', method, request_id, fingerprint, result, failed, created_at FROM idempotency_keys"
     )
     op.drop_table("idempotency_keys")
     op.rename_table("idempotency_keys_v2", "idempotency_keys")
