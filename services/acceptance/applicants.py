@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from tongban.acceptance.v1 import acceptance_pb2
@@ -60,13 +61,19 @@ def problems(applicant: acceptance_pb2.Applicant, today: date) -> list[FieldProb
     return found
 
 
-def masked(applicant: acceptance_pb2.Applicant) -> acceptance_pb2.Applicant:
-    person = applicant.kind == acceptance_pb2.APPLICANT_KIND_PERSON
+ALL_FIELDS = frozenset({"name", "id_number", "phone", "address"})
+
+
+def masked(applicant: acceptance_pb2.Applicant, revealed: Collection[str] = ()) -> acceptance_pb2.Applicant:
+    """The applicant as a caller may see them: `revealed` names the fields shown in full
+    ("name", "id_number", "phone", "address"); the others are masked or left out."""
+    # Enterprise names, credit codes and addresses are public registers; anyone else's are not.
+    public = applicant.kind == acceptance_pb2.APPLICANT_KIND_ENTERPRISE
+    shown = {"name", "id_number", "address", *revealed} if public else set(revealed)
     return acceptance_pb2.Applicant(
         kind=applicant.kind,
-        # Enterprise names and credit codes are public registers; people's are not.
-        name=mask_name(applicant.name) if person else applicant.name,
-        id_number=mask_resident_id(applicant.id_number) if person else applicant.id_number,
-        phone=mask_phone(applicant.phone),
-        address="" if person else applicant.address,
+        name=applicant.name if "name" in shown else mask_name(applicant.name),
+        id_number=applicant.id_number if "id_number" in shown else mask_resident_id(applicant.id_number),
+        phone=applicant.phone if "phone" in shown else mask_phone(applicant.phone),
+        address=applicant.address if "address" in shown else "",
     )

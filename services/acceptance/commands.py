@@ -87,7 +87,7 @@ class CaseCommands:
         row = repository.case(session, case_no, for_update=True)
         if row is None:
             raise not_found("case", case_no, f"办件 {case_no} 不存在 / no such case")
-        call.require_site(row.site_code)
+        call.require(row.site_code)
         return row
 
     def _promised_date(self, accepted_on: date, days: int) -> date:

@@ -29,6 +29,12 @@ def _date(value: str, field: str) -> date | None:
         ) from None
 
 
+def _require_scope(session: Session, call: CallContext, row: CaseRow) -> None:
+    """The caller's site, or for a county reviewer the case being under their department's review."""
+    departments = views.reviewing_departments(row, repository.known_matter(session, row.matter_code))
+    call.require(row.site_code, departments)
+
+
 @dataclass
 class Catalog:
     uc: UseCases
@@ -107,19 +113,22 @@ class CaseQueries:
         row = repository.case(session, case_no)
         if row is None:
             raise not_found("case", case_no, f"办件 {case_no} 不存在 / no such case")
-        call.require_site(row.site_code)
+        _require_scope(session, call, row)
         return row
 
     def list_cases(
         self, call: CallContext, request: acceptance_pb2.ListCasesRequest
     ) -> acceptance_pb2.ListCasesResponse:
         offset, limit = page_window(request.page_size, request.page_token)
-        site_code = request.site_code or call.caller.site_code
-        if not call.may_touch_site(site_code):
+        # A county reviewer lists what their department reviews, of every site unless one is named.
+        reviewer = call.department_scoped
+        site_code = request.site_code or ("" if reviewer else call.caller.site_code)
+        if not reviewer and not call.may_touch(site_code):
             raise permission_denied("只能查看本站点的办件 / you may only list your own site's cases")
         today = self.uc.today()
         where = repository.CaseFilter(
             site_code=site_code,
+            reviewed_by=call.caller.department_code if reviewer else None,
             state=request.state,
             matter_code=request.matter_code,
             received_from=_date(request.received_from, "received_from"),
@@ -143,5 +152,7 @@ class CaseQueries:
                 raise not_found(
                     "document", request.number, f"文书 {request.number} 不存在 / no such document"
                 )
-            call.require_site(row.site_code)
+            case = repository.case(session, row.case_no)
+            assert case is not None  # foreign key
+            _require_scope(session, call, case)
             return acceptance_pb2.GetDocumentResponse(document=views.document_message(row))

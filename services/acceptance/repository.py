@@ -98,7 +98,10 @@ def case(session: Session, case_no: str, *, for_update: bool = False) -> CaseRow
 
 @dataclass(frozen=True)
 class CaseFilter:
+    # "" for every site.
     site_code: str
+    # Only accepted cases of the county-decided matters this department reviews.
+    reviewed_by: str | None = None
     state: int = 0
     matter_code: str = ""
     received_from: date | None = None
@@ -107,8 +110,26 @@ class CaseFilter:
     open_states: Sequence[int] = ()
 
 
+def matters_reviewed_by(session: Session, department_code: str) -> list[str]:
+    """Codes of the county-decided matters in whose review flow the department acts."""
+    found = []
+    for row in session.exec(select(MatterRow)).all():
+        matter = catalog_pb2.Matter.FromString(row.definition)
+        departments = {matter.department_code} | {
+            c for step in matter.review_steps for c in step.department_codes
+        }
+        if matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY and department_code in departments:
+            found.append(matter.code)
+    return found
+
+
 def list_cases(session: Session, where: CaseFilter, offset: int, limit: int) -> tuple[list[CaseRow], int]:
-    query = select(CaseRow).where(CaseRow.site_code == where.site_code)
+    query = select(CaseRow)
+    if where.site_code:
+        query = query.where(CaseRow.site_code == where.site_code)
+    if where.reviewed_by is not None:
+        matters = matters_reviewed_by(session, where.reviewed_by)
+        query = query.where(col(CaseRow.matter_code).in_(matters), col(CaseRow.accepted_on).is_not(None))
     if where.state:
         query = query.where(CaseRow.state == where.state)
     if where.matter_code:

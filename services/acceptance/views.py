@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import date
 from typing import cast
 
@@ -63,7 +64,7 @@ def case_message(
     documents: list[DocumentRow],
     calendar: WorkingCalendar,
     today: date,
-    unmasked: bool,
+    revealed: Collection[str],
 ) -> acceptance_pb2.Case:
     received = Timestamp()
     received.FromDatetime(row.received_at)
@@ -80,7 +81,7 @@ def case_message(
         site_name=site.name,
         window_code=row.window_code,
         state=cast(acceptance_pb2.CaseState, row.state),
-        applicant=applicant if unmasked else applicants.masked(applicant),
+        applicant=applicants.masked(applicant, revealed),
         received_time=received,
         accepted_on=_iso(row.accepted_on),
         promised_limit_days=row.promised_limit_days,
@@ -132,7 +133,25 @@ def case_view(
         documents=repository.documents_of(session, row.case_no),
         calendar=calendar,
         today=today,
-        unmasked=call.sees_full_personal_data,
+        revealed=revealed_applicant_fields(call),
+    )
+
+
+def revealed_applicant_fields(call: CallContext) -> frozenset[str]:
+    """The applicant's fields the caller sees in full, as the RPC's access rule declares."""
+    if call.sees_full_personal_data:
+        return applicants.ALL_FIELDS
+    return frozenset(
+        path.removeprefix("applicant.") for path in call.revealed_fields() if path.startswith("applicant.")
+    )
+
+
+def reviewing_departments(row: CaseRow, matter: catalog_pb2.Matter) -> frozenset[str]:
+    """The county departments that review the case: those of its matter's flow, once accepted."""
+    if matter.deciding_level != catalog_pb2.DECIDING_LEVEL_COUNTY or row.accepted_on is None:
+        return frozenset()
+    return frozenset(
+        {matter.department_code} | {code for step in matter.review_steps for code in step.department_codes}
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tongban.approval.v1 import approval_pb2
 
 from services.approval import documents, flow, repository, views
-from services.approval.commands.guards import load_review
+from services.approval.commands.guards import load_review, reviewing_departments
 from services.approval.models import ReviewRow, StepRow
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
@@ -59,7 +59,7 @@ class ReviewQueries:
             )
             review = repository.review(session, row.case_no)
             assert review is not None  # foreign key
-            call.require_site(review.site_code)
+            call.require(review.site_code, reviewing_departments(review))
             return A.GetReviewDocumentResponse(document=documents.document_message(row))
 
     def inbox(

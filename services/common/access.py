@@ -6,7 +6,8 @@ the same declaration, so the whole policy is read in one place: the protos.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
@@ -60,6 +61,9 @@ class AccessPolicy:
     own_site: bool
     cross_site_roles: frozenset[str]
     unmasked_roles: frozenset[str]
+    department_scoped_roles: frozenset[str] = frozenset()
+    # Role name -> applicant field paths it sees in full.
+    revealed_fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _names(values: object) -> frozenset[str]:
@@ -77,6 +81,8 @@ def policy_of(method: MethodDescriptor) -> AccessPolicy | None:
         own_site=rule.own_site,
         cross_site_roles=_names(rule.cross_site_roles),
         unmasked_roles=_names(rule.unmasked_roles),
+        department_scoped_roles=_names(rule.department_scoped_roles),
+        revealed_fields={ROLE_NAMES[r.role]: frozenset(r.fields) for r in rule.revealed_fields},
     )
 
 

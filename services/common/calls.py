@@ -6,7 +6,7 @@ stay open so probes and tools work without a token.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -27,13 +27,38 @@ class CallContext:
     def sees_full_personal_data(self) -> bool:
         return self.caller.has_any(self.policy.unmasked_roles)
 
-    def may_touch_site(self, site_code: str) -> bool:
-        if not self.policy.own_site or self.caller.has_any(self.policy.cross_site_roles):
-            return True
-        return site_code == self.caller.site_code
+    def revealed_fields(self) -> frozenset[str]:
+        """Applicant fields (e.g. "applicant.id_number") the caller's roles see in full."""
+        fields = self.policy.revealed_fields
+        return frozenset(path for role in self.caller.roles for path in fields.get(role, ()))
 
-    def require_site(self, site_code: str) -> None:
-        if not self.may_touch_site(site_code):
+    @property
+    def department_scoped(self) -> bool:
+        """The caller reaches cases through their department alone (a county reviewer)."""
+        roles = self.caller.roles & self.policy.roles
+        return bool(roles) and roles <= self.policy.department_scoped_roles
+
+    def may_touch(self, site_code: str, departments: Collection[str] = ()) -> bool:
+        """Whether one of the caller's roles reaches a resource of this site, reviewed by these departments.
+
+        A cross-site role reaches every site; a department-scoped role only what its department
+        reviews, whatever the site; any other role only its own site (when the rule says so).
+        """
+        policy = self.policy
+        for role in self.caller.roles & policy.roles:
+            if role in policy.department_scoped_roles:
+                if self.caller.department_code and self.caller.department_code in departments:
+                    return True
+            elif not policy.own_site or role in policy.cross_site_roles or site_code == self.caller.site_code:
+                return True
+        return False
+
+    def require(self, site_code: str, departments: Collection[str] = ()) -> None:
+        if not self.may_touch(site_code, departments):
+            if self.department_scoped:
+                raise permission_denied(
+                    "只能查看本部门审查的办件 / you may only see cases your department reviews"
+                )
             raise permission_denied("只能办理本站点的办件 / you may only act on your own site's cases")
 
 

@@ -33,7 +33,6 @@ _DIGITS = frozenset("0123456789")
 # GB 11643-1999, ISO 7064 MOD 11-2.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"
-_ID_EARLIEST_BIRTH_YEAR = 1900
 
 # GB 32100-2015: the code alphabet leaves out I, O, Z, S and V (easily misread).
 _CC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -96,8 +95,6 @@ def resident_id_problem(value: str, today: date | None = None) -> str | None:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return "身份证号码中的出生日期无效 / the birth date in the resident ID is not a valid date"
-    if birth.year < _ID_EARLIEST_BIRTH_YEAR:
-        return "身份证号码中的出生日期早于1900年 / the birth date in the resident ID is before 1900"
     if today is not None and birth > today:
         return "身份证号码中的出生日期晚于今天 / the birth date in the resident ID is in the future"
     if resident_id_check_char(body) != check:

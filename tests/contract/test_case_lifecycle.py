@@ -22,7 +22,7 @@ from tests.contract.helpers import (
     rpc_error,
     submit_request,
 )
-from tests.support import as_role, clerk, identity_metadata
+from tests.support import as_role, clerk, identity_metadata, reviewer
 
 AS_CLERK = identity_metadata(clerk())
 
@@ -199,13 +199,52 @@ def test_personal_data_is_masked_unless_the_role_needs_it(acceptance: Acceptance
         return acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=md).case.applicant
 
     assert applicant("clerk", "320826101").id_number == PERSON.id_number
-    assert applicant("reviewer", "320826000").phone == PERSON.phone
     inspector = applicant("inspector", "320826000")
     assert inspector.id_number == "320826********002X" and inspector.phone == "139****5678"
     assert inspector.name == "王**"
     assert applicant("township_officer", "320826101").id_number == "320826********002X"
     listed = acceptance.cases.ListCases(A.ListCasesRequest(), metadata=AS_CLERK).cases[0]
     assert listed.applicant.id_number == "320826********002X"
+
+
+def test_a_county_reviewer_sees_only_what_their_department_reviews(acceptance: AcceptanceUnderTest) -> None:
+    county = _submit(acceptance, JOINT, JOINT_COMPLETE)  # 户口迁移: reviewed by GA
+    township = _submit(acceptance, TOWNSHIP, TOWNSHIP_COMPLETE)  # decided by the township: no county review
+    noticed = _submit(acceptance, JOINT, ["M01"])  # never accepted: never reached the county
+    ga, nj = identity_metadata(reviewer("GA")), identity_metadata(reviewer("NJ"))
+
+    seen = acceptance.cases.GetCase(A.GetCaseRequest(case_no=county.case_no), metadata=ga).case.applicant
+    # What a review checks (name and ID number), and no more: the phone masked, the address left out.
+    assert (seen.name, seen.id_number, seen.phone, seen.address) == (
+        PERSON.name,
+        PERSON.id_number,
+        "139****5678",
+        "",
+    )
+    for case_no, metadata in (
+        (county.case_no, nj),
+        (township.case_no, nj),
+        (township.case_no, ga),
+        (noticed.case_no, ga),
+    ):
+        refused = rpc_error(
+            lambda c=case_no, m=metadata: acceptance.cases.GetCase(A.GetCaseRequest(case_no=c), metadata=m)
+        )
+        assert refused.code() == grpc.StatusCode.PERMISSION_DENIED, case_no
+        assert PERSON.id_number not in str(refused.details())
+    listed = acceptance.cases.ListCases(A.ListCasesRequest(), metadata=ga)
+    assert [c.case_no for c in listed.cases] == [county.case_no]
+    assert listed.cases[0].applicant.id_number == "320826********002X"
+    assert not acceptance.cases.ListCases(A.ListCasesRequest(), metadata=nj).cases
+    receipt = county.documents[0].number
+    assert (
+        acceptance.cases.GetDocument(A.GetDocumentRequest(number=receipt), metadata=ga).document.number
+        == receipt
+    )
+    refused_document = rpc_error(
+        lambda: acceptance.cases.GetDocument(A.GetDocumentRequest(number=receipt), metadata=nj)
+    )
+    assert refused_document.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 def test_case_list_filters_and_pages(acceptance: AcceptanceUnderTest) -> None:

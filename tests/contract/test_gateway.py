@@ -324,8 +324,8 @@ def test_tampered_token_is_unauthenticated(env: Env) -> None:
         (
             "reviewer-county",
             ("reviewer",),
-            "GetDocument",
-            acceptance_pb2.GetDocumentRequest(number="D1"),
+            "WithdrawCase",
+            acceptance_pb2.WithdrawCaseRequest(case_no="320826101-20260928-0001"),
         ),
     ],
 )

@@ -75,8 +75,19 @@ def load_review(session: Session, call: CallContext, case_no: str, *, for_update
     review = repository.review(session, case_no, for_update=for_update)
     if review is None:
         raise not_found("review", case_no, f"办件 {case_no} 不在审查中 / no review for this case")
-    call.require_site(review.site_code)
+    departments = reviewing_departments(review)
+    if call.department_scoped and not call.may_touch(review.site_code, departments):
+        raise permission_denied(
+            f"办件 {review.case_no} 由 {'、'.join(sorted(departments))} 审查, 不含您的部门 / "
+            f"case {review.case_no} is reviewed by {', '.join(sorted(departments))}, not your department"
+        )
+    call.require(review.site_code, departments)
     return review
+
+
+def reviewing_departments(review: ReviewRow) -> frozenset[str]:
+    """Every department of the review's flow (the accepted event named them all)."""
+    return frozenset(json.loads(review.department_names)) | {review.department_code}
 
 
 def load_step(session: Session, review: ReviewRow, number: int) -> tuple[StepRow, list[StepRow]]:
