@@ -12,8 +12,13 @@ from typing import TypeVar
 import grpc
 import psycopg
 import pytest
+from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
+from sqlalchemy import func, select
 
+from services.common import contracts
+from services.common.db import Database
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
+from services.common.validation import is_opaque
 
 T = TypeVar("T")
 INTERNAL_KEY = b"test-internal-key-0123456789abcdef"
@@ -104,3 +109,39 @@ def wait_until(condition: Callable[[], T | None], *, what: str, timeout: float =
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
         time.sleep(0.02)
+
+
+def every_rpc() -> list[tuple[str, MethodDescriptor]]:
+    """(area, method) of every RPC the services serve, from the descriptors; "internal" for
+    the services' own (event intake), which the gateway never routes."""
+    found = [
+        (area, method)
+        for area in contracts.AREAS
+        for service in contracts.services_of(area)
+        for method in service.methods
+    ]
+    for module in contracts.INTERNAL_MODULES:
+        for service in module.DESCRIPTOR.services_by_name.values():
+            found += [("internal", method) for method in service.methods]
+    return found
+
+
+def descriptor_walk(message_type: Descriptor, prefix: str = "") -> list[tuple[str, FieldDescriptor]]:
+    """(path, field) of every field of a message and the messages it contains (not well-known types)."""
+    found: list[tuple[str, FieldDescriptor]] = []
+    for field in message_type.fields:
+        path = prefix + field.name
+        found.append((path, field))
+        nested = field.message_type
+        if nested is not None and not is_opaque(nested) and nested is not message_type:
+            found += descriptor_walk(nested, f"{path}.")
+    return found
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    """Rows in each of the service's tables: what a refused call must leave unchanged."""
+    with db.reading() as session:
+        return {
+            table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in db.tables
+        }
