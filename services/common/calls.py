@@ -1,4 +1,5 @@
-"""Who is calling: the identity the gateway verified, and the RPC's declared access rule.
+"""What every call passes before a use case runs: who is calling, whether the RPC's declared
+access rule lets them, and whether the request is well-formed and within its input limits.
 
 Services accept the identity only with the gateway's signature; health and reflection
 stay open so probes and tools work without a token.
@@ -13,6 +14,7 @@ from typing import Any
 
 import grpc
 
+from services.common import validation
 from services.common.access import AccessPolicy, policy_for
 from services.common.errors import DomainError, abort, permission_denied, unauthenticated
 from services.common.identity import IDENTITY_HEADER, Caller, IdentityError, verify_identity
@@ -45,13 +47,16 @@ def current_call() -> CallContext:
 
 
 def _refusing(error: DomainError) -> grpc.RpcMethodHandler:
-    def behaviour(_request: Any, context: grpc.ServicerContext) -> Any:
+    # No deserializer: the body is never read, so even garbage gets this answer.
+    def behaviour(_request: bytes, context: grpc.ServicerContext) -> Any:
         abort(context, error)
 
     return grpc.unary_unary_rpc_method_handler(behaviour)
 
 
 class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+    """Identity, access rule, then body and input limits: the one gate before any use case."""
+
     def __init__(self, key: bytes) -> None:
         self._key = key
 
@@ -73,16 +78,19 @@ class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
             return _refusing(permission_denied("当前角色无权执行此操作 / your role may not do this"))
         call = CallContext(caller, policy)
         inner = handler.unary_unary
+        parse = handler.request_deserializer
 
-        def behaviour(request: Any, context: grpc.ServicerContext) -> Any:
+        def behaviour(body: bytes, context: grpc.ServicerContext) -> Any:
+            # Parsed here rather than by gRPC, which answers INTERNAL to a body that is no protobuf.
+            try:
+                request = validation.decode(parse, body)
+                validation.check(request)
+            except DomainError as error:
+                abort(context, error)
             token = _current.set(call)
             try:
                 return inner(request, context)
             finally:
                 _current.reset(token)
 
-        return grpc.unary_unary_rpc_method_handler(
-            behaviour,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return grpc.unary_unary_rpc_method_handler(behaviour, response_serializer=handler.response_serializer)
