@@ -1,8 +1,9 @@
 """What every call passes before a use case runs: who is calling, whether the RPC's declared
 access rule lets them, and whether the request is well-formed and within its input limits.
 
-Services accept the identity only with the gateway's signature; health and reflection
-stay open so probes and tools work without a token.
+Services accept the identity only with the gateway's signature; a `tongban.*` method with
+no access rule is refused (deny by default); health and reflection stay open so probes
+and tools work without a token.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from grpc_health.v1 import health
+from grpc_reflection.v1alpha import reflection
 
 from services.common import validation
 from services.common.access import AccessPolicy, policy_for
 from services.common.errors import DomainError, abort, permission_denied, unauthenticated
 from services.common.identity import IDENTITY_HEADER, Caller, IdentityError, verify_identity
+
+# Open to anyone (probes, tools); every other method needs its declared access rule.
+_OPEN = tuple(f"/{name}/" for name in (health.SERVICE_NAME, reflection.SERVICE_NAME))
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,19 @@ class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
         handler = continuation(details)
-        policy = policy_for(details.method)
-        if handler is None or policy is None or handler.unary_unary is None:
+        method = str(details.method)
+        if handler is None or method.startswith(_OPEN):
             return handler
+        policy = policy_for(method)
+        if policy is None:
+            return _refusing(
+                permission_denied("接口未声明访问规则, 不予调用 / this method declares no access rule")
+            )
+        if handler.unary_unary is None or handler.request_deserializer is None:
+            # Every contract RPC is unary with a generated message type; the gate needs both.
+            return _refusing(
+                DomainError("只提供一元调用 / only unary calls are served", grpc.StatusCode.UNIMPLEMENTED)
+            )
         metadata = dict(details.invocation_metadata or ())
         try:
             caller = verify_identity(str(metadata[IDENTITY_HEADER]), self._key)
