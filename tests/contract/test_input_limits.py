@@ -7,6 +7,7 @@ fields cannot contain NUL") while SQLite stored them, a 1 MB name included.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -191,6 +192,19 @@ def test_a_list_filter_with_an_undefined_state_is_refused(acceptance: Acceptance
     assert violations(
         lambda: acceptance.cases.ListCases(A.ListCasesRequest(page_size=1000), metadata=AS_CLERK)
     ) == {"page_size": "不能大于 100 / must be at most 100"}
+
+
+def test_a_page_token_cannot_carry_an_offset_past_64_bits(acceptance: AcceptanceUnderTest) -> None:
+    """A token naming offset 10**19 once reached SQL OFFSET and answered INTERNAL on both databases."""
+    token = base64.urlsafe_b64encode(b"o:" + b"9" * 19).decode()
+    assert violations(
+        lambda: acceptance.cases.ListCases(A.ListCasesRequest(page_token=token), metadata=AS_CLERK)
+    ) == {"page_token": "最多 24 个字 / at most 24 characters"}
+    assert set(
+        violations(
+            lambda: acceptance.catalog.ListMatters(C.ListMattersRequest(page_token=token), metadata=AS_CLERK)
+        )
+    ) == {"page_token"}
 
 
 @pytest.mark.parametrize(
