@@ -1,7 +1,9 @@
-"""Who is calling: the identity the gateway verified, and the RPC's declared access rule.
+"""What every call passes before a use case runs: who is calling, whether the RPC's declared
+access rule lets them, and whether the request is well-formed and within its input limits.
 
-Services accept the identity only with the gateway's signature; health and reflection
-stay open so probes and tools work without a token.
+Services accept the identity only with the gateway's signature; a `tongban.*` method with
+no access rule is refused (deny by default); health and reflection stay open so probes
+and tools work without a token.
 """
 
 from __future__ import annotations
@@ -12,10 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from grpc_health.v1 import health
+from grpc_reflection.v1alpha import reflection
 
+from services.common import validation
 from services.common.access import AccessPolicy, policy_for
 from services.common.errors import DomainError, abort, permission_denied, unauthenticated
 from services.common.identity import IDENTITY_HEADER, Caller, IdentityError, verify_identity
+
+# Open to anyone (probes, tools); every other method needs its declared access rule.
+_OPEN = tuple(f"/{name}/" for name in (health.SERVICE_NAME, reflection.SERVICE_NAME))
 
 
 @dataclass(frozen=True)
@@ -70,13 +78,16 @@ def current_call() -> CallContext:
 
 
 def _refusing(error: DomainError) -> grpc.RpcMethodHandler:
-    def behaviour(_request: Any, context: grpc.ServicerContext) -> Any:
+    # No deserializer: the body is never read, so even garbage gets this answer.
+    def behaviour(_request: bytes, context: grpc.ServicerContext) -> Any:
         abort(context, error)
 
     return grpc.unary_unary_rpc_method_handler(behaviour)
 
 
 class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+    """Identity, access rule, then body and input limits: the one gate before any use case."""
+
     def __init__(self, key: bytes) -> None:
         self._key = key
 
@@ -86,9 +97,19 @@ class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
         handler = continuation(details)
-        policy = policy_for(details.method)
-        if handler is None or policy is None or handler.unary_unary is None:
+        method = str(details.method)
+        if handler is None or method.startswith(_OPEN):
             return handler
+        policy = policy_for(method)
+        if policy is None:
+            return _refusing(
+                permission_denied("接口未声明访问规则, 不予调用 / this method declares no access rule")
+            )
+        if handler.unary_unary is None or handler.request_deserializer is None:
+            # Every contract RPC is unary with a generated message type; the gate needs both.
+            return _refusing(
+                DomainError("只提供一元调用 / only unary calls are served", grpc.StatusCode.UNIMPLEMENTED)
+            )
         metadata = dict(details.invocation_metadata or ())
         try:
             caller = verify_identity(str(metadata[IDENTITY_HEADER]), self._key)
@@ -98,16 +119,19 @@ class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
             return _refusing(permission_denied("当前角色无权执行此操作 / your role may not do this"))
         call = CallContext(caller, policy)
         inner = handler.unary_unary
+        parse = handler.request_deserializer
 
-        def behaviour(request: Any, context: grpc.ServicerContext) -> Any:
+        def behaviour(body: bytes, context: grpc.ServicerContext) -> Any:
+            # Parsed here rather than by gRPC, which answers INTERNAL to a body that is no protobuf.
+            try:
+                request = validation.decode(parse, body)
+                validation.check(request)
+            except DomainError as error:
+                abort(context, error)
             token = _current.set(call)
             try:
                 return inner(request, context)
             finally:
                 _current.reset(token)
 
-        return grpc.unary_unary_rpc_method_handler(
-            behaviour,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return grpc.unary_unary_rpc_method_handler(behaviour, response_serializer=handler.response_serializer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_PORTS = {"acceptance": 50061, "approval": 50062, "staff": 50063, "supervision": 50064}
@@ -40,7 +41,8 @@ class Settings(BaseSettings):
     max_workers: int = 16
     # The outbox relay: events per call, how often an idle relay looks for new rows, the
     # back-off after a failed delivery (doubling from min to max), and each call's deadline.
-    relay_batch_size: int = 100
+    # A batch is at most what the intake takes (DeliverEventsRequest.events' max_items).
+    relay_batch_size: int = Field(default=100, ge=1, le=500)
     relay_poll_seconds: float = 1.0
     relay_min_backoff_seconds: float = 0.5
     relay_max_backoff_seconds: float = 30.0

@@ -54,7 +54,9 @@ def test_matter_details_and_unknown_matter(acceptance: AcceptanceUnderTest) -> N
     assert matter.service_mode == C.SERVICE_MODE_JOINT and matter.promised_limit_days == 5
     assert [m.code for m in matter.materials][:4] == ["M01", "M02", "M03", "M04"]
     error = rpc_error(
-        lambda: acceptance.catalog.GetMatter(C.GetMatterRequest(code="nope"), metadata=AS_INSPECTOR)
+        lambda: acceptance.catalog.GetMatter(
+            C.GetMatterRequest(code="320826-GA-XK-999"), metadata=AS_INSPECTOR
+        )
     )
     assert error.code() == grpc.StatusCode.NOT_FOUND
 
@@ -72,6 +74,8 @@ def test_sites_and_departments(acceptance: AcceptanceUnderTest) -> None:
 
 def test_unknown_site_filter_is_not_found(acceptance: AcceptanceUnderTest) -> None:
     error = rpc_error(
-        lambda: acceptance.catalog.ListMatters(C.ListMattersRequest(site_code="999"), metadata=AS_INSPECTOR)
+        lambda: acceptance.catalog.ListMatters(
+            C.ListMattersRequest(site_code="320826999"), metadata=AS_INSPECTOR
+        )
     )
     assert error.code() == grpc.StatusCode.NOT_FOUND

@@ -41,8 +41,10 @@ from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 
 SITE = "320826101"
-BAD_CASE = "BAD"
-SLOW_CASE = "SLOW"
+# Well-formed, so the backend's input limits let them through to the test servicer.
+CASE = "320826101-20261127-0001"
+BAD_CASE = "320826-GA-XK-999"
+SLOW_CASE = "320826101-20261127-9999"
 # gRPC itself hands a server a little more time than the client set (measured on a direct
 # call without the gateway: timeout 3.0 s arrives as time_remaining 3.009 s, 0.5 s as 0.5008 s).
 GRPC_DEADLINE_SLACK = 0.02
@@ -207,11 +209,11 @@ def env(tmp_path: Path) -> Iterator[Env]:
 
 def test_valid_token_reaches_backend_with_the_tokens_identity(env: Env) -> None:
     response, _ = env.acceptance.GetCase.with_call(
-        acceptance_pb2.GetCaseRequest(case_no="TB-1"),
+        acceptance_pb2.GetCaseRequest(case_no=CASE),
         metadata=bearer(env.token("clerk-gaogou", ("clerk",))),
         timeout=5,
     )
-    assert response.case.case_no == "TB-1"
+    assert response.case.case_no == CASE
     assert (response.case.received_by, response.case.site_code) == ("clerk-gaogou", SITE)
     assert response.case.result_summary == "clerk"
     [seen] = env.backend.calls
@@ -233,7 +235,7 @@ def test_several_roles_and_catalog_service(env: Env) -> None:
 
 def test_client_metadata_is_forwarded_but_not_the_token(env: Env) -> None:
     env.acceptance.GetCase(
-        acceptance_pb2.GetCaseRequest(case_no="TB-1"),
+        acceptance_pb2.GetCaseRequest(case_no=CASE),
         metadata=(*bearer(env.token()), ("x-request-source", "window-3")),
         timeout=5,
     )
@@ -245,7 +247,7 @@ def test_client_metadata_is_forwarded_but_not_the_token(env: Env) -> None:
 
 def test_missing_token_is_unauthenticated(env: Env) -> None:
     with pytest.raises(grpc.RpcError) as caught:
-        env.acceptance.GetCase(acceptance_pb2.GetCaseRequest(case_no="TB-1"), timeout=5)
+        env.acceptance.GetCase(acceptance_pb2.GetCaseRequest(case_no=CASE), timeout=5)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert "缺少访问令牌 / missing bearer token" in caught.value.details()
     assert env.backend.calls == []
@@ -254,7 +256,7 @@ def test_missing_token_is_unauthenticated(env: Env) -> None:
 def test_not_a_bearer_token_is_unauthenticated(env: Env) -> None:
     with pytest.raises(grpc.RpcError) as caught:
         env.acceptance.GetCase(
-            acceptance_pb2.GetCaseRequest(case_no="TB-1"),
+            acceptance_pb2.GetCaseRequest(case_no=CASE),
             metadata=(("authorization", "Basic dXNlcjpwYXNz"),),
             timeout=5,
         )
@@ -264,9 +266,7 @@ def test_not_a_bearer_token_is_unauthenticated(env: Env) -> None:
 def test_expired_token_is_unauthenticated(env: Env) -> None:
     token = env.token(lifetime=timedelta(minutes=-5))
     with pytest.raises(grpc.RpcError) as caught:
-        env.acceptance.GetCase(
-            acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(token), timeout=5
-        )
+        env.acceptance.GetCase(acceptance_pb2.GetCaseRequest(case_no=CASE), metadata=bearer(token), timeout=5)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert "expired" in caught.value.details()
     assert env.backend.calls == []
@@ -277,17 +277,13 @@ def test_token_signed_by_another_key_is_unauthenticated(env: Env) -> None:
     generate_keys(other, "k1")  # same key id, different key
     token = issue_token("clerk-gaogou", SITE, ["clerk"], keys_dir=other)
     with pytest.raises(grpc.RpcError) as caught:
-        env.acceptance.GetCase(
-            acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(token), timeout=5
-        )
+        env.acceptance.GetCase(acceptance_pb2.GetCaseRequest(case_no=CASE), metadata=bearer(token), timeout=5)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert "signature" in caught.value.details()
     generate_keys(other, "k-unknown")
     token = issue_token("clerk-gaogou", SITE, ["clerk"], keys_dir=other, kid="k-unknown")
     with pytest.raises(grpc.RpcError) as caught:
-        env.acceptance.GetCase(
-            acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(token), timeout=5
-        )
+        env.acceptance.GetCase(acceptance_pb2.GetCaseRequest(case_no=CASE), metadata=bearer(token), timeout=5)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert "key id" in caught.value.details()
     assert env.backend.calls == []
@@ -306,7 +302,7 @@ def test_tampered_token_is_unauthenticated(env: Env) -> None:
     for token in (forged, "not-a-jwt", f"{header}.{payload}"):
         with pytest.raises(grpc.RpcError) as caught:
             env.acceptance.GetCase(
-                acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(token), timeout=5
+                acceptance_pb2.GetCaseRequest(case_no=CASE), metadata=bearer(token), timeout=5
             )
         assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert env.backend.calls == []
@@ -347,7 +343,7 @@ def test_client_supplied_identity_header_is_not_trusted(env: Env) -> None:
         env.internal_key,  # even a correctly signed one: the gateway replaces it
     )
     response = env.acceptance.GetCase(
-        acceptance_pb2.GetCaseRequest(case_no="TB-1"),
+        acceptance_pb2.GetCaseRequest(case_no=CASE),
         metadata=(*bearer(env.token("clerk-gaogou", ("clerk",))), (IDENTITY_HEADER, forged)),
         timeout=5,
     )
@@ -378,7 +374,7 @@ def test_backend_down_is_unavailable_with_a_clear_message(env: Env) -> None:
     env.backend_server.stop(0)
     with pytest.raises(grpc.RpcError) as caught:
         env.acceptance.GetCase(
-            acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(env.token()), timeout=5
+            acceptance_pb2.GetCaseRequest(case_no=CASE), metadata=bearer(env.token()), timeout=5
         )
     assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
     assert caught.value.details() == ("受理服务暂不可用 / the acceptance service is unavailable, try again")
@@ -417,7 +413,7 @@ def test_client_deadline_is_propagated(env: Env) -> None:
 
 
 def test_call_without_deadline_gets_the_default(env: Env) -> None:
-    env.acceptance.GetCase(acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=bearer(env.token()))
+    env.acceptance.GetCase(acceptance_pb2.GetCaseRequest(case_no=CASE), metadata=bearer(env.token()))
     [seen] = env.backend.calls
     # default_deadline_seconds=3 in the fixture
     assert 2.0 < seen.time_remaining <= 3.0 + GRPC_DEADLINE_SLACK
@@ -427,7 +423,7 @@ def test_trace_context_reaches_the_backend(env: Env) -> None:
     trace_id = 0x4BF92F3577B34DA6A3CE929D0E0E4736
     traceparent = f"00-{trace_id:032x}-00f067aa0ba902b7-01"
     env.acceptance.GetCase(
-        acceptance_pb2.GetCaseRequest(case_no="TB-1"),
+        acceptance_pb2.GetCaseRequest(case_no=CASE),
         metadata=(*bearer(env.token()), ("traceparent", traceparent)),
         timeout=5,
     )
@@ -470,7 +466,7 @@ def test_calling_a_service_directly_without_the_gateway_is_unauthenticated(env: 
         )
         for metadata in (bearer(env.token()), ((IDENTITY_HEADER, forged),)):
             with pytest.raises(grpc.RpcError) as caught:
-                stub.GetCase(acceptance_pb2.GetCaseRequest(case_no="TB-1"), metadata=metadata, timeout=5)
+                stub.GetCase(acceptance_pb2.GetCaseRequest(case_no=CASE), metadata=metadata, timeout=5)
             assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     assert env.backend.calls == []
 
