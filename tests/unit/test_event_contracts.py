@@ -10,7 +10,7 @@ from tongban.acceptance.v1 import acceptance_pb2
 
 from services.acceptance.events import CountyResults
 from services.approval.events import CaseLifecycle
-from services.common import contracts, routing
+from services.common import contracts, routing, validation
 from services.common.calendar import WorkingCalendar
 from services.common.clock import SystemClock
 from services.common.db import Database
@@ -45,7 +45,16 @@ def test_every_event_type_is_named_and_routed_to_known_services() -> None:
 
 
 def test_no_event_can_carry_personal_data() -> None:
+    # The protos mark personal data (tongban.input.v1.personal); the marks are where they belong ...
+    assert validation.personal_fields(acceptance_pb2.SubmitApplicationRequest.DESCRIPTOR) == [
+        "applicant.name",
+        "applicant.id_number",
+        "applicant.phone",
+        "applicant.address",
+    ]
+    # ... and no event reaches a marked field, the applicant, or a field named like one.
     for name, descriptor in routing.event_types().items():
+        assert validation.personal_fields(descriptor) == [], name
         for path, field in _fields(descriptor, set()):
             assert field.name not in PERSONAL_FIELD_NAMES, f"{name}: {path}"
             if field.message_type is not None:
