@@ -337,7 +337,7 @@ def test_role_outside_the_rpcs_rule_is_denied_and_never_forwarded(
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     details = caught.value.details()
     assert f"/tongban.acceptance.v1.AcceptanceService/{rpc}" in details
-    assert "窗口人员" in details and "clerk" in details  # the roles that may call it
+    assert "窗口工作人员" in details and "clerk" in details  # the roles that may call it
     assert env.backend.calls == []
 
 
