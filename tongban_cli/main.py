@@ -16,9 +16,13 @@ from typing import TypeAlias
 
 from tongban_cli import commands
 from tongban_cli.client import CliError
-from tongban_cli.render import EVENT_TYPE_NAMES
+from tongban_cli.render.supervision import EVENT_TYPE_NAMES
 from tongban_cli.specs import (
     MATERIAL_SPEC_HELP,
+    OUTCOME_HELP,
+    PROCEDURE_HELP,
+    SCOPE_HELP,
+    STATE_HELP,
     parse_date,
     parse_days,
     parse_event_type,
@@ -182,7 +186,7 @@ def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     show = _leaf(leaves, "show", commands.case_show, "查看办件：时限、待补材料、文书、追踪编号", [common])
     show.add_argument("case_no", metavar="CASE_NO", help="办件编号")
     listing = _leaf(leaves, "list", commands.case_list, "查询本站点的办件（新的在前）", [common])
-    listing.add_argument("--state", type=parse_state, metavar="S", help="状态，如 已受理、待补正")
+    listing.add_argument("--state", type=parse_state, metavar="S", help=f"状态：{STATE_HELP}")
     listing.add_argument("--matter", metavar="M", help="事项编码")
     listing.add_argument(
         "--from", dest="date_from", type=parse_date, metavar="D", help="收件日期起（YYYY-MM-DD）"
@@ -218,7 +222,7 @@ def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
         "--scope",
         type=parse_scope,
         metavar="S",
-        help="mine 我的、unassigned 待签收、department 本部门全部（默认：我的和待签收）",
+        help=f"{SCOPE_HELP}（默认：我的和待签收）",
     )
     inbox.add_argument("--overdue", action="store_true", help="只看超期的")
     _add_paging(inbox)
@@ -257,8 +261,7 @@ def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
         type=parse_procedure,
         required=True,
         metavar="P",
-        help="hearing 听证、site-inspection 现场踏勘、public-notice 公告公示、expert-review 专家评审、"
-        "testing 检验检测",
+        help=PROCEDURE_HELP,
     )
     pause.add_argument("--reason", required=True, metavar="R", help="事由（写入告知书）")
     pause.add_argument("--days", type=parse_days, required=True, metavar="N", help="预计所需工作日")
@@ -272,9 +275,7 @@ def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     extend.add_argument("--reason", required=True, metavar="R", help="延期理由（写入告知书）")
     decide = _leaf(leaves, "decide", commands.review_decide, "作出准予或不予许可决定并打印决定书", keyed)
     decide.add_argument("case_no", metavar="CASE_NO", help="办件编号")
-    decide.add_argument(
-        "outcome", type=parse_outcome, metavar="grant|refuse", help="grant 准予许可，refuse 不予许可"
-    )
+    decide.add_argument("outcome", type=parse_outcome, metavar="grant|refuse", help=OUTCOME_HELP)
     decide.add_argument("--reasons", metavar="TEXT", help="理由（不予许可时必填，写入决定书）")
     reprint = _leaf(leaves, "print", commands.review_print, "打印审查文书：告知书、决定书", [common])
     reprint.add_argument("number", metavar="DOCUMENT_NO", help="文书编号")

@@ -18,9 +18,10 @@ from tongban.events.v1 import event_pb2
 from tongban.supervision.v1 import supervision_pb2 as S
 
 from tests.unit.test_cli_client import Failure, FakeChannel
-from tongban_cli import client, commands, render
+from tongban_cli import client, commands
 from tongban_cli.client import Gateway
 from tongban_cli.main import build_parser, main
+from tongban_cli.render import supervision, tables
 from tongban_cli.specs import EVENT_TYPES, parse_event_type
 
 CASE_NO = "320826101-20260928-0001"
@@ -263,8 +264,8 @@ def test_event_types_by_code_or_chinese_name() -> None:
     assert parse_event_type("受理") == "case.accepted"
     assert parse_event_type("作出决定") == "review.decided"
     assert parse_event_type("REVIEW.SENT_BACK") == "review.sent_back"
-    assert set(EVENT_TYPES.values()) == set(render.EVENT_TYPE_NAMES)
-    assert len(EVENT_TYPES) == len(render.EVENT_TYPE_NAMES)  # every Chinese name is unique
+    assert set(EVENT_TYPES.values()) == set(supervision.EVENT_TYPE_NAMES)
+    assert len(EVENT_TYPES) == len(supervision.EVENT_TYPE_NAMES)  # every Chinese name is unique
     for bad in ("", "开始", "case accepted", "受理中"):
         with pytest.raises(argparse.ArgumentTypeError, match=r"case\.accepted"):
             parse_event_type(bad)
@@ -274,7 +275,7 @@ def test_help_lists_every_event_type(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main(["supervision", "events", "--help"])
     out = capsys.readouterr().out
-    for event_type, label in render.EVENT_TYPE_NAMES.items():
+    for event_type, label in supervision.EVENT_TYPE_NAMES.items():
         assert re.search(rf"^  {re.escape(event_type)} +{label}$", out, re.MULTILINE), event_type
 
 
@@ -289,13 +290,13 @@ def test_every_event_type_the_services_announce_has_a_chinese_name() -> None:
         for match in re.findall(r'"((?:case|review)\.[a-z_]+)"', path.read_text(encoding="utf-8"))
     }
     assert {"case.accepted", "review.decided", "review.sent_back"} <= announced
-    assert announced <= set(render.EVENT_TYPE_NAMES)
-    assert render.event_type_text("case.accepted") == "受理 case.accepted"
-    assert render.event_type_text("audit.flagged") == "audit.flagged"
+    assert announced <= set(supervision.EVENT_TYPE_NAMES)
+    assert supervision.event_type_text("case.accepted") == "受理 case.accepted"
+    assert supervision.event_type_text("audit.flagged") == "audit.flagged"
 
 
 def test_events_table() -> None:
-    lines = render.received_events(_page("p2")).splitlines()
+    lines = supervision.received_events(_page("p2")).splitlines()
     split = [re.split(r" {2,}", line) for line in lines[:-2]]
     assert split == [
         ["接收时间", "发生时间", "来源", "事件", "办件编号", "摘要"],
@@ -360,12 +361,12 @@ def test_events_table() -> None:
     ]
     assert lines[-2:] == ["本页 9 条，按接收先后排列，时间为北京时间。", "下一页：加上 --page-token p2"]
     # The columns line up on screen (a CJK character is two columns wide).
-    case_column = {render.cell_width(line.split(CASE_NO)[0]) for line in lines[1:9]}
-    assert case_column == {render.cell_width(lines[0].split("办件编号")[0])}
+    case_column = {tables.cell_width(line.split(CASE_NO)[0]) for line in lines[1:9]}
+    assert case_column == {tables.cell_width(lines[0].split("办件编号")[0])}
 
 
 def test_only_the_fields_that_matter_are_printed() -> None:
-    text = render.received_events(_page())
+    text = supervision.received_events(_page())
     for never in (
         "320826-NJ-XK-001",  # matter code
         "320826101-W01",  # window
@@ -397,17 +398,17 @@ def test_summary_of_odd_data() -> None:
             "step": {"name": "乡镇初审"},  # not text: left out
         }
     )
-    assert render.event_summary(struct) == "状态 收件，计划 3 个工作日，延长 1.5 个工作日，首次告知"
-    assert render.event_summary(struct_pb2.Struct()) == ""
+    assert supervision.event_summary(struct) == "状态 收件，计划 3 个工作日，延长 1.5 个工作日，首次告知"
+    assert supervision.event_summary(struct_pb2.Struct()) == ""
 
 
 def test_missing_times_and_an_empty_page() -> None:
     bare = S.ListReceivedEventsResponse(
         events=[S.ReceivedEvent(event=event_pb2.Event(event_type="case.received\tx", source="acceptance"))]
     )
-    row = render.received_events(bare).splitlines()[1]
+    row = supervision.received_events(bare).splitlines()[1]
     assert re.split(r" {2,}", row) == ["-", "-", "acceptance", "case.received x", "-"]
-    assert render.received_events(S.ListReceivedEventsResponse()) == "没有符合条件的事件。"
+    assert supervision.received_events(S.ListReceivedEventsResponse()) == "没有符合条件的事件。"
 
 
 # --- the call ---------------------------------------------------------------------------------
