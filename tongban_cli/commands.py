@@ -44,6 +44,7 @@ from tongban_cli.client import (
     resolve_gateway,
     resolve_token,
 )
+from tongban_cli.identity import holder_of
 from tongban_cli.render import cases, catalog, reviews, supervision
 
 Resp = TypeVar("Resp", bound=Message)
@@ -192,9 +193,14 @@ def _non_acceptance(args: argparse.Namespace) -> acceptance_pb2.NonAcceptance | 
 
 
 def case_submit(args: argparse.Namespace) -> int:
-    window = args.window or os.environ.get("TONGBAN_WINDOW", "")
+    # The clerk's own window, named in their token, unless they choose another.
+    window = (
+        args.window or os.environ.get("TONGBAN_WINDOW") or holder_of(resolve_token(args.token)).window_code
+    )
     if not window:
-        raise usage_error("请指定受理窗口：--window 窗口编码（或设置 TONGBAN_WINDOW）")
+        raise usage_error(
+            "请指定受理窗口：--window 窗口编码（您的令牌没有写明窗口；也可设置 TONGBAN_WINDOW）"
+        )
     request = acceptance_pb2.SubmitApplicationRequest(
         matter_code=args.matter,
         window_code=window,

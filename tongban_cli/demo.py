@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from gateway.tokens import DEMO_USERS_FILE, DemoUser, issue_token, load_demo_users
 from services.common.access import ROLE_LABELS
+from services.common.demo_users import DEMO_USERS_FILE, DemoUser, load_demo_users
+from services.common.tokens import DEFAULT_LIFETIME, issue_token
 from tongban_cli.client import CliError
 
 DEMO_KID = "demo-1"
@@ -39,26 +40,23 @@ def find_user(users: list[DemoUser], user_id: str) -> DemoUser:
 
 
 def token_for(user: DemoUser, var_dir: Path, hours: float | None) -> str:
-    """A signed token for a demo user, from the keys `tongban setup` generated under var/keys."""
+    """A signed token for a demo user, from the keys `tongban setup` generated under var/keys.
+
+    It names the user's window too, so `tongban case submit` needs no --window.
+    """
     keys_dir = var_dir / "keys"
     if not keys_dir.is_dir():
         raise CliError(f"还没有签名密钥（{keys_dir}）：请先运行 tongban setup。")
+    lifetime = DEFAULT_LIFETIME if hours is None else timedelta(hours=hours)
     try:
-        if hours is None:
-            return issue_token(
-                user.user_id,
-                user.site_code,
-                user.roles,
-                keys_dir=keys_dir,
-                department_code=user.department_code,
-            )
         return issue_token(
             user.user_id,
             user.site_code,
             user.roles,
             keys_dir=keys_dir,
             department_code=user.department_code,
-            lifetime=timedelta(hours=hours),
+            window_code=user.window_code,
+            lifetime=lifetime,
         )
     except (OSError, ValueError) as exc:
         raise CliError(

@@ -144,7 +144,9 @@ def _add_materials(parser: argparse.ArgumentParser) -> None:
 def _add_submit(leaves: _Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
     submit = _leaf(leaves, "submit", commands.case_submit, "收件：登记申请并打印回执/告知单/通知书", parents)
     submit.add_argument("--matter", required=True, metavar="CODE", help="事项编码")
-    submit.add_argument("--window", metavar="W", help="受理窗口编码（默认 $TONGBAN_WINDOW）")
+    submit.add_argument(
+        "--window", metavar="W", help="受理窗口编码（默认 $TONGBAN_WINDOW，未设置时用令牌中您的窗口）"
+    )
     who = submit.add_mutually_exclusive_group(required=True)
     who.add_argument("--person", metavar="NAME", help="自然人申请人姓名")
     who.add_argument("--enterprise", metavar="NAME", help="企业（法人）名称")

@@ -23,9 +23,9 @@ from typing import IO
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from gateway.tokens import ensure_internal_key, generate_keys
 from services.common.contracts import AREAS
 from services.common.settings import GATEWAY_PORT, SERVICE_PORTS
+from services.common.tokens import ensure_internal_key, generate_keys
 from tongban_cli import demo
 from tongban_cli.client import CliError
 

@@ -33,12 +33,12 @@ from tongban.acceptance.v1 import (
 )
 
 from gateway.app import GatewayServer, build_gateway
-from gateway.tokens import ensure_internal_key, generate_keys, issue_token
 from services.common.calls import IdentityInterceptor, current_call
 from services.common.errors import FieldProblem, grpc_errors, invalid_input
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
+from services.common.tokens import ensure_internal_key, generate_keys, issue_token
 
 SITE = "320826101"
 BAD_CASE = "BAD"
