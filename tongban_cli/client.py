@@ -134,10 +134,6 @@ def traceparent_for(trace_id: str, span_id: str | None = None) -> str | None:
     return f"00-{trace_id}-{span_id}-01"
 
 
-def resolve_gateway(option: str | None) -> str:
-    return option or os.environ.get("TONGBAN_GATEWAY") or DEFAULT_GATEWAY
-
-
 def resolve_token(option: str | None) -> str:
     token = (option or os.environ.get("TONGBAN_TOKEN") or "").strip()
     if not token:
@@ -266,7 +262,10 @@ def describe_rpc_error(error: Any, gateway: str = DEFAULT_GATEWAY) -> str:
 def describe_status(code: grpc.StatusCode, message: str, details: Sequence[any_pb2.Any], gateway: str) -> str:
     message = message.strip()
     if code == grpc.StatusCode.UNAVAILABLE:
-        head = f"无法连接网关 {gateway}（服务不可用）。请确认已运行 tongban up，或用 --gateway 指定地址。"
+        head = (
+            f"无法连接网关 {gateway}（服务不可用）。本机演示请确认已运行 make run；"
+            "否则用 --gateway 指定网关地址。"
+        )
         if message and "failed to connect" not in message.lower():
             head = f"服务暂时不可用：{message}。请稍后重试。"
     elif code == grpc.StatusCode.DEADLINE_EXCEEDED:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TypeVar
 
 from google.protobuf import json_format
@@ -15,6 +14,7 @@ from tongban.approval.v1 import approval_pb2
 from tongban.supervision.v1 import supervision_pb2
 
 from services.common import labels
+from tongban_cli import local
 from tongban_cli.client import (
     CLAIM_STEP,
     COMPLETE_INSTANT_CASE,
@@ -41,7 +41,6 @@ from tongban_cli.client import (
     CliError,
     Gateway,
     Rpc,
-    resolve_gateway,
     resolve_token,
 )
 from tongban_cli.identity import holder_of
@@ -58,15 +57,7 @@ def usage_error(message: str) -> CliError:
 
 def _gateway(args: argparse.Namespace) -> Gateway:
     token = resolve_token(args.token)
-    return Gateway(resolve_gateway(args.gateway), token, request_id=getattr(args, "request_id", None))
-
-
-def _var_dir(args: argparse.Namespace) -> Path:
-    if args.var:
-        return Path(args.var)
-    from services.common.settings import Settings
-
-    return Settings().var_dir
+    return Gateway(local.gateway(args.gateway), token, request_id=getattr(args, "request_id", None))
 
 
 def _emit(args: argparse.Namespace, response: Message, text: str) -> int:
@@ -98,21 +89,23 @@ def _with_document(case: acceptance_pb2.Case, document: acceptance_pb2.Document)
 def setup(args: argparse.Namespace) -> int:
     from tongban_cli import stack
 
-    stack.setup(_var_dir(args))
+    var_dir = local.here_var_dir(args.var)
+    stack.refuse_second_key_set(var_dir)
+    stack.setup(var_dir)
     return 0
 
 
 def up(args: argparse.Namespace) -> int:
     from tongban_cli import stack
 
-    return stack.up(_var_dir(args))
+    return stack.up(local.here_var_dir(args.var))
 
 
 def token(args: argparse.Namespace) -> int:
     from tongban_cli import demo
 
     user = demo.find_user(demo.load_users(), args.user_id)
-    print(demo.token_for(user, _var_dir(args), args.hours))
+    print(demo.token_for(user, local.var_dir(args.var), args.hours))
     return 0
 
 

@@ -51,7 +51,7 @@ def _global_options(*, top: bool) -> argparse.ArgumentParser:
     group.add_argument(
         "--gateway",
         default=None if top else argparse.SUPPRESS,
-        help="网关地址（默认 $TONGBAN_GATEWAY 或 127.0.0.1:50051）",
+        help="网关地址（默认 $TONGBAN_GATEWAY，其次 make run 记下的地址，否则 127.0.0.1:50051）",
     )
     group.add_argument(
         "--token",
@@ -98,7 +98,9 @@ def _add_local_run(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     token = _leaf(sub, "token", commands.token, "为演示用户签发访问令牌", [common])
     token.add_argument("user_id", metavar="USER_ID", help="演示用户，见 tongban users")
     token.add_argument("--hours", type=parse_hours, help="有效时长（小时）")
-    token.add_argument("--var", metavar="DIR", help="运行目录（默认 $TONGBAN_VAR_DIR 或 var）")
+    token.add_argument(
+        "--var", metavar="DIR", help="运行目录（默认 $TONGBAN_VAR_DIR，其次 make run 记下的目录，否则 var）"
+    )
     _leaf(sub, "users", commands.users, "列出演示用户及其角色和站点", [common])
 
 

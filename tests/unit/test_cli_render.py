@@ -269,7 +269,7 @@ def test_errors_without_details() -> None:
     )
     text = describe_rpc_error(unreachable, "127.0.0.1:50051")
     assert text.startswith("无法连接网关 127.0.0.1:50051")
-    assert "tongban up" in text
+    assert "make run" in text
     assert "failed to connect" not in text
     expired = describe_rpc_error(FakeRpcError(grpc.StatusCode.UNAUTHENTICATED, "令牌已过期"))
     assert expired.splitlines() == [
