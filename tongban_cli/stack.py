@@ -2,8 +2,9 @@
 
 `up` starts the four services and the gateway as separate processes (logs in var/log/), waits
 for each to answer the gRPC health check, records where the stack runs for `tongban` in any
-directory (tongban_cli/local.py), and runs until a signal or a child's death. Ctrl-C or SIGTERM stops
-them all: SIGTERM, up to 10 s each, then SIGKILL.
+directory (tongban_cli/local.py), then supervises: a child that dies is restarted with back-off
+(tongban_cli/supervisor.py). Ctrl-C or SIGTERM stops them all: SIGTERM, up to 10 s each, then
+SIGKILL.
 """
 
 from __future__ import annotations
@@ -23,18 +24,9 @@ from services.common.contracts import AREAS
 from services.common.settings import GATEWAY_PORT, SERVICE_PORTS
 from services.common.tokens import ensure_internal_key, generate_keys, has_signing_keys
 from tongban_cli import demo, local
-from tongban_cli.children import (
-    HOST,
-    LOG_TAIL_LINES,
-    Child,
-    exit_text,
-    log_tail,
-    serving,
-    start,
-    stop_all,
-    wait_healthy,
-)
+from tongban_cli.children import HOST, LOG_TAIL_LINES, Child, log_tail, serving, start, stop_all, wait_healthy
 from tongban_cli.client import CliError
+from tongban_cli.supervisor import Supervisor
 
 # Variables that would make every child pick the same port or address.
 _NOT_INHERITED = ("TONGBAN_PORT", "TONGBAN_HOST")
@@ -112,11 +104,12 @@ def _print_welcome(gateway: str, var_dir: Path, config: Path, out: IO[str]) -> N
     print("  export TONGBAN_TOKEN=$(tongban token clerk-gaogou)", file=out)
     print("示例：", file=out)
     print("  tongban catalog list --site 320826101", file=out)
+    print("某个进程意外退出时会自动重启（间隔从 1 秒起逐次加倍，最长 30 秒）。", file=out)
     print("按 Ctrl-C 停止全部进程。", file=out, flush=True)
 
 
 def up(var_dir: Path) -> int:
-    """Set up, start everything, wait for health, run until a signal or a child's death."""
+    """Set up, start everything, wait for health, then supervise until a signal."""
     plan = {area: (f"services.{area}", SERVICE_PORTS[area]) for area in AREAS}
     plan["gateway"] = ("gateway", GATEWAY_PORT)
     busy = ports_in_use([port for _module, port in plan.values()])
@@ -140,6 +133,7 @@ def up(var_dir: Path) -> int:
         return start(name, module, f"{HOST}:{port}", var_dir / "log" / f"{name}.log", env)
 
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    supervisor = Supervisor(lambda old: launch(old.name), sys.stdout)
     started: list[Child] = []
     try:
         for name in plan:
@@ -153,22 +147,17 @@ def up(var_dir: Path) -> int:
                 print(f"启动失败：{problem}。最后的日志（{child.log_path}）：", file=sys.stderr)
                 print(log_tail(child.log_path), file=sys.stderr)
                 return 1
+            supervisor.watch(child)
             print(f"  {name} 已就绪（{child.address}）", flush=True)
         _print_welcome(gateway, var_dir, config, sys.stdout)
-        while not stop.wait(0.5):
-            for child in started:
-                code = child.process.poll()
-                if code is not None:
-                    print(
-                        f"{child.name} 意外退出（{exit_text(code)}），停止其余进程。最后的日志：\n"
-                        f"{log_tail(child.log_path)}",
-                        file=sys.stderr,
-                    )
-                    return 1
+        supervisor.run(stop)
         print("\n正在停止全部进程 …", flush=True)
         return 0
     finally:
-        stop_all(list(reversed(started)))
+        # The gateway first, then the services: the reverse of the start. A restarted child
+        # replaces the one first started; one waiting for its restart is not running.
+        current = {c.name: c for c in started} | {c.name: c for c in supervisor.running()}
+        stop_all([current[name] for name in reversed(plan) if name in current])
         if started:
             print("全部进程已停止。", flush=True)
         for sig, handler in previous.items():
