@@ -57,7 +57,12 @@ def usage_error(message: str) -> CliError:
 
 def _gateway(args: argparse.Namespace) -> Gateway:
     token = resolve_token(args.token)
-    return Gateway(local.gateway(args.gateway), token, request_id=getattr(args, "request_id", None))
+    return Gateway(
+        local.gateway(args.gateway),
+        token,
+        request_id=getattr(args, "request_id", None),
+        command=getattr(args, "command_line", ""),
+    )
 
 
 def _emit(args: argparse.Namespace, response: Message, text: str) -> int:

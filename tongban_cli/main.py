@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
 from tongban_cli import commands
+from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.client import CliError
 from tongban_cli.render.supervision import EVENT_TYPE_NAMES
 from tongban_cli.specs import (
@@ -37,16 +38,16 @@ from tongban_cli.specs import (
 )
 
 Handler = Callable[[argparse.Namespace], int]
-_Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+_Subparsers: TypeAlias = "argparse._SubParsersAction[ArgumentParser]"
 
 
-def _global_options(*, top: bool) -> argparse.ArgumentParser:
+def _global_options(*, top: bool) -> ArgumentParser:
     """Options accepted before or after the subcommand.
 
     The top-level copy holds the defaults; the subcommands' copies SUPPRESS theirs, so a value
     given before the subcommand is not overwritten by a default after it.
     """
-    common = argparse.ArgumentParser(add_help=False)
+    common = ArgumentParser(add_help=False)
     group = common.add_argument_group("全局选项")
     group.add_argument(
         "--gateway",
@@ -67,8 +68,8 @@ def _global_options(*, top: bool) -> argparse.ArgumentParser:
     return common
 
 
-def _keyed_options() -> argparse.ArgumentParser:
-    keyed = argparse.ArgumentParser(add_help=False)
+def _keyed_options() -> ArgumentParser:
+    keyed = ArgumentParser(add_help=False)
     keyed.add_argument(
         "--request-id",
         help="重发之前结果未知的操作时使用同一请求编号，服务只办理一次",
@@ -81,14 +82,15 @@ def _leaf(
     name: str,
     handler: Handler,
     help_text: str,
-    parents: Sequence[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
+    parents: Sequence[ArgumentParser],
+) -> ArgumentParser:
     parser = subparsers.add_parser(name, help=help_text, description=help_text, parents=list(parents))
-    parser.set_defaults(handler=handler)
+    # The command as typed (tongban review decide), for messages that name it.
+    parser.set_defaults(handler=handler, command_line=parser.prog)
     return parser
 
 
-def _add_local_run(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_local_run(sub: _Subparsers, common: ArgumentParser) -> None:
     for name, handler, text in (
         ("setup", commands.setup, "生成密钥、建立数据库并载入演示事项目录"),
         ("up", commands.up, "在本机启动全部服务和网关（Ctrl-C 停止）"),
@@ -104,7 +106,7 @@ def _add_local_run(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     _leaf(sub, "users", commands.users, "列出演示用户及其角色和站点", [common])
 
 
-def _add_catalog(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_catalog(sub: _Subparsers, common: ArgumentParser) -> None:
     catalog = sub.add_parser("catalog", help="事项目录", description="事项目录：事项、站点、部门")
     leaves = catalog.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = _leaf(leaves, "list", commands.catalog_list, "查询事项", [common])
@@ -143,7 +145,7 @@ def _add_materials(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--competent-agency", metavar="A", help="不予受理时，应向其申请的机关")
 
 
-def _add_submit(leaves: _Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
+def _add_submit(leaves: _Subparsers, parents: Sequence[ArgumentParser]) -> None:
     submit = _leaf(leaves, "submit", commands.case_submit, "收件：登记申请并打印回执/告知单/通知书", parents)
     submit.add_argument("--matter", required=True, metavar="CODE", help="事项编码")
     submit.add_argument(
@@ -159,7 +161,7 @@ def _add_submit(leaves: _Subparsers, parents: Sequence[argparse.ArgumentParser])
     _add_materials(submit)
 
 
-def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_case(sub: _Subparsers, common: ArgumentParser) -> None:
     case = sub.add_parser("case", help="办件", description="办件：收件、补正、撤回、办结、出件、查询、打印")
     leaves = case.add_subparsers(dest="action", metavar="ACTION", required=True)
     keyed = [common, _keyed_options()]
@@ -213,7 +215,7 @@ def _case_and_step(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_review(sub: _Subparsers, common: ArgumentParser) -> None:
     review = sub.add_parser(
         "review",
         help="县级审查",
@@ -285,7 +287,7 @@ def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     reprint.add_argument("number", metavar="DOCUMENT_NO", help="文书编号")
 
 
-def _add_supervision(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_supervision(sub: _Subparsers, common: ArgumentParser) -> None:
     supervision = sub.add_parser(
         "supervision", help="电子监察", description="电子监察：查看各服务报送给电子监察的事件"
     )
@@ -311,9 +313,9 @@ def _add_supervision(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     _add_paging(events)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> ArgumentParser:
     common = _global_options(top=False)
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="tongban",
         description="通办：县乡政务服务窗口的命令行工具",
         epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)\n"

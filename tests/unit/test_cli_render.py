@@ -11,8 +11,8 @@ from google.rpc import error_details_pb2, status_pb2
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.common import labels
-from tongban_cli.client import TOKEN_COMMAND, describe_rpc_error
 from tongban_cli.render import cases, catalog
+from tongban_cli.render.refusals import TOKEN_COMMAND, describe_rpc_error
 
 
 class FakeRpcError(grpc.RpcError):  # type: ignore[misc]
@@ -259,7 +259,7 @@ def test_precondition_and_resource_details() -> None:
     )
     assert describe_rpc_error(missing).splitlines() == [
         "没有找到：没有这个办件",
-        "  - 未找到 case X-1",
+        "  - 未找到办件 X-1",
     ]
 
 
