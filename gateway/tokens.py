@@ -1,192 +1,38 @@
-"""Bearer tokens: Ed25519-signed JWTs naming the user, the site and the roles.
+"""Bearer tokens checked at the gateway: signature (Ed25519, by key id), expiry, issuer, claims.
 
-Keys live in a folder, one pair per key id (`kid`):
-
-    <keys_dir>/private/<kid>.pem   PKCS#8 private key, mode 0600 (the issuer only)
-    <keys_dir>/public/<kid>.pem    SubjectPublicKeyInfo public key (the gateway)
-
-The token header names the key id, so a new key can be added next to the old ones
-and tokens signed with either verify until the old key file is removed (rotation).
+Tokens are issued by services/common/tokens.py, which also describes the key folder; the
+gateway reads only the public keys.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import re
-import secrets
 import threading
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from services.common.access import PERSON_ROLES
 from services.common.identity import Caller
+from services.common.tokens import ALGORITHM, ISSUER, KID, REQUIRED_CLAIMS
 
-ALGORITHM = "EdDSA"
-ISSUER = "tongban"
-DEFAULT_LIFETIME = timedelta(hours=8)
 # Clock difference tolerated between the issuing machine and the gateway.
 LEEWAY = timedelta(seconds=30)
-REQUIRED_CLAIMS = ("sub", "site", "roles", "exp", "iat", "iss")
-DEMO_USERS_FILE = Path(__file__).resolve().parent.parent / "deploy" / "demo" / "users.json"
-
-# A key id is a file name: letters, digits, dot, dash, underscore; no path separators.
-_KID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class TokenError(Exception):
     """A bearer token was refused; the message says why (Chinese / English) and carries no token."""
 
 
-@dataclass(frozen=True)
-class DemoUser:
-    user_id: str
-    name: str
-    site_code: str
-    window_code: str
-    roles: tuple[str, ...]
-    department_code: str = ""
-
-
-def _check_kid(kid: str) -> str:
-    if not _KID.match(kid):
-        raise ValueError(f"key id {kid!r} must match {_KID.pattern}")
-    return kid
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create a file readable by its owner only; never overwrite one."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-
-
-def generate_keys(keys_dir: Path, kid: str) -> None:
-    """Write an Ed25519 key pair for `kid`; existing keys are kept (safe to run again)."""
-    _check_kid(kid)
-    private_dir = keys_dir / "private"
-    public_dir = keys_dir / "public"
-    private_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    public_dir.mkdir(parents=True, exist_ok=True)
-    private_path = private_dir / f"{kid}.pem"
-    public_path = public_dir / f"{kid}.pem"
-    if private_path.exists():
-        loaded = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
-        if not isinstance(loaded, Ed25519PrivateKey):
-            raise ValueError(f"{private_path} is not an Ed25519 private key")
-        private_key = loaded
-    else:
-        private_key = Ed25519PrivateKey.generate()
-        _write_private(
-            private_path,
-            private_key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            ),
-        )
-    if not public_path.exists():
-        public_path.write_bytes(
-            private_key.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        )
-
-
-def newest_kid(keys_dir: Path) -> str:
-    """The key id of the most recently created private key."""
-    candidates = sorted((path.stat().st_mtime_ns, path.stem) for path in (keys_dir / "private").glob("*.pem"))
-    if not candidates:
-        raise FileNotFoundError(f"no signing keys in {keys_dir / 'private'}: run `tongban setup` first")
-    return candidates[-1][1]
-
-
-def _check_roles(roles: Iterable[str]) -> list[str]:
-    names = sorted(set(roles))
-    unknown = [name for name in names if name not in PERSON_ROLES]
-    if unknown:
-        raise ValueError(f"unknown roles {unknown}; known roles: {sorted(PERSON_ROLES)}")
-    if not names:
-        raise ValueError("a token needs at least one role")
-    return names
-
-
-def issue_token(
-    user_id: str,
-    site_code: str,
-    roles: Iterable[str],
-    *,
-    keys_dir: Path,
-    department_code: str = "",
-    kid: str | None = None,
-    lifetime: timedelta = DEFAULT_LIFETIME,
-    now: datetime | None = None,
-) -> str:
-    """Sign a token with the private key `kid` (the newest one when None)."""
-    if not user_id or not site_code:
-        raise ValueError("a token needs a user id and a site code")
-    kid = _check_kid(kid) if kid else newest_kid(keys_dir)
-    loaded = serialization.load_pem_private_key(
-        (keys_dir / "private" / f"{kid}.pem").read_bytes(), password=None
-    )
-    if not isinstance(loaded, Ed25519PrivateKey):
-        raise ValueError(f"signing key {kid} is not an Ed25519 key")
-    issued = now or datetime.now(UTC)
-    claims = {
-        "iss": ISSUER,
-        "sub": user_id,
-        "site": site_code,
-        "roles": _check_roles(roles),
-        "dept": department_code,
-        "iat": issued,
-        "exp": issued + lifetime,
-    }
-    return jwt.encode(claims, loaded, algorithm=ALGORITHM, headers={"kid": kid})
-
-
-def load_demo_users(path: Path = DEMO_USERS_FILE) -> dict[str, DemoUser]:
-    """The demo staff of a local run, by user id."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    users: dict[str, DemoUser] = {}
-    for entry in data["users"]:
-        user = DemoUser(
-            user_id=str(entry["user_id"]),
-            name=str(entry.get("name", "")),
-            site_code=str(entry["site_code"]),
-            window_code=str(entry.get("window_code", "")),
-            roles=tuple(_check_roles(entry["roles"])),
-            department_code=str(entry.get("department_code", "")),
-        )
-        if user.user_id in users:
-            raise ValueError(f"{path}: user {user.user_id} appears twice")
-        users[user.user_id] = user
-    return users
-
-
-def ensure_internal_key(path: Path) -> bytes:
-    """Create the gateway→service identity secret (mode 0600) if missing; return it."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with contextlib.suppress(FileExistsError):
-        _write_private(path, (secrets.token_urlsafe(48) + "\n").encode())
-    return path.read_bytes().strip()
-
-
 def _load_public_keys(public_keys_dir: Path) -> dict[str, Ed25519PublicKey]:
     keys: dict[str, Ed25519PublicKey] = {}
     for path in sorted(public_keys_dir.glob("*.pem")):
-        if not _KID.match(path.stem):
+        if not KID.match(path.stem):
             continue
         try:
             loaded = serialization.load_pem_public_key(path.read_bytes())
@@ -239,7 +85,7 @@ class TokenVerifier:
 
     def _key(self, kid: str) -> Ed25519PublicKey | None:
         key = self._keys.get(kid)
-        if key is None and _KID.match(kid):
+        if key is None and KID.match(kid):
             # A flood of made-up key ids must not turn into a flood of folder reads.
             changed = self._dir_mtime() != self._loaded_mtime
             stale = time.monotonic() - self._loaded_at >= self.RELOAD_INTERVAL_SECONDS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -23,6 +24,19 @@ from tests.support import INTERNAL_KEY, fresh_postgres_database
 # The Monday before National Day 2026, so promised dates cross the holiday and
 # its make-up Saturday (2026-10-10).
 START = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_config_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the developer's ~/.config/tongban (tongban_cli/local.py); the
+    processes the tests start inherit the same empty config home."""
+    saved = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config-home"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = saved
 
 
 @dataclass

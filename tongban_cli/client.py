@@ -14,23 +14,21 @@ import re
 import secrets
 import time
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import grpc
-from google.protobuf import any_pb2
 from google.protobuf.message import Message
-from google.rpc import error_details_pb2
-from grpc_status import rpc_status
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
 from tongban.supervision.v1 import supervision_pb2
 
+from tongban_cli.identity import holder_of
+from tongban_cli.render.refusals import TOKEN_COMMAND, describe_rpc_error
+
 DEFAULT_GATEWAY = "127.0.0.1:50051"
 DEADLINE_SECONDS = 10.0
 RETRY_PAUSE_SECONDS = 0.5
-TOKEN_COMMAND = "export TONGBAN_TOKEN=$(tongban token clerk-gaogou)"
 TOKEN_HINT = f"请先设置访问令牌: {TOKEN_COMMAND}"
 
 _RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
@@ -134,10 +132,6 @@ def traceparent_for(trace_id: str, span_id: str | None = None) -> str | None:
     return f"00-{trace_id}-{span_id}-01"
 
 
-def resolve_gateway(option: str | None) -> str:
-    return option or os.environ.get("TONGBAN_GATEWAY") or DEFAULT_GATEWAY
-
-
 def resolve_token(option: str | None) -> str:
     token = (option or os.environ.get("TONGBAN_TOKEN") or "").strip()
     if not token:
@@ -160,9 +154,12 @@ class Gateway:
         deadline: float = DEADLINE_SECONDS,
         channel: Any = None,
         request_id: str | None = None,
+        command: str = "",
     ) -> None:
         self.address = address
         self._token = token
+        # What the person typed (tongban review decide), named when a call is refused.
+        self._command = command
         self._deadline = deadline
         self._channel: Any = channel if channel is not None else grpc.insecure_channel(address)
         # A request id the clerk chose (--request-id) to repeat an earlier mutating call.
@@ -192,17 +189,27 @@ class Gateway:
             response = stub(request, timeout=self._deadline, metadata=metadata)
         except grpc.RpcError as error:
             if error.code() not in _RETRYABLE:
-                raise CallRefused(describe_rpc_error(error, self.address)) from None
+                raise CallRefused(self._describe(error, rpc)) from None
             # The same request (and request_id): the service returns the first result.
             time.sleep(RETRY_PAUSE_SECONDS)
             try:
                 response = stub(request, timeout=self._deadline, metadata=metadata)
             except grpc.RpcError as again:
-                message = describe_rpc_error(again, self.address)
+                message = self._describe(again, rpc)
                 if rpc.mutating:
                     message += "\n" + _unknown_outcome(cast(_Keyed, request).request_id, rpc.service)
                 raise CallRefused(message) from None
         return cast(Resp, response)
+
+    def _describe(self, error: Any, rpc: Rpc[Any]) -> str:
+        return describe_rpc_error(
+            error,
+            self.address,
+            rpc=rpc.path,
+            command=self._command,
+            roles=holder_of(self._token).roles,
+            deadline=self._deadline,
+        )
 
     def case(self, case_no: str) -> tuple[acceptance_pb2.Case, str | None]:
         """Fetch a case and the traceparent that puts the next call into the case's trace."""
@@ -228,96 +235,3 @@ def _unknown_outcome(request_id: str, service: str = "") -> str:
         f"操作结果未知，可能已经办理。请先用 {look} 查看；"
         f"如需重试，加上 --request-id {request_id} 重发，不会重复办理。"
     )
-
-
-# --- errors -----------------------------------------------------------------------------------
-
-_CODE_SENTENCES: dict[grpc.StatusCode, str] = {
-    grpc.StatusCode.INVALID_ARGUMENT: "填写的内容有误",
-    grpc.StatusCode.FAILED_PRECONDITION: "办件当前的状态不允许这样操作",
-    grpc.StatusCode.NOT_FOUND: "没有找到",
-    grpc.StatusCode.ALREADY_EXISTS: "已经存在",
-    grpc.StatusCode.PERMISSION_DENIED: "无权执行此操作",
-    grpc.StatusCode.UNAUTHENTICATED: "身份验证未通过",
-    grpc.StatusCode.RESOURCE_EXHAUSTED: "系统繁忙",
-    grpc.StatusCode.ABORTED: "操作与他人同时进行，被中止，请重试",
-    grpc.StatusCode.OUT_OF_RANGE: "数值超出范围",
-    grpc.StatusCode.UNIMPLEMENTED: "服务尚不支持此操作",
-    grpc.StatusCode.INTERNAL: "服务内部出错",
-    grpc.StatusCode.DATA_LOSS: "数据损坏",
-    grpc.StatusCode.CANCELLED: "调用被取消",
-}
-
-
-def describe_rpc_error(error: Any, gateway: str = DEFAULT_GATEWAY) -> str:
-    """One or two sentences (plus detail lines) for a grpc.RpcError raised by a call."""
-    code: grpc.StatusCode = error.code()
-    message = str(error.details() or "")
-    details: Sequence[any_pb2.Any] = ()
-    try:
-        status = rpc_status.from_call(error)
-    except ValueError:  # trailers that contradict the call's own status: ignore the details
-        status = None
-    if status is not None:
-        details = list(status.details)
-    return describe_status(code, message, details, gateway)
-
-
-def describe_status(code: grpc.StatusCode, message: str, details: Sequence[any_pb2.Any], gateway: str) -> str:
-    message = message.strip()
-    if code == grpc.StatusCode.UNAVAILABLE:
-        head = f"无法连接网关 {gateway}（服务不可用）。请确认已运行 tongban up，或用 --gateway 指定地址。"
-        if message and "failed to connect" not in message.lower():
-            head = f"服务暂时不可用：{message}。请稍后重试。"
-    elif code == grpc.StatusCode.DEADLINE_EXCEEDED:
-        head = f"网关 {gateway} 在 {DEADLINE_SECONDS:.0f} 秒内没有应答，请稍后重试。"
-    else:
-        lead = _CODE_SENTENCES.get(code, f"调用失败（{code.name}）")
-        head = f"{lead}：{message}" if message else f"{lead}。"
-        if code == grpc.StatusCode.UNAUTHENTICATED:
-            head += f"\n令牌可能已过期或无效，请重新获取: {TOKEN_COMMAND}"
-    lines = [head, *detail_lines(details)]
-    return "\n".join(lines)
-
-
-def detail_lines(details: Sequence[any_pb2.Any]) -> list[str]:
-    """google.rpc details as indented lines: field violations, state violations, resources…"""
-    lines: list[str] = []
-    for holder in details:
-        if holder.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            holder.Unpack(bad)
-            lines += [f"  - 字段 {v.field}: {v.description}" for v in bad.field_violations]
-        elif holder.Is(error_details_pb2.PreconditionFailure.DESCRIPTOR):
-            failure = error_details_pb2.PreconditionFailure()
-            holder.Unpack(failure)
-            lines += [f"  - {v.subject}: {v.description}" for v in failure.violations]
-        elif holder.Is(error_details_pb2.ResourceInfo.DESCRIPTOR):
-            info = error_details_pb2.ResourceInfo()
-            holder.Unpack(info)
-            what = " ".join(p for p in (info.resource_type, info.resource_name) if p)
-            extra = f"（{info.description}）" if info.description else ""
-            lines.append(f"  - 未找到 {what}{extra}")
-        elif holder.Is(error_details_pb2.QuotaFailure.DESCRIPTOR):
-            quota = error_details_pb2.QuotaFailure()
-            holder.Unpack(quota)
-            lines += [f"  - {v.subject}: {v.description}" for v in quota.violations]
-        elif holder.Is(error_details_pb2.RetryInfo.DESCRIPTOR):
-            retry = error_details_pb2.RetryInfo()
-            holder.Unpack(retry)
-            seconds = retry.retry_delay.seconds + retry.retry_delay.nanos / 1e9
-            lines.append(f"  - 请在 {seconds:g} 秒后重试")
-        elif holder.Is(error_details_pb2.LocalizedMessage.DESCRIPTOR):
-            localized = error_details_pb2.LocalizedMessage()
-            holder.Unpack(localized)
-            lines.append(f"  - {localized.message}")
-        elif holder.Is(error_details_pb2.Help.DESCRIPTOR):
-            help_ = error_details_pb2.Help()
-            holder.Unpack(help_)
-            lines += [f"  - 参见 {link.description}: {link.url}" for link in help_.links]
-        elif holder.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-            info_ = error_details_pb2.ErrorInfo()
-            holder.Unpack(info_)
-            lines.append(f"  - 原因 {info_.reason}" + (f"（{info_.domain}）" if info_.domain else ""))
-        # DebugInfo and unknown details are for developers, not for the window.
-    return lines

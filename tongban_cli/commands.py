@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from typing import TypeVar
 
 from google.protobuf import json_format
@@ -14,7 +13,8 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
 from tongban.supervision.v1 import supervision_pb2
 
-from tongban_cli import render
+from services.common import labels
+from tongban_cli import local
 from tongban_cli.client import (
     CLAIM_STEP,
     COMPLETE_INSTANT_CASE,
@@ -41,9 +41,10 @@ from tongban_cli.client import (
     CliError,
     Gateway,
     Rpc,
-    resolve_gateway,
     resolve_token,
 )
+from tongban_cli.identity import holder_of
+from tongban_cli.render import cases, catalog, reviews, supervision
 
 Resp = TypeVar("Resp", bound=Message)
 
@@ -56,15 +57,12 @@ def usage_error(message: str) -> CliError:
 
 def _gateway(args: argparse.Namespace) -> Gateway:
     token = resolve_token(args.token)
-    return Gateway(resolve_gateway(args.gateway), token, request_id=getattr(args, "request_id", None))
-
-
-def _var_dir(args: argparse.Namespace) -> Path:
-    if args.var:
-        return Path(args.var)
-    from services.common.settings import Settings
-
-    return Settings().var_dir
+    return Gateway(
+        local.gateway(args.gateway),
+        token,
+        request_id=getattr(args, "request_id", None),
+        command=getattr(args, "command_line", ""),
+    )
 
 
 def _emit(args: argparse.Namespace, response: Message, text: str) -> int:
@@ -83,10 +81,10 @@ def _verbatim(text: str) -> None:
 
 
 def _with_document(case: acceptance_pb2.Case, document: acceptance_pb2.Document) -> str:
-    text = render.case_summary(case)
+    text = cases.case_summary(case)
     if document.number:
-        heading = render.DOCUMENT_KIND_NAMES.get(document.kind, "文书")
-        text += f"\n{_RULE}\n{heading} {document.number}\n{_RULE}\n{render.document_text(document)}"
+        heading = labels.zh(acceptance_pb2.DocumentKind, document.kind) or "文书"
+        text += f"\n{_RULE}\n{heading} {document.number}\n{_RULE}\n{cases.document_text(document)}"
     return text
 
 
@@ -96,21 +94,23 @@ def _with_document(case: acceptance_pb2.Case, document: acceptance_pb2.Document)
 def setup(args: argparse.Namespace) -> int:
     from tongban_cli import stack
 
-    stack.setup(_var_dir(args))
+    var_dir = local.here_var_dir(args.var)
+    stack.refuse_second_key_set(var_dir)
+    stack.setup(var_dir)
     return 0
 
 
 def up(args: argparse.Namespace) -> int:
     from tongban_cli import stack
 
-    return stack.up(_var_dir(args))
+    return stack.up(local.here_var_dir(args.var))
 
 
 def token(args: argparse.Namespace) -> int:
     from tongban_cli import demo
 
     user = demo.find_user(demo.load_users(), args.user_id)
-    print(demo.token_for(user, _var_dir(args), args.hours))
+    print(demo.token_for(user, local.var_dir(args.var), args.hours))
     return 0
 
 
@@ -134,25 +134,25 @@ def catalog_list(args: argparse.Namespace) -> int:
     )
     with _gateway(args) as gateway:
         response = gateway.call(LIST_MATTERS, request)
-    return _emit(args, response, render.matter_list(response))
+    return _emit(args, response, catalog.matter_list(response))
 
 
 def catalog_show(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         response = gateway.call(GET_MATTER, catalog_pb2.GetMatterRequest(code=args.code))
-    return _emit(args, response, render.matter_detail(response.matter))
+    return _emit(args, response, catalog.matter_detail(response.matter))
 
 
 def catalog_sites(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         response = gateway.call(LIST_SITES, catalog_pb2.ListSitesRequest())
-    return _emit(args, response, render.site_list(response.sites))
+    return _emit(args, response, catalog.site_list(response.sites))
 
 
 def catalog_departments(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         response = gateway.call(LIST_DEPARTMENTS, catalog_pb2.ListDepartmentsRequest())
-    return _emit(args, response, render.department_list(response.departments))
+    return _emit(args, response, catalog.department_list(response.departments))
 
 
 # --- cases ------------------------------------------------------------------------------------
@@ -191,9 +191,14 @@ def _non_acceptance(args: argparse.Namespace) -> acceptance_pb2.NonAcceptance | 
 
 
 def case_submit(args: argparse.Namespace) -> int:
-    window = args.window or os.environ.get("TONGBAN_WINDOW", "")
+    # The clerk's own window, named in their token, unless they choose another.
+    window = (
+        args.window or os.environ.get("TONGBAN_WINDOW") or holder_of(resolve_token(args.token)).window_code
+    )
     if not window:
-        raise usage_error("请指定受理窗口：--window 窗口编码（或设置 TONGBAN_WINDOW）")
+        raise usage_error(
+            "请指定受理窗口：--window 窗口编码（您的令牌没有写明窗口；也可设置 TONGBAN_WINDOW）"
+        )
     request = acceptance_pb2.SubmitApplicationRequest(
         matter_code=args.matter,
         window_code=window,
@@ -226,7 +231,7 @@ def case_withdraw(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         _case, traceparent = gateway.case(args.case_no)
         response = gateway.call(WITHDRAW_CASE, request, traceparent=traceparent)
-    return _emit(args, response, render.case_summary(response.case))
+    return _emit(args, response, cases.case_summary(response.case))
 
 
 def case_complete(args: argparse.Namespace) -> int:
@@ -234,7 +239,7 @@ def case_complete(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         _case, traceparent = gateway.case(args.case_no)
         response = gateway.call(COMPLETE_INSTANT_CASE, request, traceparent=traceparent)
-    return _emit(args, response, render.case_summary(response.case))
+    return _emit(args, response, cases.case_summary(response.case))
 
 
 def case_issue(args: argparse.Namespace) -> int:
@@ -252,13 +257,13 @@ def case_issue(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         _case, traceparent = gateway.case(args.case_no)
         response = gateway.call(ISSUE_RESULT, request, traceparent=traceparent)
-    return _emit(args, response, render.case_summary(response.case))
+    return _emit(args, response, cases.case_summary(response.case))
 
 
 def case_show(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         case, _traceparent = gateway.case(args.case_no)
-    return _emit(args, acceptance_pb2.GetCaseResponse(case=case), render.case_summary(case, full=True))
+    return _emit(args, acceptance_pb2.GetCaseResponse(case=case), cases.case_summary(case, full=True))
 
 
 def case_list(args: argparse.Namespace) -> int:
@@ -276,7 +281,7 @@ def case_list(args: argparse.Namespace) -> int:
         raise usage_error("--from 的日期不能晚于 --to 的日期")
     with _gateway(args) as gateway:
         response = gateway.call(LIST_CASES, request)
-    return _emit(args, response, render.case_list(response))
+    return _emit(args, response, cases.case_list(response))
 
 
 def case_print(args: argparse.Namespace) -> int:
@@ -287,7 +292,7 @@ def case_print(args: argparse.Namespace) -> int:
     document = response.document
     if args.html and not document.html:
         raise CliError(f"文书 {document.number} 没有 HTML 版本，请去掉 --html 打印文本版。")
-    _verbatim(render.document_text(document, html=args.html))
+    _verbatim(cases.document_text(document, html=args.html))
     return 0
 
 
@@ -295,10 +300,10 @@ def case_print(args: argparse.Namespace) -> int:
 
 
 def _with_review_document(review: approval_pb2.Review, document: approval_pb2.ReviewDocument) -> str:
-    text = render.review_summary(review)
+    text = reviews.review_summary(review)
     if document.number:
-        heading = render.REVIEW_DOCUMENT_KIND_NAMES.get(document.kind, "文书")
-        text += f"\n{_RULE}\n{heading} {document.number}\n{_RULE}\n{render.review_document_text(document)}"
+        heading = labels.zh(approval_pb2.ReviewDocumentKind, document.kind) or "文书"
+        text += f"\n{_RULE}\n{heading} {document.number}\n{_RULE}\n{reviews.review_document_text(document)}"
     return text
 
 
@@ -325,21 +330,21 @@ def review_inbox(args: argparse.Namespace) -> int:
     )
     with _gateway(args) as gateway:
         response = gateway.call(LIST_INBOX, request)
-    return _emit(args, response, render.inbox(response))
+    return _emit(args, response, reviews.inbox(response))
 
 
 def review_show(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
         review, _traceparent = gateway.review(args.case_no)
     return _emit(
-        args, approval_pb2.GetReviewResponse(review=review), render.review_summary(review, full=True)
+        args, approval_pb2.GetReviewResponse(review=review), reviews.review_summary(review, full=True)
     )
 
 
 def review_claim(args: argparse.Namespace) -> int:
     request = approval_pb2.ClaimStepRequest(case_no=args.case_no, step_number=args.step)
     response = _on_review(args, CLAIM_STEP, request)
-    return _emit(args, response, render.review_summary(response.review))
+    return _emit(args, response, reviews.review_summary(response.review))
 
 
 def review_reassign(args: argparse.Namespace) -> int:
@@ -350,7 +355,7 @@ def review_reassign(args: argparse.Namespace) -> int:
         reason=args.reason or "",
     )
     response = _on_review(args, REASSIGN_STEP, request)
-    return _emit(args, response, render.review_summary(response.review))
+    return _emit(args, response, reviews.review_summary(response.review))
 
 
 def _complete(args: argparse.Namespace, verdict: approval_pb2.Verdict, opinion: str) -> int:
@@ -358,7 +363,7 @@ def _complete(args: argparse.Namespace, verdict: approval_pb2.Verdict, opinion: 
         case_no=args.case_no, step_number=args.step, verdict=verdict, opinion=opinion
     )
     response = _on_review(args, COMPLETE_STEP, request)
-    return _emit(args, response, render.review_summary(response.review))
+    return _emit(args, response, reviews.review_summary(response.review))
 
 
 def review_approve(args: argparse.Namespace) -> int:
@@ -381,7 +386,7 @@ def review_send_back(args: argparse.Namespace) -> int:
         reason=_required_text(args.reason, "请写明退回补正的理由：--reason 理由"),
     )
     response = _on_review(args, SEND_BACK_FOR_SUPPLEMENT, request)
-    return _emit(args, response, render.review_summary(response.review))
+    return _emit(args, response, reviews.review_summary(response.review))
 
 
 def review_pause(args: argparse.Namespace) -> int:
@@ -398,7 +403,7 @@ def review_pause(args: argparse.Namespace) -> int:
 def review_resume(args: argparse.Namespace) -> int:
     request = approval_pb2.EndSpecialProcedureRequest(case_no=args.case_no)
     response = _on_review(args, END_SPECIAL_PROCEDURE, request)
-    return _emit(args, response, render.review_summary(response.review))
+    return _emit(args, response, reviews.review_summary(response.review))
 
 
 def review_extend(args: argparse.Namespace) -> int:
@@ -427,7 +432,7 @@ def review_print(args: argparse.Namespace) -> int:
         )
     if args.json:
         return _emit(args, response, "")
-    _verbatim(render.review_document_text(response.document))
+    _verbatim(reviews.review_document_text(response.document))
     return 0
 
 
@@ -454,6 +459,6 @@ def supervision_events(args: argparse.Namespace) -> int:
     if args.json:
         # JSON can only spell payloads of types this CLI knows; the event type still names the others.
         for received in response.events:
-            if render.event_payload(received.event) is None:
+            if supervision.event_payload(received.event) is None:
                 received.event.ClearField("payload")
-    return _emit(args, response, render.received_events(response))
+    return _emit(args, response, supervision.received_events(response))

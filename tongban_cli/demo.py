@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from gateway.tokens import DEMO_USERS_FILE, DemoUser, issue_token, load_demo_users
 from services.common.access import ROLE_LABELS
+from services.common.demo_users import DEMO_USERS_FILE, DemoUser, load_demo_users
+from services.common.tokens import DEFAULT_LIFETIME, has_signing_keys, issue_token
+from tongban_cli import local
 from tongban_cli.client import CliError
 
 DEMO_KID = "demo-1"
@@ -39,28 +41,30 @@ def find_user(users: list[DemoUser], user_id: str) -> DemoUser:
 
 
 def token_for(user: DemoUser, var_dir: Path, hours: float | None) -> str:
-    """A signed token for a demo user, from the keys `tongban setup` generated under var/keys."""
+    """A signed token for a demo user, from the keys `make run` (tongban setup) keeps in var/keys.
+
+    It names the user's window too, so `tongban case submit` needs no --window.
+    """
     keys_dir = var_dir / "keys"
-    if not keys_dir.is_dir():
-        raise CliError(f"还没有签名密钥（{keys_dir}）：请先运行 tongban setup。")
+    if not has_signing_keys(keys_dir):
+        raise CliError(no_keys_text(keys_dir))
+    lifetime = DEFAULT_LIFETIME if hours is None else timedelta(hours=hours)
     try:
-        if hours is None:
-            return issue_token(
-                user.user_id,
-                user.site_code,
-                user.roles,
-                keys_dir=keys_dir,
-                department_code=user.department_code,
-            )
         return issue_token(
             user.user_id,
             user.site_code,
             user.roles,
             keys_dir=keys_dir,
             department_code=user.department_code,
-            lifetime=timedelta(hours=hours),
+            window_code=user.window_code,
+            lifetime=lifetime,
         )
     except (OSError, ValueError) as exc:
-        raise CliError(
-            f"无法签发令牌（{type(exc).__name__}）：请确认已运行 tongban setup，密钥在 {keys_dir}。"
-        ) from None
+        raise CliError(f"无法签发令牌（{type(exc).__name__}）：密钥在 {keys_dir}，请确认其完好。") from None
+
+
+def no_keys_text(keys_dir: Path) -> str:
+    return (
+        f"还没有签名密钥（{keys_dir}）。请先在通办仓库目录运行 make run：它生成密钥、启动全部服务，"
+        f"并把运行目录记在 {local.config_path()}，之后在任何目录都能用 tongban token 取令牌。"
+    )

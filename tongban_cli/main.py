@@ -15,10 +15,15 @@ from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
 from tongban_cli import commands
+from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.client import CliError
-from tongban_cli.render import EVENT_TYPE_NAMES, short_type
+from tongban_cli.render.supervision import EVENT_TYPE_NAMES, short_type
 from tongban_cli.specs import (
     MATERIAL_SPEC_HELP,
+    OUTCOME_HELP,
+    PROCEDURE_HELP,
+    SCOPE_HELP,
+    STATE_HELP,
     parse_date,
     parse_days,
     parse_event_type,
@@ -33,21 +38,21 @@ from tongban_cli.specs import (
 )
 
 Handler = Callable[[argparse.Namespace], int]
-_Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+_Subparsers: TypeAlias = "argparse._SubParsersAction[ArgumentParser]"
 
 
-def _global_options(*, top: bool) -> argparse.ArgumentParser:
+def _global_options(*, top: bool) -> ArgumentParser:
     """Options accepted before or after the subcommand.
 
     The top-level copy holds the defaults; the subcommands' copies SUPPRESS theirs, so a value
     given before the subcommand is not overwritten by a default after it.
     """
-    common = argparse.ArgumentParser(add_help=False)
+    common = ArgumentParser(add_help=False)
     group = common.add_argument_group("全局选项")
     group.add_argument(
         "--gateway",
         default=None if top else argparse.SUPPRESS,
-        help="网关地址（默认 $TONGBAN_GATEWAY 或 127.0.0.1:50051）",
+        help="网关地址（默认 $TONGBAN_GATEWAY，其次 make run 记下的地址，否则 127.0.0.1:50051）",
     )
     group.add_argument(
         "--token",
@@ -63,8 +68,8 @@ def _global_options(*, top: bool) -> argparse.ArgumentParser:
     return common
 
 
-def _keyed_options() -> argparse.ArgumentParser:
-    keyed = argparse.ArgumentParser(add_help=False)
+def _keyed_options() -> ArgumentParser:
+    keyed = ArgumentParser(add_help=False)
     keyed.add_argument(
         "--request-id",
         help="重发之前结果未知的操作时使用同一请求编号，服务只办理一次",
@@ -77,14 +82,15 @@ def _leaf(
     name: str,
     handler: Handler,
     help_text: str,
-    parents: Sequence[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
+    parents: Sequence[ArgumentParser],
+) -> ArgumentParser:
     parser = subparsers.add_parser(name, help=help_text, description=help_text, parents=list(parents))
-    parser.set_defaults(handler=handler)
+    # The command as typed (tongban review decide), for messages that name it.
+    parser.set_defaults(handler=handler, command_line=parser.prog)
     return parser
 
 
-def _add_local_run(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_local_run(sub: _Subparsers, common: ArgumentParser) -> None:
     for name, handler, text in (
         ("setup", commands.setup, "生成密钥、建立数据库并载入演示事项目录"),
         ("up", commands.up, "在本机启动全部服务和网关（Ctrl-C 停止）"),
@@ -94,11 +100,13 @@ def _add_local_run(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     token = _leaf(sub, "token", commands.token, "为演示用户签发访问令牌", [common])
     token.add_argument("user_id", metavar="USER_ID", help="演示用户，见 tongban users")
     token.add_argument("--hours", type=parse_hours, help="有效时长（小时）")
-    token.add_argument("--var", metavar="DIR", help="运行目录（默认 $TONGBAN_VAR_DIR 或 var）")
+    token.add_argument(
+        "--var", metavar="DIR", help="运行目录（默认 $TONGBAN_VAR_DIR，其次 make run 记下的目录，否则 var）"
+    )
     _leaf(sub, "users", commands.users, "列出演示用户及其角色和站点", [common])
 
 
-def _add_catalog(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_catalog(sub: _Subparsers, common: ArgumentParser) -> None:
     catalog = sub.add_parser("catalog", help="事项目录", description="事项目录：事项、站点、部门")
     leaves = catalog.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = _leaf(leaves, "list", commands.catalog_list, "查询事项", [common])
@@ -137,10 +145,12 @@ def _add_materials(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--competent-agency", metavar="A", help="不予受理时，应向其申请的机关")
 
 
-def _add_submit(leaves: _Subparsers, parents: Sequence[argparse.ArgumentParser]) -> None:
+def _add_submit(leaves: _Subparsers, parents: Sequence[ArgumentParser]) -> None:
     submit = _leaf(leaves, "submit", commands.case_submit, "收件：登记申请并打印回执/告知单/通知书", parents)
     submit.add_argument("--matter", required=True, metavar="CODE", help="事项编码")
-    submit.add_argument("--window", metavar="W", help="受理窗口编码（默认 $TONGBAN_WINDOW）")
+    submit.add_argument(
+        "--window", metavar="W", help="受理窗口编码（默认 $TONGBAN_WINDOW，未设置时用令牌中您的窗口）"
+    )
     who = submit.add_mutually_exclusive_group(required=True)
     who.add_argument("--person", metavar="NAME", help="自然人申请人姓名")
     who.add_argument("--enterprise", metavar="NAME", help="企业（法人）名称")
@@ -151,7 +161,7 @@ def _add_submit(leaves: _Subparsers, parents: Sequence[argparse.ArgumentParser])
     _add_materials(submit)
 
 
-def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_case(sub: _Subparsers, common: ArgumentParser) -> None:
     case = sub.add_parser("case", help="办件", description="办件：收件、补正、撤回、办结、出件、查询、打印")
     leaves = case.add_subparsers(dest="action", metavar="ACTION", required=True)
     keyed = [common, _keyed_options()]
@@ -182,7 +192,7 @@ def _add_case(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     show = _leaf(leaves, "show", commands.case_show, "查看办件：时限、待补材料、文书、追踪编号", [common])
     show.add_argument("case_no", metavar="CASE_NO", help="办件编号")
     listing = _leaf(leaves, "list", commands.case_list, "查询本站点的办件（新的在前）", [common])
-    listing.add_argument("--state", type=parse_state, metavar="S", help="状态，如 已受理、待补正")
+    listing.add_argument("--state", type=parse_state, metavar="S", help=f"状态：{STATE_HELP}")
     listing.add_argument("--matter", metavar="M", help="事项编码")
     listing.add_argument(
         "--from", dest="date_from", type=parse_date, metavar="D", help="收件日期起（YYYY-MM-DD）"
@@ -205,7 +215,7 @@ def _case_and_step(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_review(sub: _Subparsers, common: ArgumentParser) -> None:
     review = sub.add_parser(
         "review",
         help="县级审查",
@@ -218,7 +228,7 @@ def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
         "--scope",
         type=parse_scope,
         metavar="S",
-        help="mine 我的、unassigned 待签收、department 本部门全部（默认：我的和待签收）",
+        help=f"{SCOPE_HELP}（默认：我的和待签收）",
     )
     inbox.add_argument("--overdue", action="store_true", help="只看超期的")
     _add_paging(inbox)
@@ -257,8 +267,7 @@ def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
         type=parse_procedure,
         required=True,
         metavar="P",
-        help="hearing 听证、site-inspection 现场踏勘、public-notice 公告公示、expert-review 专家评审、"
-        "testing 检验检测",
+        help=PROCEDURE_HELP,
     )
     pause.add_argument("--reason", required=True, metavar="R", help="事由（写入告知书）")
     pause.add_argument("--days", type=parse_days, required=True, metavar="N", help="预计所需工作日")
@@ -272,15 +281,13 @@ def _add_review(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     extend.add_argument("--reason", required=True, metavar="R", help="延期理由（写入告知书）")
     decide = _leaf(leaves, "decide", commands.review_decide, "作出准予或不予许可决定并打印决定书", keyed)
     decide.add_argument("case_no", metavar="CASE_NO", help="办件编号")
-    decide.add_argument(
-        "outcome", type=parse_outcome, metavar="grant|refuse", help="grant 准予许可，refuse 不予许可"
-    )
+    decide.add_argument("outcome", type=parse_outcome, metavar="grant|refuse", help=OUTCOME_HELP)
     decide.add_argument("--reasons", metavar="TEXT", help="理由（不予许可时必填，写入决定书）")
     reprint = _leaf(leaves, "print", commands.review_print, "打印审查文书：告知书、决定书", [common])
     reprint.add_argument("number", metavar="DOCUMENT_NO", help="文书编号")
 
 
-def _add_supervision(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
+def _add_supervision(sub: _Subparsers, common: ArgumentParser) -> None:
     supervision = sub.add_parser(
         "supervision", help="电子监察", description="电子监察：查看各服务报送给电子监察的事件"
     )
@@ -306,9 +313,9 @@ def _add_supervision(sub: _Subparsers, common: argparse.ArgumentParser) -> None:
     _add_paging(events)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> ArgumentParser:
     common = _global_options(top=False)
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="tongban",
         description="通办：县乡政务服务窗口的命令行工具",
         epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)\n"

@@ -7,88 +7,98 @@ usage error (exit code 2) that says what is wrong and how to write it.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TypeVar, cast
 
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
 
-from tongban_cli.render import EVENT_TYPE_NAMES, short_type
+from services.common import labels
+from services.common.labels import EnumType
+from tongban_cli.render.supervision import EVENT_TYPE_NAMES, short_type
 
 MATERIAL_SPEC_HELP = "编码[:形式[:份数[:问题]]]，例如 M01、M02:copy:2、M03::1:复印件不清晰"
 
-MATERIAL_FORMS: dict[str, catalog_pb2.MaterialForm] = {
-    "": catalog_pb2.MATERIAL_FORM_UNSPECIFIED,
-    "original": catalog_pb2.MATERIAL_FORM_ORIGINAL,
-    "copy": catalog_pb2.MATERIAL_FORM_COPY,
-    "both": catalog_pb2.MATERIAL_FORM_ORIGINAL_AND_COPY,
-    "原件": catalog_pb2.MATERIAL_FORM_ORIGINAL,
-    "复印件": catalog_pb2.MATERIAL_FORM_COPY,
-    "原件及复印件": catalog_pb2.MATERIAL_FORM_ORIGINAL_AND_COPY,
-}
 _MAX_COPIES = 99
 # A sanity bound only: the approval service applies the real limit and says so.
 _MAX_PLANNED_DAYS = 999
 
-CASE_STATES: dict[str, acceptance_pb2.CaseState] = {
-    "received": acceptance_pb2.CASE_STATE_RECEIVED,
-    "supplement_requested": acceptance_pb2.CASE_STATE_SUPPLEMENT_REQUESTED,
-    "not_accepted": acceptance_pb2.CASE_STATE_NOT_ACCEPTED,
-    "accepted": acceptance_pb2.CASE_STATE_ACCEPTED,
-    "decided": acceptance_pb2.CASE_STATE_DECIDED,
-    "completed": acceptance_pb2.CASE_STATE_COMPLETED,
-    "result_issued": acceptance_pb2.CASE_STATE_RESULT_ISSUED,
-    "withdrawn": acceptance_pb2.CASE_STATE_WITHDRAWN,
-    "review_supplement": acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
-    "收件": acceptance_pb2.CASE_STATE_RECEIVED,
-    "待补正": acceptance_pb2.CASE_STATE_SUPPLEMENT_REQUESTED,
-    "一次性告知": acceptance_pb2.CASE_STATE_SUPPLEMENT_REQUESTED,
-    "不予受理": acceptance_pb2.CASE_STATE_NOT_ACCEPTED,
-    "已受理": acceptance_pb2.CASE_STATE_ACCEPTED,
-    "受理": acceptance_pb2.CASE_STATE_ACCEPTED,
-    "已决定": acceptance_pb2.CASE_STATE_DECIDED,
-    "已办结": acceptance_pb2.CASE_STATE_COMPLETED,
-    "办结": acceptance_pb2.CASE_STATE_COMPLETED,
-    "已出件": acceptance_pb2.CASE_STATE_RESULT_ISSUED,
-    "出件": acceptance_pb2.CASE_STATE_RESULT_ISSUED,
-    "已撤回": acceptance_pb2.CASE_STATE_WITHDRAWN,
-    "撤回": acceptance_pb2.CASE_STATE_WITHDRAWN,
-    "县级审查退回补正": acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
-    "退回补正": acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
-}
+_E = TypeVar("_E", bound=int)
 
-# `tongban review inbox --scope`: the English words in the help, the Chinese ones accepted too.
-INBOX_SCOPES: dict[str, approval_pb2.InboxScope] = {
-    "mine": approval_pb2.INBOX_SCOPE_MINE,
-    "unassigned": approval_pb2.INBOX_SCOPE_UNASSIGNED,
-    "department": approval_pb2.INBOX_SCOPE_DEPARTMENT,
-    "我的": approval_pb2.INBOX_SCOPE_MINE,
-    "待签收": approval_pb2.INBOX_SCOPE_UNASSIGNED,
-    "本部门": approval_pb2.INBOX_SCOPE_DEPARTMENT,
-}
-# `tongban review pause --procedure` (行政许可法 Art. 45).
-PROCEDURES: dict[str, catalog_pb2.SpecialProcedure] = {
-    "hearing": catalog_pb2.SPECIAL_PROCEDURE_HEARING,
-    "site-inspection": catalog_pb2.SPECIAL_PROCEDURE_SITE_INSPECTION,
-    "public-notice": catalog_pb2.SPECIAL_PROCEDURE_PUBLIC_NOTICE,
-    "expert-review": catalog_pb2.SPECIAL_PROCEDURE_EXPERT_REVIEW,
-    "testing": catalog_pb2.SPECIAL_PROCEDURE_TESTING,
-    "听证": catalog_pb2.SPECIAL_PROCEDURE_HEARING,
-    "现场踏勘": catalog_pb2.SPECIAL_PROCEDURE_SITE_INSPECTION,
-    "公告": catalog_pb2.SPECIAL_PROCEDURE_PUBLIC_NOTICE,
-    "公告公示": catalog_pb2.SPECIAL_PROCEDURE_PUBLIC_NOTICE,
-    "专家评审": catalog_pb2.SPECIAL_PROCEDURE_EXPERT_REVIEW,
-    "专家论证": catalog_pb2.SPECIAL_PROCEDURE_EXPERT_REVIEW,
-    "检验检测": catalog_pb2.SPECIAL_PROCEDURE_TESTING,
-}
-# `tongban review decide CASE_NO grant|refuse`.
-OUTCOMES: dict[str, approval_pb2.DecisionOutcome] = {
-    "grant": approval_pb2.DECISION_OUTCOME_GRANTED,
-    "refuse": approval_pb2.DECISION_OUTCOME_REFUSED,
-    "准予": approval_pb2.DECISION_OUTCOME_GRANTED,
-    "准予许可": approval_pb2.DECISION_OUTCOME_GRANTED,
-    "不予": approval_pb2.DECISION_OUTCOME_REFUSED,
-    "不予许可": approval_pb2.DECISION_OUTCOME_REFUSED,
-}
+
+def choices(enum_type: type[_E], aliases: Mapping[str, _E] | None = None) -> dict[str, _E]:
+    """What a person may type for an enum: its labels and names from the protos, lower case
+    (services/common/labels.py), plus the extra words clerks use for the same values."""
+    found = {text: cast(_E, value) for text, value in labels.by_text(cast(EnumType, enum_type)).items()}
+    return {**found, **(aliases or {})}
+
+
+def choice_help(enum_type: EnumType, values: Iterable[int] | None = None) -> str:
+    """hearing(听证)、site-inspection(现场踏勘)…: the words to type, from the protos."""
+    numbers = list(values) if values is not None else list(labels.labels(enum_type))
+    return "、".join(
+        f"{labels.short_name(enum_type, v).replace('_', '-')}({labels.zh(enum_type, v)})" for v in numbers
+    )
+
+
+# Forms of a provided material: original, copy, both (the short word the help shows), or Chinese.
+MATERIAL_FORMS = choices(
+    catalog_pb2.MaterialForm,
+    {"": catalog_pb2.MATERIAL_FORM_UNSPECIFIED, "both": catalog_pb2.MATERIAL_FORM_ORIGINAL_AND_COPY},
+)
+# `tongban case list --state`: the label (已受理), the name (accepted) or a clerk's short word.
+CASE_STATES = choices(
+    acceptance_pb2.CaseState,
+    {
+        "待补正": acceptance_pb2.CASE_STATE_SUPPLEMENT_REQUESTED,
+        "一次性告知": acceptance_pb2.CASE_STATE_SUPPLEMENT_REQUESTED,
+        "受理": acceptance_pb2.CASE_STATE_ACCEPTED,
+        "办结": acceptance_pb2.CASE_STATE_COMPLETED,
+        "出件": acceptance_pb2.CASE_STATE_RESULT_ISSUED,
+        "撤回": acceptance_pb2.CASE_STATE_WITHDRAWN,
+        "退回补正": acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
+        "审查退回补正": acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
+    },
+)
+# `tongban review inbox --scope`.
+INBOX_SCOPES = choices(approval_pb2.InboxScope)
+# `tongban review pause --procedure` (行政许可法 Art. 45); the older words are still understood.
+PROCEDURES = choices(
+    catalog_pb2.SpecialProcedure,
+    {
+        "公告公示": catalog_pb2.SPECIAL_PROCEDURE_PUBLIC_NOTICE,
+        "专家评审": catalog_pb2.SPECIAL_PROCEDURE_EXPERT_REVIEW,
+    },
+)
+# `tongban review decide CASE_NO grant|refuse`: the verbs, beside the labels 准予许可/不予许可.
+OUTCOMES = choices(
+    approval_pb2.DecisionOutcome,
+    {
+        "grant": approval_pb2.DECISION_OUTCOME_GRANTED,
+        "refuse": approval_pb2.DECISION_OUTCOME_REFUSED,
+        "准予": approval_pb2.DECISION_OUTCOME_GRANTED,
+        "不予": approval_pb2.DECISION_OUTCOME_REFUSED,
+    },
+)
+
+# The words the help and the refusals show, from the same labels.
+_STATES = labels.labels(acceptance_pb2.CaseState)
+STATE_HELP = (
+    "、".join(label.zh for label in _STATES.values())
+    + f"（或 {'、'.join(labels.short_name(acceptance_pb2.CaseState, v) for v in _STATES)}）"
+)
+SCOPE_HELP = choice_help(approval_pb2.InboxScope)
+PROCEDURE_HELP = choice_help(catalog_pb2.SpecialProcedure)
+OUTCOME_HELP = (
+    f"grant({labels.zh(approval_pb2.DecisionOutcome, approval_pb2.DECISION_OUTCOME_GRANTED)}) 或 "
+    f"refuse({labels.zh(approval_pb2.DecisionOutcome, approval_pb2.DECISION_OUTCOME_REFUSED)})"
+)
+_FORMS = [catalog_pb2.MATERIAL_FORM_ORIGINAL, catalog_pb2.MATERIAL_FORM_COPY]
+_FORM_HELP = (
+    choice_help(catalog_pb2.MaterialForm, _FORMS)
+    + f" 或 both({labels.zh(catalog_pb2.MaterialForm, catalog_pb2.MATERIAL_FORM_ORIGINAL_AND_COPY)})"
+)
 
 
 def parse_material(spec: str) -> acceptance_pb2.ProvidedMaterial:
@@ -100,11 +110,10 @@ def parse_material(spec: str) -> acceptance_pb2.ProvidedMaterial:
             f"材料“{spec}”写法有误：缺少材料编码或编码中有空格。格式为 {MATERIAL_SPEC_HELP}"
         )
     form_text = parts[1].strip() if len(parts) > 1 else ""
-    form = MATERIAL_FORMS.get(form_text.lower())
+    form = MATERIAL_FORMS.get(_key(form_text))
     if form is None:
         raise argparse.ArgumentTypeError(
-            f"材料“{spec}”写法有误：形式“{form_text}”不认识，只能是 original(原件)、"
-            "copy(复印件) 或 both(原件及复印件)，或留空"
+            f"材料“{spec}”写法有误：形式“{form_text}”不认识，只能是 {_FORM_HELP}，或留空"
         )
     copies_text = parts[2].strip() if len(parts) > 2 else ""
     copies = 0
@@ -121,45 +130,36 @@ def parse_material(spec: str) -> acceptance_pb2.ProvidedMaterial:
     return acceptance_pb2.ProvidedMaterial(material_code=code, form=form, copies=copies, defect=defect)
 
 
-def parse_state(text: str) -> acceptance_pb2.CaseState:
-    key = text.strip().lower().removeprefix("case_state_")
-    state = CASE_STATES.get(key)
-    if state is None:
-        raise argparse.ArgumentTypeError(
-            f"办件状态“{text}”不认识，可用：收件、待补正、不予受理、已受理、已决定、已办结、"
-            "已出件、已撤回、退回补正（或 received、supplement_requested、not_accepted、accepted、"
-            "decided、completed、result_issued、withdrawn、review_supplement）"
-        )
-    return state
-
-
 def _key(text: str) -> str:
-    return text.strip().lower().replace("_", "-")
+    """site-inspection, Site_Inspection and site_inspection are the same word."""
+    return text.strip().lower().replace("-", "_")
+
+
+def parse_state(text: str) -> acceptance_pb2.CaseState:
+    state = CASE_STATES.get(_key(text))
+    if state is None:
+        raise argparse.ArgumentTypeError(f"办件状态“{text}”不认识，可用：{STATE_HELP}")
+    return state
 
 
 def parse_scope(text: str) -> approval_pb2.InboxScope:
     scope = INBOX_SCOPES.get(_key(text))
     if scope is None:
-        raise argparse.ArgumentTypeError(
-            f"待办范围“{text}”不认识，可用：mine(我的)、unassigned(待签收)、department(本部门)"
-        )
+        raise argparse.ArgumentTypeError(f"待办范围“{text}”不认识，可用：{SCOPE_HELP}")
     return scope
 
 
 def parse_procedure(text: str) -> catalog_pb2.SpecialProcedure:
     procedure = PROCEDURES.get(_key(text))
     if procedure is None:
-        raise argparse.ArgumentTypeError(
-            f"特殊环节“{text}”不认识，可用：hearing(听证)、site-inspection(现场踏勘)、"
-            "public-notice(公告公示)、expert-review(专家评审)、testing(检验检测)"
-        )
+        raise argparse.ArgumentTypeError(f"特殊环节“{text}”不认识，可用：{PROCEDURE_HELP}")
     return procedure
 
 
 def parse_outcome(text: str) -> approval_pb2.DecisionOutcome:
     outcome = OUTCOMES.get(_key(text))
     if outcome is None:
-        raise argparse.ArgumentTypeError(f"决定“{text}”不认识，只能是 grant(准予许可) 或 refuse(不予许可)")
+        raise argparse.ArgumentTypeError(f"决定“{text}”不认识，只能是 {OUTCOME_HELP}")
     return outcome
 
 

@@ -1,8 +1,10 @@
 """A local run: keys, schemas and the demo catalogue (`setup`), then every process (`up`).
 
-`up` starts the four services and the gateway as separate processes (logs in var/log/),
-waits for each to answer the gRPC health check, and on Ctrl-C or SIGTERM stops them all:
-SIGTERM, up to 10 s each, then SIGKILL.
+`up` starts the four services and the gateway as separate processes (logs in var/log/), waits
+for each to answer the gRPC health check, records where the stack runs for `tongban` in any
+directory (tongban_cli/local.py), then supervises: a child that dies is restarted with back-off
+(tongban_cli/supervisor.py). Ctrl-C or SIGTERM stops them all: SIGTERM, up to 10 s each, then
+SIGKILL.
 """
 
 from __future__ import annotations
@@ -13,45 +15,21 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import IO
 
-import grpc
-from grpc_health.v1 import health_pb2, health_pb2_grpc
-
-from gateway.tokens import ensure_internal_key, generate_keys
 from services.common.contracts import AREAS
 from services.common.settings import GATEWAY_PORT, SERVICE_PORTS
-from tongban_cli import demo
+from services.common.tokens import ensure_internal_key, generate_keys, has_signing_keys
+from tongban_cli import demo, local
+from tongban_cli.children import HOST, LOG_TAIL_LINES, Child, log_tail, serving, start, stop_all, wait_healthy
 from tongban_cli.client import CliError
+from tongban_cli.supervisor import Supervisor
 
-HOST = "127.0.0.1"
-HEALTH_TIMEOUT_SECONDS = 30.0
-STOP_TIMEOUT_SECONDS = 10.0
-LOG_TAIL_LINES = 15
 # Variables that would make every child pick the same port or address.
 _NOT_INHERITED = ("TONGBAN_PORT", "TONGBAN_HOST")
-
-
-@dataclass
-class Child:
-    name: str
-    address: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-
-def exit_text(code: int) -> str:
-    if code < 0:
-        try:
-            return f"被信号 {signal.Signals(-code).name} 结束"
-        except ValueError:
-            return f"被信号 {-code} 结束"
-    return f"退出码 {code}"
 
 
 def child_environment(var_dir: Path) -> dict[str, str]:
@@ -70,6 +48,25 @@ def _run_step(args: Sequence[str], what: str, env: dict[str, str]) -> None:
         raise CliError(f"{what}失败（退出码 {result.returncode}）：\n{tail}")
 
 
+def refuse_second_key_set(var_dir: Path) -> None:
+    """New keys here while `make run` serves with the keys of another run directory would sign
+    tokens its gateway refuses ("签名无效"): say where the running stack is instead."""
+    run = local.read()
+    if run is None or has_signing_keys(var_dir / "keys"):
+        return
+    if run.var_dir.resolve() == var_dir.resolve() or not has_signing_keys(run.var_dir / "keys"):
+        return
+    if not serving(run.gateway):
+        return
+    raise CliError(
+        f"本机已有一套正在运行的通办：运行目录 {run.var_dir}，网关 {run.gateway}（由 make run 启动，"
+        f"记录在 {local.config_path()}）。在 {var_dir.resolve()} 另建一套签名密钥，签出的令牌会被"
+        "这个网关拒绝（签名无效），所以没有新建。\n"
+        "  取令牌：在任何目录直接运行 tongban token clerk-gaogou（会使用正在运行的那套密钥）。\n"
+        "  若确要在这里另起一套：先在运行 make run 的终端按 Ctrl-C 停止它，再在这里运行 make run。"
+    )
+
+
 def setup(var_dir: Path) -> None:
     """Keys, database schemas for every area and the demo catalogue; safe to run again."""
     var_dir = var_dir.resolve()
@@ -86,23 +83,8 @@ def setup(var_dir: Path) -> None:
     print("准备完成。")
 
 
-def _start(name: str, module: str, port: int, var_dir: Path, env: dict[str, str]) -> Child:
-    log_path = var_dir / "log" / f"{name}.log"
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", module],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            # Own process group: Ctrl-C reaches only `up`, which stops the children in order.
-            process_group=0,
-        )
-    return Child(name, f"{HOST}:{port}", process, log_path)
-
-
 def ports_in_use(ports: Sequence[int]) -> list[int]:
-    """Ports on which something already listens (another `tongban up`, say)."""
+    """Ports on which something already listens (another `make run`, say)."""
     busy = []
     for port in ports:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -112,88 +94,51 @@ def ports_in_use(ports: Sequence[int]) -> list[int]:
     return busy
 
 
-def _serving(address: str) -> bool:
-    with grpc.insecure_channel(address) as channel:
-        stub = health_pb2_grpc.HealthStub(channel)
-        try:
-            reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=1.0)
-        except grpc.RpcError:
-            return False
-    return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
-
-
-def wait_healthy(child: Child, stop: threading.Event, timeout: float = HEALTH_TIMEOUT_SECONDS) -> str | None:
-    """None once the child answers SERVING (or `stop` is set), else why not."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        code = child.process.poll()
-        if code is not None:
-            return f"{child.name} 启动后退出（{exit_text(code)}）"
-        if stop.is_set() or _serving(child.address):
-            return None
-        stop.wait(0.3)
-    return f"{child.name} 在 {timeout:.0f} 秒内没有通过健康检查（{child.address}）"
-
-
-def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
-    try:
-        content = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return "    （没有日志）"
-    return "\n".join(f"    {line}" for line in content[-lines:]) or "    （日志为空）"
-
-
-def stop_all(children: Sequence[Child], timeout: float = STOP_TIMEOUT_SECONDS) -> None:
-    """SIGTERM to every child still running, wait up to `timeout` each, then SIGKILL."""
-    running = [c for c in children if c.process.poll() is None]
-    for child in running:
-        child.process.send_signal(signal.SIGTERM)
-    for child in running:
-        try:
-            child.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            print(f"{child.name} 在 {timeout:.0f} 秒内没有退出，强制结束。", file=sys.stderr)
-            child.process.kill()
-            child.process.wait()
-
-
-def _print_welcome(gateway: str, var_dir: Path, out: IO[str]) -> None:
+def _print_welcome(gateway: str, var_dir: Path, config: Path, out: IO[str]) -> None:
     users = demo.load_users()
     print(f"\n通办已启动，网关地址 {gateway}（日志在 {var_dir / 'log'}）。", file=out)
+    print(f"运行目录和网关地址已记在 {config}：在任何目录下，tongban 都会找到这套本地运行。", file=out)
     print("演示用户（角色、站点）：", file=out)
     print("\n".join(f"  {demo.describe(u)}" for u in users), file=out)
-    print("\n获取令牌：", file=out)
-    print(f"  export TONGBAN_VAR_DIR={var_dir}", file=out)
+    print("\n在另一个终端获取令牌：", file=out)
     print("  export TONGBAN_TOKEN=$(tongban token clerk-gaogou)", file=out)
-    print(f"  export TONGBAN_GATEWAY={gateway}", file=out)
     print("示例：", file=out)
     print("  tongban catalog list --site 320826101", file=out)
+    print("某个进程意外退出时会自动重启（间隔从 1 秒起逐次加倍，最长 30 秒）。", file=out)
     print("按 Ctrl-C 停止全部进程。", file=out, flush=True)
 
 
 def up(var_dir: Path) -> int:
-    """Set up, start everything, wait for health, run until a signal or a child's death."""
-    plan = [(a, f"services.{a}", SERVICE_PORTS[a]) for a in AREAS]
-    plan.append(("gateway", "gateway", GATEWAY_PORT))
-    busy = ports_in_use([port for _name, _module, port in plan])
+    """Set up, start everything, wait for health, then supervise until a signal."""
+    plan = {area: (f"services.{area}", SERVICE_PORTS[area]) for area in AREAS}
+    plan["gateway"] = ("gateway", GATEWAY_PORT)
+    busy = ports_in_use([port for _module, port in plan.values()])
     if busy:
         raise CliError(
-            f"端口 {'、'.join(map(str, busy))} 已被占用：也许已有一个 tongban up 在运行，请先停止它。"
+            f"端口 {'、'.join(map(str, busy))} 已被占用：也许已有一个 make run 在运行，请先停止它"
+            "（在它的终端按 Ctrl-C）。"
         )
     setup(var_dir)
     var_dir = var_dir.resolve()
     env = child_environment(var_dir)
+    gateway = f"{HOST}:{GATEWAY_PORT}"
+    config = local.write(local.LocalRun(var_dir=var_dir, gateway=gateway))
     stop = threading.Event()
 
     def _on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
+    def launch(name: str) -> Child:
+        module, port = plan[name]
+        return start(name, module, f"{HOST}:{port}", var_dir / "log" / f"{name}.log", env)
+
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    children: list[Child] = []
+    supervisor = Supervisor(lambda old: launch(old.name), sys.stdout)
+    started: list[Child] = []
     try:
-        for name, module, port in plan:
-            child = _start(name, module, port, var_dir, env)
-            children.append(child)
+        for name in plan:
+            child = launch(name)
+            started.append(child)
             problem = wait_healthy(child, stop)
             if stop.is_set():
                 print("\n已取消启动，正在停止已启动的进程 …", flush=True)
@@ -202,23 +147,18 @@ def up(var_dir: Path) -> int:
                 print(f"启动失败：{problem}。最后的日志（{child.log_path}）：", file=sys.stderr)
                 print(log_tail(child.log_path), file=sys.stderr)
                 return 1
+            supervisor.watch(child)
             print(f"  {name} 已就绪（{child.address}）", flush=True)
-        _print_welcome(children[-1].address, var_dir, sys.stdout)
-        while not stop.wait(0.5):
-            for child in children:
-                code = child.process.poll()
-                if code is not None:
-                    print(
-                        f"{child.name} 意外退出（{exit_text(code)}），停止其余进程。最后的日志：\n"
-                        f"{log_tail(child.log_path)}",
-                        file=sys.stderr,
-                    )
-                    return 1
+        _print_welcome(gateway, var_dir, config, sys.stdout)
+        supervisor.run(stop)
         print("\n正在停止全部进程 …", flush=True)
         return 0
     finally:
-        stop_all(list(reversed(children)))
-        if children:
+        # The gateway first, then the services: the reverse of the start. A restarted child
+        # replaces the one first started; one waiting for its restart is not running.
+        current = {c.name: c for c in started} | {c.name: c for c in supervisor.running()}
+        stop_all([current[name] for name in reversed(plan) if name in current])
+        if started:
             print("全部进程已停止。", flush=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -15,7 +15,10 @@ from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import MethodDescriptor
 from tongban.access.v1 import access_pb2
 
-from services.common import contracts  # noqa: F401  (fills the descriptor pool)
+from services.common import (
+    contracts,  # noqa: F401  (fills the descriptor pool)
+    labels,
+)
 
 if TYPE_CHECKING:
     from google.protobuf.descriptor_pb2 import MethodOptions
@@ -44,14 +47,8 @@ def role_name(value: int) -> str:
 SERVICE_ROLE = "service"
 # Roles a person's bearer token may carry; "service" is only ever signed service-to-service.
 PERSON_ROLES = ALL_ROLES - {SERVICE_ROLE}
-ROLE_LABELS = {
-    "clerk": "窗口人员",
-    "reviewer": "审核人员",
-    "centre_admin": "中心管理员",
-    "township_officer": "专职政务科员",
-    "inspector": "纪检监察人员",
-    "service": "系统服务",
-}
+# Token role name -> Chinese label, from the Role enum's labels in the proto.
+ROLE_LABELS = {name: labels.zh(access_pb2.Role, role) for role, name in ROLE_NAMES.items()}
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,12 @@ from tongban.acceptance.v1 import (
 )
 
 from gateway.app import GatewayServer, build_gateway
-from gateway.tokens import ensure_internal_key, generate_keys, issue_token
 from services.common.calls import IdentityInterceptor, current_call
 from services.common.errors import FieldProblem, grpc_errors, invalid_input
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
+from services.common.tokens import ensure_internal_key, generate_keys, issue_token
 
 SITE = "320826101"
 # Well-formed, so the backend's input limits let them through to the test servicer.
@@ -333,7 +333,7 @@ def test_role_outside_the_rpcs_rule_is_denied_and_never_forwarded(
     assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED
     details = caught.value.details()
     assert f"/tongban.acceptance.v1.AcceptanceService/{rpc}" in details
-    assert "窗口人员" in details and "clerk" in details  # the roles that may call it
+    assert "窗口工作人员" in details and "clerk" in details  # the roles that may call it
     assert env.backend.calls == []
 
 

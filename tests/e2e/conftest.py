@@ -26,6 +26,7 @@ from services.common.settings import Settings
 from services.supervision import app as supervision_app
 from tests.e2e.collector import Collector
 from tongban_cli import stack
+from tongban_cli.children import Child, log_tail, stop_all, wait_healthy
 
 START = "2026-09-28T09:30:00+08:00"
 TONGBAN = str(Path(sys.executable).parent / "tongban")
@@ -42,7 +43,7 @@ class Stack:
     gateway: str
     var_dir: Path
     collector: Collector
-    children: list[stack.Child]
+    children: list[Child]
     child_env: dict[str, str]
     ports: dict[str, int]
 
@@ -76,7 +77,7 @@ class Stack:
     def address(self, name: str) -> str:
         return f"127.0.0.1:{self.ports[name]}"
 
-    def start(self, name: str) -> stack.Child:
+    def start(self, name: str) -> Child:
         module = "gateway" if name == "gateway" else f"services.{name}"
         log_path = self.var_dir / "log" / f"{name}.log"
         with log_path.open("ab") as log:
@@ -86,10 +87,10 @@ class Stack:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        child = stack.Child(name, self.address(name), process, log_path)
+        child = Child(name, self.address(name), process, log_path)
         self.children[:] = [c for c in self.children if c.name != name] + [child]
-        problem = stack.wait_healthy(child, threading.Event())
-        assert problem is None, f"{problem}\n{stack.log_tail(log_path)}"
+        problem = wait_healthy(child, threading.Event())
+        assert problem is None, f"{problem}\n{log_tail(log_path)}"
         return child
 
     def kill(self, name: str) -> None:
@@ -99,7 +100,7 @@ class Stack:
         child.process.wait(timeout=30)
 
     def stop(self) -> None:
-        stack.stop_all(list(reversed(self.children)))
+        stop_all(list(reversed(self.children)))
 
 
 def _create_postgres_schemas(var_dir: Path, url: str) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
-from tongban_cli import commands
+from services.common.tokens import generate_keys
+from tongban_cli import commands, demo
 from tongban_cli.client import TOKEN_HINT
 from tongban_cli.main import build_parser, main
 from tongban_cli.specs import CASE_STATES, parse_date, parse_material, parse_page_size, parse_state
@@ -218,3 +220,57 @@ def test_supplement_without_materials_sends_an_empty_list(monkeypatch: pytest.Mo
         [],
         False,
     )
+
+
+# --- defaults from who you are ----------------------------------------------------------------
+
+
+@pytest.fixture
+def clerk_token(tmp_path: Path) -> str:
+    """The demo clerk's token as `tongban token clerk-gaogou` signs it: it names the window."""
+    generate_keys(tmp_path / "keys", "demo-1")
+    return demo.token_for(demo.find_user(demo.load_users(), "clerk-gaogou"), tmp_path, None)
+
+
+Request = acceptance_pb2.SubmitApplicationRequest
+
+
+def _submitted(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> Request:
+    sent: list[Request] = []
+
+    class Recorder:
+        def __enter__(self) -> Recorder:
+            return self
+
+        def __exit__(self, *_exc: object) -> None:
+            pass
+
+        def call(
+            self, _rpc: object, request: acceptance_pb2.SubmitApplicationRequest, **_kw: object
+        ) -> object:
+            sent.append(request)
+            return acceptance_pb2.SubmitApplicationResponse(case=acceptance_pb2.Case(case_no="X-1"))
+
+    monkeypatch.setattr(commands, "_gateway", lambda _args: Recorder())
+    assert main(argv) == 0
+    [request] = sent
+    return request
+
+
+def test_the_clerks_window_comes_from_the_token(monkeypatch: pytest.MonkeyPatch, clerk_token: str) -> None:
+    monkeypatch.delenv("TONGBAN_WINDOW", raising=False)
+    without_window = [a for a in SUBMIT if a not in ("--window", "320826101-W01")]
+    request = _submitted(monkeypatch, [*without_window, "--token", clerk_token])
+    assert request.window_code == "320826101-W01"
+    # --window still chooses another window (the service checks it is one of the site's).
+    request = _submitted(monkeypatch, [*without_window, "--window", "320826101-W02", "--token", clerk_token])
+    assert request.window_code == "320826101-W02"
+
+
+def test_no_window_anywhere_is_a_usage_error_in_chinese(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("TONGBAN_WINDOW", raising=False)
+    without_window = [a for a in SUBMIT if a not in ("--window", "320826101-W01")]
+    assert main([*without_window, "--token", "not-a-jwt"]) == 2
+    assert "请指定受理窗口：--window" in capsys.readouterr().err

@@ -10,8 +10,9 @@ from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
-from tongban_cli import render
-from tongban_cli.client import TOKEN_COMMAND, describe_rpc_error
+from services.common import labels
+from tongban_cli.render import cases, catalog
+from tongban_cli.render.refusals import TOKEN_COMMAND, describe_rpc_error
 
 
 class FakeRpcError(grpc.RpcError):  # type: ignore[misc]
@@ -73,7 +74,7 @@ def _case(**fields: object) -> acceptance_pb2.Case:
 
 
 def test_accepted_case_in_chinese() -> None:
-    text = render.case_summary(_case())
+    text = cases.case_summary(_case())
     assert "办件编号：320826101-20261127-0001" in text
     assert "状态：已受理" in text
     assert "承诺件" in text and "县乡同办" in text
@@ -86,13 +87,13 @@ def test_accepted_case_in_chinese() -> None:
 
 
 def test_overdue_case_says_so() -> None:
-    text = render.case_summary(_case(overdue=True, working_days_left=-2))
+    text = cases.case_summary(_case(overdue=True, working_days_left=-2))
     assert "状态：已受理【超期】" in text
     assert "超期 2 个工作日" in text
 
 
 def test_due_today() -> None:
-    assert "今天到期" in render.clock_text(_case(working_days_left=0))
+    assert "今天到期" in cases.clock_text(_case(working_days_left=0))
 
 
 def test_one_time_notice_lists_every_outstanding_material() -> None:
@@ -105,7 +106,7 @@ def test_one_time_notice_lists_every_outstanding_material() -> None:
         kind=acceptance_pb2.ISSUE_KIND_DEFECTIVE,
         detail="复印件不清晰",
     )
-    text = render.case_summary(case)
+    text = cases.case_summary(case)
     assert "状态：待补正(一次性告知)" in text
     assert "  - M02 户口簿 缺少" in text
     assert "  - M03 身份证复印件 不符合要求：复印件不清晰" in text
@@ -115,7 +116,7 @@ def test_not_accepted_names_reason_and_agency() -> None:
     case = _case(state=acceptance_pb2.CASE_STATE_NOT_ACCEPTED)
     case.non_acceptance.reason = "不属于本机关职权范围"
     case.non_acceptance.competent_agency = "县市场监督管理局"
-    text = render.case_summary(case)
+    text = cases.case_summary(case)
     assert "状态：不予受理" in text
     assert "不予受理理由：不属于本机关职权范围" in text
     assert "请向以下机关申请：县市场监督管理局" in text
@@ -128,20 +129,24 @@ def test_full_view_has_documents_and_trace_id() -> None:
         kind=acceptance_pb2.DOCUMENT_KIND_ACCEPTANCE_RECEIPT,
         issued_on="2026-11-27",
     )
-    text = render.case_summary(case, full=True)
+    text = cases.case_summary(case, full=True)
     assert "  - SL-320826101-2026-00001  受理回执  2026-11-27" in text
     assert "4bf92f3577b34da6a3ce929d0e0e4736" in text
 
 
-def test_every_state_has_a_chinese_name() -> None:
-    assert set(render.CASE_STATE_NAMES) == set(acceptance_pb2.CaseState.values()) - {0}
-    assert all(render.CASE_STATE_NAMES.values())
-    assert render.CASE_STATE_NAMES[acceptance_pb2.CASE_STATE_WITHDRAWN] == "已撤回"
+def test_every_state_is_shown_by_its_label() -> None:
+    for state in acceptance_pb2.CaseState.values():
+        text = cases.case_summary(_case(state=state))
+        assert "CASE_STATE" not in text
+        if state:
+            assert f"状态：{labels.zh(acceptance_pb2.CaseState, state)}" in text.splitlines()
+    assert "状态：已撤回" in cases.case_summary(_case(state=acceptance_pb2.CASE_STATE_WITHDRAWN))
+    assert "状态：未知" in cases.case_summary(_case(state=99))
 
 
 def test_case_list_shows_paging() -> None:
     response = acceptance_pb2.ListCasesResponse(cases=[_case()], total_size=41, next_page_token="abc")
-    text = render.case_list(response)
+    text = cases.case_list(response)
     assert "共 41 件" in text
     assert "--page-token abc" in text
 
@@ -179,7 +184,7 @@ def test_matter_detail() -> None:
         ],
         fees=[catalog_pb2.Fee(name="工本费", amount_fen=2000, basis="价费字〔2003〕")],
     )
-    text = render.matter_detail(matter)
+    text = catalog.matter_detail(matter)
     assert "承诺 5 个工作日（法定 20 个工作日）" in text
     assert "县域通办" in text
     assert "县政务服务中心、乡镇(园区)分中心" in text
@@ -190,16 +195,16 @@ def test_matter_detail() -> None:
 
 def test_instant_matter_and_free_of_charge() -> None:
     matter = catalog_pb2.Matter(code="X", name="Y", handling_type=catalog_pb2.HANDLING_TYPE_INSTANT)
-    text = render.matter_detail(matter)
+    text = catalog.matter_detail(matter)
     assert "即办" in text
     assert "收费：不收费" in text
-    assert "即办件" in render.matter_line(matter)
+    assert "即办件" in catalog.matter_line(matter)
 
 
 def test_documents_are_printed_verbatim() -> None:
     document = acceptance_pb2.Document(text="受理回执\n  编号 1  \n\n", html="<p>受理回执</p>")
-    assert render.document_text(document) == "受理回执\n  编号 1  \n\n"
-    assert render.document_text(document, html=True) == "<p>受理回执</p>"
+    assert cases.document_text(document) == "受理回执\n  编号 1  \n\n"
+    assert cases.document_text(document, html=True) == "<p>受理回执</p>"
 
 
 # --- refused calls ----------------------------------------------------------------------------
@@ -254,7 +259,7 @@ def test_precondition_and_resource_details() -> None:
     )
     assert describe_rpc_error(missing).splitlines() == [
         "没有找到：没有这个办件",
-        "  - 未找到 case X-1",
+        "  - 未找到办件 X-1",
     ]
 
 
@@ -264,7 +269,7 @@ def test_errors_without_details() -> None:
     )
     text = describe_rpc_error(unreachable, "127.0.0.1:50051")
     assert text.startswith("无法连接网关 127.0.0.1:50051")
-    assert "tongban up" in text
+    assert "make run" in text
     assert "failed to connect" not in text
     expired = describe_rpc_error(FakeRpcError(grpc.StatusCode.UNAUTHENTICATED, "令牌已过期"))
     assert expired.splitlines() == [
@@ -282,7 +287,7 @@ def test_details_that_contradict_the_call_are_ignored() -> None:
 
 def test_instant_case_has_no_countdown() -> None:
     case = _case(handling_type=catalog_pb2.HANDLING_TYPE_INSTANT, promised_limit_days=0)
-    assert render.clock_text(case) == "即办件，当场办结"
+    assert cases.clock_text(case) == "即办件，当场办结"
 
 
 def test_issue_detail_that_already_names_the_kind() -> None:
@@ -292,7 +297,7 @@ def test_issue_detail_that_already_names_the_kind() -> None:
         kind=acceptance_pb2.ISSUE_KIND_MISSING,
         detail="缺少, 需原件1份",
     )
-    assert render.issue_line(issue) == "  - M03 申请表 缺少, 需原件1份"
+    assert cases.issue_line(issue) == "  - M03 申请表 缺少, 需原件1份"
 
 
 # --- county-decided cases (县乡同办): the review, the decision, the issue clock -------------------
@@ -304,7 +309,7 @@ def _county_case(**fields: object) -> acceptance_pb2.Case:
 
 
 def test_county_case_under_review_points_at_the_county_clock() -> None:
-    text = render.case_summary(_county_case())
+    text = cases.case_summary(_county_case())
     assert (
         "时限：承诺办结日期 2026-12-04（5 个工作日），县级部门审查中"
         "（审查时限见 tongban review show 320826101-20261127-0001）"
@@ -319,7 +324,7 @@ def test_review_supplement_tells_the_clerk_what_to_collect_and_how_to_record_it(
         review_supplement_reason="发票与合格证不一致",
     )
     case.review_supplement_items.extend(["购机发票原件", "产品合格证"])
-    lines = render.case_summary(case).splitlines()
+    lines = cases.case_summary(case).splitlines()
     assert "状态：县级审查退回补正" in lines
     assert any(
         line.endswith("县级部门审查中，计时暂停（审查时限见 tongban review show 320826101-20261127-0001）")
@@ -342,14 +347,14 @@ def test_decided_county_case_shows_the_decision_and_the_issue_deadline() -> None
         issue_due_on="2026-12-16",
         working_days_left=10,
     )
-    lines = render.case_summary(case).splitlines()
+    lines = cases.case_summary(case).splitlines()
     assert "时限：承诺办结日期 2026-12-04（5 个工作日）" in lines
     assert "决定：准予" in lines
     assert "县级决定日期：2026-12-02" in lines
     assert "决定文书：ZY-GA-2026-00001（打印：tongban review print ZY-GA-2026-00001）" in lines
     assert "出件期限：2026-12-16（决定后 10 个工作日内出件），剩余 10 个工作日" in lines
-    assert "出件期限 2026-12-16" in render.case_line(case)
-    late = render.case_summary(
+    assert "出件期限 2026-12-16" in cases.case_line(case)
+    late = cases.case_summary(
         _county_case(
             state=acceptance_pb2.CASE_STATE_DECIDED,
             decided_on="2026-12-02",
@@ -372,9 +377,9 @@ def test_issued_county_case_says_whether_on_time() -> None:
         issued_on_time=True,
         issued_by="clerk-gaogou",
     )
-    lines = render.case_summary(case).splitlines()
+    lines = cases.case_summary(case).splitlines()
     assert "出件期限：2026-12-16（决定后 10 个工作日内出件）" in lines
     assert "出件日期：2026-12-03（按时出件）  经办 clerk-gaogou" in lines
-    assert "超期出件" in render.case_summary(_county_case(issue_due_on="2026-12-16", issued_on="2026-12-17"))
+    assert "超期出件" in cases.case_summary(_county_case(issue_due_on="2026-12-16", issued_on="2026-12-17"))
     # Township-decided cases have no issue deadline: the line is as before.
-    assert "出件日期：2026-12-03  经办 x" in render.case_summary(_case(issued_on="2026-12-03", issued_by="x"))
+    assert "出件日期：2026-12-03  经办 x" in cases.case_summary(_case(issued_on="2026-12-03", issued_by="x"))

@@ -14,10 +14,12 @@ from google.protobuf.message import Message
 from tongban.acceptance.v1 import catalog_pb2
 from tongban.approval.v1 import approval_pb2 as A
 
+from services.common import labels
 from tests.unit.test_cli_client import Failure, FakeChannel
-from tongban_cli import client, commands, render
+from tongban_cli import client, commands
 from tongban_cli.client import Gateway
 from tongban_cli.main import build_parser, main
+from tongban_cli.render import reviews, tables
 from tongban_cli.specs import (
     INBOX_SCOPES,
     OUTCOMES,
@@ -412,46 +414,25 @@ def test_every_choice_reaches_every_value() -> None:
 # --- labels -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("names", "values"),
-    [
-        (render.REVIEW_STATE_NAMES, A.ReviewState.values()),
-        (render.STEP_STATE_NAMES, A.StepState.values()),
-        (render.VERDICT_NAMES, A.Verdict.values()),
-        (render.DECISION_OUTCOME_NAMES, A.DecisionOutcome.values()),
-        (render.PAUSE_KIND_NAMES, A.PauseKind.values()),
-        (render.REVIEW_DOCUMENT_KIND_NAMES, A.ReviewDocumentKind.values()),
-        (render.INBOX_SCOPE_NAMES, A.InboxScope.values()),
-        (render.STEP_KIND_NAMES, catalog_pb2.StepKind.values()),
-        (render.SPECIAL_PROCEDURE_NAMES, catalog_pb2.SpecialProcedure.values()),
-    ],
-)
-def test_every_review_enum_value_has_a_chinese_name(names: dict[int, str], values: list[int]) -> None:
-    assert set(names) == set(values) - {0}
-    assert all(names.values())
+def _zh(enum_type: labels.EnumType) -> list[str]:
+    return [label.zh for label in labels.labels(enum_type).values()]
 
 
 def test_labels_the_reviewers_use() -> None:
     kinds = (catalog_pb2.STEP_KIND_INITIAL_REVIEW, catalog_pb2.STEP_KIND_REVIEW)
-    assert [render.STEP_KIND_NAMES[k] for k in kinds] == ["初审", "审核"]
-    assert list(render.REVIEW_STATE_NAMES.values()) == ["审查中", "退回补正中", "已决定", "已撤回"]
-    assert list(render.STEP_STATE_NAMES.values()) == ["待办", "办理中", "已办结", "跳过", "已取消"]
-    assert list(render.VERDICT_NAMES.values()) == ["同意", "不同意"]
-    assert list(render.DECISION_OUTCOME_NAMES.values()) == ["准予许可", "不予许可"]
-    assert list(render.SPECIAL_PROCEDURE_NAMES.values()) == [
-        "听证",
-        "现场踏勘",
-        "公告公示",
-        "专家评审",
-        "检验检测",
-    ]
+    assert [labels.zh(catalog_pb2.StepKind, k) for k in kinds] == ["初审", "审核"]
+    assert _zh(A.ReviewState) == ["审查中", "退回补正中", "已决定", "已撤回"]
+    assert _zh(A.StepState) == ["待办", "办理中", "已办结", "跳过", "已取消"]
+    assert _zh(A.Verdict) == ["同意", "不同意"]
+    assert _zh(A.DecisionOutcome) == ["准予许可", "不予许可"]
+    assert _zh(catalog_pb2.SpecialProcedure) == ["听证", "现场踏勘", "公告", "专家论证", "检验检测"]
 
 
 # --- rendering --------------------------------------------------------------------------------
 
 
 def test_review_in_chinese() -> None:
-    text = render.review_summary(_review(), full=True)
+    text = reviews.review_summary(_review(), full=True)
     lines = text.splitlines()
     assert lines[:6] == [
         f"办件编号：{CASE_NO}",
@@ -478,7 +459,7 @@ def test_review_in_chinese() -> None:
         "延长时限：10 个工作日  批准人 县农业农村局局长  理由：待补检报告  2026-10-09 经办 reviewer-nj"
         "  告知书 YQ-NJ-2026-00001"
     ) in lines
-    assert "  - YQ-NJ-2026-00001  延期告知书  2026-10-09" in lines
+    assert "  - YQ-NJ-2026-00001  延长审批期限告知书  2026-10-09" in lines
     # The activity log, in Beijing time, its codes said in Chinese.
     assert "  2026-09-28 09:30  系统  开始审查" in lines
     assert "  2026-09-29 10:00  clerk-gaogou  提交审查意见  环节 #1  同意" in lines
@@ -490,24 +471,24 @@ def test_review_in_chinese() -> None:
     assert "  2026-10-09 16:00  reviewer-nj  延长时限  10 个工作日" in lines
     assert lines[-1] == f"追踪编号(trace id)：{TRACE_ID}"
     # After a change, the summary leaves out documents, log and trace id.
-    short = render.review_summary(_review())
-    assert "办理记录" not in short and TRACE_ID not in short and "延期告知书" not in short
+    short = reviews.review_summary(_review())
+    assert "办理记录" not in short and TRACE_ID not in short and "延长审批期限告知书" not in short
 
 
 def test_paused_and_overdue_reviews_say_so() -> None:
     paused = _review(
         clock=A.Clock(accepted_on="2026-09-28", budget_days=5, used_days=2, days_left=3, paused=True)
     )
-    assert "状态：审查中【暂停】" in render.review_summary(paused)
-    assert "剩余 3 个工作日（计时暂停中）" in render.review_summary(paused)
+    assert "状态：审查中【暂停】" in reviews.review_summary(paused)
+    assert "剩余 3 个工作日（计时暂停中）" in reviews.review_summary(paused)
     late = _review(
         clock=A.Clock(accepted_on="2026-09-28", budget_days=5, used_days=7, days_left=-2, overdue=True)
     )
-    assert "状态：审查中【超期】" in render.review_summary(late)
-    assert "超期 2 个工作日" in render.review_summary(late)
+    assert "状态：审查中【超期】" in reviews.review_summary(late)
+    assert "超期 2 个工作日" in reviews.review_summary(late)
     due = _review(clock=A.Clock(accepted_on="2026-09-28", budget_days=5, used_days=5, days_left=0))
-    assert "今天到期" in render.review_summary(due)
-    withdrawn = render.review_summary(_review(state=A.REVIEW_STATE_WITHDRAWN))
+    assert "今天到期" in reviews.review_summary(due)
+    withdrawn = reviews.review_summary(_review(state=A.REVIEW_STATE_WITHDRAWN))
     assert "状态：已撤回" in withdrawn and "剩余" not in withdrawn.split("审查环节")[0]
 
 
@@ -520,7 +501,7 @@ def test_send_back_lists_every_item() -> None:
         started_by="reviewer-nj",
         items=["购机发票原件", "产品合格证"],
     )
-    lines = render.review_summary(review, full=True).splitlines()
+    lines = reviews.review_summary(review, full=True).splitlines()
     assert "状态：退回补正中" in lines
     at = lines.index(
         "  - 退回补正：发票与合格证不一致  2026-10-10 起，进行中  不计时 0 个工作日  reviewer-nj 开始"
@@ -531,7 +512,7 @@ def test_send_back_lists_every_item() -> None:
 
 
 def test_parallel_refusal_names_each_department() -> None:
-    text = render.review_summary(_refused_in_parallel(), full=True)
+    text = reviews.review_summary(_refused_in_parallel(), full=True)
     lines = text.splitlines()
     assert "状态：已决定" in lines
     assert "时限：承诺 15 个工作日，已用 3 个工作日，决定时剩余 12 个工作日，到期日 2026-11-23" in lines
@@ -570,7 +551,7 @@ def test_inbox_table() -> None:
         total_size=4,
         next_page_token="p2",
     )
-    lines = render.inbox(response).splitlines()
+    lines = reviews.inbox(response).splitlines()
     split = [re.split(r" {2,}", line) for line in lines[:4]]
     assert split == [
         ["办件编号", "事项", "环节", "承办人", "环节剩余", "办件剩余", "到期日", "标记"],
@@ -597,11 +578,11 @@ def test_inbox_table() -> None:
         ],
     ]
     # The columns line up on screen (a CJK character is two columns wide).
-    due_column = {render.cell_width(line.split("2026-1")[0]) for line in lines[1:4]}
-    assert due_column == {render.cell_width(lines[0].split("到期日")[0])}
+    due_column = {tables.cell_width(line.split("2026-1")[0]) for line in lines[1:4]}
+    assert due_column == {tables.cell_width(lines[0].split("到期日")[0])}
     assert lines[4].startswith("共 4 件，本页 3 件。")
     assert lines[5] == "下一页：加上 --page-token p2"
-    assert render.inbox(A.ListInboxResponse()) == "没有待办的审查环节。"
+    assert reviews.inbox(A.ListInboxResponse()) == "没有待办的审查环节。"
 
 
 # --- the calls --------------------------------------------------------------------------------
@@ -781,7 +762,7 @@ def test_resume_and_extend(channel: Callable[..., FakeChannel], capsys: pytest.C
     assert isinstance(extended, A.ExtendTimeLimitRequest)
     assert (extended.approver, extended.reason) == ("县农业农村局局长", "待补检报告")
     out = capsys.readouterr().out
-    assert "延期告知书 YQ-NJ-2026-00001" in out and out.rstrip().endswith("延期告知书正文")
+    assert "延长审批期限告知书 YQ-NJ-2026-00001" in out and out.rstrip().endswith("延期告知书正文")
 
 
 def test_decide_prints_the_decision(
@@ -796,7 +777,7 @@ def test_decide_prints_the_decision(
     assert isinstance(sent, A.DecideCaseRequest)
     assert (sent.outcome, sent.reasons) == (A.DECISION_OUTCOME_REFUSED, "不符合规划")
     out = capsys.readouterr().out
-    assert "不予许可决定书 BY-ZR-2026-00001" in out
+    assert "不予行政许可决定书 BY-ZR-2026-00001" in out
     assert "不予许可决定书正文" in out
 
 

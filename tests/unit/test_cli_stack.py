@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from tongban_cli.stack import Child, exit_text, log_tail, stop_all, wait_healthy
+from tongban_cli.children import Child, exit_text, log_tail, stop_all, wait_healthy
 
 
 def _child(name: str, code: str, log: Path) -> Child:

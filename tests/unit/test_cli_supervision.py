@@ -21,9 +21,10 @@ from tongban.events.v1 import event_pb2
 from tongban.supervision.v1 import supervision_pb2 as S
 
 from tests.unit.test_cli_client import Failure, FakeChannel
-from tongban_cli import client, commands, render
+from tongban_cli import client, commands
 from tongban_cli.client import Gateway
 from tongban_cli.main import build_parser, main
+from tongban_cli.render import supervision, tables
 from tongban_cli.specs import EVENT_TYPES, parse_event_type
 
 CASE_NO = "320826101-20260928-0001"
@@ -286,9 +287,9 @@ def test_event_types_by_name_or_chinese_name() -> None:
     assert parse_event_type("作出决定") == "tongban.approval.v1.ReviewDecided"
     assert parse_event_type("REVIEWSENTBACK") == "tongban.approval.v1.ReviewSentBack"
     assert parse_event_type("tongban.approval.v1.ReviewSentBack") == "tongban.approval.v1.ReviewSentBack"
-    assert set(EVENT_TYPES.values()) == set(render.EVENT_TYPE_NAMES)
+    assert set(EVENT_TYPES.values()) == set(supervision.EVENT_TYPE_NAMES)
     # Every Chinese name and every message name is unique.
-    assert len(EVENT_TYPES) == 2 * len(render.EVENT_TYPE_NAMES)
+    assert len(EVENT_TYPES) == 2 * len(supervision.EVENT_TYPE_NAMES)
     for bad in ("", "开始", "case accepted", "受理中", "CaseAccepted2"):
         with pytest.raises(argparse.ArgumentTypeError, match=r"CaseAccepted"):
             parse_event_type(bad)
@@ -298,8 +299,8 @@ def test_help_lists_every_event_type(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         main(["supervision", "events", "--help"])
     out = capsys.readouterr().out
-    for event_type, label in render.EVENT_TYPE_NAMES.items():
-        name = render.short_type(event_type)
+    for event_type, label in supervision.EVENT_TYPE_NAMES.items():
+        name = supervision.short_type(event_type)
         assert re.search(rf"^  {re.escape(name)} +{label}$", out, re.MULTILINE), event_type
 
 
@@ -307,14 +308,14 @@ def test_help_lists_every_event_type(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_every_event_type_has_a_chinese_name() -> None:
-    assert len(render.EVENT_TYPE_NAMES) == 16
-    assert all(render.EVENT_TYPE_NAMES.values())
-    assert render.event_type_text("tongban.acceptance.v1.CaseAccepted") == "受理 CaseAccepted"
-    assert render.event_type_text("tongban.audit.v1.Flagged") == "tongban.audit.v1.Flagged"
+    assert len(supervision.EVENT_TYPE_NAMES) == 16
+    assert all(supervision.EVENT_TYPE_NAMES.values())
+    assert supervision.event_type_text("tongban.acceptance.v1.CaseAccepted") == "受理 CaseAccepted"
+    assert supervision.event_type_text("tongban.audit.v1.Flagged") == "tongban.audit.v1.Flagged"
 
 
 def test_events_table() -> None:
-    lines = render.received_events(_page("p2")).splitlines()
+    lines = supervision.received_events(_page("p2")).splitlines()
     split = [re.split(r" {2,}", line) for line in lines[:-2]]
     assert split == [
         ["接收时间", "发生时间", "来源", "事件", "办件编号", "摘要"],
@@ -379,12 +380,12 @@ def test_events_table() -> None:
     ]
     assert lines[-2:] == ["本页 9 条，按接收先后排列，时间为北京时间。", "下一页：加上 --page-token p2"]
     # The columns line up on screen (a CJK character is two columns wide).
-    case_column = {render.cell_width(line.split(CASE_NO)[0]) for line in lines[1:9]}
-    assert case_column == {render.cell_width(lines[0].split("办件编号")[0])}
+    case_column = {tables.cell_width(line.split(CASE_NO)[0]) for line in lines[1:9]}
+    assert case_column == {tables.cell_width(lines[0].split("办件编号")[0])}
 
 
 def test_only_the_fields_that_matter_are_printed() -> None:
-    text = render.received_events(_page())
+    text = supervision.received_events(_page())
     for never in (
         "320826-NJ-XK-001",  # matter code
         "320826101-W01",  # window
@@ -410,20 +411,20 @@ def test_summary_of_sparse_events() -> None:
         procedure=C.SPECIAL_PROCEDURE_HEARING,
         planned_days=3,
     )
-    assert render.event_summary(started) == "状态 审查中，听证，计划 3 个工作日"
+    assert supervision.event_summary(started) == "状态 审查中，听证，计划 3 个工作日"
     noticed = AE.CaseSupplementRequested(repeated_notice=False)
-    assert render.event_summary(noticed) == "首次告知"
-    assert render.event_summary(AE.CaseNotAccepted()) == ""
-    assert render.event_summary(None) == ""
+    assert supervision.event_summary(noticed) == "首次告知"
+    assert supervision.event_summary(AE.CaseNotAccepted()) == ""
+    assert supervision.event_summary(None) == ""
 
 
 def test_missing_times_and_an_empty_page() -> None:
     bare = S.ListReceivedEventsResponse(
         events=[S.ReceivedEvent(event=event_pb2.Event(event_type="case.received\tx", source="acceptance"))]
     )
-    row = render.received_events(bare).splitlines()[1]
+    row = supervision.received_events(bare).splitlines()[1]
     assert re.split(r" {2,}", row) == ["-", "-", "acceptance", "case.received x", "-"]
-    assert render.received_events(S.ListReceivedEventsResponse()) == "没有符合条件的事件。"
+    assert supervision.received_events(S.ListReceivedEventsResponse()) == "没有符合条件的事件。"
 
 
 # --- the call ---------------------------------------------------------------------------------

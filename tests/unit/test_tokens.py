@@ -17,19 +17,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from gateway.tokens import (
-    DEMO_USERS_FILE,
-    ISSUER,
-    TokenError,
-    TokenVerifier,
-    ensure_internal_key,
-    generate_keys,
-    issue_token,
-    load_demo_users,
-    newest_kid,
-)
+from gateway.tokens import TokenError, TokenVerifier
 from services.common.access import PERSON_ROLES
+from services.common.demo_users import DEMO_USERS_FILE, load_demo_users
 from services.common.identity import Caller
+from services.common.tokens import ISSUER, ensure_internal_key, generate_keys, issue_token, newest_kid
 
 SITE = "320826101"
 
@@ -82,6 +74,15 @@ def test_issue_and_verify(keys: Path) -> None:
     assert claims["exp"] - claims["iat"] == 8 * 3600
     caller = TokenVerifier(keys / "public").verify(token)
     assert caller == Caller("clerk-gaogou", SITE, frozenset({"clerk"}))
+
+
+def test_a_clerks_token_names_the_window(keys: Path) -> None:
+    token = issue_token("clerk-gaogou", SITE, ["clerk"], keys_dir=keys, window_code="320826101-W01")
+    assert jwt.decode(token, options={"verify_signature": False})["win"] == "320826101-W01"
+    # The gateway accepts it as before; the window is a default for the CLI, not a permission.
+    assert TokenVerifier(keys / "public").verify(token) == Caller("clerk-gaogou", SITE, frozenset({"clerk"}))
+    reviewer = issue_token("reviewer-nj", SITE, ["reviewer"], keys_dir=keys)
+    assert "win" not in jwt.decode(reviewer, options={"verify_signature": False})
 
 
 def test_several_roles(keys: Path) -> None:
