@@ -21,6 +21,7 @@ from services.acceptance import applicants, materials, numbering, repository, vi
 from services.acceptance.documents import DocumentFacts, render
 from services.acceptance.events import case_ref, county_review_plan, publish
 from services.acceptance.models import CaseRow, DocumentRow
+from services.common import labels
 from services.common.calendar import CalendarDataMissing
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span, current_ids, new_case_span
@@ -37,21 +38,12 @@ from services.common.usecases import UseCases
 
 S = acceptance_pb2
 
-STATE_NAMES: dict[int, str] = {
-    S.CASE_STATE_RECEIVED: "收件",
-    S.CASE_STATE_SUPPLEMENT_REQUESTED: "待补正",
-    S.CASE_STATE_NOT_ACCEPTED: "不予受理",
-    S.CASE_STATE_ACCEPTED: "已受理",
-    S.CASE_STATE_DECIDED: "已决定",
-    S.CASE_STATE_COMPLETED: "已办结",
-    S.CASE_STATE_RESULT_ISSUED: "已出件",
-    S.CASE_STATE_WITHDRAWN: "已撤回",
-    S.CASE_STATE_REVIEW_SUPPLEMENT: "审查退回补正",
-}
-LEVEL_NAMES: dict[int, str] = {
-    catalog_pb2.SITE_LEVEL_COUNTY: "县政务服务中心",
-    catalog_pb2.SITE_LEVEL_TOWNSHIP: "乡镇(园区)分中心",
-    catalog_pb2.SITE_LEVEL_VILLAGE: "村(社区)便民服务站",
+# What each refused action is called, in English (the Chinese comes with the call).
+_ACTIONS_EN = {
+    "补正材料": "record a supplement",
+    "撤回": "withdraw",
+    "当场办结": "complete on the spot",
+    "出件": "issue the result",
 }
 
 
@@ -65,11 +57,12 @@ def _non_acceptance_problems(request: Any) -> list[FieldProblem]:
 
 
 def _wrong_state(row: CaseRow, action: str, allowed: Sequence[int]) -> DomainError:
-    expected = "、".join(STATE_NAMES[s] for s in allowed)
+    state_zh, state_en = labels.zh(S.CaseState, row.state), labels.en(S.CaseState, row.state)
+    expected = "、".join(labels.zh(S.CaseState, s) for s in allowed)
     return wrong_state(
-        f"办件当前状态为「{STATE_NAMES[row.state]}」, 不能{action}; 仅限「{expected}」状态 / "
-        f"case {row.case_no} is {S.CaseState.Name(row.state)}, cannot {action}",
-        [StateProblem(row.case_no, f"state is {S.CaseState.Name(row.state)}", "CASE_STATE")],
+        f"办件当前状态为「{state_zh}」, 不能{action}; 仅限「{expected}」状态 / "
+        f"case {row.case_no} is {state_en}; cannot {_ACTIONS_EN.get(action, action)}",
+        [StateProblem(row.case_no, f"当前状态「{state_zh}」/ state: {state_en}", "CASE_STATE")],
     )
 
 
@@ -242,11 +235,16 @@ class CaseCommands:
                     "site", call.caller.site_code, "您所在的站点未登记 / your site is not registered"
                 )
             if site.level not in matter.accepting_levels:
-                levels = "、".join(LEVEL_NAMES[level] for level in matter.accepting_levels)
+                level = labels.zh(catalog_pb2.SiteLevel, site.level)
+                levels = "、".join(labels.zh(catalog_pb2.SiteLevel, lv) for lv in matter.accepting_levels)
                 raise wrong_state(
-                    f"{LEVEL_NAMES[site.level]}不能受理「{matter.name}」, 请引导申请人到{levels}办理 / "
-                    f"this site level may not accept matter {matter.code}",
-                    [StateProblem(matter.code, f"site level {site.level} not accepting", "SITE_LEVEL")],
+                    f"{level}不能受理「{matter.name}」, 请引导申请人到{levels}办理 / "
+                    f"a {labels.en(catalog_pb2.SiteLevel, site.level)} may not accept matter {matter.code}",
+                    [
+                        StateProblem(
+                            matter.code, f"{level}不可受理 / not accepted at this site level", "SITE_LEVEL"
+                        )
+                    ],
                 )
             trace_id, span_id = current_ids()
             now = self.uc.clock.now()

@@ -14,13 +14,8 @@ from datetime import date
 
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
+from services.common import labels
 from services.common.identifiers import mask_phone, mask_resident_id
-
-TITLES: dict[int, str] = {
-    acceptance_pb2.DOCUMENT_KIND_ACCEPTANCE_RECEIPT: "受理回执",
-    acceptance_pb2.DOCUMENT_KIND_ONE_TIME_NOTICE: "一次性告知单",
-    acceptance_pb2.DOCUMENT_KIND_NON_ACCEPTANCE_NOTICE: "不予受理通知书",
-}
 
 
 @dataclass(frozen=True)
@@ -107,7 +102,7 @@ def _body(facts: DocumentFacts) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def render(facts: DocumentFacts) -> Rendered:
-    title = TITLES[facts.kind]
+    title = labels.zh(acceptance_pb2.DocumentKind, facts.kind)
     fields, paragraphs = _body(facts)
     footer = [("受理窗口", f"{facts.site_name} {facts.window_name}"), ("日期", _day(facts.issued_on))]
     width = max(len(label) for label, _ in fields + footer)

@@ -10,17 +10,12 @@ from collections.abc import Iterable, Sequence
 
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
+from services.common import labels
 from services.common.errors import FieldProblem
-
-_FORM_NAMES: dict[int, str] = {
-    catalog_pb2.MATERIAL_FORM_ORIGINAL: "原件",
-    catalog_pb2.MATERIAL_FORM_COPY: "复印件",
-    catalog_pb2.MATERIAL_FORM_ORIGINAL_AND_COPY: "原件及复印件",
-}
 
 
 def form_name(form: int) -> str:
-    return _FORM_NAMES.get(form, "")
+    return labels.zh(catalog_pb2.MaterialForm, form)
 
 
 def _form_satisfies(given: int, asked: int) -> bool:

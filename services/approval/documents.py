@@ -15,16 +15,11 @@ from sqlmodel import Session
 from tongban.approval.v1 import approval_pb2
 
 from services.approval.models import ReviewDocumentRow, ReviewRow
+from services.common import labels
 from services.common.counters import next_serial
 
 A = approval_pb2
 
-TITLES: dict[int, str] = {
-    A.REVIEW_DOCUMENT_KIND_SPECIAL_PROCEDURE_NOTICE: "特殊环节告知书",
-    A.REVIEW_DOCUMENT_KIND_EXTENSION_NOTICE: "延长审批期限告知书",
-    A.REVIEW_DOCUMENT_KIND_GRANT_DECISION: "准予行政许可决定书",
-    A.REVIEW_DOCUMENT_KIND_REFUSAL_DECISION: "不予行政许可决定书",
-}
 PREFIXES: dict[int, str] = {
     A.REVIEW_DOCUMENT_KIND_SPECIAL_PROCEDURE_NOTICE: "TS",  # 特殊环节
     A.REVIEW_DOCUMENT_KIND_EXTENSION_NOTICE: "YQ",  # 延期
@@ -43,7 +38,7 @@ class Draft:
 
 def _render(number: str, review: ReviewRow, draft: Draft, issued_on: date) -> str:
     lines = [
-        TITLES[draft.kind],
+        labels.zh(A.ReviewDocumentKind, draft.kind),
         f"编号：{number}",
         "",
         f"办件编号：{review.case_no}",

@@ -21,6 +21,7 @@ from services.approval.commands.guards import (
 )
 from services.approval.events import publish, review_ref
 from services.approval.models import PauseRow
+from services.common import labels
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
 from services.common.errors import FieldProblem, invalid_input, required
@@ -33,14 +34,6 @@ MAX_PLANNED_DAYS = 60
 EXTENSION_DAYS = 10
 JOINT_EXTENSION_DAYS = 15
 
-PROCEDURE_LABELS: dict[int, str] = {
-    C.SPECIAL_PROCEDURE_HEARING: "听证",
-    C.SPECIAL_PROCEDURE_SITE_INSPECTION: "现场踏勘",
-    C.SPECIAL_PROCEDURE_PUBLIC_NOTICE: "公告公示",
-    C.SPECIAL_PROCEDURE_EXPERT_REVIEW: "专家评审",
-    C.SPECIAL_PROCEDURE_TESTING: "检验检测",
-}
-
 
 def start_procedure(
     uc: UseCases, call: CallContext, request: approval_pb2.StartSpecialProcedureRequest
@@ -51,9 +44,10 @@ def start_procedure(
         allowed = {int(value) for value in review.special_procedures.split()}
         problems = required(request.reason, "reason", "特殊环节事由")
         if request.procedure not in allowed:
-            names = "、".join(C.SpecialProcedure.Name(v) for v in sorted(allowed)) or "无"
+            names = "、".join(labels.zh(C.SpecialProcedure, v) for v in sorted(allowed)) or "无"
+            names_en = ", ".join(labels.en(C.SpecialProcedure, v) for v in sorted(allowed)) or "none"
             problems.append(
-                FieldProblem("procedure", f"该事项可用的特殊环节 / allowed for this matter: {names}")
+                FieldProblem("procedure", f"该事项可用的特殊环节: {names} / allowed for this matter: {names_en}")
             )
         if not 1 <= request.planned_days <= MAX_PLANNED_DAYS:
             problems.append(FieldProblem("planned_days", f"1–{MAX_PLANNED_DAYS} 个工作日 / working days"))
@@ -66,7 +60,7 @@ def start_procedure(
         now = uc.clock.now()
         with case_span("approval.start_special_procedure", review):
             kind_name = C.SpecialProcedure.Name(request.procedure)
-            label = PROCEDURE_LABELS.get(request.procedure, kind_name)
+            label = labels.zh(C.SpecialProcedure, request.procedure)
             notice = documents.issue(
                 session,
                 review,

@@ -11,6 +11,7 @@ from tongban.approval.v1 import approval_pb2
 
 from services.approval import flow, repository, views
 from services.approval.models import PauseRow, ReviewRow, StepRow
+from services.common import labels
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
 from services.common.errors import (
@@ -25,13 +26,6 @@ from services.common.errors import (
 from services.common.usecases import UseCases
 
 A = approval_pb2
-
-STATE_NAMES: dict[int, str] = {
-    A.REVIEW_STATE_IN_REVIEW: "审查中",
-    A.REVIEW_STATE_SENT_BACK: "退回补正中",
-    A.REVIEW_STATE_DECIDED: "已决定",
-    A.REVIEW_STATE_WITHDRAWN: "已撤回",
-}
 
 # The English half of each refusal message (messages are bilingual where a reviewer reads them).
 _ACTIONS_EN = {
@@ -55,7 +49,7 @@ def refuse_state(review: ReviewRow, action: str, problem: str) -> DomainError:
 
 
 def state_name(review: ReviewRow) -> str:
-    return STATE_NAMES.get(review.state, "未知")
+    return labels.zh(A.ReviewState, review.state) or "未知"
 
 
 def require_open(review: ReviewRow, action: str) -> None:
@@ -129,7 +123,11 @@ def require_active(review: ReviewRow, step: StepRow) -> None:
     if step.state != A.STEP_STATE_ACTIVE:
         raise wrong_state(
             f"「{step.name}」环节不是当前环节 / step {step.number} is not active",
-            [StateProblem(f"{review.case_no}/{step.number}", A.StepState.Name(step.state), "STEP_STATE")],
+            [
+                StateProblem(
+                    f"{review.case_no}/{step.number}", labels.zh(A.StepState, step.state), "STEP_STATE"
+                )
+            ],
         )
 
 
