@@ -46,9 +46,8 @@ def start_procedure(
         if request.procedure not in allowed:
             names = "、".join(labels.zh(C.SpecialProcedure, v) for v in sorted(allowed)) or "无"
             names_en = ", ".join(labels.en(C.SpecialProcedure, v) for v in sorted(allowed)) or "none"
-            problems.append(
-                FieldProblem("procedure", f"该事项可用的特殊环节: {names} / allowed for this matter: {names_en}")
-            )
+            allowed_text = f"该事项可用的特殊环节: {names} / allowed for this matter: {names_en}"
+            problems.append(FieldProblem("procedure", allowed_text))
         if not 1 <= request.planned_days <= MAX_PLANNED_DAYS:
             problems.append(FieldProblem("planned_days", f"1–{MAX_PLANNED_DAYS} 个工作日 / working days"))
         if problems:
