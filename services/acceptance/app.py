@@ -36,9 +36,10 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     catalog_servicer = CatalogServicer(Catalog(uc))
     acceptance_servicer = AcceptanceServicer(CaseCommands(uc), CaseQueries(uc))
     # Accepted county cases go to approval; its decisions and send-backs come back here.
-    delivery = event_delivery(
-        settings, uc.db, name=NAME, handle=CountyResults(uc.calendar).consumer(), clock=uc.clock
-    )
+    county = CountyResults(uc.calendar)
+    delivery = event_delivery(settings, uc.db, name=NAME, handle=county.consumer(), clock=uc.clock)
+    # A calendar year loaded since the last start gives waiting decisions their issue deadline.
+    county.fill_issue_deadlines(uc.db)
     provider = setup_tracing(NAME)
     return create_server(
         registrations=[

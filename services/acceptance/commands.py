@@ -29,6 +29,7 @@ from services.common.errors import (
     DomainError,
     FieldProblem,
     StateProblem,
+    calendar_missing,
     invalid_input,
     not_found,
     required,
@@ -87,9 +88,7 @@ class CaseCommands:
         try:
             return self.uc.calendar.add_working_days(accepted_on, days)
         except CalendarDataMissing as missing:
-            raise wrong_state(
-                str(missing), [StateProblem(str(missing.year), "no working-day calendar", "CALENDAR")]
-            ) from missing
+            raise calendar_missing(missing.year) from missing
 
     def _publish(self, session: Session, row: CaseRow, payload: Any) -> None:
         publish(session, row, payload, self.uc.clock.now())
@@ -467,9 +466,14 @@ class CaseCommands:
     def _on_time(self, row: CaseRow, matter: catalog_pb2.Matter) -> bool:
         if matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY and row.decided_on and row.issued_on:
             # Decided within the county's clock, and issued within Art. 44's ten working days.
-            return (
-                row.decided_on_time and row.window_due_on is not None and row.issued_on <= row.window_due_on
-            )
+            due = row.window_due_on or views.issue_due_on(self.uc.calendar, row.decided_on)
+            if due is None:
+                # The deadline lies past the last day the calendar knows: on time if issued by then.
+                known = self.uc.calendar.known_through()
+                if row.issued_on > known:
+                    raise calendar_missing(known.year + 1)
+                return row.decided_on_time
+            return row.decided_on_time and row.issued_on <= due
         return bool(row.promised_date and row.completed_on and row.completed_on <= row.promised_date)
 
     def _check_issuable(

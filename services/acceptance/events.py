@@ -25,6 +25,7 @@ from services.acceptance.views import issue_due_on
 from services.common.calendar import WorkingCalendar
 from services.common.case_tracing import case_span, case_traceparent
 from services.common.consumers import Consumer, iso_date, on
+from services.common.db import Database
 from services.common.outbox import record_event
 
 S = acceptance_pb2
@@ -89,6 +90,17 @@ class CountyResults:
             on(approval_events.ReviewDecided, self._decided),
             on(approval_events.ReviewSentBack, self._sent_back),
         )
+
+    def fill_issue_deadlines(self, db: Database) -> int:
+        """Issue deadlines of decisions that arrived while their year's calendar was missing, now
+        that the calendar may know it (run at start-up); how many were filled."""
+        filled = 0
+        with db.transaction() as session:
+            for row in repository.decided_without_issue_deadline(session):
+                assert row.decided_on is not None  # the query asks for it
+                row.window_due_on = issue_due_on(self.calendar, row.decided_on)
+                filled += row.window_due_on is not None
+        return filled
 
     def _waiting_case(self, session: Session, case_no: str) -> CaseRow | None:
         row = repository.case(session, case_no, for_update=True)

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
-from tongban.acceptance.v1 import catalog_pb2
+from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.acceptance.models import (
     CaseRow,
@@ -150,6 +150,16 @@ def list_cases(session: Session, where: CaseFilter, offset: int, limit: int) -> 
         .limit(limit)
     ).all()
     return list(rows), int(total)
+
+
+def decided_without_issue_deadline(session: Session) -> list[CaseRow]:
+    """County decisions whose Art. 44 issue deadline is not known yet (a calendar year was missing)."""
+    query = select(CaseRow).where(
+        col(CaseRow.decided_on).is_not(None),
+        col(CaseRow.window_due_on).is_(None),
+        CaseRow.state == acceptance_pb2.CASE_STATE_DECIDED,
+    )
+    return list(session.exec(query).all())
 
 
 def documents_of(session: Session, case_no: str) -> list[DocumentRow]:

@@ -14,7 +14,7 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.acceptance import applicants, repository
 from services.acceptance.models import CaseRow, DocumentRow, SiteRow
-from services.common.calendar import WorkingCalendar
+from services.common.calendar import CalendarDataMissing, WorkingCalendar
 from services.common.calls import CallContext
 
 # The rows keep enum values as plain ints; cast() tells mypy which enum (no conversion at runtime).
@@ -50,10 +50,18 @@ def applicant_of(row: CaseRow) -> acceptance_pb2.Applicant:
     )
 
 
-def working_days_left(calendar: WorkingCalendar, promised: date, today: date) -> int:
-    if today <= promised:
-        return calendar.working_days_between(today, promised)
-    return -calendar.working_days_between(promised, today)
+def working_days_left(calendar: WorkingCalendar, due: date, today: date) -> int:
+    """Working days from today to the due date, negative when overdue. Counted no further than the
+    calendar knows (the case then names the missing year): a reading never fails on a missing year."""
+    if today <= due:
+        return calendar.working_days_known(today, due)
+    return -calendar.working_days_known(due, today)
+
+
+def _clock(message: acceptance_pb2.Case, calendar: WorkingCalendar, due: date, today: date) -> None:
+    message.working_days_left = working_days_left(calendar, due, today)
+    message.overdue = today > due
+    message.calendar_missing_year = calendar.first_missing_year(max(today, due)) or 0
 
 
 def case_message(
@@ -112,8 +120,7 @@ def case_message(
         _county_part(message, row, calendar, today)
     elif row.promised_date:
         if row.state in CLOCK_RUNNING:
-            message.working_days_left = working_days_left(calendar, row.promised_date, today)
-            message.overdue = today > row.promised_date
+            _clock(message, calendar, row.promised_date, today)
         if row.completed_on:
             message.completed_on_time = row.completed_on <= row.promised_date
     return message
@@ -155,25 +162,34 @@ def reviewing_departments(row: CaseRow, matter: catalog_pb2.Matter) -> frozenset
     )
 
 
-def issue_due_on(calendar: WorkingCalendar, decided_on: date) -> date:
-    """Art. 44: the result is issued within 10 working days of the decision."""
-    return calendar.add_working_days(decided_on, ISSUE_LIMIT_DAYS)
+def issue_due_on(calendar: WorkingCalendar, decided_on: date) -> date | None:
+    """Art. 44: the result is issued within 10 working days of the decision; None while that day
+    falls in a year the calendar lacks (it is filled in once the year is loaded)."""
+    try:
+        return calendar.add_working_days(decided_on, ISSUE_LIMIT_DAYS)
+    except CalendarDataMissing:
+        return None
 
 
 def _county_part(message: acceptance_pb2.Case, row: CaseRow, calendar: WorkingCalendar, today: date) -> None:
     """The county runs the review clock (pauses, extension); the window runs the issue clock."""
     message.review_supplement_items.extend(json.loads(row.review_items))
     message.review_supplement_reason = row.review_reason
-    if row.decided_on is None or row.window_due_on is None:
+    if row.decided_on is None:
         return
-    due = row.window_due_on
     message.decided_on = row.decided_on.isoformat()
     message.decision_number = row.decision_number
-    message.issue_due_on = due.isoformat()
     message.completed_on_time = row.decided_on_time
+    due = row.window_due_on or issue_due_on(calendar, row.decided_on)
+    if due is None:
+        # The issue deadline lies in a year the calendar lacks.
+        message.calendar_missing_year = (
+            calendar.first_missing_year(today) or calendar.known_through().year + 1
+        )
+        return
+    message.issue_due_on = due.isoformat()
     if row.state == acceptance_pb2.CASE_STATE_DECIDED:
-        message.working_days_left = working_days_left(calendar, due, today)
-        message.overdue = today > due
+        _clock(message, calendar, due, today)
     if row.issued_on:
         message.issued_on_time = row.issued_on <= due
 

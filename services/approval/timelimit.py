@@ -4,6 +4,9 @@ Counting starts the day after a start date, as for the promised date. A pause th
 on day S and ends on day E leaves out the working days after S up to and including E, so
 the days left are the same the day before a pause and the day it ends. Nothing here is
 stored: the clock is computed for a given day from the record.
+
+A reading never fails for a year the calendar lacks (ARCHITECTURE.md, "Time"): it counts up
+to the last day the calendar knows and names the missing year; the due date is then unknown.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from services.common.calendar import WorkingCalendar
+from services.common.calendar import CalendarDataMissing, WorkingCalendar
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,11 @@ class ClockReading:
     budget_days: int
     used_days: int
     paused_days: int
-    due_on: date
+    # None when it falls in a year the calendar lacks.
+    due_on: date | None
     paused: bool
+    # The first year the calendar lacks up to the day read (the counts stop before it), or None.
+    missing_year: int | None = None
 
     @property
     def days_left(self) -> int:
@@ -74,10 +80,18 @@ def due_date(
 def read_clock(
     calendar: WorkingCalendar, since: date, budget: int, pauses: Sequence[Pause], today: date
 ) -> ClockReading:
+    missing = calendar.first_missing_year(today)
+    # Counted no further than the calendar knows: exact, or a lower bound with the year named.
+    through = min(today, calendar.known_through())
+    try:
+        due: date | None = due_date(calendar, since, budget, pauses, through)
+    except CalendarDataMissing as gap:
+        due, missing = None, missing or gap.year
     return ClockReading(
         budget_days=budget,
-        used_days=counted_days(calendar, since, today, pauses),
-        paused_days=paused_days(calendar, since, today, pauses),
-        due_on=due_date(calendar, since, budget, pauses, today),
+        used_days=counted_days(calendar, since, through, pauses),
+        paused_days=paused_days(calendar, since, through, pauses),
+        due_on=due,
         paused=any(p.ended_on is None and p.started_on <= today for p in pauses),
+        missing_year=missing,
     )

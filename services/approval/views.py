@@ -13,7 +13,7 @@ from tongban.approval.v1 import approval_pb2
 from services.approval import repository
 from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow, ReviewRow, StepRow
 from services.approval.timelimit import ClockReading, Pause, read_clock
-from services.common.calendar import WorkingCalendar
+from services.common.calendar import CalendarDataMissing, WorkingCalendar
 
 A = approval_pb2
 
@@ -52,9 +52,10 @@ def clock_message(review: ReviewRow, reading: ClockReading) -> approval_pb2.Cloc
         used_days=reading.used_days,
         paused_days=reading.paused_days,
         days_left=reading.days_left,
-        due_on=reading.due_on.isoformat(),
+        due_on=_day(reading.due_on),
         paused=reading.paused,
         overdue=reading.overdue,
+        calendar_missing_year=reading.missing_year or 0,
     )
 
 
@@ -87,8 +88,15 @@ def step_message(
     return message
 
 
+def _planned_end(calendar: WorkingCalendar, row: PauseRow) -> date | None:
+    try:
+        return calendar.add_working_days(row.started_on, row.planned_days) if row.planned_days else None
+    except CalendarDataMissing:
+        return None  # in a year the calendar lacks: the clock says which
+
+
 def pause_message(calendar: WorkingCalendar, row: PauseRow, today: date) -> approval_pb2.Pause:
-    planned_end = calendar.add_working_days(row.started_on, row.planned_days) if row.planned_days else None
+    planned_end = _planned_end(calendar, row)
     return A.Pause(
         pause_id=row.pause_id or 0,
         kind=row.kind,  # type: ignore[arg-type]
@@ -98,7 +106,7 @@ def pause_message(calendar: WorkingCalendar, row: PauseRow, today: date) -> appr
         planned_end_on=_day(planned_end),
         started_on=row.started_on.isoformat(),
         ended_on=_day(row.ended_on),
-        paused_days=calendar.working_days_between(row.started_on, row.ended_on or today),
+        paused_days=calendar.working_days_known(row.started_on, row.ended_on or today),
         notice_number=row.notice_number,
         started_by=row.started_by,
         ended_by=row.ended_by,

@@ -54,9 +54,9 @@ class CalendarDataMissing(Exception):
         self.year = year
         super().__init__(
             f"缺少{year}年的工作日历数据：请管理员在日历文件中添加{year}年的节假日安排"
-            f"（国务院办公厅每年秋季发布）/ no working-day calendar data for {year}: an"
-            f" administrator must add the {year} holiday arrangement to the calendar file"
-            " (the State Council publishes it each autumn)"
+            f"（国务院办公厅每年秋季发布；见 deploy/calendar/README.md，文件列入 TONGBAN_CALENDAR_FILES）"
+            f" / no working-day calendar data for {year}: an administrator must add the {year} holiday"
+            " arrangement to a calendar file listed in TONGBAN_CALENDAR_FILES (deploy/calendar/README.md)"
         )
 
 
@@ -263,6 +263,23 @@ class WorkingCalendar:
 
     def knows_year(self, year: int) -> bool:
         return year in self._years
+
+    def known_through(self) -> date:
+        """The last day of the last year known without a gap after the first known year."""
+        year = min(self._years, default=date.min.year)
+        while year + 1 in self._years:
+            year += 1
+        return date(year, 12, 31)
+
+    def first_missing_year(self, until: date) -> int | None:
+        """The first year up to ``until`` the calendar lacks, or None when it knows them all."""
+        through = self.known_through()
+        return through.year + 1 if until > through else None
+
+    def working_days_known(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to ``end``, counted no further than the calendar knows:
+        the exact count when it knows every day, a lower bound when ``end`` lies beyond."""
+        return self.working_days_between(start, min(end, self.known_through()))
 
     def known_years(self) -> list[int]:
         return sorted(self._years)

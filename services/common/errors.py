@@ -17,6 +17,8 @@ from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
+from services.common.calendar import CalendarDataMissing
+
 Found = TypeVar("Found")
 
 
@@ -92,6 +94,14 @@ def or_not_found(row: Found | None, resource_type: str, name: str, message: str)
     if row is None:
         raise not_found(resource_type, name, message)
     return row
+
+
+def calendar_missing(year: int) -> DomainError:
+    """An action that must count working days in a year the calendar lacks: FAILED_PRECONDITION
+    naming the year and how an administrator loads it."""
+    return wrong_state(
+        str(CalendarDataMissing(year)), [StateProblem(str(year), "no working-day calendar", "CALENDAR")]
+    )
 
 
 def permission_denied(message: str) -> DomainError:

@@ -61,3 +61,27 @@ def test_overdue_is_the_day_after_the_due_date(calendar: WorkingCalendar) -> Non
     # A pause after the due date does not move it.
     late = Pause(date(2026, 10, 13), date(2026, 10, 14))
     assert due_date(calendar, ACCEPTED, 5, [late], date(2026, 10, 20)) == date(2026, 10, 10)
+
+
+def test_a_reading_across_a_missing_year_counts_to_the_last_known_day() -> None:
+    calendar = WorkingCalendar.load()  # chinesecalendar's years: 2004-2026
+    assert calendar.known_through() == date(2026, 12, 31)
+    assert calendar.first_missing_year(date(2026, 12, 31)) is None
+    assert calendar.first_missing_year(date(2027, 1, 4)) == 2027
+    # 21 Dec 2026 + 20 working days lies in 2027: counted to 31 Dec, the due date unknown.
+    reading = read_clock(calendar, date(2026, 12, 21), 20, [], date(2027, 1, 4))
+    assert (reading.used_days, reading.due_on, reading.missing_year, reading.overdue) == (
+        8,
+        None,
+        2027,
+        False,
+    )
+    # A budget that ends in 2026 keeps its due date; the count past 31 Dec is a lower bound.
+    short = read_clock(calendar, date(2026, 12, 21), 5, [], date(2027, 1, 4))
+    assert (short.used_days, short.due_on, short.missing_year, short.overdue) == (
+        8,
+        date(2026, 12, 28),
+        2027,
+        True,
+    )
+    assert calendar.working_days_known(date(2026, 12, 28), date(2027, 3, 1)) == 3

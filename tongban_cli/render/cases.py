@@ -5,7 +5,7 @@ from __future__ import annotations
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.common import labels
-from tongban_cli.render.text import days_left_text, label, local_time
+from tongban_cli.render.text import calendar_gap_text, days_left_text, label, local_time
 
 # States in which the promised clock is still running.
 _CLOCK_RUNNING = (acceptance_pb2.CASE_STATE_ACCEPTED, acceptance_pb2.CASE_STATE_DECIDED)
@@ -106,6 +106,8 @@ def case_summary(case: acceptance_pb2.Case, *, full: bool = False) -> str:
     clock = clock_text(case)
     if clock:
         lines.append(f"时限：{clock}")
+    if case.calendar_missing_year:
+        lines.append(f"日历：{calendar_gap_text(case.calendar_missing_year)}")
     if case.outstanding:
         lines.append(f"需补正材料（一次性告知，第 {case.notice_count} 次）：")
         lines += [issue_line(issue) for issue in case.outstanding]

@@ -10,7 +10,14 @@ from tongban.approval.v1 import approval_pb2
 
 from services.common import labels
 from tongban_cli.render.tables import table
-from tongban_cli.render.text import days_left_text, label, labels_by_value_name, local_time, signed_days
+from tongban_cli.render.text import (
+    calendar_gap_text,
+    days_left_text,
+    label,
+    labels_by_value_name,
+    local_time,
+    signed_days,
+)
 
 # The approval service's activity log actions (services/approval: log_activity).
 ACTIVITY_NAMES = {
@@ -56,7 +63,10 @@ def review_clock_lines(
             text += f"，到期日 {clock.due_on}"
         if clock.paused:
             text += "（计时暂停中）"
-    return [f"受理日期：{clock.accepted_on}", text]
+    lines = [f"受理日期：{clock.accepted_on}", text]
+    if clock.calendar_missing_year:
+        lines.append(f"日历：{calendar_gap_text(clock.calendar_missing_year)}")
+    return lines
 
 
 def _inbox_flags(item: approval_pb2.InboxItem) -> str:
@@ -65,6 +75,8 @@ def _inbox_flags(item: approval_pb2.InboxItem) -> str:
         flags.append("超期")
     elif item.step.overdue:
         flags.append("环节超期")
+    if item.clock.calendar_missing_year:
+        flags.append(f"缺{item.clock.calendar_missing_year}年日历")
     if item.clock.paused:
         flags.append("暂停")
     return " ".join(flags)

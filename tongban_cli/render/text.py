@@ -33,6 +33,14 @@ def yuan(amount_fen: int) -> str:
     return f"{amount_fen // 100}.{amount_fen % 100:02d} 元"
 
 
+def calendar_gap_text(year: int) -> str:
+    """What a clerk reads when today's clock needs a year the working-day calendar lacks."""
+    return (
+        f"缺少{year}年的工作日历：工作日只计算到{year - 1}年12月31日；需要计算日期的办理"
+        f"（受理、决定、延期）须等管理员载入{year}年的节假日安排"
+    )
+
+
 def local_time(stamp: timestamp_pb2.Timestamp) -> str:
     if not stamp.seconds and not stamp.nanos:
         return ""

@@ -24,7 +24,7 @@ from services.approval.models import PauseRow
 from services.common import labels
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
-from services.common.errors import FieldProblem, invalid_input, required
+from services.common.errors import FieldProblem, calendar_missing, invalid_input, required
 from services.common.usecases import UseCases
 
 A = approval_pb2
@@ -124,7 +124,7 @@ def end_procedure(
         with case_span("approval.end_special_procedure", review):
             pause.ended_on = today
             pause.ended_by = call.caller.user_id
-            paused = uc.calendar.working_days_between(pause.started_on, today)
+            paused = uc.calendar.working_days_known(pause.started_on, today)
             repository.add_activity(session, review, "procedure_ended", call.caller.user_id, now)
             publish(
                 session,
@@ -159,9 +159,10 @@ def extend(
             raise refuse_state(review, "再次延期", "已延期一次 (《行政许可法》第四十二条只允许延期一次)")
         today = uc.today()
         now = uc.clock.now()
-        if views.case_clock(
-            uc.calendar, review, repository.pauses_of(session, review.case_no), today
-        ).overdue:
+        reading = views.case_clock(uc.calendar, review, repository.pauses_of(session, review.case_no), today)
+        if reading.missing_year:
+            raise calendar_missing(reading.missing_year)
+        if reading.overdue:
             raise refuse_state(review, "延期", "已超期, 超期后不能再延期")
         joint = flow.is_joint(repository.steps_of(session, review.case_no))
         days = JOINT_EXTENSION_DAYS if joint else EXTENSION_DAYS

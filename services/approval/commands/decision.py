@@ -24,7 +24,7 @@ from services.approval.events import publish, review_ref
 from services.approval.models import ReviewDocumentRow, ReviewRow, StepRow
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
-from services.common.errors import FieldProblem, invalid_input, required
+from services.common.errors import FieldProblem, calendar_missing, invalid_input, required
 from services.common.usecases import UseCases
 
 A = approval_pb2
@@ -85,6 +85,10 @@ def record_decision(
     """Issue the decision document, close the review and tell the accepting window."""
     today = uc.today()
     now = uc.clock.now()
+    # Whether it was decided in time is part of the record: it needs every working day so far.
+    reading = views.case_clock(uc.calendar, review, repository.pauses_of(session, review.case_no), today)
+    if reading.missing_year:
+        raise calendar_missing(reading.missing_year)
     granted = outcome == A.DECISION_OUTCOME_GRANTED
     body = (
         ["经审查，您的申请符合法定条件、标准，决定准予行政许可。"]
@@ -116,7 +120,6 @@ def record_decision(
     review.decided_on = today
     review.decided_by = call.caller.user_id
     review.decision_department = department
-    reading = views.case_clock(uc.calendar, review, repository.pauses_of(session, review.case_no), today)
     repository.add_activity(
         session, review, "decided", call.caller.user_id, now, detail=A.DecisionOutcome.Name(outcome)
     )
