@@ -79,24 +79,24 @@ class CaseRow(SQLModel, table=True):
     notice_count: int = 0
     # JSON list of the new facts that justified a further notice.
     new_facts: str = Field(default="[]", sa_column=Column(Text, nullable=False))
-    non_acceptance_reason: str = ""
-    competent_agency: str = ""
+    non_acceptance_reason: str = Field(default="", max_length=1000)
+    competent_agency: str = Field(default="", max_length=100)
     outcome: int = 0
-    result_summary: str = ""
+    result_summary: str = Field(default="", max_length=500)
     completed_on: date | None = None
     issued_on: date | None = None
-    issued_by: str = ""
-    recipient_name: str = ""
-    withdrawal_reason: str = ""
+    issued_by: str = Field(default="", max_length=64)
+    recipient_name: str = Field(default="", max_length=100)
+    withdrawal_reason: str = Field(default="", max_length=1000)
     # County-decided cases: the decision as approval announced it, and what it sent back.
     decided_on: date | None = None
     # The date the window's own clock runs to: the promised date for township-decided cases,
     # the Art. 44 issue date once the county decided; None while the county's clock runs.
     window_due_on: date | None = Field(default=None, index=True)
-    decision_number: str = ""
+    decision_number: str = Field(default="", max_length=40)
     decided_on_time: bool = False
     review_items: str = Field(default="[]", sa_column=Column(Text, nullable=False))
-    review_reason: str = ""
+    review_reason: str = Field(default="", max_length=1000)
     trace_id: str = Field(max_length=32)
     root_span_id: str = Field(max_length=16)
 

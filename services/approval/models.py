@@ -32,26 +32,26 @@ class ReviewRow(SQLModel, table=True):
     site_level: int
     service_mode: int
     # Space-separated SpecialProcedure values the catalogue allows for the matter.
-    special_procedures: str = ""
+    special_procedures: str = Field(default="", max_length=40)
     # JSON object {department code: name} of every department in the flow, for documents.
     department_names: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     state: int = Field(index=True)
     accepted_on: date
     budget_days: int
     extension_days: int = 0
-    extension_approver: str = ""
-    extension_reason: str = ""
+    extension_approver: str = Field(default="", max_length=100)
+    extension_reason: str = Field(default="", max_length=1000)
     extension_granted_on: date | None = None
-    extension_granted_by: str = ""
-    extension_notice: str = ""
+    extension_granted_by: str = Field(default="", max_length=64)
+    extension_notice: str = Field(default="", max_length=40)
     sent_back: bool = False
     decision_outcome: int = 0
     # JSON list of [department code, reason].
     decision_reasons: str = Field(default="[]", sa_column=Column(Text, nullable=False))
-    decision_number: str = ""
+    decision_number: str = Field(default="", max_length=40)
     decided_on: date | None = None
-    decided_by: str = ""
-    decision_department: str = ""
+    decided_by: str = Field(default="", max_length=64)
+    decision_department: str = Field(default="", max_length=16)
     trace_id: str = Field(max_length=32)
     root_span_id: str = Field(max_length=16)
     opened_at: datetime
@@ -80,7 +80,7 @@ class StepRow(SQLModel, table=True):
     assignee: str = Field(default="", index=True, max_length=64)
     verdict: int = 0
     opinion: str = Field(default="", sa_column=Column(Text, nullable=False))
-    acted_by: str = ""
+    acted_by: str = Field(default="", max_length=64)
 
 
 class PauseRow(SQLModel, table=True):
@@ -94,9 +94,9 @@ class PauseRow(SQLModel, table=True):
     planned_days: int = 0
     started_on: date
     ended_on: date | None = None
-    notice_number: str = ""
-    started_by: str = ""
-    ended_by: str = ""
+    notice_number: str = Field(default="", max_length=40)
+    started_by: str = Field(default="", max_length=64)
+    ended_by: str = Field(default="", max_length=64)
     # JSON list of what the applicant must supplement (send-back only).
     items: str = Field(default="[]", sa_column=Column(Text, nullable=False))
 
@@ -111,7 +111,7 @@ class ActivityRow(SQLModel, table=True):
     action: str = Field(max_length=40)
     actor: str = Field(max_length=64)
     step_id: int = 0
-    target: str = ""
+    target: str = Field(default="", max_length=64)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False))
     at: datetime
 

@@ -75,15 +75,36 @@ def script(service: str) -> ScriptDirectory:
 
 def upgrade(database: Database, service: str, revision: str = "head") -> None:
     """Bring the service's database to `revision` (head by default), in one transaction."""
-    with database.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # Replicas starting together take turns; the lock ends with the transaction.
-            lock = {"key": zlib.crc32(service.encode())}
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), lock)
-        existing = inspect(connection)
-        if not existing.has_table(VERSION_TABLE) and any(existing.has_table(t.name) for t in database.tables):
-            raise UnversionedDatabase(service, connection.engine.url.render_as_string(hide_password=True))
-        command.upgrade(_config(service, connection), revision)
+    with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table by copying it, which foreign keys would block mid-way; they are
+            # checked once at the end instead. The pragma only works outside a transaction.
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                _upgrade(connection, database, service, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError(f"{service}: a migration left rows pointing at nothing")
+        finally:
+            if sqlite:
+                _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _upgrade(connection: Connection, database: Database, service: str, revision: str) -> None:
+    if connection.dialect.name == "postgresql":
+        # Replicas starting together take turns; the lock ends with the transaction.
+        lock = {"key": zlib.crc32(service.encode())}
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), lock)
+    existing = inspect(connection)
+    if not existing.has_table(VERSION_TABLE) and any(existing.has_table(t.name) for t in database.tables):
+        raise UnversionedDatabase(service, connection.engine.url.render_as_string(hide_password=True))
+    command.upgrade(_config(service, connection), revision)
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    # Straight to the driver: through SQLAlchemy the statement would first begin a transaction.
+    connection.connection.driver_connection.execute(pragma)  # type: ignore[union-attr]
 
 
 def current(database: Database) -> str | None:
