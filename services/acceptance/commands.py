@@ -405,7 +405,7 @@ class CaseCommands:
                 raise wrong_state(
                     f"「{matter.name}」是承诺件, 不能当场办结 / "
                     f"matter {matter.code} is not an instant matter",
-                    [StateProblem(matter.code, "handling type is PROMISED", "HANDLING_TYPE")],
+                    [StateProblem(matter.code, "承诺件 / a promised matter", "HANDLING_TYPE")],
                 )
             if row.state != S.CASE_STATE_ACCEPTED:
                 raise _wrong_state(row, "当场办结", [S.CASE_STATE_ACCEPTED])
@@ -482,13 +482,13 @@ class CaseCommands:
         if matter.handling_type == catalog_pb2.HANDLING_TYPE_INSTANT:
             raise wrong_state(
                 "即办件请使用当场办结 / instant matters are completed on the spot",
-                [StateProblem(matter.code, "handling type is INSTANT", "HANDLING_TYPE")],
+                [StateProblem(matter.code, "即办件 / an instant matter", "HANDLING_TYPE")],
             )
         county = matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY
         if county and row.state in (S.CASE_STATE_ACCEPTED, S.CASE_STATE_REVIEW_SUPPLEMENT):
             raise wrong_state(
                 "该办件由县级部门审批, 尚未作出决定, 不能出件 / the county has not decided this case yet",
-                [StateProblem(row.case_no, "awaiting the county decision", "CASE_STATE")],
+                [StateProblem(row.case_no, "等待县级部门决定 / awaiting the county decision", "CASE_STATE")],
             )
         allowed = [S.CASE_STATE_DECIDED] if county else [S.CASE_STATE_ACCEPTED]
         if row.state not in allowed:

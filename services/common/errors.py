@@ -100,7 +100,8 @@ def calendar_missing(year: int) -> DomainError:
     """An action that must count working days in a year the calendar lacks: FAILED_PRECONDITION
     naming the year and how an administrator loads it."""
     return wrong_state(
-        str(CalendarDataMissing(year)), [StateProblem(str(year), "no working-day calendar", "CALENDAR")]
+        str(CalendarDataMissing(year)),
+        [StateProblem(str(year), "缺少工作日历 / no working-day calendar", "CALENDAR")],
     )
 
 

@@ -12,14 +12,18 @@ MAX_PAGE_SIZE = 100
 
 
 _AFTER = "after:"
-_BAD_TOKEN = ("翻页标记无效 / invalid page_token", "not a token from a previous page")
+_BAD_TOKEN = (
+    "翻页标记无效 / invalid page_token",
+    "不是上一页给出的翻页标记 / not a token from a previous page",
+)
 
 
 def page_limit(page_size: int) -> int:
     """How many items a page holds: the request's size, its default, at most MAX_PAGE_SIZE."""
     if page_size < 0:
         raise invalid_input(
-            "每页条数不能为负 / page_size cannot be negative", [FieldProblem("page_size", "must be >= 0")]
+            "每页条数不能为负 / page_size cannot be negative",
+            [FieldProblem("page_size", "不能小于 0 / must be >= 0")],
         )
     return min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 

@@ -137,7 +137,13 @@ def hold(uc: UseCases, session: Session, call: CallContext, review: ReviewRow, s
         raise wrong_state(
             f"「{step.name}」已由 {step.assignee} 签收, 请先改派 / "
             f"held by {step.assignee}; reassign it first",
-            [StateProblem(f"{review.case_no}/{step.number}", f"assigned to {step.assignee}", "ASSIGNEE")],
+            [
+                StateProblem(
+                    f"{review.case_no}/{step.number}",
+                    f"由 {step.assignee} 签收 / held by {step.assignee}",
+                    "ASSIGNEE",
+                )
+            ],
         )
     if not step.assignee:
         step.assignee = call.caller.user_id
