@@ -42,34 +42,50 @@ WAIT_FOR_EVENT_S = 60.0
 
 @dataclass
 class Counts:
-    """Calls made by every lifecycle of a phase, by kind (for calls per lifecycle)."""
+    """Calls made by the lifecycles that finished (for calls per lifecycle)."""
 
     completed: int = 0
     writes: int = 0
     reads: int = 0
     polls_missed: int = 0
 
+    def add(self, other: Counts) -> None:
+        self.completed += other.completed
+        self.writes += other.writes
+        self.reads += other.reads
+        self.polls_missed += other.polls_missed
+
 
 class Driver:
+    """Runs lifecycles over the given connections; `counts` sums the finished ones (a lifecycle
+    abandoned when the measured window closes is not counted)."""
+
     def __init__(self, channels: Sequence[grpc.aio.Channel], bearer: dict[str, Metadata]) -> None:
-        self._cases = [acceptance_pb2_grpc.AcceptanceServiceStub(c) for c in channels]
-        self._reviews = [approval_pb2_grpc.ReviewServiceStub(c) for c in channels]
+        self._channels = list(channels)
         self._bearer = bearer
         self.counts = Counts()
 
     def call(self) -> Call:
         async def lifecycle(number: int) -> None:
-            await self.run(number)
+            one = _Lifecycle(self._channels[number % len(self._channels)], self._bearer)
+            await one.run(people.TOWNSHIP_CLERKS[number % len(people.TOWNSHIP_CLERKS)])
+            self.counts.add(one.counts)
 
         return lifecycle
 
-    async def run(self, number: int) -> None:
-        clerk = people.TOWNSHIP_CLERKS[number % len(people.TOWNSHIP_CLERKS)]
-        cases = self._cases[number % len(self._cases)]
-        reviews = self._reviews[number % len(self._reviews)]
-        as_clerk = self._bearer[clerk.user_id]
 
-        submitted = await cases.SubmitApplication(
+class _Lifecycle:
+    """One case from submission to issue, on one client connection."""
+
+    def __init__(self, channel: grpc.aio.Channel, bearer: dict[str, Metadata]) -> None:
+        self._cases = acceptance_pb2_grpc.AcceptanceServiceStub(channel)
+        self._reviews = approval_pb2_grpc.ReviewServiceStub(channel)
+        self._bearer = bearer
+        self.counts = Counts()
+
+    async def run(self, clerk: User) -> None:
+        as_clerk = self._bearer[clerk.user_id]
+        submitted = await self._cases.SubmitApplication(
             people.application(clerk, people.PLANNING, people.PLANNING_MATERIALS),
             metadata=as_clerk,
             timeout=DEADLINE_S,
@@ -80,33 +96,32 @@ class Driver:
         case_no = submitted.case.case_no
 
         async def opened() -> A.Review | None:
-            reply: A.GetReviewResponse = await reviews.GetReview(
+            reply: A.GetReviewResponse = await self._reviews.GetReview(
                 A.GetReviewRequest(case_no=case_no), metadata=as_clerk, timeout=DEADLINE_S
             )
             return reply.review
 
         review = await self._poll(opened)
-        review = await self._complete(reviews, case_no, _active(review)[0], clerk)
+        review = await self._complete(case_no, _active(review)[0], clerk)
         for branch in _active(review):
-            review = await self._complete(reviews, case_no, branch, people.REVIEWERS[branch.department_code])
-        lead = people.REVIEWERS["ZR"]
-        await reviews.DecideCase(
+            review = await self._complete(case_no, branch, people.REVIEWERS[branch.department_code])
+        await self._reviews.DecideCase(
             A.DecideCaseRequest(
                 request_id=people.request_id("decide"), case_no=case_no, outcome=A.DECISION_OUTCOME_GRANTED
             ),
-            metadata=self._bearer[lead.user_id],
+            metadata=self._bearer[people.REVIEWERS["ZR"].user_id],
             timeout=DEADLINE_S,
         )
         self.counts.writes += 1
 
         async def decided() -> S.Case | None:
-            reply: S.GetCaseResponse = await cases.GetCase(
+            reply: S.GetCaseResponse = await self._cases.GetCase(
                 S.GetCaseRequest(case_no=case_no), metadata=as_clerk, timeout=DEADLINE_S
             )
             return reply.case if reply.case.state == S.CASE_STATE_DECIDED else None
 
         await self._poll(decided)
-        issued = await cases.IssueResult(
+        issued = await self._cases.IssueResult(
             S.IssueResultRequest(
                 request_id=people.request_id("issue"),
                 case_no=case_no,
@@ -121,10 +136,8 @@ class Driver:
             raise Unexpected(f"issued: {S.CaseState.Name(issued.case.state)}")
         self.counts.completed += 1
 
-    async def _complete(
-        self, reviews: approval_pb2_grpc.ReviewServiceStub, case_no: str, step: A.Step, user: User
-    ) -> A.Review:
-        reply: A.CompleteStepResponse = await reviews.CompleteStep(
+    async def _complete(self, case_no: str, step: A.Step, user: User) -> A.Review:
+        reply: A.CompleteStepResponse = await self._reviews.CompleteStep(
             A.CompleteStepRequest(
                 request_id=people.request_id("step"),
                 case_no=case_no,

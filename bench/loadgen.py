@@ -15,6 +15,7 @@ Only calls that finish inside the measured window count; a warm-up comes first.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections import Counter
@@ -43,6 +44,8 @@ class PhaseResult:
     max_ms: float
     concurrency: int = 0
     offered_qps: float = 0.0
+    # The warm-up this phase actually had (longer than planned when it waited for `warm_calls`).
+    warmup_s: float = 0.0
     error_codes: dict[str, int] = field(default_factory=dict)
     # Cores used during the measured window, per process; "loadgen" is this process.
     cpu_cores: dict[str, float] = field(default_factory=dict)
@@ -62,13 +65,20 @@ def percentile(sorted_values: Sequence[float], fraction: float) -> float:
 class _Recorder:
     """Completions inside [start, end) of the measured window; errors by status code."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm_calls: int = 0) -> None:
         self.start = math.inf
         self.end = math.inf
         self.latencies: list[float] = []
         self.errors: Counter[str] = Counter()
+        # Set once `warm_calls` calls have finished, counted from the first.
+        self.warm = asyncio.Event()
+        self._warm_calls = warm_calls
+        self._finished = 0
 
     def record(self, began: float, finished: float, error: str | None) -> None:
+        self._finished += 1
+        if self._finished >= self._warm_calls:
+            self.warm.set()
         if not self.start <= finished < self.end:
             return
         if error is None:
@@ -76,7 +86,7 @@ class _Recorder:
         else:
             self.errors[error] += 1
 
-    def result(self, name: str, cpu: dict[str, float], **extra: Any) -> PhaseResult:
+    def result(self, name: str, cpu: dict[str, float], warmed_s: float, **extra: Any) -> PhaseResult:
         wall = self.end - self.start
         ordered = sorted(self.latencies)
         ms = [value * 1000 for value in ordered]
@@ -92,6 +102,7 @@ class _Recorder:
             max_ms=ms[-1] if ms else 0.0,
             error_codes=dict(self.errors),
             cpu_cores={k: round(v, 3) for k, v in cpu.items() if k != "wall_s"},
+            warmup_s=warmed_s,
             **extra,
         )
 
@@ -108,14 +119,26 @@ async def _timed(call: Call, number: int, began: float, recorder: _Recorder) -> 
 
 
 async def _measure_window(
-    recorder: _Recorder, children: Sequence[Child], warmup_s: float, duration_s: float
-) -> dict[str, float]:
+    recorder: _Recorder,
+    children: Sequence[Child],
+    warmup_s: float,
+    duration_s: float,
+    max_warmup_s: float = 0.0,
+    on_window_start: Callable[[], object] | None = None,
+) -> tuple[dict[str, float], float]:
+    """Warm up for `warmup_s`, and on until the recorder is warm (at most `max_warmup_s`), then
+    measure for `duration_s`; the cores used meanwhile, and the warm-up it took."""
+    began = time.perf_counter()
     await asyncio.sleep(warmup_s)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(recorder.warm.wait(), timeout=max(0.0, max_warmup_s - warmup_s))
     recorder.start = time.perf_counter()
     recorder.end = recorder.start + duration_s
     meter = CpuMeter(children)
+    if on_window_start is not None:
+        on_window_start()
     await asyncio.sleep(duration_s)
-    return meter.read()
+    return meter.read(), recorder.start - began
 
 
 async def closed_loop(
@@ -127,11 +150,20 @@ async def closed_loop(
     duration_s: float,
     children: Sequence[Child] = (),
     ramp_s: float = 0.0,
+    warm_calls: int = 0,
+    max_warmup_s: float = 60.0,
+    cancel_at_end: bool = False,
+    on_window_start: Callable[[], object] | None = None,
 ) -> PhaseResult:
     """`concurrency` callers back to back for warm-up + duration; counts the measured window.
-    With `ramp_s` the callers start spread over that time (inside the warm-up), so long calls
-    such as whole lifecycles do not all start, and finish, in one wave."""
-    recorder = _Recorder()
+
+    For long calls such as whole lifecycles: `ramp_s` spreads the callers' starts (so they do
+    not all start, and finish, in one wave); `warm_calls` stretches the warm-up until that many
+    calls have finished (steady state: a fixed warm-up shorter than one call would measure the
+    first wave's start-up); `cancel_at_end` abandons the calls still running when the window
+    closes instead of waiting for them (none of them would count). `on_window_start` is called
+    as the measured window opens (e.g. to start a profiler)."""
+    recorder = _Recorder(warm_calls)
     stopping = False
 
     async def worker(number: int) -> None:
@@ -140,11 +172,16 @@ async def closed_loop(
             await _timed(call, number, time.perf_counter(), recorder)
 
     workers = [asyncio.create_task(worker(n)) for n in range(concurrency)]
-    cpu = await _measure_window(recorder, children, warmup_s, duration_s)
+    cpu, warmed = await _measure_window(
+        recorder, children, warmup_s, duration_s, max_warmup_s, on_window_start
+    )
     stopping = True
-    # Calls still in flight finish on their own (their deadline bounds them); none of them counts.
-    await asyncio.gather(*workers)
-    return recorder.result(name, cpu, concurrency=concurrency)
+    if cancel_at_end:
+        for task in workers:
+            task.cancel()
+    # Otherwise calls still in flight finish on their own (their deadline bounds them).
+    await asyncio.gather(*workers, return_exceptions=cancel_at_end)
+    return recorder.result(name, cpu, warmed, concurrency=concurrency)
 
 
 async def open_loop(
@@ -159,7 +196,7 @@ async def open_loop(
 ) -> PhaseResult:
     """Start `rate` calls a second on schedule; latency from each call's scheduled start."""
     recorder = _Recorder()
-    window = asyncio.create_task(_measure_window(recorder, children, warmup_s, duration_s))
+    window = asyncio.create_task(_measure_window(recorder, children, warmup_s, duration_s, warmup_s))
     in_flight: set[asyncio.Task[None]] = set()
     begin = time.perf_counter()
     total = int(rate * (warmup_s + duration_s))
@@ -175,9 +212,9 @@ async def open_loop(
         task = asyncio.create_task(_timed(call, number, due, recorder))
         in_flight.add(task)
         task.add_done_callback(in_flight.discard)
-    cpu = await window
+    cpu, warmed = await window
     await asyncio.gather(*in_flight)
-    result = recorder.result(name, cpu, offered_qps=rate)
+    result = recorder.result(name, cpu, warmed, offered_qps=rate)
     if skipped:
         result.error_codes["NOT_SENT_BACKLOG"] = skipped
     return result

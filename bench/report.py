@@ -136,6 +136,12 @@ def table(document: dict[str, Any]) -> str:
         phase = phases.get(key)
         return f"{phase['cpu_cores'].get('loadgen', 0.0):.2f}" if phase else "—"
 
+    def others(key: str) -> str:
+        phase = phases.get(key)
+        return f"{phase['cpu_cores'].get('others', 0.0):.2f}" if phase else "—"
+
+    peer = document.get("peer", {})
+
     rows = [
         ("what", "SQLite", "PostgreSQL", "loadgen cores"),
         ("raw gRPC echo direct (qps)", _cell(f["echo_direct_qps"]), "", loadgen("echo.echo_direct")),
@@ -195,8 +201,10 @@ def table(document: dict[str, Any]) -> str:
             _cell(f.get("lifecycle_cpu_ms_postgres")),
             "",
         ),
+        ("  other processes' cores (noise)", others("sqlite.lifecycles"), others("postgres.lifecycles"), ""),
         ("SpiffWorkflow peer, 50 in flight (/s)", _cell(f["peer_lifecycles_per_s"]), "", ""),
         ("  peer CPU per lifecycle (ms)", _cell(f["peer_cpu_ms_per_lifecycle"]), "", ""),
+        ("  other processes' cores (noise)", f"{peer.get('others_cores', 0.0):.2f}", "", ""),
         ("  lifecycles / peer", _cell(f["lifecycles_vs_peer"]), "", ""),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
@@ -206,7 +214,12 @@ def table(document: dict[str, Any]) -> str:
     ]
     lines.insert(1, "-" * len(lines[0]))
     machine = document["machine"]
+    noise = [phase["cpu_cores"].get("others", 0.0) for phase in phases.values()]
     lines.append("")
+    lines.append(
+        f"Other processes (not the bench's) used {sum(noise) / max(len(noise), 1):.2f} of the "
+        f"{machine['cores']} cores on average during the measured windows."
+    )
     lines.append(
         f"{machine['cores']} cores; load average {machine['load_before']} before, "
         f"{machine['load_after']} after; commit {document['commit'][:12]}; {document['wall_s']:.0f} s"

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import resource
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -42,7 +44,9 @@ class Plan:
     # 4 sites x 4 clerks' calls in flight.
     submit_concurrency: int = 16
     lifecycles_in_flight: int = 50
+    # At least 5 s, and until 50 lifecycles have finished (steady state), at most 30 s.
     lifecycle_warmup_s: float = 5.0
+    lifecycle_max_warmup_s: float = 30.0
     lifecycle_duration_s: float = 20.0
     peer_warmup_s: float = 2.0
     peer_duration_s: float = 10.0
@@ -52,6 +56,7 @@ class Plan:
             warmup_s=0.5,
             duration_s=2.0,
             lifecycle_warmup_s=2.0,
+            lifecycle_max_warmup_s=4.0,
             lifecycle_duration_s=4.0,
             peer_warmup_s=0.5,
             peer_duration_s=2.0,
@@ -196,15 +201,14 @@ def _lifecycles(
     holder: dict[str, Driver] = {}
     recorders: list[subprocess.Popen[bytes]] = []
 
-    async def sample_measured_window() -> None:
-        await asyncio.sleep(plan.lifecycle_warmup_s)
+    def sample_measured_window() -> None:
+        """py-spy on every process, over the measured window only."""
         if profile_dir is not None:
             recorders.extend(profiling.start(children, plan.lifecycle_duration_s, profile_dir))
 
     async def measure(channels: list[grpc.aio.Channel]) -> PhaseResult:
         driver = holder["driver"] = Driver(channels, bearer)
-        sampling = asyncio.create_task(sample_measured_window())
-        result = await closed_loop(
+        return await closed_loop(
             f"lifecycles ({label})",
             driver.call(),
             concurrency=plan.lifecycles_in_flight,
@@ -212,9 +216,11 @@ def _lifecycles(
             duration_s=plan.lifecycle_duration_s,
             children=children,
             ramp_s=plan.lifecycle_warmup_s / 2,
+            warm_calls=plan.lifecycles_in_flight,
+            max_warmup_s=plan.lifecycle_max_warmup_s,
+            cancel_at_end=True,
+            on_window_start=sample_measured_window,
         )
-        await sampling
-        return result
 
     result = asyncio.run(_over(running.gateway, measure))
     profiling.finish(recorders)
@@ -255,8 +261,11 @@ def echo_run(var_dir: Path, plan: Plan) -> Phases:
 
 
 def peer_run(var_dir: Path, plan: Plan) -> dict[str, Any]:
-    """The SpiffWorkflow peer in its own process (its CPU is its own, as the services' are)."""
+    """The SpiffWorkflow peer in its own process (its CPU is its own, as the services' are), with
+    what the rest of the machine ran meanwhile (over the peer's whole run, start-up included)."""
     var_dir.mkdir(parents=True, exist_ok=True)
+    wall, machine = time.monotonic(), processes.machine_busy_seconds()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
         [
             sys.executable,
@@ -275,7 +284,13 @@ def peer_run(var_dir: Path, plan: Plan) -> dict[str, Any]:
         text=True,
         check=True,
     )
+    wall = time.monotonic() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peer_cores = (after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime) / wall
+    machine_cores = (processes.machine_busy_seconds() - machine) / wall
     figures: dict[str, Any] = json.loads(result.stdout)
+    figures["machine_cores"] = round(machine_cores, 3)
+    figures["others_cores"] = round(max(0.0, machine_cores - peer_cores), 3)
     return figures
 
 
