@@ -135,7 +135,7 @@ class CpuMeter:
 
 
 def wait_quiet(
-    children: Sequence[Child], *, below_cores: float = 0.08, settle_s: float = 1.0, timeout_s: float = 90.0
+    children: Sequence[Child], *, below_cores: float = 0.08, settle_s: float = 1.0, timeout_s: float = 45.0
 ) -> float:
     """Wait until the children together use less than `below_cores` over `settle_s` (the relays
     have delivered the backlog a phase left behind); the seconds waited. Gives up after `timeout_s`."""
