@@ -100,6 +100,11 @@ def headline(phases: dict[str, PhaseResult], peer: dict[str, Any]) -> dict[str, 
             )
             figures[f"lifecycle_cpu_ms_{db}"] = round(stack_cores * 1000 / life.qps, 1)
     figures["peer_cpu_ms_per_lifecycle"] = _round(peer.get("cpu_ms_per_lifecycle"))
+    # CPU per lifecycle, peer / stack: less sensitive to a busy machine than the rates (the
+    # scheduler shares the cores per thread, so a one-thread peer loses more to others).
+    figures["lifecycles_vs_peer_by_cpu"] = _ratio(
+        figures["peer_cpu_ms_per_lifecycle"], figures.get("lifecycle_cpu_ms_sqlite")
+    )
     return figures
 
 
@@ -206,6 +211,7 @@ def table(document: dict[str, Any]) -> str:
         ("  peer CPU per lifecycle (ms)", _cell(f["peer_cpu_ms_per_lifecycle"]), "", ""),
         ("  other processes' cores (noise)", f"{peer.get('others_cores', 0.0):.2f}", "", ""),
         ("  lifecycles / peer", _cell(f["lifecycles_vs_peer"]), "", ""),
+        ("  peer CPU / stack CPU per lifecycle", _cell(f.get("lifecycles_vs_peer_by_cpu")), "", ""),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [
