@@ -83,7 +83,7 @@ def main() -> int:
 def profiled(plan: run.Plan, var: Path) -> int:
     out_dir = report.RESULTS / f"profile-{report.stamp()}"
     phase, calls = run.profile_run(var / "profile", plan, out_dir)
-    sections = [profiling.summarize(path) for path in sorted(out_dir.glob("*.folded"))]
+    sections = [profiling.summarize(path) for path in sorted(out_dir.glob("*.folded.gz"))]
     header = (
         f"# Profile of the SQLite lifecycle phase\n\n"
         f"commit {report.git_commit()}; {phase.qps:.1f} lifecycles/s under py-spy "

@@ -3,7 +3,7 @@
 Runs the SQLite lifecycle phase with py-spy sampling every process of the stack over the
 measured window (100 Hz, non-blocking, only the thread holding the GIL: Python's own CPU work;
 gRPC's C core, SQLite's fsync and psycopg's socket waits run without the GIL and are not seen).
-Keeps the raw folded stacks (`<process>.folded`, readable by speedscope, inferno or
+Keeps the raw folded stacks (`<process>.folded.gz`; gunzip for speedscope, inferno or
 flamegraph.pl) and writes `summary.md`: per process, the share of samples by library and the
 hottest functions. py-spy runs beside the stack on the same two cores, so the throughput of a
 profiled run is lower than a plain run's; use the shares, not the rates.
@@ -11,7 +11,9 @@ profiled run is lower than a plain run's; use the shares, not the rates.
 
 from __future__ import annotations
 
+import gzip
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -24,6 +26,15 @@ REPOSITORY = str(Path(__file__).resolve().parents[1])
 RATE_HZ = 100
 TOP = 12
 _SITE = re.compile(r"site-packages/([A-Za-z0-9_]+)")
+# Inclusive shares of costs the issue names: samples with such a frame anywhere on the stack.
+TOPICS = {
+    "ORM (SQLAlchemy, SQLModel)": re.compile(r"site-packages/(sqlalchemy|sqlmodel)/"),
+    "tracing (OpenTelemetry)": re.compile(r"site-packages/opentelemetry/"),
+    "tokens and identity (PyJWT)": re.compile(r"site-packages/jwt/"),
+    "traceback formatting": re.compile(r"/(traceback|linecache)\.py"),
+    "protobuf": re.compile(r"site-packages/google/protobuf/"),
+    "the bench's clock file": re.compile(r"services/common/clock\.py"),
+}
 _OURS = re.compile(r"/(services|gateway|plugins|tongban_cli|gen/tongban)/")
 
 
@@ -61,9 +72,14 @@ def start(children: Sequence[Child], duration_s: float, out_dir: Path) -> list[s
     ]
 
 
-def finish(recorders: Sequence[subprocess.Popen[bytes]], timeout_s: float = 60.0) -> None:
+def finish(recorders: Sequence[subprocess.Popen[bytes]], out_dir: Path, timeout_s: float = 60.0) -> None:
+    """Wait for every recorder, then gzip what they wrote (folded stacks are large, and repetitive)."""
     for recorder in recorders:
         recorder.wait(timeout_s)
+    for folded in out_dir.glob("*.folded"):
+        with folded.open("rb") as raw, gzip.open(f"{folded}.gz", "wb") as packed:
+            shutil.copyfileobj(raw, packed)
+        folded.unlink()
 
 
 def _library(frame: str) -> str:
@@ -78,12 +94,15 @@ def _library(frame: str) -> str:
 
 
 def summarize(folded: Path) -> str:
-    """Markdown: samples by library of the innermost frame (self time) and the hottest functions."""
+    """Markdown: samples by library of the innermost frame (self time) and the hottest functions,
+    from a gzipped folded-stacks file."""
     by_library: Counter[str] = Counter()
     by_function: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
     total = 0
-    for line in folded.read_text(encoding="utf-8", errors="replace").splitlines():
+    process = folded.name.partition(".")[0]
+    for line in gzip.decompress(folded.read_bytes()).decode("utf-8", errors="replace").splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
@@ -94,13 +113,18 @@ def summarize(folded: Path) -> str:
         by_function[frames[-1]] += count
         for library in {_library(frame) for frame in frames}:
             inclusive[library] += count
+        for topic, pattern in TOPICS.items():
+            if any(pattern.search(frame) for frame in frames):
+                topics[topic] += count
     if not total:
-        return f"### {folded.stem}\n\nno samples\n"
-    lines = [f"### {folded.stem} ({total} samples)", "", "| library | self | inclusive |", "|---|---|---|"]
+        return f"### {process}\n\nno samples\n"
+    lines = [f"### {process} ({total} samples)", "", "| library | self | inclusive |", "|---|---|---|"]
     for library, count in by_library.most_common(TOP):
         lines.append(
             f"| {library} | {100 * count / total:.0f} % | {100 * inclusive[library] / total:.0f} % |"
         )
+    lines += ["", "| named costs (inclusive) | share |", "|---|---|"]
+    lines += [f"| {topic} | {100 * topics[topic] / total:.0f} % |" for topic in TOPICS]
     lines += ["", "| hottest functions (self) | share |", "|---|---|"]
     for function, count in by_function.most_common(TOP):
         lines.append(f"| `{_short(function)}` | {100 * count / total:.1f} % |")

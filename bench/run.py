@@ -224,7 +224,8 @@ def _lifecycles(
         )
 
     result = asyncio.run(_over(running.gateway, measure))
-    profiling.finish(recorders)
+    if profile_dir is not None:
+        profiling.finish(recorders, profile_dir)
     counts = holder["driver"].counts
     done = max(counts.completed, 1)
     calls = {
