@@ -134,7 +134,7 @@ def _cell(value: float | None, unit: str = "") -> str:
 
 def table(document: dict[str, Any]) -> str:
     """The figures side by side, SQLite | PostgreSQL, as the issue's table has them."""
-    f = document["figures"]
+    f = document
     phases = document["phases"]
 
     def loadgen(key: str) -> str:
