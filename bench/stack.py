@@ -23,6 +23,7 @@ from bench import processes
 from bench.processes import Child
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 
+# The service processes (`python -m services.<area>`, TONGBAN_<AREA>_ADDR), as README.md lists them.
 AREAS = ("acceptance", "approval", "staff", "supervision")
 TONGBAN = str(Path(sys.executable).parent / "tongban")
 # A Monday in 2026: the calendar (chinesecalendar) knows 2004–2026 only, and every date the
