@@ -25,7 +25,7 @@ from typing import Any
 
 import grpc
 
-from bench.processes import Child, CpuMeter
+from bench.processes import CpuMeter, Metered
 
 # One call of a workload; the int is the worker (closed loop) or the arrival number (open loop).
 Call = Callable[[int], Awaitable[Any]]
@@ -120,7 +120,7 @@ async def _timed(call: Call, number: int, began: float, recorder: _Recorder) -> 
 
 async def _measure_window(
     recorder: _Recorder,
-    children: Sequence[Child],
+    children: Sequence[Metered],
     warmup_s: float,
     duration_s: float,
     max_warmup_s: float = 0.0,
@@ -148,7 +148,7 @@ async def closed_loop(
     concurrency: int,
     warmup_s: float,
     duration_s: float,
-    children: Sequence[Child] = (),
+    children: Sequence[Metered] = (),
     ramp_s: float = 0.0,
     warm_calls: int = 0,
     max_warmup_s: float = 60.0,
@@ -191,7 +191,7 @@ async def open_loop(
     rate: float,
     warmup_s: float,
     duration_s: float,
-    children: Sequence[Child] = (),
+    children: Sequence[Metered] = (),
     max_in_flight: int = 1000,
 ) -> PhaseResult:
     """Start `rate` calls a second on schedule; latency from each call's scheduled start."""

@@ -26,15 +26,16 @@ def server_version() -> str:
 
 
 @contextmanager
-def fresh_databases(services: Sequence[str]) -> Iterator[str]:
-    """One new database per service; yields the URL template with "{service}" for TONGBAN_DATABASE_URL."""
+def fresh_databases(services: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """One new database per service; yields the URL template with "{service}" for
+    TONGBAN_DATABASE_URL, and the databases' common name prefix."""
     prefix = f"tongban_bench_{uuid.uuid4().hex[:10]}"
     names = [f"{prefix}_{service}" for service in services]
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         for name in names:
             admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql+psycopg://127.0.0.1:5432/{prefix}_{{service}}"
+        yield f"postgresql+psycopg://127.0.0.1:5432/{prefix}_{{service}}", prefix
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
             for name in names:

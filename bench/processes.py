@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -33,6 +34,25 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class Metered(Protocol):
+    """Something whose CPU time the bench reads: a child process, or a group of processes."""
+
+    @property
+    def name(self) -> str: ...
+
+    def cpu_seconds(self) -> float: ...
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (all threads), from /proc; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    # After the command name: state is field 3, utime 14 and stime 15 (1-based, proc(5)).
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+
+
 @dataclass
 class Child:
     name: str
@@ -41,13 +61,7 @@ class Child:
     log_path: Path
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time so far (all threads), from /proc; 0 once the process is gone."""
-        try:
-            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            return 0.0
-        # After the command name: state is field 3, utime 14 and stime 15 (1-based, proc(5)).
-        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        return _cpu_seconds(self.process.pid)
 
     def log_tail(self, lines: int = 20) -> str:
         try:
@@ -55,6 +69,27 @@ class Child:
         except OSError:
             return "(no log)"
         return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass(frozen=True)
+class PostgresBackends:
+    """The PostgreSQL server processes serving a run's databases (their process title names the
+    database), so the server's work for the stack counts as the stack's, not as other load.
+    A backend that exits mid-window takes its CPU time with it: the pools keep theirs open."""
+
+    database_prefix: str
+    name: str = "postgres"
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                title = cmdline.read_bytes()
+            except OSError:
+                continue
+            if title.startswith(b"postgres:") and self.database_prefix.encode() in title:
+                total += _cpu_seconds(int(cmdline.parent.name))
+        return total
 
 
 def start(name: str, args: Sequence[str], *, port: int, env: Mapping[str, str], log_dir: Path) -> Child:
@@ -115,7 +150,7 @@ class CpuMeter:
     """CPU used over a span by some children, by this process (the load generator) and by the
     whole machine: the machine's figure less ours is what others ran meanwhile (noise)."""
 
-    def __init__(self, children: Sequence[Child]) -> None:
+    def __init__(self, children: Sequence[Metered]) -> None:
         self._children = list(children)
         self._wall = time.monotonic()
         self._own = time.process_time()
@@ -135,7 +170,7 @@ class CpuMeter:
 
 
 def wait_quiet(
-    children: Sequence[Child], *, below_cores: float = 0.08, settle_s: float = 1.0, timeout_s: float = 45.0
+    children: Sequence[Metered], *, below_cores: float = 0.08, settle_s: float = 1.0, timeout_s: float = 45.0
 ) -> float:
     """Wait until the children together use less than `below_cores` over `settle_s` (the relays
     have delivered the backlog a phase left behind); the seconds waited. Gives up after `timeout_s`."""

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ import grpc
 from bench import people, postgres, processes, profiling, stack, workloads
 from bench.lifecycle import Driver
 from bench.loadgen import Call, PhaseResult, closed_loop, open_loop
-from bench.processes import Child
+from bench.processes import Child, Metered
 
 Phases = dict[str, PhaseResult]
 
@@ -84,7 +84,7 @@ def _closed(
     build: Callable[[list[grpc.aio.Channel]], Call],
     *,
     concurrency: int,
-    children: list[Child],
+    children: Sequence[Metered],
 ) -> PhaseResult:
     async def measure(channels: list[grpc.aio.Channel]) -> PhaseResult:
         return await closed_loop(
@@ -137,9 +137,13 @@ def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
         processes.stop(list(reversed(started)))
 
 
-def measure_stack(running: stack.Stack, plan: Plan, label: str) -> tuple[Phases, dict[str, Any]]:
-    """Reads, submits and lifecycles on one running stack; also how long each backlog took to drain."""
-    children = list(running.children.values())
+def measure_stack(
+    running: stack.Stack, plan: Plan, label: str, server: Sequence[Metered] = ()
+) -> tuple[Phases, dict[str, Any]]:
+    """Reads, submits and lifecycles on one running stack (and its database `server`, whose CPU
+    counts as the stack's); also how long each backlog took to drain."""
+    processes_only = list(running.children.values())
+    children: list[Metered] = [*processes_only, *server]
     users = [*people.SUBMIT_CLERKS, *people.REVIEWERS.values()]
     bearer = {user.user_id: running.bearer(user.user_id) for user in users}
     clerk = people.SUBMIT_CLERKS[0]
@@ -152,7 +156,7 @@ def measure_stack(running: stack.Stack, plan: Plan, label: str) -> tuple[Phases,
             running.address("acceptance"),
             lambda ch: workloads.catalogue_read(ch, direct),
             concurrency=plan.read_concurrency,
-            children=[running.children["acceptance"]],
+            children=[running.children["acceptance"], *server],
         ),
         "read_gateway": _closed(
             plan,
@@ -186,7 +190,7 @@ def measure_stack(running: stack.Stack, plan: Plan, label: str) -> tuple[Phases,
 
     phases["submit_half_load"] = asyncio.run(_over(running.gateway, half))
     drains["after_submit_half_load"] = processes.wait_quiet(children)
-    lifecycles, calls = _lifecycles(running, plan, label, bearer, children)
+    lifecycles, calls = _lifecycles(running, plan, label, bearer, children, processes_only)
     phases["lifecycles"] = lifecycles
     return phases, {"drain_s": drains, "lifecycle_calls": calls}
 
@@ -196,7 +200,8 @@ def _lifecycles(
     plan: Plan,
     label: str,
     bearer: dict[str, workloads.Metadata],
-    children: list[Child],
+    children: list[Metered],
+    python_processes: list[Child],
     profile_dir: Path | None = None,
 ) -> tuple[PhaseResult, dict[str, float]]:
     holder: dict[str, Driver] = {}
@@ -205,7 +210,7 @@ def _lifecycles(
     def sample_measured_window() -> None:
         """py-spy on every process, over the measured window only."""
         if profile_dir is not None:
-            recorders.extend(profiling.start(children, plan.lifecycle_duration_s, profile_dir))
+            recorders.extend(profiling.start(python_processes, plan.lifecycle_duration_s, profile_dir))
 
     async def measure(channels: list[grpc.aio.Channel]) -> PhaseResult:
         driver = holder["driver"] = Driver(channels, bearer)
@@ -245,15 +250,17 @@ def profile_run(var_dir: Path, plan: Plan, out_dir: Path) -> tuple[PhaseResult, 
         users = [*people.TOWNSHIP_CLERKS, *people.REVIEWERS.values()]
         bearer = {user.user_id: running.bearer(user.user_id) for user in users}
         processes.wait_quiet(children)
-        return _lifecycles(running, plan, "SQLite, profiled", bearer, children, out_dir)
+        return _lifecycles(running, plan, "SQLite, profiled", bearer, list(children), children, out_dir)
 
 
-def on_stack(var_dir: Path, plan: Plan, label: str, database_url: str = "") -> tuple[Phases, dict[str, Any]]:
+def on_stack(
+    var_dir: Path, plan: Plan, label: str, database_url: str = "", server: Sequence[Metered] = ()
+) -> tuple[Phases, dict[str, Any]]:
     """Set up a fresh stack in `var_dir`, measure it, stop it."""
     shutil.rmtree(var_dir, ignore_errors=True)
     env = stack.prepare(var_dir, database_url)
     with stack.running(var_dir, env) as running:
-        return measure_stack(running, plan, label)
+        return measure_stack(running, plan, label, server)
 
 
 def echo_run(var_dir: Path, plan: Plan) -> Phases:
@@ -297,5 +304,5 @@ def peer_run(var_dir: Path, plan: Plan) -> dict[str, Any]:
 
 
 def postgres_run(var_dir: Path, plan: Plan) -> tuple[Phases, dict[str, Any]]:
-    with postgres.fresh_databases(stack.AREAS) as url:
-        return on_stack(var_dir, plan, "PostgreSQL", url)
+    with postgres.fresh_databases(stack.AREAS) as (url, prefix):
+        return on_stack(var_dir, plan, "PostgreSQL", url, [processes.PostgresBackends(prefix)])
