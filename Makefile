@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-installed-stamp
 PROTOS := $(shell find protos -name '*.proto')
 
-.PHONY: setup run test bench check lint typecheck protos clean
+.PHONY: setup run test check lint typecheck protos clean
 
 setup: $(STAMP) gen/.stamp
 
@@ -42,6 +42,7 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
+.PHONY: bench
 # Starts and stops everything it needs (SQLite and PostgreSQL on 127.0.0.1:5432, free ports);
 # prints a table and writes bench/results/latest.json and a timestamped copy.
 bench: setup $(BENCH_STAMP)
