@@ -139,15 +139,12 @@ class _Lifecycle:
         self.counts.completed += 1
 
     async def _complete(self, case_no: str, step: A.Step, user: User) -> A.Review:
+        request = A.CompleteStepRequest(
+            request_id=people.request_id("step"), case_no=case_no, verdict=A.VERDICT_APPROVE
+        )
+        setattr(request, _REQUEST_STEP_FIELD, getattr(step, _STEP_REFERENCE_FIELD))
         reply: A.CompleteStepResponse = await self._reviews.CompleteStep(
-            A.CompleteStepRequest(
-                request_id=people.request_id("step"),
-                case_no=case_no,
-                step_id=step.step_id,
-                verdict=A.VERDICT_APPROVE,
-            ),
-            metadata=self._bearer[user.user_id],
-            timeout=DEADLINE_S,
+            request, metadata=self._bearer[user.user_id], timeout=DEADLINE_S
         )
         self.counts.writes += 1
         return reply.review
@@ -171,6 +168,13 @@ class _Lifecycle:
                 raise Unexpected(f"event did not arrive within {WAIT_FOR_EVENT_S:.0f}s")
             await asyncio.sleep(pause)
             pause = min(pause * 2, LONGEST_POLL_S)
+
+
+# How CompleteStep names its step: field 3 of the request, holding field 1 of the Step. The
+# contract renamed both (step_id → number / step_number, int64 → int32: the same varint on the
+# wire); reading the names from the descriptors lets the bench drive either version.
+_REQUEST_STEP_FIELD = A.CompleteStepRequest.DESCRIPTOR.fields_by_number[3].name
+_STEP_REFERENCE_FIELD = A.Step.DESCRIPTOR.fields_by_number[1].name
 
 
 def _active(review: A.Review) -> list[A.Step]:
