@@ -1,11 +1,13 @@
-# Tongban: `make run` starts the whole stack on SQLite; `make test` runs the suite.
-# Both set themselves up on a fresh machine (venv, packages, generated code).
+# Tongban: `make run` starts the whole stack on SQLite; `make test` runs the suite;
+# `make bench` measures it (bench/README.md).
+# All set themselves up on a fresh machine (venv, packages, generated code).
 
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-installed-stamp
 PROTOS := $(shell find protos -name '*.proto')
 
 .PHONY: setup run test check lint typecheck breaking protos clean
@@ -32,6 +34,17 @@ run: setup
 
 test: setup
 	$(BIN)/pytest
+
+# The bench extra (SpiffWorkflow for the peer, py-spy) on top of the dev install.
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+.PHONY: bench
+# Starts and stops everything it needs (SQLite and PostgreSQL on 127.0.0.1:5432, free ports);
+# prints a table and writes bench/results/latest.json and a timestamped copy.
+bench: setup $(BENCH_STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,0 +1,1 @@
+"""`make bench`: throughput and latency of the whole stack, side by side with an embedded engine."""

@@ -1,0 +1,104 @@
+"""`python -m bench` (what `make bench` runs): every figure of issue 10 in one run.
+
+Starts and stops everything it needs (fresh SQLite files and PostgreSQL databases, every
+process on free ports), prints a table and writes bench/results/latest.json plus a
+timestamped copy. Run it from the repository root, in the project's venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import postgres, profiling, report, run
+from bench.loadgen import PhaseResult
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short phases: a smoke run, not figures")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL stack")
+    parser.add_argument("--var", type=Path, default=Path("var/bench"), help="run directory (wiped)")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results/ alone")
+    parser.add_argument(
+        "--profile", action="store_true", help="only the SQLite lifecycles, under py-spy (bench/profiling.py)"
+    )
+    args = parser.parse_args()
+    plan = run.Plan().quick() if args.quick else run.Plan()
+    if args.profile:
+        return profiled(plan, args.var.resolve())
+    use_postgres = not args.no_postgres
+    if use_postgres and not postgres.available():
+        print("PostgreSQL does not answer on 127.0.0.1:5432 (use --no-postgres)", file=sys.stderr)
+        return 2
+
+    began, load_before = time.monotonic(), report.load_average()
+    var = args.var.resolve()
+    phases: dict[str, PhaseResult] = {}
+    extra: dict[str, Any] = {}
+
+    def step(what: str) -> None:
+        print(f"[{time.monotonic() - began:5.0f}s] {what}", flush=True)
+
+    step("echo: direct and through a gateway")
+    phases.update({f"echo.{k}": v for k, v in run.echo_run(var / "echo", plan).items()})
+    step("SQLite stack: reads, submits, lifecycles")
+    sqlite_phases, extra["sqlite"] = run.on_stack(var / "sqlite", plan, "SQLite")
+    phases.update({f"sqlite.{k}": v for k, v in sqlite_phases.items()})
+    step("SpiffWorkflow peer")
+    peer = run.peer_run(var / "peer", plan)
+    if use_postgres:
+        step("PostgreSQL stack: reads, submits, lifecycles")
+        postgres_phases, extra["postgres"] = run.postgres_run(var / "postgres", plan)
+        phases.update({f"postgres.{k}": v for k, v in postgres_phases.items()})
+    step("done")
+
+    # The figures issue 10 names are top-level keys, beside what was measured and how.
+    figures = report.headline(phases, peer)
+    document: dict[str, Any] = {
+        **figures,
+        "figures": sorted(figures),
+        "commit": report.git_commit(),
+        "quick": args.quick,
+        "wall_s": round(time.monotonic() - began, 1),
+        "machine": report.machine(load_before),
+        "versions": report.versions(postgres.server_version() if use_postgres else "not measured"),
+        "plan": plan.as_dict(),
+        "peer": peer,
+        "phases": {key: phase.as_dict() for key, phase in phases.items()},
+        "stack": extra,
+    }
+    document["cores"] = document["machine"]["cores"]
+    print()
+    print(report.table(document))
+    # The whole document beside the run's logs too, for a look at a --no-write run.
+    (var / "results.json").write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not args.no_write:
+        latest, kept = report.write(document)
+        print(f"\nwritten: {latest} and {kept}")
+    return 0
+
+
+def profiled(plan: run.Plan, var: Path) -> int:
+    out_dir = report.RESULTS / f"profile-{report.stamp()}"
+    phase, calls = run.profile_run(var / "profile", plan, out_dir)
+    sections = [profiling.summarize(path) for path in sorted(out_dir.glob("*.folded.gz"))]
+    header = (
+        f"# Profile of the SQLite lifecycle phase\n\n"
+        f"commit {report.git_commit()}; {phase.qps:.1f} lifecycles/s under py-spy "
+        f"({plan.lifecycles_in_flight} in flight, {plan.lifecycle_duration_s:.0f} s sampled at "
+        f"{profiling.RATE_HZ} Hz); calls per lifecycle {calls}; cores {phase.cpu_cores}.\n"
+        "Self: samples whose innermost frame is in the library. Inclusive: samples with the library "
+        "anywhere on the stack.\n"
+    )
+    (out_dir / "summary.md").write_text("\n".join([header, *sections]), encoding="utf-8")
+    print((out_dir / "summary.md").read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

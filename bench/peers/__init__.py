@@ -1,0 +1,1 @@
+"""Peer benchmarks: the same county–township lifecycle in other engines, for comparison."""
