@@ -20,10 +20,11 @@ from opentelemetry.instrumentation.grpc import client_interceptor
 from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
 from opentelemetry.sdk.trace import TracerProvider
 
+from gateway.credentials import Credentials
 from gateway.tokens import TokenError, TokenVerifier
 from services.common.access import ROLE_LABELS, AccessPolicy, policy_for
 from services.common.contracts import AREAS, area_of, service_names, services_of
-from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
+from services.common.identity import IDENTITY_HEADER, Caller
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -156,8 +157,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         internal_key: bytes,
         tracer_provider: TracerProvider,
     ) -> None:
-        self._verifier = verifier
-        self._internal_key = internal_key
+        self._credentials = Credentials(verifier, internal_key)
         self._default_deadline = settings.default_deadline_seconds
         self._routes = _routes()
         served = sorted({route.area for route in self._routes.values()})
@@ -224,7 +224,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
                 "`authorization: Bearer <token>` (get one with `tongban token USER_ID`)",
             )
         try:
-            caller = self._verifier.verify(token)
+            caller = self._credentials.caller(token)
         except TokenError as exc:
             log.info("refused %s: %s", route.method, exc)
             _abort(context, grpc.StatusCode.UNAUTHENTICATED, str(exc))
@@ -265,7 +265,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             )
         metadata = [
             *_forwarded(context.invocation_metadata() or ()),
-            (IDENTITY_HEADER, sign_identity(caller, self._internal_key)),
+            (IDENTITY_HEADER, self._credentials.assertion(caller)),
         ]
         call = self._callables[route.method].future(request, timeout=timeout, metadata=metadata)
         # A client that gives up cancels the backend call too.

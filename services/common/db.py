@@ -7,6 +7,7 @@ comes from the service's migrations (services.common.migrations).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -29,6 +30,9 @@ class Database:
         self.event_listeners: list[Callable[[], None]] = []
         # PostgreSQL pool size: every RPC thread and relay lane may hold a connection at once.
         self.connections = connections
+        # SQLite has one writer at a time, and one process per database: its writers queue here,
+        # woken in turn, instead of polling SQLite's busy timeout (whose back-off made the tail).
+        self._sqlite_writers = threading.Lock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -82,12 +86,19 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One use case: committed when the block ends, rolled back if it raises."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
-            if session.info.get(WROTE_EVENTS):
-                for listener in self.event_listeners:
-                    listener()
+        with self._writer_turn(), Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+        if session.info.get(WROTE_EVENTS):
+            for listener in self.event_listeners:
+                listener()
+
+    @contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        if not self.is_sqlite:
+            yield
+            return
+        with self._sqlite_writers:
+            yield
 
     def on_events_committed(self, listener: Callable[[], None]) -> None:
         """Call `listener` after each commit that wrote outbox events (the relay wakes at once)."""

@@ -1,0 +1,91 @@
+"""Per-call credential work, done once per token and once per caller for a little while.
+
+Verifying an Ed25519 bearer token and signing the HS256 identity assertion were a fifth of the
+gateway's CPU, done again on every call of the same clerk. A verified token is trusted for at
+most `VERIFIED_SECONDS` (and never past its own expiry), so a key removed from the folder or an
+account disabled upstream takes effect within that bound; an assertion is reused for half its
+two-minute lifetime.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Generic, TypeVar
+
+import jwt
+
+from gateway.tokens import TokenVerifier
+from services.common.identity import Caller, sign_identity
+
+VERIFIED_SECONDS = 30.0
+ASSERTION_LIFETIME = timedelta(minutes=2)
+_REUSE_ASSERTION_SECONDS = ASSERTION_LIFETIME.total_seconds() / 2
+_MOST_ENTRIES = 10_000
+
+Key = TypeVar("Key")
+Value = TypeVar("Value")
+
+
+class _Expiring(Generic[Key, Value]):
+    """A bounded map whose entries expire; the oldest go first when it is full."""
+
+    def __init__(self, now: Callable[[], float]) -> None:
+        self._now = now
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Key, tuple[float, Value]] = OrderedDict()
+
+    def get(self, key: Key) -> Value | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= self._now():
+                del self._entries[key]
+                return None
+            return entry[1]
+
+    def put(self, key: Key, value: Value, until: float) -> None:
+        with self._lock:
+            self._entries[key] = (until, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > _MOST_ENTRIES:
+                self._entries.popitem(last=False)
+
+
+class Credentials:
+    """Bearer tokens to callers, and callers to the identity assertion the services accept."""
+
+    def __init__(
+        self, verifier: TokenVerifier, internal_key: bytes, *, now: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._verifier = verifier
+        self._key = internal_key
+        self._now = now
+        self._callers: _Expiring[str, Caller] = _Expiring(now)
+        self._assertions: _Expiring[Caller, str] = _Expiring(now)
+
+    def caller(self, token: str) -> Caller:
+        """The token's caller; raises TokenError (never cached) when it is refused."""
+        cached = self._callers.get(token)
+        if cached is not None:
+            return cached
+        caller = self._verifier.verify(token)
+        # The signature was just checked: reading the expiry needs no second verification.
+        expires = float(jwt.decode(token, options={"verify_signature": False}).get("exp", 0))
+        trusted_for = min(VERIFIED_SECONDS, expires - time.time())
+        if trusted_for > 0:
+            self._callers.put(token, caller, self._now() + trusted_for)
+        return caller
+
+    def assertion(self, caller: Caller) -> str:
+        """The signed identity header for the caller, reused while it has time left."""
+        cached = self._assertions.get(caller)
+        if cached is not None:
+            return cached
+        signed = sign_identity(caller, self._key, lifetime=ASSERTION_LIFETIME)
+        self._assertions.put(caller, signed, self._now() + _REUSE_ASSERTION_SECONDS)
+        return signed

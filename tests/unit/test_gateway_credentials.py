@@ -1,0 +1,92 @@
+"""The gateway verifies a token once for a while and signs each caller's identity once for a while,
+never trusting a token past its expiry or a refused token at all."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from gateway import credentials as credentials_module
+from gateway.credentials import VERIFIED_SECONDS, Credentials
+from gateway.tokens import TokenError, TokenVerifier
+from services.common.identity import Caller, sign_identity, verify_identity
+from services.common.tokens import generate_keys, issue_token
+
+KEY = b"internal-key-for-the-test-0123456789"
+
+
+class CountingVerifier(TokenVerifier):
+    def __init__(self, public_dir: Path) -> None:
+        super().__init__(public_dir)
+        self.calls = 0
+
+    def verify(self, token: str):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return super().verify(token)
+
+
+class Moment:
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> Path:
+    generate_keys(tmp_path, "k1")
+    return tmp_path
+
+
+def test_a_token_is_verified_once_while_trusted(keys: Path) -> None:
+    verifier, now = CountingVerifier(keys / "public"), Moment()
+    credentials = Credentials(verifier, KEY, now=now)
+    token = issue_token("clerk-gaogou", "320826101", ["clerk"], keys_dir=keys)
+    first = credentials.caller(token)
+    assert credentials.caller(token) == first and verifier.calls == 1
+    now.seconds += VERIFIED_SECONDS + 1
+    credentials.caller(token)
+    assert verifier.calls == 2
+
+
+def test_a_token_is_never_trusted_past_its_expiry(keys: Path) -> None:
+    verifier, now = CountingVerifier(keys / "public"), Moment()
+    credentials = Credentials(verifier, KEY, now=now)
+    # Expired already, but within the verifier's 30 s leeway: accepted once, not remembered.
+    stale = issue_token("clerk-gaogou", "320826101", ["clerk"], keys_dir=keys, lifetime=timedelta(seconds=-5))
+    credentials.caller(stale)
+    credentials.caller(stale)
+    assert verifier.calls == 2
+
+
+def test_a_refused_token_is_checked_every_time(keys: Path) -> None:
+    verifier = CountingVerifier(keys / "public")
+    credentials = Credentials(verifier, KEY, now=Moment())
+    for _ in range(2):
+        with pytest.raises(TokenError):
+            credentials.caller("not-a-token")
+    assert verifier.calls == 2
+
+
+def test_an_identity_assertion_is_reused_for_half_its_life(
+    keys: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signings: list[Caller] = []
+
+    def counting_sign(caller: Caller, key: bytes, lifetime: timedelta) -> str:
+        signings.append(caller)
+        return sign_identity(caller, key, lifetime)
+
+    monkeypatch.setattr(credentials_module, "sign_identity", counting_sign)
+    now = Moment()
+    credentials = Credentials(CountingVerifier(keys / "public"), KEY, now=now)
+    caller = credentials.caller(issue_token("reviewer-nj", "320826000", ["reviewer"], keys_dir=keys))
+    signed = credentials.assertion(caller)
+    assert credentials.assertion(caller) == signed and len(signings) == 1
+    assert verify_identity(signed, KEY) == caller
+    now.seconds += 61
+    assert verify_identity(credentials.assertion(caller), KEY) == caller
+    assert len(signings) == 2
