@@ -3,9 +3,9 @@
 `build_gateway()` returns a bound, not yet started server, so tests run it in-process
 on port 0; `python -m gateway` builds it and serves until SIGTERM.
 
-The gateway runs the synchronous thread-pool server like the services do: it forwards
-raw bytes, so a worker thread per in-flight call is cheap at county scale. ARCHITECTURE.md
-allows `grpc.aio` here, but only after measuring (bench/); nothing has been measured yet.
+The gateway runs the synchronous thread-pool server like the services do: it forwards raw
+bytes, so a thread per in-flight call is cheap; each backend gets a share of the threads
+(gateway/bulkhead.py), so a hung backend cannot take them all.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from grpc_health.v1 import health_pb2
 from opentelemetry.sdk.trace import TracerProvider
 
+from gateway.backend_health import BackendHealth
 from gateway.proxy import GatewayProxy
 from gateway.tokens import TokenVerifier
 from services.common.contracts import AREAS, service_names
@@ -62,13 +63,22 @@ def build_gateway(settings: Settings, *, tracer_provider: TracerProvider | None 
         address=f"{settings.host}:{settings.port_for('gateway')}",
         tracer_provider=provider,
         handlers=[proxy],
-        max_workers=settings.max_workers,
+        max_workers=settings.gateway_max_workers,
     )
     running.health.set(HEALTH_NAME, health_pb2.HealthCheckResponse.SERVING)
+    # Each backend's services are SERVING at the gateway only while that backend answers.
+    running.workers.append(
+        BackendHealth(
+            running.health,
+            proxy.backend_channels,
+            {area: service_names(area) for area in proxy.backend_channels},
+        )
+    )
     return GatewayServer(
         server=running.server,
         health=running.health,
         port=running.port,
         service_names=running.service_names,
+        workers=running.workers,
         proxy=proxy,
     )

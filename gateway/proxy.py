@@ -20,6 +20,7 @@ from opentelemetry.instrumentation.grpc import client_interceptor
 from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
 from opentelemetry.sdk.trace import TracerProvider
 
+from gateway.bulkhead import Bulkhead, ShareFull
 from gateway.credentials import Credentials
 from gateway.tokens import TokenError, TokenVerifier
 from services.common.access import ROLE_LABELS, AccessPolicy, policy_for
@@ -161,6 +162,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         self._default_deadline = settings.default_deadline_seconds
         self._routes = _routes()
         served = sorted({route.area for route in self._routes.values()})
+        self._bulkhead = Bulkhead(served, settings.gateway_backend_share)
         interceptor = client_interceptor(tracer_provider=tracer_provider)
         # One channel per backend, created once; calls multiplex over it.
         self._raw_channels = {
@@ -180,6 +182,11 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
     @property
     def routes(self) -> dict[str, Route]:
         return dict(self._routes)
+
+    @property
+    def backend_channels(self) -> dict[str, grpc.Channel]:
+        """One channel per backend (not intercepted): for health checks."""
+        return dict(self._raw_channels)
 
     def close(self) -> None:
         for channel in self._raw_channels.values():
@@ -256,6 +263,20 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
 
     def _forward(self, route: Route, request: bytes, context: grpc.ServicerContext) -> bytes:
         caller = self._authenticate(route, context)
+        try:
+            with self._bulkhead.call(route.area):
+                return self._forward_in_share(route, caller, request, context)
+        except ShareFull:
+            zh, en = AREA_LABELS.get(route.area, (route.area, f"the {route.area} service"))
+            _abort(
+                context,
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"{zh}繁忙, 请稍后重试 / {en} is busy: too many calls are waiting on it; try again shortly",
+            )
+
+    def _forward_in_share(
+        self, route: Route, caller: Caller, request: bytes, context: grpc.ServicerContext
+    ) -> bytes:
         timeout = self._timeout(context)
         if timeout <= 0:
             _abort(
@@ -272,6 +293,9 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         context.add_callback(call.cancel)
         try:
             response: bytes = call.result()
+        except grpc.FutureCancelledError:
+            # The client gave up (its deadline passed or it cancelled): nobody is left to answer.
+            _abort(context, grpc.StatusCode.CANCELLED, "调用已取消 / the call was cancelled")
         except grpc.RpcError as error:
             self._relay_error(route, error, context)
         initial = _relayable(call.initial_metadata())
