@@ -25,7 +25,8 @@ def _date(value: str, field: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise invalid_input(
-            "日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD", [FieldProblem(field, "not a YYYY-MM-DD date")]
+            "日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD",
+            [FieldProblem(field, "不是 YYYY-MM-DD 格式的日期 / not a YYYY-MM-DD date")],
         ) from None
 
 

@@ -50,7 +50,7 @@ def reassign(
         if not target or target == step.assignee:
             raise invalid_input(
                 "请填写改派给谁 (不能是当前承办人) / name a different assignee",
-                [FieldProblem("assignee", "required, and not the current assignee")],
+                [FieldProblem("assignee", "须填写另一位承办人 / required, and not the current assignee")],
             )
         require_active(review, step)
         previous = step.assignee
