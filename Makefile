@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PROTOS := $(shell find protos -name '*.proto')
 
-.PHONY: setup run test check lint typecheck breaking protos clean
+.PHONY: setup run test readme check lint typecheck breaking protos clean
 
 setup: $(STAMP) gen/.stamp
 
@@ -32,6 +32,11 @@ run: setup
 
 test: setup
 	$(BIN)/pytest
+
+# Re-record the README's shell sessions from a real run (tests/e2e/test_readme.py): every
+# output that no longer matches is rewritten from what the product printed.
+readme: setup
+	TONGBAN_README_UPDATE=1 $(BIN)/pytest -q tests/e2e/test_readme.py
 
 lint: setup
 	$(BIN)/ruff check .
