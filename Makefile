@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-installed-stamp
 PROTOS := $(shell find protos -name '*.proto')
 
-.PHONY: setup run test check lint typecheck breaking protos clean
+.PHONY: setup run test readme check lint typecheck breaking protos clean
 
 setup: $(STAMP) gen/.stamp
 
@@ -35,6 +35,7 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
+<<<<<<< HEAD
 # The bench extra (SpiffWorkflow for the peer, py-spy) on top of the dev install.
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
@@ -45,6 +46,12 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 # prints a table and writes bench/results/latest.json and a timestamped copy.
 bench: setup $(BENCH_STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
+=======
+# Re-record the README's shell sessions from a real run (tests/e2e/test_readme.py): every
+# output that no longer matches is rewritten from what the product printed.
+readme: setup
+	TONGBAN_README_UPDATE=1 $(BIN)/pytest -q tests/e2e/test_readme.py
+>>>>>>> readme-test
 
 lint: setup
 	$(BIN)/ruff check .

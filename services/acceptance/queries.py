@@ -26,7 +26,7 @@ def _date(value: str, field: str) -> date | None:
     except ValueError:
         raise invalid_input(
             "日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD",
-            [FieldProblem(field, "日期应写作 YYYY-MM-DD / not a YYYY-MM-DD date")],
+            [FieldProblem(field, "不是 YYYY-MM-DD 格式的日期 / not a YYYY-MM-DD date")],
         ) from None
 
 

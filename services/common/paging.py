@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import base64
 
-from services.common.errors import FieldProblem, invalid_input
+from services.common.errors import DomainError, FieldProblem, invalid_input
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
 _AFTER = "after:"
-_BAD_TOKEN = (
-    "翻页标记无效 / invalid page_token",
-    "不是上一页给出的翻页标记 / not a token from a previous page",
-)
+
+
+def _bad_token() -> DomainError:
+    return invalid_input(
+        "翻页标记无效 / invalid page_token",
+        [FieldProblem("page_token", "不是上一页给出的翻页标记 / not a token from a previous page")],
+    )
 
 
 def page_limit(page_size: int) -> int:
@@ -23,7 +26,7 @@ def page_limit(page_size: int) -> int:
     if page_size < 0:
         raise invalid_input(
             "每页条数不能为负 / page_size cannot be negative",
-            [FieldProblem("page_size", "不能小于 0 / must be >= 0")],
+            [FieldProblem("page_size", "不能为负 / must be >= 0")],
         )
     return min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
 
@@ -38,7 +41,7 @@ def page_window(page_size: int, page_token: str) -> tuple[int, int]:
     except ValueError:
         offset = -1
     if offset < 0:
-        raise invalid_input(_BAD_TOKEN[0], [FieldProblem("page_token", _BAD_TOKEN[1])])
+        raise _bad_token()
     return offset, limit
 
 
@@ -57,7 +60,7 @@ def after_id(page_token: str) -> int:
     except ValueError:  # bad base64, bad UTF-8 and a bad number are all ValueErrors
         last = -1
     if last < 0:
-        raise invalid_input(_BAD_TOKEN[0], [FieldProblem("page_token", _BAD_TOKEN[1])])
+        raise _bad_token()
     return last
 
 

@@ -118,9 +118,10 @@ def _create_postgres_schemas(var_dir: Path, url: str) -> None:
 
 
 @contextmanager
-def running_stack(var_dir: Path, *, database_url: str = "") -> Iterator[Stack]:
-    """Setup, then every service and the gateway as separate processes on free ports."""
-    (var_dir / "clock").write_text(START)
+def running_stack(var_dir: Path, *, database_url: str = "", start: str = START) -> Iterator[Stack]:
+    """Setup, then every service and the gateway as separate processes on free ports, their
+    clock at `start` (an ISO timestamp) until a test moves it."""
+    (var_dir / "clock").write_text(start)
     collector = Collector()
     collector.server.start()
     os.environ["TONGBAN_VAR_DIR"] = str(var_dir)

@@ -50,11 +50,7 @@ def reassign(
         if not target or target == step.assignee:
             raise invalid_input(
                 "请填写改派给谁 (不能是当前承办人) / name a different assignee",
-                [
-                    FieldProblem(
-                        "assignee", "必填, 且不能是当前承办人 / required, and not the current assignee"
-                    )
-                ],
+                [FieldProblem("assignee", "须填写另一位承办人 / required, and not the current assignee")],
             )
         require_active(review, step)
         previous = step.assignee
@@ -94,11 +90,7 @@ def complete(
         if step.kind == C.STEP_KIND_DECISION:
             raise wrong_state(
                 "决定环节请使用「作出决定」/ use DecideCase on the decision step",
-                [
-                    StateProblem(
-                        f"{review.case_no}/{step.number}", "决定环节 / the decision step", "STEP_KIND"
-                    )
-                ],
+                [StateProblem(f"{review.case_no}/{step.number}", "decision step", "STEP_KIND")],
             )
         require_open(review, "提交审查意见")
         require_active(review, step)
