@@ -35,7 +35,6 @@ run: setup
 test: setup
 	$(BIN)/pytest
 
-<<<<<<< HEAD
 # The bench extra (SpiffWorkflow for the peer, py-spy) on top of the dev install.
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
@@ -46,12 +45,11 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 # prints a table and writes bench/results/latest.json and a timestamped copy.
 bench: setup $(BENCH_STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
-=======
+
 # Re-record the README's shell sessions from a real run (tests/e2e/test_readme.py): every
 # output that no longer matches is rewritten from what the product printed.
 readme: setup
 	TONGBAN_README_UPDATE=1 $(BIN)/pytest -q tests/e2e/test_readme.py
->>>>>>> readme-test
 
 lint: setup
 	$(BIN)/ruff check .
