@@ -52,6 +52,8 @@ readme: setup
 	TONGBAN_README_UPDATE=1 $(BIN)/pytest -q tests/e2e/test_readme.py
 
 lint: setup
+	@# A merge left half done must not land: no conflict markers in any tracked file.
+	@! git grep -nE '^(<<<<<<<|>>>>>>>)( |$$)' -- . || (echo "merge conflict markers above" >&2; exit 1)
 	$(BIN)/ruff check .
 	$(BIN)/buf lint
 
