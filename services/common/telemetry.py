@@ -1,27 +1,69 @@
-"""OpenTelemetry: one tracer provider per process, exporters from the standard OTEL_* variables."""
+"""OpenTelemetry: one tracer provider per process, configured from the standard OTEL_* variables.
+
+- Exporters: OTEL_TRACES_EXPORTER (`otlp`, `console`, `none`, or a comma-separated list),
+  chosen by the SDK's own configuration code, so `otlp` follows OTEL_EXPORTER_OTLP_PROTOCOL
+  (or OTEL_EXPORTER_OTLP_TRACES_PROTOCOL): `grpc` or `http/protobuf`. Each exporter reads
+  its own endpoint, headers, timeout, certificate and compression variables.
+- With no variable set nothing is exported. An OTLP endpoint set without
+  OTEL_TRACES_EXPORTER means `otlp`, the specification's default exporter, as deployments
+  that only set OTEL_EXPORTER_OTLP_ENDPOINT expect.
+- The sampler: OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (read by the SDK's provider);
+  batching: OTEL_BSP_*; the resource: OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME.
+"""
 
 from __future__ import annotations
 
 import os
 
 from opentelemetry import trace
-from opentelemetry.sdk.resources import Resource
+from opentelemetry.environment_variables import OTEL_TRACES_EXPORTER
+from opentelemetry.sdk._configuration import (
+    _get_exporter_entry_point,
+    _get_exporter_names,
+    _import_exporters,
+)
+from opentelemetry.sdk.environment_variables import (
+    OTEL_EXPORTER_OTLP_ENDPOINT,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    OTEL_SERVICE_NAME,
+)
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 _provider: TracerProvider | None = None
 
 
+def exporter_names() -> list[str]:
+    """The span exporters the OTEL_* variables ask for, as the SDK's entry-point names."""
+    if os.environ.get(OTEL_TRACES_EXPORTER, "").strip():
+        return _get_exporter_names("traces")
+    if os.environ.get(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) or os.environ.get(OTEL_EXPORTER_OTLP_ENDPOINT):
+        return [_get_exporter_entry_point("otlp", "traces")]
+    return []
+
+
+def span_exporters() -> list[SpanExporter]:
+    """One exporter per name; each configures itself from its own variables."""
+    classes, _metrics, _logs = _import_exporters(exporter_names(), [], [])
+    return [exporter_class() for exporter_class in classes.values()]
+
+
+def build_tracer_provider(service_name: str) -> TracerProvider:
+    """A provider for `service_name` (e.g. "tongban-acceptance"), exporting as the variables say."""
+    name = os.environ.get(OTEL_SERVICE_NAME, "").strip() or service_name
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+    for exporter in span_exporters():
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
+
+
 def setup_tracing(service_name: str) -> TracerProvider:
-    """Install the process's tracer provider; spans are exported over OTLP when an endpoint is set."""
+    """Install the process's tracer provider (once); every instrumentation uses it."""
     global _provider
     if _provider is not None:
         return _provider
-    provider = TracerProvider(resource=Resource.create({"service.name": f"tongban-{service_name}"}))
-    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
-        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    provider = build_tracer_provider(f"tongban-{service_name}")
     trace.set_tracer_provider(provider)
     _provider = provider
     return provider
@@ -31,10 +73,3 @@ def shutdown_tracing() -> None:
     """Flush what is buffered; called when a process stops."""
     if _provider is not None:
         _provider.shutdown()
-
-
-def current_traceparent() -> str:
-    context = trace.get_current_span().get_span_context()
-    if not context.is_valid:
-        return ""
-    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{int(context.trace_flags):02x}"

@@ -134,6 +134,8 @@ def running_stack(var_dir: Path, *, database_url: str = "", start: str = START) 
         TONGBAN_CLOCK_FILE=str(var_dir / "clock"),
         TONGBAN_RELAY_POLL_SECONDS="0.2",
         TONGBAN_RELAY_MAX_BACKOFF_SECONDS="2",
+        OTEL_TRACES_EXPORTER="otlp",
+        OTEL_EXPORTER_OTLP_PROTOCOL="grpc",
         OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{collector.port}",
         OTEL_EXPORTER_OTLP_INSECURE="true",
         OTEL_BSP_SCHEDULE_DELAY="100",
