@@ -19,9 +19,9 @@ from typing import Any, Protocol
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from opentelemetry.instrumentation.grpc import server_interceptor
 from opentelemetry.sdk.trace import TracerProvider
 
+from services.common.server_spans import server_span_interceptors
 from services.common.telemetry import shutdown_tracing
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def create_server(
     """Build and bind a server (port 0 picks a free one); the caller starts it (`start()`)."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
-        interceptors=[server_interceptor(tracer_provider=tracer_provider), *interceptors],
+        interceptors=[*server_span_interceptors(tracer_provider), *interceptors],
     )
     for register in registrations:
         register(server)

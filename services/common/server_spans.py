@@ -1,0 +1,186 @@
+"""Server spans that say how each call ended, for every server (services and gateway).
+
+OpenTelemetry's gRPC server interceptor (opentelemetry-instrumentation-grpc 0.66b2) makes
+the span and joins the caller's trace, but on its own:
+- a call ended with `context.abort_with_status()` (every refusal of ours,
+  services.common.errors.abort) keeps `rpc.grpc.status_code=0` and an unset status: its
+  context wrapper passes abort_with_status through without looking at it;
+- every abort raises a bare Exception through the span, which then records an exception
+  event with a formatted traceback: time spent on each expected refusal, and noise.
+So the library's interceptor gets a tracer whose spans record no escaping exception (the
+library still records unexpected ones itself), and `StatusInterceptor`, right inside it,
+writes the code the call ended with onto the server span:
+- `rpc.grpc.status_code` (int, what the instrumentation emits) and `rpc.status_code`
+  (its name, the current semantic conventions' attribute);
+- status ERROR and `error.type` only for the codes the gRPC semantic conventions count as
+  server errors: UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS.
+  An expected refusal (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED…)
+  leaves the status unset.
+Health checks and reflection make no spans: a probe every few seconds would each be a trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import grpc
+from opentelemetry import trace
+from opentelemetry.instrumentation.grpc import server_interceptor
+from opentelemetry.trace import Span, Status, StatusCode
+
+SERVER_ERRORS = frozenset(
+    {
+        grpc.StatusCode.UNKNOWN,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.UNIMPLEMENTED,
+        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DATA_LOSS,
+    }
+)
+_UNTRACED_SERVICES = ("grpc.health.v1.Health", "grpc.reflection.")
+
+
+def server_span_interceptors(tracer_provider: trace.TracerProvider) -> list[grpc.ServerInterceptor]:
+    """The interceptors that trace a server's calls, outermost first."""
+    library = server_interceptor(tracer_provider=_NoEscapedExceptions(tracer_provider), filter_=traced)
+    return [library, StatusInterceptor()]
+
+
+def traced(details: grpc.HandlerCallDetails) -> bool:
+    """Every call is traced except health checks and reflection."""
+    return not str(details.method).lstrip("/").startswith(_UNTRACED_SERVICES)
+
+
+def record_code(span: Span, code: grpc.StatusCode, details: str | None = None) -> None:
+    """Write the code a server call ended with onto its span, as the conventions say."""
+    span.set_attribute("rpc.grpc.status_code", code.value[0])
+    span.set_attribute("rpc.status_code", code.name)
+    if code in SERVER_ERRORS:
+        span.set_attribute("error.type", code.name)
+        span.set_status(Status(StatusCode.ERROR, f"{code.name}: {details}" if details else code.name))
+
+
+class _NoEscapedExceptions:
+    """A tracer provider whose tracers' spans do not record exceptions that pass through them."""
+
+    def __init__(self, provider: trace.TracerProvider) -> None:
+        self._provider = provider
+
+    def get_tracer(self, *args: Any, **kwargs: Any) -> _QuietTracer:
+        return _QuietTracer(self._provider.get_tracer(*args, **kwargs))
+
+
+class _QuietTracer:
+    def __init__(self, tracer: trace.Tracer) -> None:
+        self._tracer = tracer
+
+    def start_as_current_span(self, name: str, **kwargs: Any) -> Any:
+        return self._tracer.start_as_current_span(name, **{**kwargs, "record_exception": False})
+
+
+class _Outcome:
+    """The code and details a call has set or aborted with so far (OK until told otherwise)."""
+
+    def __init__(self, span: Span) -> None:
+        self.span = span
+        self.code = grpc.StatusCode.OK
+        self.details: str | None = None
+        self.aborted = False
+
+    def finish(self) -> None:
+        record_code(self.span, self.code, self.details)
+
+    def failed(self) -> None:
+        # gRPC answers an uncaught exception with UNKNOWN; an abort has said its code already.
+        if not self.aborted:
+            self.code = grpc.StatusCode.UNKNOWN
+        self.finish()
+
+
+class _RecordingContext:
+    """The servicer context, noting how the call ends; everything else goes to the real one."""
+
+    def __init__(self, context: Any, outcome: _Outcome) -> None:
+        self._context = context
+        self._outcome = outcome
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def abort(self, code: grpc.StatusCode, details: str) -> None:
+        self._note_abort(code, details)
+        self._context.abort(code, details)
+
+    def abort_with_status(self, status: Any) -> None:
+        self._note_abort(status.code, status.details)
+        self._context.abort_with_status(status)
+
+    def set_code(self, code: grpc.StatusCode) -> None:
+        self._outcome.code = code
+        self._context.set_code(code)
+
+    def set_details(self, details: str) -> None:
+        self._outcome.details = details
+        self._context.set_details(details)
+
+    def _note_abort(self, code: grpc.StatusCode, details: str) -> None:
+        # grpc turns abort(OK) into UNKNOWN.
+        self._outcome.code = grpc.StatusCode.UNKNOWN if code == grpc.StatusCode.OK else code
+        self._outcome.details = details
+        self._outcome.aborted = True
+
+
+Behaviour = Callable[[Any, Any], Any]
+
+
+def _unary_response(behaviour: Behaviour) -> Behaviour:
+    def run(request: Any, context: Any) -> Any:
+        outcome = _Outcome(trace.get_current_span())
+        try:
+            response = behaviour(request, _RecordingContext(context, outcome))
+        except Exception:
+            outcome.failed()
+            raise
+        outcome.finish()
+        return response
+
+    return run
+
+
+def _stream_response(behaviour: Behaviour) -> Behaviour:
+    def run(request: Any, context: Any) -> Iterator[Any]:
+        outcome = _Outcome(trace.get_current_span())
+        try:
+            yield from behaviour(request, _RecordingContext(context, outcome))
+        except Exception:
+            outcome.failed()
+            raise
+        outcome.finish()
+
+    return run
+
+
+class StatusInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+    """Records each call's final code on the current (server) span; see the module's docstring."""
+
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        handler = continuation(details)
+        if handler is None or not traced(details):
+            return handler
+        options = {
+            "request_deserializer": handler.request_deserializer,
+            "response_serializer": handler.response_serializer,
+        }
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(_unary_response(handler.unary_unary), **options)
+        if handler.stream_unary is not None:
+            return grpc.stream_unary_rpc_method_handler(_unary_response(handler.stream_unary), **options)
+        if handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(_stream_response(handler.unary_stream), **options)
+        return grpc.stream_stream_rpc_method_handler(_stream_response(handler.stream_stream), **options)
