@@ -1,8 +1,9 @@
 """The database: SQLite (WAL, synchronous=FULL) locally, PostgreSQL by URL in production.
 
-The engine is built on first use, never at import. A use case runs in one transaction,
-opened by the domain layer with `transaction()`; repositories never commit. The schema
-comes from the service's migrations (services.common.migrations).
+The engine is built on first use, never at import, and its statements are traced
+(services.common.db_tracing). A use case runs in one transaction, opened by the domain
+layer with `transaction()`; repositories never commit. The schema comes from the
+service's migrations (services.common.migrations).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
+
+from services.common.db_tracing import instrument_engine
 
 # Set in a session's info by whoever adds outbox events to it.
 WROTE_EVENTS = "tongban.wrote_events"
@@ -43,8 +46,10 @@ class Database:
         if self.is_sqlite:
             return self._sqlite_engine(immediate=True)
         # hide_parameters: SQL errors would otherwise carry applicants' data into logs.
-        return create_engine(
-            self.url, pool_pre_ping=True, hide_parameters=True, pool_size=self.connections, max_overflow=5
+        return instrument_engine(
+            create_engine(
+                self.url, pool_pre_ping=True, hide_parameters=True, pool_size=self.connections, max_overflow=5
+            )
         )
 
     @cached_property
@@ -81,7 +86,7 @@ class Database:
             # writes fails with SQLITE_BUSY instead of waiting its turn.
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-        return engine
+        return instrument_engine(engine)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

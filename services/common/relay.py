@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import grpc
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 from tongban.events.v1 import event_pb2, intake_pb2, intake_pb2_grpc
@@ -180,9 +181,12 @@ class Relay:
         self._stopping.wait(self._random.uniform(ceiling / 2, ceiling))
 
     def _deliver_batch(self, lane: _Lane) -> int:
-        """Send one batch to the lane's destination; the number of events delivered."""
+        """Send one batch to the lane's destination; the number of events delivered.
+
+        Looking for rows is not traced: an idle relay would make a trace per poll.
+        """
         if self._db.is_sqlite:
-            with self._db.reading() as session:
+            with suppress_instrumentation(), self._db.reading() as session:
                 batch = self._claim(session, lane.destination, lock=False)
             if batch:
                 self._send(lane, batch)
@@ -190,7 +194,8 @@ class Relay:
                     self._mark_delivered(session, batch)
             return len(batch)
         with self._db.transaction() as session:
-            batch = self._claim(session, lane.destination, lock=True)
+            with suppress_instrumentation():
+                batch = self._claim(session, lane.destination, lock=True)
             if batch:
                 # Sent while the rows stay locked: no other worker can claim them meanwhile.
                 self._send(lane, batch)
