@@ -1,4 +1,4 @@
-"""Fixtures: the acceptance service on a free port, over SQLite and over PostgreSQL."""
+"""Fixtures: the acceptance service on a free port, over SQLite and over PostgreSQL; spans recorded."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
 
 from services.acceptance import app
@@ -19,6 +20,7 @@ from services.common import migrations
 from services.common.clock import CHINA, FixedClock
 from services.common.db import Database
 from services.common.settings import Settings
+from tests.recording import recording
 from tests.support import INTERNAL_KEY, fresh_postgres_database
 
 # The Monday before National Day 2026, so promised dates cross the holiday and
@@ -79,3 +81,10 @@ def acceptance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Accep
             channel.close()
             running.server.stop(0).wait()
             db.dispose()
+
+
+@pytest.fixture
+def recorded() -> Iterator[InMemorySpanExporter]:
+    """The spans this process finishes during the test."""
+    with recording() as exporter:
+        yield exporter

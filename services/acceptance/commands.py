@@ -24,7 +24,8 @@ from services.acceptance.models import CaseRow, DocumentRow
 from services.common import labels
 from services.common.calendar import CalendarDataMissing
 from services.common.calls import CallContext
-from services.common.case_tracing import case_span, current_ids, new_case_span
+from services.common.case_trace_ids import case_trace_ids
+from services.common.case_tracing import case_root_span, case_span
 from services.common.errors import (
     DomainError,
     FieldProblem,
@@ -245,10 +246,12 @@ class CaseCommands:
                         )
                     ],
                 )
-            trace_id, span_id = current_ids()
+            case_no = numbering.take_case_number(session, site.code, today)
+            # The case's trace ids come from its number: clients can join it knowing only that.
+            ids = case_trace_ids(case_no)
             now = self.uc.clock.now()
             row = CaseRow(
-                case_no=numbering.take_case_number(session, site.code, today),
+                case_no=case_no,
                 site_code=site.code,
                 window_code=request.window_code,
                 matter_code=matter.code,
@@ -261,12 +264,11 @@ class CaseCommands:
                 received_at=now,
                 received_on=today,
                 received_by=call.caller.user_id,
-                trace_id=trace_id,
-                root_span_id=span_id,
+                trace_id=ids.trace_id,
+                root_span_id=ids.root_span_id,
             )
             session.add(row)
-            with new_case_span("acceptance.receive") as span:
-                span.set_attribute("tongban.case_no", row.case_no)
+            with case_root_span("acceptance.receive", row, session) as span:
                 span.set_attribute("tongban.matter_code", matter.code)
                 span.set_attribute("tongban.site_code", site.code)
                 self._publish(

@@ -23,7 +23,7 @@ from services.acceptance import repository
 from services.acceptance.models import CaseRow
 from services.acceptance.views import issue_due_on
 from services.common.calendar import WorkingCalendar
-from services.common.case_tracing import case_span, case_traceparent
+from services.common.case_tracing import case_span, event_traceparent
 from services.common.consumers import Consumer, iso_date, on
 from services.common.db import Database
 from services.common.outbox import record_event
@@ -45,14 +45,14 @@ def case_ref(row: CaseRow, matter: catalog_pb2.Matter) -> E.CaseRef:
 
 
 def publish(session: Session, row: CaseRow, payload: Message, at: datetime) -> None:
-    """Write a case's event in the use case's transaction, in the case's trace."""
+    """Write a case's event in the use case's transaction, under the span writing it (case's trace)."""
     record_event(
         session,
         source=SOURCE,
         aggregate_id=row.case_no,
         payload=payload,
         occurred=at,
-        traceparent=case_traceparent(row.trace_id, row.root_span_id),
+        traceparent=event_traceparent(row),
     )
 
 

@@ -23,7 +23,7 @@ from tongban.events.v1 import event_pb2
 
 from services.approval import flow, repository
 from services.approval.models import ReviewRow
-from services.common.case_tracing import case_ids_from, case_span, case_traceparent
+from services.common.case_tracing import case_span, event_traceparent, review_trace_ids
 from services.common.consumers import Consumer, iso_date, on
 from services.common.outbox import record_event
 from services.common.usecases import UseCases
@@ -45,14 +45,14 @@ def review_ref(review: ReviewRow) -> E.ReviewRef:
 
 
 def publish(session: Session, review: ReviewRow, payload: Message, at: datetime) -> None:
-    """Write a review's event in the use case's transaction, in the case's trace."""
+    """Write a review's event in the use case's transaction, under the span writing it (case's trace)."""
     record_event(
         session,
         source=SOURCE,
         aggregate_id=review.case_no,
         payload=payload,
         occurred=at,
-        traceparent=case_traceparent(review.trace_id, review.root_span_id),
+        traceparent=event_traceparent(review),
     )
 
 
@@ -78,7 +78,7 @@ class CaseLifecycle:
         if not (county_decided and promised) or repository.review(session, case.case_no) is not None:
             return
         plan = accepted.county_review
-        trace_id, root_span_id = case_ids_from(event.traceparent)
+        ids = review_trace_ids(case.case_no, event.traceparent)
         now = self.uc.clock.now()
         review = ReviewRow(
             case_no=case.case_no,
@@ -93,8 +93,8 @@ class CaseLifecycle:
             state=A.REVIEW_STATE_IN_REVIEW,
             accepted_on=iso_date(accepted.accepted_on, "accepted_on"),
             budget_days=accepted.promised_limit_days,
-            trace_id=trace_id,
-            root_span_id=root_span_id,
+            trace_id=ids.trace_id,
+            root_span_id=ids.root_span_id,
             opened_at=now,
         )
         with case_span("approval.open_review", review):

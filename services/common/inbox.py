@@ -15,18 +15,16 @@ from datetime import datetime
 from typing import Literal
 
 from opentelemetry import trace
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from sqlalchemy import Text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Column, Field, Session, SQLModel
 from tongban.events.v1 import event_pb2
 
+from services.common import delivery_tracing
 from services.common.db import Database
 from services.common.errors import DomainError
 
 log = logging.getLogger(__name__)
-_tracer = trace.get_tracer(__name__)
-_propagator = TraceContextTextMapPropagator()
 
 APPLIED = "applied"
 REJECTED_PREFIX = "rejected: "
@@ -88,26 +86,28 @@ def receive(
 def _receive_one(
     database: Database, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
 ) -> _Outcome:
-    # The handling joins the trace the event was written in (ARCHITECTURE.md, Tracing).
-    parent = _propagator.extract({"traceparent": event.traceparent}) if event.traceparent else None
-    with _tracer.start_as_current_span(
-        f"receive {event.event_type}",
-        context=parent,
-        attributes={
-            "tongban.event.id": event.event_id,
-            "tongban.event.type": event.event_type,
-            "tongban.event.aggregate": event.aggregate_id,
-        },
-    ):
-        try:
-            return _apply(database, event, handle, now)
-        except _Refused as refused:
-            return _record_rejection(database, event, refused.error, now)
-        except IntegrityError:
-            # A concurrent delivery of the same event committed first: the inbox has it now.
-            if _seen(database, event.event_id):
-                return _DUPLICATE
-            raise
+    # The handling joins the case's trace, under the relay's span that sent the event.
+    with delivery_tracing.consuming(event) as span:
+        outcome = _outcome_of(database, event, handle, now)
+        span.set_attribute("tongban.event.outcome", outcome)
+        return outcome
+
+
+def _outcome_of(
+    database: Database, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
+) -> _Outcome:
+    try:
+        return _apply(database, event, handle, now)
+    except _Refused as refused:
+        outcome = _record_rejection(database, event, refused.error, now)
+        if outcome == _REJECTED:
+            delivery_tracing.rejected(trace.get_current_span(), refused.error.code.name)
+        return outcome
+    except IntegrityError:
+        # A concurrent delivery of the same event committed first: the inbox has it now.
+        if _seen(database, event.event_id):
+            return _DUPLICATE
+        raise
 
 
 def _apply(

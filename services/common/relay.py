@@ -24,11 +24,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import grpc
+from opentelemetry.instrumentation.grpc import client_interceptor
+from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 from tongban.events.v1 import event_pb2, intake_pb2, intake_pb2_grpc
 
+from services.common import delivery_tracing
 from services.common.clock import Clock, SystemClock
 from services.common.db import Database
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
@@ -183,23 +186,26 @@ class Relay:
     def _deliver_batch(self, lane: _Lane) -> int:
         """Send one batch to the lane's destination; the number of events delivered.
 
-        Looking for rows is not traced: an idle relay would make a trace per poll.
+        Looking for rows is not traced (an idle relay would make a trace per poll); sending
+        a batch is, in the trace of each event's case (services.common.delivery_tracing).
         """
         if self._db.is_sqlite:
             with suppress_instrumentation(), self._db.reading() as session:
                 batch = self._claim(session, lane.destination, lock=False)
             if batch:
-                self._send(lane, batch)
-                with self._db.transaction() as session:
-                    self._mark_delivered(session, batch)
+                with delivery_tracing.sending(lane.destination, [row.payload for row in batch]) as events:
+                    self._send(lane, events)
+                    with self._db.transaction() as session:
+                        self._mark_delivered(session, batch)
             return len(batch)
         with self._db.transaction() as session:
             with suppress_instrumentation():
                 batch = self._claim(session, lane.destination, lock=True)
             if batch:
                 # Sent while the rows stay locked: no other worker can claim them meanwhile.
-                self._send(lane, batch)
-                self._mark_delivered(session, batch)
+                with delivery_tracing.sending(lane.destination, [row.payload for row in batch]) as events:
+                    self._send(lane, events)
+                    self._mark_delivered(session, batch)
         return len(batch)
 
     def _claim(self, session: Session, destination: str, *, lock: bool) -> list[_Pending]:
@@ -214,17 +220,15 @@ class Relay:
         rows = [_Pending(p, a, b) for p, a, b in session.exec(query).all() if p is not None]
         return _in_order(session, destination, rows)
 
-    def _send(self, lane: _Lane, batch: Sequence[_Pending]) -> None:
+    def _send(self, lane: _Lane, events: Sequence[event_pb2.Event]) -> None:
         assert lane.stub is not None, "started lanes have a stub"
-        request = intake_pb2.DeliverEventsRequest(
-            events=[event_pb2.Event.FromString(row.payload) for row in batch]
-        )
+        request = intake_pb2.DeliverEventsRequest(events=events)
         metadata = ((IDENTITY_HEADER, sign_identity(self._caller, self._key)),)
         try:
             reply = lane.stub.DeliverEvents(request, timeout=self._deadline, metadata=metadata)
         except grpc.RpcError as error:
             code = error.code() if isinstance(error, grpc.Call) else None
-            raise _NotDelivered(len(batch), code) from None
+            raise _NotDelivered(len(events), code) from None
         if reply.duplicate_count or reply.rejected_count:
             # Redeliveries after a crash are expected; rejections need a look (the receiver logged why).
             log.warning(
@@ -276,6 +280,6 @@ def _in_order(session: Session, destination: str, rows: list[_Pending]) -> list[
 
 
 def _open(target: Target) -> grpc.Channel:
-    if isinstance(target, str):
-        return grpc.insecure_channel(target, options=_CHANNEL_OPTIONS)
-    return target()
+    channel = grpc.insecure_channel(target, options=_CHANNEL_OPTIONS) if isinstance(target, str) else target()
+    # A client span per call, carrying the trace context to the receiver (the process's provider).
+    return intercept_channel(channel, client_interceptor())

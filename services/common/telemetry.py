@@ -31,6 +31,8 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
+from services.common.chosen_ids import ChosenIdGenerator
+
 _provider: TracerProvider | None = None
 
 
@@ -52,7 +54,11 @@ def span_exporters() -> list[SpanExporter]:
 def build_tracer_provider(service_name: str) -> TracerProvider:
     """A provider for `service_name` (e.g. "tongban-acceptance"), exporting as the variables say."""
     name = os.environ.get(OTEL_SERVICE_NAME, "").strip() or service_name
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
+    provider = TracerProvider(
+        resource=Resource.create({SERVICE_NAME: name}),
+        # A case's root span gets the ids computed from its case number (case_trace_ids).
+        id_generator=ChosenIdGenerator(),
+    )
     for exporter in span_exporters():
         provider.add_span_processor(BatchSpanProcessor(exporter))
     return provider

@@ -8,6 +8,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.trace import sampling
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
+from services.common.case_trace_ids import case_trace_ids, root_sampled
 from services.common.telemetry import build_tracer_provider, exporter_names, span_exporters
 
 _VARIABLES = [
@@ -63,6 +64,11 @@ def test_the_sampler_and_service_name(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(provider.sampler, sampling.ParentBased)
     assert "0.25" in provider.sampler.get_description()
     assert provider.resource.attributes["service.name"] == "tongban-acceptance-a"
+    # A case's trace is kept or dropped whole: clients mark the root as its sampler would.
+    decisions = [root_sampled(int(case_trace_ids(f"C-{n}").trace_id, 16), provider) for n in range(400)]
+    assert 40 < sum(decisions) < 160
+    for n, kept in enumerate(decisions[:50]):
+        assert case_trace_ids(f"C-{n}").root_context(provider).trace_flags.sampled == kept
 
 
 def test_an_unsampled_process_samples_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
