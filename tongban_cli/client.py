@@ -4,27 +4,30 @@ Every call carries `authorization: Bearer <token>` and a 10 s deadline. A mutati
 fresh `request_id` (uuid4) and, on UNAVAILABLE or DEADLINE_EXCEEDED, is sent once more with the
 SAME id, which the service answers with the first result: that is what makes the retry safe.
 A refused call becomes `CallRefused` carrying one or two readable sentences (with the
-google.rpc details), never a traceback.
+google.rpc details), never a traceback. Used as a context manager, the connection is one
+command: its calls go out in the case's trace (tongban_cli.tracing).
 """
 
 from __future__ import annotations
 
 import os
-import re
-import secrets
 import time
 import uuid
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 import grpc
 from google.protobuf.message import Message
+from opentelemetry.instrumentation.grpc import client_interceptor
+from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
 from tongban.supervision.v1 import supervision_pb2
 
 from tongban_cli.identity import holder_of
 from tongban_cli.render.refusals import TOKEN_COMMAND, describe_rpc_error
+from tongban_cli.tracing import CommandTrace
 
 DEFAULT_GATEWAY = "127.0.0.1:50051"
 DEADLINE_SECONDS = 10.0
@@ -32,7 +35,6 @@ RETRY_PAUSE_SECONDS = 0.5
 TOKEN_HINT = f"请先设置访问令牌: {TOKEN_COMMAND}"
 
 _RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
-_TRACE_ID = re.compile(r"[0-9a-f]{32}")
 
 Resp = TypeVar("Resp", bound=Message)
 
@@ -119,19 +121,6 @@ def new_request_id() -> str:
     return str(uuid.uuid4())
 
 
-def traceparent_for(trace_id: str, span_id: str | None = None) -> str | None:
-    """A W3C traceparent joining the case's trace (a fresh random parent span id, sampled).
-
-    None when the trace id is not 32 lowercase hex digits or is all zeros (invalid in W3C).
-    """
-    trace_id = trace_id.strip().lower()
-    if not _TRACE_ID.fullmatch(trace_id) or set(trace_id) == {"0"}:
-        return None
-    while span_id is None or set(span_id) == {"0"}:
-        span_id = secrets.token_hex(8)
-    return f"00-{trace_id}-{span_id}-01"
-
-
 def resolve_token(option: str | None) -> str:
     token = (option or os.environ.get("TONGBAN_TOKEN") or "").strip()
     if not token:
@@ -144,7 +133,11 @@ def _serialize(message: Message) -> bytes:
 
 
 class Gateway:
-    """Calls to the gateway with the clerk's token."""
+    """Calls to the gateway with the clerk's token; as a context manager, one command's calls.
+
+    The command's span is named after `command` and joins the trace of the case `case_no`
+    names; a command about no one case starts a trace of its own.
+    """
 
     def __init__(
         self,
@@ -155,13 +148,17 @@ class Gateway:
         channel: Any = None,
         request_id: str | None = None,
         command: str = "",
+        case_no: str = "",
     ) -> None:
         self.address = address
         self._token = token
         # What the person typed (tongban review decide), named when a call is refused.
         self._command = command
         self._deadline = deadline
-        self._channel: Any = channel if channel is not None else grpc.insecure_channel(address)
+        self._trace = CommandTrace(command, case_no)
+        raw = channel if channel is not None else grpc.insecure_channel(address)
+        # A client span per call (per attempt), carrying the trace context to the gateway.
+        self._channel: Any = intercept_channel(raw, client_interceptor(tracer_provider=self._trace.provider))
         # A request id the clerk chose (--request-id) to repeat an earlier mutating call.
         self._request_id = request_id
 
@@ -169,17 +166,22 @@ class Gateway:
         self._channel.close()
 
     def __enter__(self) -> Gateway:
+        self._trace.begin()
         return self
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        error: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self._trace.end(error)
         self.close()
 
-    def call(self, rpc: Rpc[Resp], request: Message, *, traceparent: str | None = None) -> Resp:
+    def call(self, rpc: Rpc[Resp], request: Message) -> Resp:
         if rpc.mutating:
             self._key(request)
         metadata = [("authorization", f"Bearer {self._token}")]
-        if traceparent:
-            metadata.append(("traceparent", traceparent))
         stub = self._channel.unary_unary(
             rpc.path,
             request_serializer=_serialize,
@@ -211,15 +213,13 @@ class Gateway:
             deadline=self._deadline,
         )
 
-    def case(self, case_no: str) -> tuple[acceptance_pb2.Case, str | None]:
-        """Fetch a case and the traceparent that puts the next call into the case's trace."""
-        found = self.call(GET_CASE, acceptance_pb2.GetCaseRequest(case_no=case_no)).case
-        return found, traceparent_for(found.trace_id)
+    def case(self, case_no: str) -> acceptance_pb2.Case:
+        """A case, as the caller's site sees it."""
+        return self.call(GET_CASE, acceptance_pb2.GetCaseRequest(case_no=case_no)).case
 
-    def review(self, case_no: str) -> tuple[approval_pb2.Review, str | None]:
-        """Fetch a case's county review and the traceparent that joins the case's trace."""
-        found = self.call(GET_REVIEW, approval_pb2.GetReviewRequest(case_no=case_no)).review
-        return found, traceparent_for(found.trace_id)
+    def review(self, case_no: str) -> approval_pb2.Review:
+        """A case's county review."""
+        return self.call(GET_REVIEW, approval_pb2.GetReviewRequest(case_no=case_no)).review
 
     def _key(self, request: Message) -> None:
         if "request_id" not in request.DESCRIPTOR.fields_by_name:

@@ -62,6 +62,8 @@ def _gateway(args: argparse.Namespace) -> Gateway:
         token,
         request_id=getattr(args, "request_id", None),
         command=getattr(args, "command_line", ""),
+        # The command's span joins the trace of the case it names (tongban_cli.tracing).
+        case_no=getattr(args, "case_no", None) or "",
     )
 
 
@@ -221,24 +223,21 @@ def case_supplement(args: argparse.Namespace) -> int:
         non_acceptance=_non_acceptance(args),
     )
     with _gateway(args) as gateway:
-        _case, traceparent = gateway.case(args.case_no)
-        response = gateway.call(SUPPLEMENT_MATERIALS, request, traceparent=traceparent)
+        response = gateway.call(SUPPLEMENT_MATERIALS, request)
     return _emit(args, response, _with_document(response.case, response.document))
 
 
 def case_withdraw(args: argparse.Namespace) -> int:
     request = acceptance_pb2.WithdrawCaseRequest(case_no=args.case_no, reason=args.reason)
     with _gateway(args) as gateway:
-        _case, traceparent = gateway.case(args.case_no)
-        response = gateway.call(WITHDRAW_CASE, request, traceparent=traceparent)
+        response = gateway.call(WITHDRAW_CASE, request)
     return _emit(args, response, cases.case_summary(response.case))
 
 
 def case_complete(args: argparse.Namespace) -> int:
     request = acceptance_pb2.CompleteInstantCaseRequest(case_no=args.case_no, result_summary=args.result)
     with _gateway(args) as gateway:
-        _case, traceparent = gateway.case(args.case_no)
-        response = gateway.call(COMPLETE_INSTANT_CASE, request, traceparent=traceparent)
+        response = gateway.call(COMPLETE_INSTANT_CASE, request)
     return _emit(args, response, cases.case_summary(response.case))
 
 
@@ -255,14 +254,13 @@ def case_issue(args: argparse.Namespace) -> int:
         recipient_name=args.recipient,
     )
     with _gateway(args) as gateway:
-        _case, traceparent = gateway.case(args.case_no)
-        response = gateway.call(ISSUE_RESULT, request, traceparent=traceparent)
+        response = gateway.call(ISSUE_RESULT, request)
     return _emit(args, response, cases.case_summary(response.case))
 
 
 def case_show(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
-        case, _traceparent = gateway.case(args.case_no)
+        case = gateway.case(args.case_no)
     return _emit(args, acceptance_pb2.GetCaseResponse(case=case), cases.case_summary(case, full=True))
 
 
@@ -308,10 +306,9 @@ def _with_review_document(review: approval_pb2.Review, document: approval_pb2.Re
 
 
 def _on_review(args: argparse.Namespace, rpc: Rpc[Resp], request: Message) -> Resp:
-    """A change to a case's review, sent in the case's trace (the review carries its trace id)."""
+    """A change to a case's review, sent in the case's trace."""
     with _gateway(args) as gateway:
-        _review, traceparent = gateway.review(args.case_no)
-        return gateway.call(rpc, request, traceparent=traceparent)
+        return gateway.call(rpc, request)
 
 
 def _required_text(value: str | None, message: str) -> str:
@@ -335,7 +332,7 @@ def review_inbox(args: argparse.Namespace) -> int:
 
 def review_show(args: argparse.Namespace) -> int:
     with _gateway(args) as gateway:
-        review, _traceparent = gateway.review(args.case_no)
+        review = gateway.review(args.case_no)
     return _emit(
         args, approval_pb2.GetReviewResponse(review=review), reviews.review_summary(review, full=True)
     )

@@ -49,6 +49,8 @@ class Stack:
 
     def env(self, token: str = "") -> dict[str, str]:
         env = dict(os.environ, TONGBAN_VAR_DIR=str(self.var_dir), TONGBAN_GATEWAY=self.gateway)
+        # The CLI exports its spans to the collector too, as the services do.
+        env.update({key: value for key, value in self.child_env.items() if key.startswith("OTEL_")})
         if token:
             env["TONGBAN_TOKEN"] = token
         return env

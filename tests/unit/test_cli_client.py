@@ -9,9 +9,15 @@ import grpc
 import pytest
 from google.protobuf import descriptor_pool
 from google.protobuf.message import Message
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind, StatusCode
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
-from tongban_cli import client
+from services.common.case_trace_ids import case_trace_ids
+from tongban_cli import client, tracing
 from tongban_cli.client import (
     GET_CASE,
     LIST_SITES,
@@ -19,10 +25,7 @@ from tongban_cli.client import (
     WITHDRAW_CASE,
     CallRefused,
     Gateway,
-    traceparent_for,
 )
-
-TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
 class Failure(grpc.RpcError):  # type: ignore[misc]
@@ -49,7 +52,8 @@ class FakeChannel:
         self.closed = False
 
     def unary_unary(self, path: str, request_serializer: Any, response_deserializer: Any) -> Any:
-        def invoke(request: Message, timeout: float, metadata: list[tuple[str, str]]) -> Any:
+        # The tracing interceptor passes credentials, wait_for_ready and compression too.
+        def invoke(request: Message, timeout: float, metadata: list[tuple[str, str]], *_options: Any) -> Any:
             self.sent.append((path, request_serializer(request), timeout, list(metadata)))
             outcome = self.outcomes.pop(0)
             if isinstance(outcome, Failure):
@@ -71,25 +75,80 @@ def _sent_submit(channel: FakeChannel, index: int) -> acceptance_pb2.SubmitAppli
     return acceptance_pb2.SubmitApplicationRequest.FromString(channel.sent[index][1])
 
 
-# --- traceparent ------------------------------------------------------------------------------
+# --- the command's trace ---------------------------------------------------------------------
 
 
-def test_traceparent_joins_the_case_trace() -> None:
-    header = traceparent_for(TRACE_ID)
-    assert header is not None
-    match = re.fullmatch(r"00-([0-9a-f]{32})-([0-9a-f]{16})-01", header)
-    assert match is not None
-    assert match.group(1) == TRACE_ID
-    assert match.group(2) != "0" * 16
-    # A fresh parent span id every time.
-    assert len({traceparent_for(TRACE_ID) for _ in range(20)}) == 20
-    assert traceparent_for(TRACE_ID, "00f067aa0ba902b7") == f"00-{TRACE_ID}-00f067aa0ba902b7-01"
-    assert traceparent_for(TRACE_ID.upper()) is not None
+CASE_NO = "320826101-20260928-0001"
 
 
-@pytest.mark.parametrize("bad", ["", "abc", "0" * 32, "g" * 32, TRACE_ID + "0"])
-def test_no_traceparent_for_an_invalid_trace_id(bad: str) -> None:
-    assert traceparent_for(bad) is None
+def _traceparent(channel: FakeChannel, index: int = 0) -> str | None:
+    return dict(channel.sent[index][3]).get("traceparent")
+
+
+def test_without_an_exporter_a_command_sends_the_case_root_as_parent() -> None:
+    channel = FakeChannel(acceptance_pb2.WithdrawCaseResponse())
+    with Gateway("gw:1", "tok", channel=channel, command="tongban case withdraw", case_no=CASE_NO) as gateway:
+        gateway.call(WITHDRAW_CASE, acceptance_pb2.WithdrawCaseRequest(case_no=CASE_NO, reason="不办了"))
+    ids = case_trace_ids(CASE_NO)
+    # The case's root exists (acceptance made it): the gateway's span hangs under it.
+    assert _traceparent(channel) == f"00-{ids.trace_id}-{ids.root_span_id}-01"
+    assert channel.closed
+
+
+def test_a_command_about_no_case_sends_no_trace_context() -> None:
+    channel = FakeChannel(catalog_pb2.ListSitesResponse())
+    with Gateway("gw:1", "tok", channel=channel, command="tongban catalog sites") as gateway:
+        gateway.call(LIST_SITES, catalog_pb2.ListSitesRequest())
+    assert _traceparent(channel) is None
+
+
+@pytest.fixture
+def exported(monkeypatch: pytest.MonkeyPatch) -> InMemorySpanExporter:
+    """An exporter configured, as OTEL_TRACES_EXPORTER would: the command's spans land here."""
+    exporter = InMemorySpanExporter()
+
+    def provider(service_name: str) -> TracerProvider:
+        made = TracerProvider(resource=Resource.create({"service.name": service_name}))
+        made.add_span_processor(SimpleSpanProcessor(exporter))
+        return made
+
+    monkeypatch.setattr(tracing, "exporter_names", lambda: ["in-memory"])
+    monkeypatch.setattr(tracing, "build_tracer_provider", provider)
+    return exporter
+
+
+def test_with_an_exporter_the_command_is_a_span_under_the_case_root(exported: InMemorySpanExporter) -> None:
+    channel = FakeChannel(Failure(grpc.StatusCode.UNAVAILABLE), acceptance_pb2.WithdrawCaseResponse())
+    with Gateway("gw:1", "tok", channel=channel, command="tongban case withdraw", case_no=CASE_NO) as gateway:
+        gateway.call(WITHDRAW_CASE, acceptance_pb2.WithdrawCaseRequest(case_no=CASE_NO, reason="不办了"))
+    spans = {span.name: span for span in exported.get_finished_spans()}
+    command = spans["tongban case withdraw"]
+    ids = case_trace_ids(CASE_NO)
+    assert command.parent is not None and f"{command.parent.span_id:016x}" == ids.root_span_id
+    assert f"{command.context.trace_id:032x}" == ids.trace_id
+    assert command.attributes == {"tongban.cli.command": "tongban case withdraw", "tongban.case_no": CASE_NO}
+    # One client span per attempt, under the command; each sends its own context.
+    calls = [s for s in exported.get_finished_spans() if s.kind == SpanKind.CLIENT]
+    assert len(calls) == 2
+    assert all(call.parent is not None and call.parent.span_id == command.context.span_id for call in calls)
+    assert [_traceparent(channel, i) for i in (0, 1)] == [
+        f"00-{ids.trace_id}-{call.context.span_id:016x}-01" for call in calls
+    ]
+    assert calls[0].attributes is not None and calls[0].attributes["rpc.grpc.status_code"] == 14
+
+
+def test_a_refused_command_ends_its_span_with_the_error_class_only(exported: InMemorySpanExporter) -> None:
+    channel = FakeChannel(Failure(grpc.StatusCode.FAILED_PRECONDITION, "已撤回"))
+    with (
+        pytest.raises(CallRefused),
+        Gateway("gw:1", "tok", channel=channel, command="tongban case withdraw", case_no=CASE_NO) as gateway,
+    ):
+        gateway.call(WITHDRAW_CASE, acceptance_pb2.WithdrawCaseRequest(case_no=CASE_NO, reason="x"))
+    [command] = [s for s in exported.get_finished_spans() if s.name == "tongban case withdraw"]
+    assert command.status.status_code == StatusCode.ERROR
+    assert command.status.description == "CallRefused"
+    assert command.attributes is not None and command.attributes["error.type"] == "CallRefused"
+    assert not command.events
 
 
 # --- calls ------------------------------------------------------------------------------------
@@ -153,22 +212,6 @@ def test_refusals_are_not_retried() -> None:
             WITHDRAW_CASE, acceptance_pb2.WithdrawCaseRequest(case_no="C-1")
         )
     assert len(channel.sent) == 1
-
-
-def test_case_then_call_in_the_case_trace() -> None:
-    found = acceptance_pb2.GetCaseResponse(case=acceptance_pb2.Case(case_no="C-1", trace_id=TRACE_ID))
-    channel = FakeChannel(found, acceptance_pb2.WithdrawCaseResponse())
-    with Gateway("gw:1", "tok", channel=channel) as gateway:
-        case, traceparent = gateway.case("C-1")
-        gateway.call(
-            WITHDRAW_CASE,
-            acceptance_pb2.WithdrawCaseRequest(case_no="C-1", reason="不办了"),
-            traceparent=traceparent,
-        )
-    assert channel.closed
-    assert case.case_no == "C-1"
-    assert channel.sent[0][0].endswith("/GetCase")
-    assert dict(channel.sent[1][3])["traceparent"].startswith(f"00-{TRACE_ID}-")
 
 
 def test_rpc_table_matches_the_contract() -> None:

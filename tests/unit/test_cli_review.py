@@ -15,9 +15,9 @@ from tongban.acceptance.v1 import catalog_pb2
 from tongban.approval.v1 import approval_pb2 as A
 
 from services.common import labels
+from services.common.case_trace_ids import case_trace_ids
 from tests.unit.test_cli_client import Failure, FakeChannel
 from tongban_cli import client, commands
-from tongban_cli.client import Gateway
 from tongban_cli.main import build_parser, main
 from tongban_cli.render import reviews, tables
 from tongban_cli.specs import (
@@ -599,11 +599,8 @@ def channel(monkeypatch: pytest.MonkeyPatch) -> Callable[..., FakeChannel]:
 
     def script(*outcomes: Message | Failure) -> FakeChannel:
         fake = FakeChannel(*outcomes)
-        monkeypatch.setattr(
-            commands,
-            "_gateway",
-            lambda args: Gateway("gw:1", "tok", channel=fake, request_id=getattr(args, "request_id", None)),
-        )
+        # The commands' own connection (command, case and request id as typed), to the fake.
+        monkeypatch.setattr(client.grpc, "insecure_channel", lambda _address: fake)
         return fake
 
     return script
@@ -620,10 +617,11 @@ def _found() -> A.GetReviewResponse:
 def test_approve_sends_the_verdict_in_the_case_trace(
     channel: Callable[..., FakeChannel], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = channel(_found(), A.CompleteStepResponse(review=_review()))
+    fake = channel(A.CompleteStepResponse(review=_review()))
     assert main(["review", "approve", CASE_NO, "12", "--opinion", "  材料齐全 ", "--token", "t"]) == 0
-    assert [path for path, *_ in fake.sent] == [f"{REVIEW_PATH}/GetReview", f"{REVIEW_PATH}/CompleteStep"]
-    sent = _sent(fake, 1, A.CompleteStepRequest)
+    # One call, in the case's trace: its ids come from the case number (no read first).
+    assert [path for path, *_ in fake.sent] == [f"{REVIEW_PATH}/CompleteStep"]
+    sent = _sent(fake, 0, A.CompleteStepRequest)
     assert isinstance(sent, A.CompleteStepRequest)
     assert (sent.case_no, sent.step_number, sent.verdict, sent.opinion) == (
         CASE_NO,
@@ -632,14 +630,15 @@ def test_approve_sends_the_verdict_in_the_case_trace(
         "材料齐全",
     )
     assert re.fullmatch(r"[0-9a-f-]{36}", sent.request_id)
-    assert dict(fake.sent[1][3])["traceparent"].startswith(f"00-{TRACE_ID}-")
+    ids = case_trace_ids(CASE_NO)
+    assert dict(fake.sent[0][3])["traceparent"] == f"00-{ids.trace_id}-{ids.root_span_id}-01"
     assert "状态：审查中" in capsys.readouterr().out
 
 
 def test_refuse_is_a_refusing_verdict(channel: Callable[..., FakeChannel]) -> None:
-    fake = channel(_found(), A.CompleteStepResponse(review=_review()))
+    fake = channel(A.CompleteStepResponse(review=_review()))
     assert main(["review", "refuse", CASE_NO, "22", "--opinion", "选址不符合规划", "--token", "t"]) == 0
-    sent = _sent(fake, 1, A.CompleteStepRequest)
+    sent = _sent(fake, 0, A.CompleteStepRequest)
     assert isinstance(sent, A.CompleteStepRequest)
     assert (sent.step_number, sent.verdict, sent.opinion) == (22, A.VERDICT_REFUSE, "选址不符合规划")
 
@@ -647,9 +646,9 @@ def test_refuse_is_a_refusing_verdict(channel: Callable[..., FakeChannel]) -> No
 def test_a_lost_answer_is_retried_once_with_the_same_request_id(
     channel: Callable[..., FakeChannel], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = channel(_found(), Failure(grpc.StatusCode.UNAVAILABLE), A.ClaimStepResponse(review=_review()))
+    fake = channel(Failure(grpc.StatusCode.UNAVAILABLE), A.ClaimStepResponse(review=_review()))
     assert main(["review", "claim", CASE_NO, "12", "--token", "t"]) == 0
-    first, second = (_sent(fake, i, A.ClaimStepRequest) for i in (1, 2))
+    first, second = (_sent(fake, i, A.ClaimStepRequest) for i in (0, 1))
     assert isinstance(first, A.ClaimStepRequest) and isinstance(second, A.ClaimStepRequest)
     assert first.request_id == second.request_id != ""
     assert (second.case_no, second.step_number) == (CASE_NO, 12)
@@ -659,7 +658,7 @@ def test_a_lost_answer_is_retried_once_with_the_same_request_id(
 def test_an_unknown_outcome_says_how_to_check_and_repeat(
     channel: Callable[..., FakeChannel], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    channel(_found(), Failure(grpc.StatusCode.UNAVAILABLE), Failure(grpc.StatusCode.UNAVAILABLE))
+    channel(Failure(grpc.StatusCode.UNAVAILABLE), Failure(grpc.StatusCode.UNAVAILABLE))
     argv = ["review", "reassign", CASE_NO, "12", "reviewer-ga-b", "--request-id", "mine-1", "--token", "t"]
     assert main(argv) == 1
     err = capsys.readouterr().err
@@ -670,16 +669,14 @@ def test_an_unknown_outcome_says_how_to_check_and_repeat(
 def test_refusals_are_sentences(
     channel: Callable[..., FakeChannel], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    channel(_found(), Failure(grpc.StatusCode.PERMISSION_DENIED, "仅承办部门 NJ 可以办理"))
+    channel(Failure(grpc.StatusCode.PERMISSION_DENIED, "仅承办部门 NJ 可以办理"))
     assert main(["review", "extend", CASE_NO, "--approver", "局长", "--reason", "r", "--token", "t"]) == 1
-    assert capsys.readouterr().err.strip() == "无权执行此操作：仅承办部门 NJ 可以办理"
+    assert capsys.readouterr().err.strip() == "无权执行 tongban review extend：仅承办部门 NJ 可以办理"
 
 
 def test_send_back_and_reassign_requests(channel: Callable[..., FakeChannel]) -> None:
     fake = channel(
-        _found(),
         A.SendBackForSupplementResponse(review=_review()),
-        _found(),
         A.ReassignStepResponse(review=_review()),
     )
     argv = [
@@ -695,14 +692,14 @@ def test_send_back_and_reassign_requests(channel: Callable[..., FakeChannel]) ->
         "缺件",
     ]
     assert main([*argv, "--token", "t"]) == 0
-    sent = _sent(fake, 1, A.SendBackForSupplementRequest)
+    sent = _sent(fake, 0, A.SendBackForSupplementRequest)
     assert isinstance(sent, A.SendBackForSupplementRequest)
     assert (list(sent.items), sent.reason, sent.step_number) == (["购机发票", "合格证"], "缺件", 12)
     assert (
         main(["review", "reassign", CASE_NO, "12", "reviewer-ga-b", "--reason", "A岗请假", "--token", "t"])
         == 0
     )
-    moved = _sent(fake, 3, A.ReassignStepRequest)
+    moved = _sent(fake, 1, A.ReassignStepRequest)
     assert isinstance(moved, A.ReassignStepRequest)
     assert (moved.assignee, moved.reason, moved.step_number) == ("reviewer-ga-b", "A岗请假", 12)
 
@@ -715,10 +712,10 @@ def test_pause_prints_the_notice(
         kind=A.REVIEW_DOCUMENT_KIND_SPECIAL_PROCEDURE_NOTICE,
         text="特殊环节告知书\n依《行政许可法》第四十五条，所需时间不计入审批时限。\n",
     )
-    fake = channel(_found(), A.StartSpecialProcedureResponse(review=_review(), notice=notice))
+    fake = channel(A.StartSpecialProcedureResponse(review=_review(), notice=notice))
     argv = ["review", "pause", CASE_NO, "--procedure", "检验检测", "--reason", "安全技术检验", "--days", "3"]
     assert main([*argv, "--token", "t"]) == 0
-    sent = _sent(fake, 1, A.StartSpecialProcedureRequest)
+    sent = _sent(fake, 0, A.StartSpecialProcedureRequest)
     assert isinstance(sent, A.StartSpecialProcedureRequest)
     assert (sent.procedure, sent.reason, sent.planned_days) == (
         catalog_pb2.SPECIAL_PROCEDURE_TESTING,
@@ -735,9 +732,7 @@ def test_resume_and_extend(channel: Callable[..., FakeChannel], capsys: pytest.C
         number="YQ-NJ-2026-00001", kind=A.REVIEW_DOCUMENT_KIND_EXTENSION_NOTICE, text="延期告知书正文"
     )
     fake = channel(
-        _found(),
         A.EndSpecialProcedureResponse(review=_review()),
-        _found(),
         A.ExtendTimeLimitResponse(review=_review(), notice=notice),
     )
     assert main(["review", "resume", CASE_NO, "--token", "t"]) == 0
@@ -757,8 +752,8 @@ def test_resume_and_extend(channel: Callable[..., FakeChannel], capsys: pytest.C
         )
         == 0
     )
-    assert fake.sent[1][0] == f"{REVIEW_PATH}/EndSpecialProcedure"
-    extended = _sent(fake, 3, A.ExtendTimeLimitRequest)
+    assert fake.sent[0][0] == f"{REVIEW_PATH}/EndSpecialProcedure"
+    extended = _sent(fake, 1, A.ExtendTimeLimitRequest)
     assert isinstance(extended, A.ExtendTimeLimitRequest)
     assert (extended.approver, extended.reason) == ("县农业农村局局长", "待补检报告")
     out = capsys.readouterr().out
@@ -771,9 +766,9 @@ def test_decide_prints_the_decision(
     document = A.ReviewDocument(
         number="BY-ZR-2026-00001", kind=A.REVIEW_DOCUMENT_KIND_REFUSAL_DECISION, text="不予许可决定书正文"
     )
-    fake = channel(_found(), A.DecideCaseResponse(review=_refused_in_parallel(), document=document))
+    fake = channel(A.DecideCaseResponse(review=_refused_in_parallel(), document=document))
     assert main(["review", "decide", CASE_NO, "refuse", "--reasons", " 不符合规划 ", "--token", "t"]) == 0
-    sent = _sent(fake, 1, A.DecideCaseRequest)
+    sent = _sent(fake, 0, A.DecideCaseRequest)
     assert isinstance(sent, A.DecideCaseRequest)
     assert (sent.outcome, sent.reasons) == (A.DECISION_OUTCOME_REFUSED, "不符合规划")
     out = capsys.readouterr().out
