@@ -319,3 +319,34 @@ def _personal(message_type: Descriptor, prefix: str, seen: frozenset[str]) -> li
         elif field.message_type is not None and not _is_map(field):
             found += _personal(field.message_type, f"{prefix}{field.name}.", seen)
     return found
+
+
+_SEGMENT = re.compile(r"(\w+)(?:\[(\d+)\])?")
+
+
+def field_label(message_type: Descriptor, path: str) -> str:
+    """What a person calls the field at `path` ("materials[1].material_code" → "材料第2项 材料编码"),
+    from the labels declared with the limits; the path itself where a field declares none."""
+    parts: list[str] = []
+    current: Descriptor | None = message_type
+    for segment in path.split("."):
+        match = _SEGMENT.fullmatch(segment)
+        field = current.fields_by_name.get(match.group(1)) if match and current is not None else None
+        if field is None or match is None:
+            return path
+        name = limits_of(field).label or field.name
+        parts.append(f"{name}第{int(match.group(2)) + 1}项" if match.group(2) is not None else name)
+        current = field.message_type
+    # The innermost name says what the field is; an indexed parent says which item.
+    return " ".join([*(part for part in parts[:-1] if "第" in part), parts[-1]])
+
+
+def unlabelled_fields(message_type: Descriptor) -> list[str]:
+    """Paths of the fields (through nested messages) that declare no label."""
+    found: list[str] = []
+    for field in message_type.fields:
+        if not limits_of(field).label:
+            found.append(field.name)
+        if field.message_type is not None and not is_opaque(field.message_type) and not _is_map(field):
+            found += [f"{field.name}.{path}" for path in unlabelled_fields(field.message_type)]
+    return found

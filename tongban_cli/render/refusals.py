@@ -10,13 +10,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import grpc
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, descriptor_pool
+from google.protobuf.descriptor import Descriptor
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
 
 from services.common.access import ROLE_LABELS, ROLE_NAMES, policy_for
+from services.common.validation import field_label
 from tongban_cli.render.text import labels_by_value_name
 
 TOKEN_COMMAND = "export TONGBAN_TOKEN=$(tongban token clerk-gaogou)"
@@ -117,7 +119,7 @@ def describe_status(
         head = f"{lead}：{message}" if message else f"{lead}。"
         if code == grpc.StatusCode.UNAUTHENTICATED:
             head += f"\n令牌可能已过期或无效，请重新获取: {TOKEN_COMMAND}"
-    return "\n".join([head, *detail_lines(details)])
+    return "\n".join([head, *detail_lines(details, request_type_of(rpc))])
 
 
 def role_list(roles: Iterable[str]) -> str:
@@ -150,14 +152,30 @@ def _violation_line(subject: str, description: str) -> str | None:
     return f"  - {subject}: {labels[-1]}" if labels else None
 
 
-def detail_lines(details: Sequence[any_pb2.Any]) -> list[str]:
+def request_type_of(rpc: str) -> Descriptor | None:
+    """The request message of /package.Service/Method, from the descriptors (None if unknown)."""
+    service, _, method = rpc.lstrip("/").rpartition("/")
+    try:
+        found = descriptor_pool.Default().FindServiceByName(service).methods_by_name.get(method)
+    except KeyError:
+        return None
+    return found.input_type if found is not None else None
+
+
+def _field(path: str, request_type: Descriptor | None) -> str:
+    """The field by the name the form gives it (证件号码), else "字段" and its path."""
+    label = field_label(request_type, path) if request_type is not None else path
+    return f"字段 {path}" if label == path else label
+
+
+def detail_lines(details: Sequence[any_pb2.Any], request_type: Descriptor | None = None) -> list[str]:
     """google.rpc details as indented lines: field violations, state violations, resources…"""
     lines: list[str] = []
     for holder in details:
         if holder.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             bad = error_details_pb2.BadRequest()
             holder.Unpack(bad)
-            lines += [f"  - 字段 {v.field}: {v.description}" for v in bad.field_violations]
+            lines += [f"  - {_field(v.field, request_type)}: {v.description}" for v in bad.field_violations]
         elif holder.Is(error_details_pb2.PreconditionFailure.DESCRIPTOR):
             failure = error_details_pb2.PreconditionFailure()
             holder.Unpack(failure)
