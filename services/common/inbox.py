@@ -1,9 +1,12 @@
 """The inbox: a receiver records each event id once, so a redelivery has no second effect.
 
-Each event is applied in its own transaction together with its inbox row. An event the
-handler refuses (a DomainError) is recorded as rejected in a transaction of its own, so
-a poison event is acknowledged and never blocks the events behind it; any other error
-propagates, the call fails and the sender's relay delivers the batch again.
+A delivered batch is applied in one transaction (one commit for the batch, not one per
+event): each event under a savepoint, together with its inbox row. An event the handler
+refuses (a DomainError) rolls back to its savepoint and is recorded as rejected, so a poison
+event is acknowledged and never blocks the events behind it. An event already in the inbox,
+or being applied by a concurrent delivery (its inbox row's key taken), counts as a duplicate.
+Any other error fails the whole batch: nothing of it is committed and the sender's relay
+delivers it again.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Literal
 from opentelemetry import trace
 from sqlalchemy import Text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Column, Field, Session, SQLModel
+from sqlmodel import Column, Field, Session, SQLModel, col, select
 from tongban.events.v1 import event_pb2
 
 from services.common import delivery_tracing
@@ -30,6 +33,7 @@ APPLIED = "applied"
 REJECTED_PREFIX = "rejected: "
 # What became of one delivered event (the inbox stores APPLIED or REJECTED_PREFIX + message).
 _Outcome = Literal["applied", "duplicate", "rejected"]
+_APPLIED: _Outcome = "applied"
 _DUPLICATE: _Outcome = "duplicate"
 _REJECTED: _Outcome = "rejected"
 
@@ -71,84 +75,65 @@ def receive(
     now: Callable[[], datetime],
 ) -> ReceiveCounts:
     """Apply `events` in order, each at most once; returns what happened to them."""
-    applied = duplicates = rejected = 0
-    for event in events:
-        outcome = _receive_one(database, event, handle, now)
-        if outcome == APPLIED:
-            applied += 1
-        elif outcome == _DUPLICATE:
-            duplicates += 1
-        else:
-            rejected += 1
-    return ReceiveCounts(applied=applied, duplicates=duplicates, rejected=rejected)
+    batch = list(events)
+    outcomes: list[_Outcome] = []
+    with database.transaction() as session:
+        recorded = _recorded(session, [event.event_id for event in batch])
+        for event in batch:
+            # The handling joins the case's trace, under the relay's span that sent the event.
+            with delivery_tracing.consuming(event) as span:
+                outcome = (
+                    _DUPLICATE if event.event_id in recorded else _receive_one(session, event, handle, now)
+                )
+                span.set_attribute("tongban.event.outcome", outcome)
+            recorded.add(event.event_id)
+            outcomes.append(outcome)
+    return ReceiveCounts(
+        applied=outcomes.count(_APPLIED),
+        duplicates=outcomes.count(_DUPLICATE),
+        rejected=outcomes.count(_REJECTED),
+    )
+
+
+def _recorded(session: Session, event_ids: list[str]) -> set[str]:
+    if not event_ids:
+        return set()
+    query = select(InboxEntry.event_id).where(col(InboxEntry.event_id).in_(event_ids))
+    return set(session.exec(query).all())
 
 
 def _receive_one(
-    database: Database, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
+    session: Session, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
 ) -> _Outcome:
-    # The handling joins the case's trace, under the relay's span that sent the event.
-    with delivery_tracing.consuming(event) as span:
-        outcome = _outcome_of(database, event, handle, now)
-        span.set_attribute("tongban.event.outcome", outcome)
-        return outcome
-
-
-def _outcome_of(
-    database: Database, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
-) -> _Outcome:
+    savepoint = session.begin_nested()
     try:
-        return _apply(database, event, handle, now)
-    except _Refused as refused:
-        outcome = _record_rejection(database, event, refused.error, now)
-        if outcome == _REJECTED:
-            delivery_tracing.rejected(trace.get_current_span(), refused.error.code.name)
-        return outcome
-    except IntegrityError:
-        # A concurrent delivery of the same event committed first: the inbox has it now.
-        if _seen(database, event.event_id):
-            return _DUPLICATE
-        raise
-
-
-def _apply(
-    database: Database, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
-) -> _Outcome:
-    with database.transaction() as session:
-        if session.get(InboxEntry, event.event_id) is not None:
-            return _DUPLICATE
-        # The inbox row goes in first: on PostgreSQL a concurrent duplicate then waits on its
-        # primary key instead of running the handler a second time.
+        # The inbox row goes in first: on PostgreSQL a concurrent delivery of the same event
+        # then waits on its key, and finds it taken, instead of running the handler twice.
         session.add(_entry(event, APPLIED, now()))
         session.flush()
-        try:
-            handle(session, event)
-        except DomainError as error:
-            raise _Refused(error) from error
-    return "applied"
+    except IntegrityError:
+        savepoint.rollback()
+        return _DUPLICATE
+    try:
+        handle(session, event)
+        session.flush()
+    except DomainError as error:
+        savepoint.rollback()
+        return _record_rejection(session, event, error, now)
+    savepoint.commit()
+    return _APPLIED
 
 
 def _record_rejection(
-    database: Database, event: event_pb2.Event, error: DomainError, now: Callable[[], datetime]
+    session: Session, event: event_pb2.Event, error: DomainError, now: Callable[[], datetime]
 ) -> _Outcome:
     # Event id and type only: the data could one day hold something a log must not.
     log.warning(
         "event %s (%s) from %s rejected: %s", event.event_id, event.event_type, event.source, error.code.name
     )
-    try:
-        with database.transaction() as session:
-            if session.get(InboxEntry, event.event_id) is not None:
-                return _DUPLICATE
-            session.add(_entry(event, REJECTED_PREFIX + error.message, now()))
-    except IntegrityError:
-        if _seen(database, event.event_id):
-            return _DUPLICATE
-        raise
+    delivery_tracing.rejected(trace.get_current_span(), error.code.name)
+    session.add(_entry(event, REJECTED_PREFIX + error.message, now()))
     return _REJECTED
-
-
-def _seen(database: Database, event_id: str) -> bool:
-    with database.reading() as session:
-        return session.get(InboxEntry, event_id) is not None
 
 
 def _entry(event: event_pb2.Event, outcome: str, received_at: datetime) -> InboxEntry:
