@@ -23,13 +23,14 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
 from tongban.supervision.v1 import supervision_pb2
 
+from tongban_cli import session
 from tongban_cli.identity import holder_of
 from tongban_cli.render.refusals import TOKEN_COMMAND, describe_rpc_error
 
 DEFAULT_GATEWAY = "127.0.0.1:50051"
 DEADLINE_SECONDS = 10.0
 RETRY_PAUSE_SECONDS = 0.5
-TOKEN_HINT = f"请先设置访问令牌: {TOKEN_COMMAND}"
+TOKEN_HINT = f"请先登录（tongban login USER_ID），或设置访问令牌: {TOKEN_COMMAND}"
 
 _RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 _TRACE_ID = re.compile(r"[0-9a-f]{32}")
@@ -133,7 +134,8 @@ def traceparent_for(trace_id: str, span_id: str | None = None) -> str | None:
 
 
 def resolve_token(option: str | None) -> str:
-    token = (option or os.environ.get("TONGBAN_TOKEN") or "").strip()
+    """--token, else TONGBAN_TOKEN, else the token `tongban login` kept."""
+    token = (option or os.environ.get("TONGBAN_TOKEN") or session.stored()).strip()
     if not token:
         raise CliError(TOKEN_HINT, exit_code=2)
     return token

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from tongban.acceptance.v1 import catalog_pb2
 from tongban.staff.v1 import calendar_pb2, keys_pb2, organisation_pb2
 
 from services.common.calendar import CalendarDataMissing
@@ -59,11 +60,9 @@ class OrganisationQueries:
                 site_code = window.site_code if window else site_code
             require_site(session, call, site_code)
             # A township's list takes in its village stations, as it manages them.
-            sites = (
-                [site_code, *repository.children(session, site_code)]
-                if not request.window_code
-                else [site_code]
-            )
+            site = repository.site(session, site_code)
+            township = site is not None and site.level == catalog_pb2.SITE_LEVEL_TOWNSHIP
+            sites = [site_code, *repository.children(session, site_code)] if township else [site_code]
             allowed = managed_sites(session, call)
             sites = [code for code in sites if allowed is None or code in allowed]
             rows = repository.staff(session, sites, request.window_code)

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from tongban.staff.v1 import accounts_pb2
 
 from services.common.calls import CallContext
-from services.common.clock import Clock
+from services.common.clock import CHINA, Clock
 from services.common.errors import DomainError, FieldProblem, not_found, required, unauthenticated
 from services.common.tokens import TokenClaims, encode_token
 from services.common.usecases import UseCases
@@ -52,9 +52,10 @@ def _stamp(moment: datetime) -> Timestamp:
 
 
 def _locked(until: datetime) -> DomainError:
+    local = until.astimezone(CHINA)
     return unauthenticated(
-        f"连续登录失败次数过多, 账号已锁定至 {until:%H:%M} (UTC) / too many failed sign-ins: "
-        f"the account is locked until {until:%H:%M} UTC"
+        f"连续登录失败次数过多, 账号已锁定至 {local:%H:%M} (北京时间) / too many failed sign-ins: "
+        f"the account is locked until {local:%H:%M} Beijing time"
     )
 
 
