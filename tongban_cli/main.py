@@ -334,6 +334,7 @@ def build_parser() -> ArgumentParser:
     _add_supervision(sub, common)
     staff_parser.add_org(sub, common, keyed, _leaf)
     staff_parser.add_account(sub, common, keyed, _leaf)
+    staff_parser.add_leave(sub, common, keyed, _leaf)
     staff_parser.add_calendar(sub, common, keyed, _leaf)
     return parser
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import grpc
-from tongban.staff.v1 import accounts_pb2, calendar_pb2, organisation_pb2
+from tongban.staff.v1 import accounts_pb2, calendar_pb2, leave_pb2, organisation_pb2
 
 from services.common import labels
 from services.common.calendar import CalendarFileError, read_calendar_file
@@ -20,11 +20,13 @@ from tongban_cli.render.refusals import describe_rpc_error
 from tongban_cli.render.text import local_time
 from tongban_cli.staff_rpcs import (
     CHANGE_PASSWORD,
+    DECIDE_LEAVE,
     DISABLE_ACCOUNT,
     ENABLE_ACCOUNT,
     GET_CALENDAR_YEAR,
     GET_STAFF_MEMBER,
     GET_WINDOW_DUTY,
+    LIST_LEAVE,
     LIST_ORG_SITES,
     LIST_STAFF,
     LOAD_CALENDAR_YEAR,
@@ -32,6 +34,8 @@ from tongban_cli.staff_rpcs import (
     PREVIEW_CALENDAR_YEAR,
     PUT_STAFF_MEMBER,
     PUT_WINDOW,
+    REPORT_RETURN,
+    REQUEST_LEAVE,
     RESET_PASSWORD,
     ROTATE_SIGNING_KEY,
     SET_POSTS,
@@ -264,3 +268,40 @@ def _confirmed(question: str) -> bool:
         return False
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes", "是")
 
+
+# --- leave ------------------------------------------------------------------------------------
+
+
+def leave_request(args: argparse.Namespace) -> int:
+    request = leave_pb2.RequestLeaveRequest(
+        user_id=args.user or "", start_on=args.date_from, end_on=args.date_to, reason=args.reason
+    )
+    with commands._gateway(args) as gateway:
+        response = gateway.call(REQUEST_LEAVE, request)
+    return commands._emit(args, response, render.leave(response.leave))
+
+
+def leave_decide(args: argparse.Namespace) -> int:
+    request = leave_pb2.DecideLeaveRequest(
+        leave_id=args.leave_id,
+        level=_enum(leave_pb2.ApprovalLevel, args.level, "审批层级"),  # type: ignore[arg-type]
+        approve=not args.refuse,
+        note=args.note or "",
+    )
+    with commands._gateway(args) as gateway:
+        response = gateway.call(DECIDE_LEAVE, request)
+    return commands._emit(args, response, render.leave(response.leave))
+
+
+def leave_return(args: argparse.Namespace) -> int:
+    request = leave_pb2.ReportReturnRequest(leave_id=args.leave_id, returned_on=args.on or "")
+    with commands._gateway(args) as gateway:
+        response = gateway.call(REPORT_RETURN, request)
+    return commands._emit(args, response, render.leave(response.leave))
+
+
+def leave_list(args: argparse.Namespace) -> int:
+    request = leave_pb2.ListLeaveRequest(site_code=args.site or "", year=args.year, quarter=args.quarter)
+    with commands._gateway(args) as gateway:
+        response = gateway.call(LIST_LEAVE, request)
+    return commands._emit(args, response, render.leave_list(response))

@@ -107,3 +107,31 @@ def add_calendar(
     load.add_argument("file", metavar="FILE", help="日历文件，如 2027.toml")
     load.add_argument("--yes", action="store_true", help="预览后直接载入，不再询问")
 
+
+def add_leave(sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser], leaf: Leaf) -> None:
+    leave = sub.add_parser("leave", help="请假", description="请假：申请、逐级审批、销假、季度合计")
+    leaves = leave.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ask = leaf(leaves, "request", run.leave_request, "申请请假（按工作日计算天数，决定审批层级）", keyed)
+    ask.add_argument("--from", dest="date_from", required=True, type=parse_date, metavar="D", help="开始日期")
+    ask.add_argument(
+        "--to", dest="date_to", required=True, type=parse_date, metavar="D", help="结束日期（含）"
+    )
+    ask.add_argument("--reason", required=True, metavar="R", help="请假事由")
+    ask.add_argument("--user", metavar="USER", help="为本站点的人员申请（管理员、政务科员）")
+    decide = leaf(leaves, "decide", run.leave_decide, "记录下一层级的审批意见", keyed)
+    decide.add_argument("leave_id", type=int, metavar="LEAVE_ID")
+    decide.add_argument(
+        "--level",
+        required=True,
+        metavar="L",
+        help="business_section（业务科室）、deputy_director、original_unit",
+    )
+    decide.add_argument("--refuse", action="store_true", help="不同意")
+    decide.add_argument("--note", metavar="TEXT", help="意见")
+    back = leaf(leaves, "return", run.leave_return, "销假", keyed)
+    back.add_argument("leave_id", type=int, metavar="LEAVE_ID")
+    back.add_argument("--on", type=parse_date, metavar="D", help="回到窗口的日期（默认今天）")
+    listing = leaf(leaves, "list", run.leave_list, "某季度的请假和每人合计", [common])
+    listing.add_argument("--year", type=int, required=True)
+    listing.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
+    listing.add_argument("--site", metavar="CODE", help="站点（默认本站点）")

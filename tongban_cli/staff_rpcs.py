@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from tongban.staff.v1 import accounts_pb2, calendar_pb2, organisation_pb2
+from tongban.staff.v1 import accounts_pb2, calendar_pb2, leave_pb2, organisation_pb2
 
 from tongban_cli.client import Rpc
 
 _ORGANISATION = organisation_pb2.DESCRIPTOR.services_by_name["OrganisationService"].full_name
 _ACCOUNTS = accounts_pb2.DESCRIPTOR.services_by_name["AccountService"].full_name
+_LEAVE = leave_pb2.DESCRIPTOR.services_by_name["LeaveService"].full_name
 _CALENDAR = calendar_pb2.DESCRIPTOR.services_by_name["CalendarService"].full_name
 
 LIST_ORG_SITES = Rpc(_ORGANISATION, "ListSites", organisation_pb2.ListSitesResponse)
@@ -31,3 +32,7 @@ PREVIEW_CALENDAR_YEAR = Rpc(_CALENDAR, "PreviewCalendarYear", calendar_pb2.Previ
 LOAD_CALENDAR_YEAR = Rpc(_CALENDAR, "LoadCalendarYear", calendar_pb2.LoadCalendarYearResponse, mutating=True)
 GET_CALENDAR_YEAR = Rpc(_CALENDAR, "GetCalendarYear", calendar_pb2.GetCalendarYearResponse)
 
+REQUEST_LEAVE = Rpc(_LEAVE, "RequestLeave", leave_pb2.RequestLeaveResponse, mutating=True)
+DECIDE_LEAVE = Rpc(_LEAVE, "DecideLeave", leave_pb2.DecideLeaveResponse, mutating=True)
+REPORT_RETURN = Rpc(_LEAVE, "ReportReturn", leave_pb2.ReportReturnResponse, mutating=True)
+LIST_LEAVE = Rpc(_LEAVE, "ListLeave", leave_pb2.ListLeaveResponse)

@@ -9,6 +9,7 @@ from tongban.staff.v1 import (
     calendar_pb2_grpc,
     keys_pb2,
     keys_pb2_grpc,
+    leave_pb2_grpc,
     organisation_pb2_grpc,
 )
 
@@ -24,7 +25,13 @@ from services.common.telemetry import setup_tracing
 from services.common.usecases import UseCases
 from services.staff import models
 from services.staff.commands.accounts import SignIn
-from services.staff.servicer import AccountServicer, CalendarServicer, OrganisationServicer, TokenKeyServicer
+from services.staff.servicer import (
+    AccountServicer,
+    CalendarServicer,
+    LeaveServicer,
+    OrganisationServicer,
+    TokenKeyServicer,
+)
 
 NAME = "staff"
 KEY_SERVICE_NAME: str = keys_pb2.DESCRIPTOR.services_by_name["TokenKeyService"].full_name
@@ -67,6 +74,7 @@ def build(
     security = real_time or SystemClock()
     accounts = AccountServicer(uc, sign_in_config(settings, security))
     calendar = CalendarServicer(uc)
+    leave = LeaveServicer(uc)
     keys = TokenKeyServicer(uc, security)
     return create_server(
         registrations=[
@@ -74,6 +82,7 @@ def build(
                 organisation, server
             ),
             lambda server: accounts_pb2_grpc.add_AccountServiceServicer_to_server(accounts, server),
+            lambda server: leave_pb2_grpc.add_LeaveServiceServicer_to_server(leave, server),
             lambda server: calendar_pb2_grpc.add_CalendarServiceServicer_to_server(calendar, server),
             lambda server: keys_pb2_grpc.add_TokenKeyServiceServicer_to_server(keys, server),
         ],

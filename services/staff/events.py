@@ -19,7 +19,7 @@ from tongban.staff.v1 import organisation_pb2
 from services.common.calendar import YearArrangement
 from services.common.outbox import record_event
 from services.staff import roles
-from services.staff.models import AccountRow, PostRow, SiteRow, StaffRow, WindowRow
+from services.staff.models import AccountRow, LeaveRow, PostRow, SiteRow, StaffRow, WindowRow
 
 SOURCE = "staff"
 
@@ -97,3 +97,24 @@ def calendar_year_published(
         changed_days=changed_days,
     )
     publish(session, f"calendar-{arrangement.year}", payload, at)
+
+
+def leave_approved(session: Session, row: LeaveRow, window_code: str, at: datetime) -> None:
+    payload = E.LeaveApproved(
+        leave_id=row.leave_id or 0,
+        user_id=row.user_id,
+        site_code=row.site_code,
+        window_code=window_code,
+        start_on=row.start_on.isoformat(),
+        end_on=row.end_on.isoformat(),
+        working_days=row.working_days,
+    )
+    publish(session, row.user_id, payload, at)
+
+
+def leave_returned(session: Session, row: LeaveRow, at: datetime) -> None:
+    returned = row.returned_on.isoformat() if row.returned_on else ""
+    payload = E.LeaveReturned(
+        leave_id=row.leave_id or 0, user_id=row.user_id, site_code=row.site_code, returned_on=returned
+    )
+    publish(session, row.user_id, payload, at)

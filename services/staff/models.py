@@ -111,3 +111,36 @@ class SigningKeyRow(SQLModel, table=True):
     signs_from: datetime = Field(index=True)
     # Published to the gateways until then (None: while it may still sign).
     published_until: datetime | None = None
+
+
+class LeaveRow(SQLModel, table=True):
+    """A leave request and its decisions (services.staff.commands.leave)."""
+
+    __tablename__ = "leave"
+
+    leave_id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(foreign_key="staff.user_id", index=True, max_length=64)
+    site_code: str = Field(index=True, max_length=12)
+    start_on: date = Field(index=True)
+    end_on: date = Field(index=True)
+    working_days: int
+    # Free text the person wrote: stays here, never in events, logs or spans.
+    reason: str = Field(max_length=500)
+    state: int = Field(index=True)
+    # Space-separated ApprovalLevel numbers, in order.
+    chain: str = Field(max_length=20)
+    # JSON list of {level, approved, decided_by, note}, in order.
+    approvals: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    returned_on: date | None = None
+    requested_by: str = Field(max_length=64)
+    requested_at: datetime
+
+
+class LeavePolicyRow(SQLModel, table=True):
+    """A centre's leave chain (the default is DOMAIN.md's: 1 and 2 days)."""
+
+    __tablename__ = "leave_policies"
+
+    site_code: str = Field(foreign_key="org_sites.code", primary_key=True, max_length=12)
+    section_max_days: int = 1
+    deputy_max_days: int = 2

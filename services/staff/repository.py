@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, or_, select
+from tongban.staff.v1 import leave_pb2
 
 from services.staff.models import (
     AccountRow,
+    LeaveRow,
     PostRow,
     SiteRow,
     StaffRow,
@@ -109,3 +111,30 @@ def posts(session: Session, site_code: str, department_code: str) -> PostRow | N
 
 def posts_of_site(session: Session, site_code: str) -> list[PostRow]:
     return list(session.exec(select(PostRow).where(PostRow.site_code == site_code)).all())
+
+
+def leave_of(session: Session, user_id: str, first: date, last: date) -> list[LeaveRow]:
+    """A person's leave touching the days from `first` to `last`."""
+    return list(
+        session.exec(
+            select(LeaveRow)
+            .where(LeaveRow.user_id == user_id, LeaveRow.start_on <= last, LeaveRow.end_on >= first)
+            .order_by(col(LeaveRow.start_on))
+        ).all()
+    )
+
+
+def overlapping_leave(session: Session, user_id: str, first: date, last: date) -> LeaveRow | None:
+    """A pending or approved leave of the person's that shares a day with these."""
+    open_states = (leave_pb2.LEAVE_STATE_PENDING, leave_pb2.LEAVE_STATE_APPROVED)
+    return next((row for row in leave_of(session, user_id, first, last) if row.state in open_states), None)
+
+
+def leave_of_site(session: Session, site_code: str, first: date, last: date) -> list[LeaveRow]:
+    return list(
+        session.exec(
+            select(LeaveRow)
+            .where(LeaveRow.site_code == site_code, LeaveRow.start_on <= last, LeaveRow.end_on >= first)
+            .order_by(col(LeaveRow.start_on), col(LeaveRow.leave_id))
+        ).all()
+    )

@@ -10,6 +10,8 @@ from tongban.staff.v1 import (
     calendar_pb2_grpc,
     keys_pb2,
     keys_pb2_grpc,
+    leave_pb2,
+    leave_pb2_grpc,
     organisation_pb2,
     organisation_pb2_grpc,
 )
@@ -18,7 +20,8 @@ from services.common.calls import current_call
 from services.common.clock import Clock
 from services.common.errors import grpc_errors
 from services.common.usecases import UseCases
-from services.staff.commands import accounts, calendar, organisation
+from services.staff.commands import accounts, calendar, leave, organisation
+from services.staff.leave_queries import LeaveQueries
 from services.staff.queries import CalendarQueries, KeyQueries, OrganisationQueries
 
 G = organisation_pb2
@@ -114,6 +117,42 @@ class AccountServicer(accounts_pb2_grpc.AccountServiceServicer):
         self, request: P.RotateSigningKeyRequest, context: grpc.ServicerContext
     ) -> P.RotateSigningKeyResponse:
         return accounts.rotate_key(self.uc, current_call(), self.sign_in, request)
+
+
+class LeaveServicer(leave_pb2_grpc.LeaveServiceServicer):
+    def __init__(self, uc: UseCases) -> None:
+        self.uc = uc
+        self.queries = LeaveQueries(uc)
+
+    @grpc_errors
+    def RequestLeave(
+        self, request: leave_pb2.RequestLeaveRequest, context: grpc.ServicerContext
+    ) -> leave_pb2.RequestLeaveResponse:
+        return leave.request(self.uc, current_call(), request)
+
+    @grpc_errors
+    def DecideLeave(
+        self, request: leave_pb2.DecideLeaveRequest, context: grpc.ServicerContext
+    ) -> leave_pb2.DecideLeaveResponse:
+        return leave.decide(self.uc, current_call(), request)
+
+    @grpc_errors
+    def ReportReturn(
+        self, request: leave_pb2.ReportReturnRequest, context: grpc.ServicerContext
+    ) -> leave_pb2.ReportReturnResponse:
+        return leave.report_return(self.uc, current_call(), request)
+
+    @grpc_errors
+    def SetLeavePolicy(
+        self, request: leave_pb2.SetLeavePolicyRequest, context: grpc.ServicerContext
+    ) -> leave_pb2.SetLeavePolicyResponse:
+        return leave.set_policy(self.uc, current_call(), request)
+
+    @grpc_errors
+    def ListLeave(
+        self, request: leave_pb2.ListLeaveRequest, context: grpc.ServicerContext
+    ) -> leave_pb2.ListLeaveResponse:
+        return self.queries.list_leave(current_call(), request)
 
 
 class CalendarServicer(calendar_pb2_grpc.CalendarServiceServicer):

@@ -19,6 +19,7 @@ from tongban.staff.v1 import (
     calendar_pb2_grpc,
     keys_pb2,
     keys_pb2_grpc,
+    leave_pb2_grpc,
     organisation_pb2_grpc,
 )
 
@@ -58,6 +59,10 @@ class StaffUnderTest:
     @property
     def accounts(self) -> accounts_pb2_grpc.AccountServiceStub:
         return accounts_pb2_grpc.AccountServiceStub(self.channel)
+
+    @property
+    def leave(self) -> leave_pb2_grpc.LeaveServiceStub:
+        return leave_pb2_grpc.LeaveServiceStub(self.channel)
 
     @property
     def calendar(self) -> calendar_pb2_grpc.CalendarServiceStub:

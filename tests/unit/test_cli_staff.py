@@ -120,3 +120,35 @@ def test_disabling_says_when_the_tokens_stop(
     assert P.DisableAccountRequest.FromString(fake.sent[0][1]).reason == "调离"
     assert "30 秒内" in capsys.readouterr().out
 
+
+def test_leave_is_asked_for_and_shown_with_its_chain(
+    channel: Callable[..., FakeChannel], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tongban.staff.v1 import leave_pb2 as L
+
+    shown = L.Leave(
+        leave_id=7,
+        user_id="reviewer-mz",
+        start_on="2026-09-29",
+        end_on="2026-10-08",
+        working_days=3,
+        state=L.LEAVE_STATE_PENDING,
+        chain=[
+            L.APPROVAL_LEVEL_BUSINESS_SECTION,
+            L.APPROVAL_LEVEL_DEPUTY_DIRECTOR,
+            L.APPROVAL_LEVEL_ORIGINAL_UNIT,
+        ],
+        approvals=[
+            L.LeaveApproval(level=L.APPROVAL_LEVEL_BUSINESS_SECTION, approved=True, decided_by="admin-county")
+        ],
+    )
+    fake = channel(L.RequestLeaveResponse(leave=shown), L.DecideLeaveResponse(leave=shown))
+    assert main(["leave", "request", "--from", "2026-09-29", "--to", "2026-10-08", "--reason", "事假"]) == 0
+    assert main(["leave", "decide", "7", "--level", "deputy_director"]) == 0
+    decided = L.DecideLeaveRequest.FromString(fake.sent[1][1])
+    assert (decided.leave_id, decided.level, decided.approve) == (7, L.APPROVAL_LEVEL_DEPUTY_DIRECTOR, True)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "请假单 7  reviewer-mz  2026-09-29 至 2026-10-08，3 个工作日  [待审批]"
+    assert (
+        out[1] == "  审批：中心业务科室 → 分管副主任 → 派驻单位领导；已办：中心业务科室同意（admin-county）"
+    )

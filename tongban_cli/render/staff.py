@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tongban.acceptance.v1 import catalog_pb2
-from tongban.staff.v1 import accounts_pb2, calendar_pb2, organisation_pb2
+from tongban.staff.v1 import accounts_pb2, calendar_pb2, leave_pb2, organisation_pb2
 
 from tongban_cli.render.tables import one_line, table
 from tongban_cli.render.text import label, local_time
@@ -119,3 +119,29 @@ def preview(response: calendar_pb2.PreviewCalendarYearResponse) -> str:
     current = f"现有来源：{response.current.source}" if response.current.source else "该年尚未载入"
     return f"{current}；载入后全年工作日 {response.working_days} 天。\n{day_changes(list(response.changes))}"
 
+
+def leave(item: leave_pb2.Leave) -> str:
+    chain = " → ".join(label(leave_pb2.ApprovalLevel, level) for level in item.chain)
+    done = "、".join(
+        f"{label(leave_pb2.ApprovalLevel, a.level)}{'同意' if a.approved else '不同意'}（{a.decided_by}）"
+        for a in item.approvals
+    )
+    lines = [
+        f"请假单 {item.leave_id}  {item.user_id}  {item.start_on} 至 {item.end_on}，"
+        f"{item.working_days} 个工作日  [{label(leave_pb2.LeaveState, item.state)}]",
+        f"  审批：{chain}" + (f"；已办：{done}" if done else ""),
+    ]
+    if item.returned_on:
+        lines.append(f"  销假：{item.returned_on}")
+    return "\n".join(lines)
+
+
+def leave_list(response: leave_pb2.ListLeaveResponse) -> str:
+    lines = [leave(item) for item in response.leaves] or ["本季度没有请假。"]
+    if response.totals:
+        lines.append("本季度请假合计（工作日）：")
+        lines += [
+            "  " + line
+            for line in table(["用户", "天数"], [[t.user_id, str(t.working_days)] for t in response.totals])
+        ]
+    return "\n".join(lines)
