@@ -17,6 +17,7 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from gateway.backend_health import BackendHealth
 from gateway.proxy import GatewayProxy
+from gateway.staff_keys import StaffKeys
 from gateway.tokens import TokenVerifier
 from services.common.contracts import AREAS, service_names
 from services.common.server import RunningServer, create_server
@@ -44,13 +45,13 @@ def backend_service_names() -> list[str]:
 def build_gateway(settings: Settings, *, tracer_provider: TracerProvider | None = None) -> GatewayServer:
     """Build and bind the gateway (port 0 picks a free one); start it with `.server.start()`."""
     provider = tracer_provider or setup_tracing("gateway")
-    keys_dir = settings.resolved_public_keys_dir()
-    verifier = TokenVerifier(keys_dir)
-    if not verifier.key_ids:
-        raise SystemExit(
-            f"no token public keys (<kid>.pem) in {keys_dir}: run `tongban setup` "
-            "or set TONGBAN_JWT_PUBLIC_KEYS_DIR"
-        )
+    # People's tokens: the staff service's keys, fetched and refreshed; demo tokens: the key folder.
+    staff_keys = StaffKeys(
+        settings.backend_address("staff"),
+        settings.resolved_internal_key(),
+        refresh=settings.token_keys_refresh_seconds,
+    )
+    verifier = TokenVerifier(settings.resolved_public_keys_dir(), staff=staff_keys)
     proxy = GatewayProxy(
         settings=settings,
         verifier=verifier,
@@ -63,6 +64,7 @@ def build_gateway(settings: Settings, *, tracer_provider: TracerProvider | None 
         address=f"{settings.host}:{settings.port_for('gateway')}",
         tracer_provider=provider,
         handlers=[proxy],
+        workers=[staff_keys],
         max_workers=settings.gateway_max_workers,
     )
     running.health.set(HEALTH_NAME, health_pb2.HealthCheckResponse.SERVING)

@@ -1,10 +1,11 @@
 """Per-call credential work, done once per token and once per caller for a little while.
 
 Verifying an Ed25519 bearer token and signing the HS256 identity assertion were a fifth of the
-gateway's CPU, done again on every call of the same clerk. A verified token is trusted for at
-most `VERIFIED_SECONDS` (and never past its own expiry), so a key removed from the folder or an
-account disabled upstream takes effect within that bound; an assertion is reused for half its
-two-minute lifetime.
+gateway's CPU, done again on every call of the same clerk. A verified token's signature is
+trusted for at most `VERIFIED_SECONDS` (never past its own expiry), so a key removed from the
+folder takes effect within that bound; whether the staff service revoked the account's tokens
+is still asked on every call (a lookup), so a disabled account is out as soon as the gateway
+knows. An assertion is reused for half its two-minute lifetime.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 import jwt
@@ -65,20 +66,23 @@ class Credentials:
         self._verifier = verifier
         self._key = internal_key
         self._now = now
-        self._callers: _Expiring[str, Caller] = _Expiring(now)
+        self._callers: _Expiring[str, tuple[Caller, datetime]] = _Expiring(now)
         self._assertions: _Expiring[Caller, str] = _Expiring(now)
 
     def caller(self, token: str) -> Caller:
         """The token's caller; raises TokenError (never cached) when it is refused."""
         cached = self._callers.get(token)
         if cached is not None:
-            return cached
+            caller, issued_at = cached
+            self._verifier.refuse_if_revoked(caller, issued_at)
+            return caller
         caller = self._verifier.verify(token)
-        # The signature was just checked: reading the expiry needs no second verification.
-        expires = float(jwt.decode(token, options={"verify_signature": False}).get("exp", 0))
-        trusted_for = min(VERIFIED_SECONDS, expires - time.time())
+        # The signature was just checked: reading the times needs no second verification.
+        claims = jwt.decode(token, options={"verify_signature": False})
+        trusted_for = min(VERIFIED_SECONDS, float(claims.get("exp", 0)) - time.time())
         if trusted_for > 0:
-            self._callers.put(token, caller, self._now() + trusted_for)
+            issued_at = datetime.fromtimestamp(float(claims.get("iat", 0)), UTC)
+            self._callers.put(token, (caller, issued_at), self._now() + trusted_for)
         return caller
 
     def assertion(self, caller: Caller) -> str:

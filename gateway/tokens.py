@@ -1,7 +1,9 @@
 """Bearer tokens checked at the gateway: signature (Ed25519, by key id), expiry, issuer, claims.
 
-Tokens are issued by services/common/tokens.py, which also describes the key folder; the
-gateway reads only the public keys.
+People's tokens come from the staff service (`tongban login`), whose public keys the gateway
+fetches (gateway/staff_keys.py) along with the accounts whose tokens it must refuse; demo tokens
+(`tongban token`, tests and local scripts) are signed with key files, whose public halves the
+gateway reads from a folder when one is configured (services/common/tokens.py).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from gateway.staff_keys import StaffKeys
 from services.common.access import PERSON_ROLES
 from services.common.identity import Caller
 from services.common.tokens import ALGORITHM, ISSUER, KID, REQUIRED_CLAIMS
@@ -43,11 +46,12 @@ def _load_public_keys(public_keys_dir: Path) -> dict[str, Ed25519PublicKey]:
     return keys
 
 
-_SIGN_IN_AGAIN = "请重新获取令牌 / get a new token (`tongban token USER_ID`)"
+_SIGN_IN_AGAIN = "请重新登录 / sign in again (`tongban login USER_ID`)"
 
 
 class TokenVerifier:
-    """Checks a token's signature, expiry, issuer and claims against a folder of public keys.
+    """Checks a token's signature, expiry, issuer and claims against the staff service's keys and
+    a folder of public keys, and refuses the tokens of accounts the staff service revoked.
 
     A token naming a key id not seen yet makes the verifier read the folder again, so a
     key added for rotation is picked up without a restart; a key file removed is dropped
@@ -57,9 +61,12 @@ class TokenVerifier:
     # Unknown key ids re-read the folder at most this often, unless the folder changed.
     RELOAD_INTERVAL_SECONDS = 1.0
 
-    def __init__(self, public_keys_dir: Path, *, leeway: timedelta = LEEWAY) -> None:
+    def __init__(
+        self, public_keys_dir: Path, *, leeway: timedelta = LEEWAY, staff: StaffKeys | None = None
+    ) -> None:
         self._dir = public_keys_dir
         self._leeway = leeway
+        self._staff = staff
         self._lock = threading.Lock()
         self._keys: Mapping[str, Ed25519PublicKey] = {}
         self._loaded_mtime = -1
@@ -92,6 +99,8 @@ class TokenVerifier:
             if changed or stale:
                 self.reload()
                 key = self._keys.get(kid)
+        if key is None and self._staff is not None:
+            key = self._staff.key(kid)
         return key
 
     def verify(self, token: str) -> Caller:
@@ -130,7 +139,23 @@ class TokenVerifier:
             raise TokenError("访问令牌尚未生效 / the bearer token is not valid yet") from exc
         except jwt.PyJWTError as exc:
             raise TokenError("访问令牌格式错误 / the bearer token is malformed") from exc
-        return _caller_from(claims)
+        caller = _caller_from(claims)
+        self.refuse_if_revoked(caller, _issued_at(claims))
+        return caller
+
+    def refuse_if_revoked(self, caller: Caller, issued_at: datetime) -> None:
+        """TokenError when the staff service revoked the caller's tokens issued by then."""
+        if self._staff is not None and self._staff.revoked(caller.user_id, issued_at):
+            raise TokenError(
+                f"账号已停用或已退出登录 / the account was disabled or signed out; {_SIGN_IN_AGAIN}"
+            )
+
+
+def _issued_at(claims: Mapping[str, Any]) -> datetime:
+    issued = claims["iat"]
+    if not isinstance(issued, int | float):
+        raise TokenError("访问令牌签发时间无效 / the bearer token's 'iat' claim is not a number")
+    return datetime.fromtimestamp(issued, UTC)
 
 
 def _caller_from(claims: Mapping[str, Any]) -> Caller:

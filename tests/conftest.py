@@ -15,11 +15,14 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
 
 from services.acceptance import app
+from services.acceptance.events import CountyResults
 from services.acceptance.seed import load_catalog
 from services.common import migrations
+from services.common.calendar import WorkingCalendar
 from services.common.clock import CHINA, FixedClock
 from services.common.db import Database
 from services.common.settings import Settings
+from tests.organisation_support import copy_demo_organisation
 from tests.recording import recording
 from tests.support import INTERNAL_KEY, fresh_postgres_database
 
@@ -73,6 +76,8 @@ def acceptance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Accep
         load_catalog(db)
         clock = FixedClock(START)
         running = app.build(settings, db=db, clock=clock)
+        # Sites and windows: acceptance's copy, from the staff service's demo organisation.
+        copy_demo_organisation(db, "acceptance", CountyResults(WorkingCalendar.load()).consumer())
         running.server.start()
         channel = grpc.insecure_channel(f"127.0.0.1:{running.port}")
         try:

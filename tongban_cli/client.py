@@ -25,6 +25,7 @@ from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
 from tongban.supervision.v1 import supervision_pb2
 
+from tongban_cli import session
 from tongban_cli.identity import holder_of
 from tongban_cli.render.refusals import TOKEN_COMMAND, describe_rpc_error
 from tongban_cli.tracing import CommandTrace
@@ -32,7 +33,7 @@ from tongban_cli.tracing import CommandTrace
 DEFAULT_GATEWAY = "127.0.0.1:50051"
 DEADLINE_SECONDS = 10.0
 RETRY_PAUSE_SECONDS = 0.5
-TOKEN_HINT = f"请先设置访问令牌: {TOKEN_COMMAND}"
+TOKEN_HINT = f"请先登录（tongban login USER_ID），或设置访问令牌: {TOKEN_COMMAND}"
 
 _RETRYABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
 
@@ -122,7 +123,8 @@ def new_request_id() -> str:
 
 
 def resolve_token(option: str | None) -> str:
-    token = (option or os.environ.get("TONGBAN_TOKEN") or "").strip()
+    """--token, else TONGBAN_TOKEN, else the token `tongban login` kept."""
+    token = (option or os.environ.get("TONGBAN_TOKEN") or session.stored()).strip()
     if not token:
         raise CliError(TOKEN_HINT, exit_code=2)
     return token

@@ -1,4 +1,4 @@
-"""The demo staff of a local run (deploy/demo/users.json) and their tokens."""
+"""The demo staff of a local run (the staff service's demo organisation) and their tokens."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def describe(user: DemoUser) -> str:
 
 
 def load_users() -> list[DemoUser]:
-    """The demo staff from deploy/demo/users.json, in file order."""
+    """The demo staff of services/staff/seed/organisation.json, in file order."""
     try:
         return list(load_demo_users().values())
     except (OSError, ValueError, KeyError, TypeError) as exc:

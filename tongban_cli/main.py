@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
-from tongban_cli import commands
+from tongban_cli import commands, staff_parser
 from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.client import CliError
 from tongban_cli.render.supervision import EVENT_TYPE_NAMES, short_type
@@ -97,7 +97,7 @@ def _add_local_run(sub: _Subparsers, common: ArgumentParser) -> None:
     ):
         parser = _leaf(sub, name, handler, text, [common])
         parser.add_argument("--var", metavar="DIR", help="运行目录（默认 $TONGBAN_VAR_DIR 或 var）")
-    token = _leaf(sub, "token", commands.token, "为演示用户签发访问令牌", [common])
+    token = _leaf(sub, "token", commands.token, "为演示用户签发访问令牌（供测试和本地脚本使用）", [common])
     token.add_argument("user_id", metavar="USER_ID", help="演示用户，见 tongban users")
     token.add_argument("--hours", type=parse_hours, help="有效时长（小时）")
     token.add_argument(
@@ -318,17 +318,24 @@ def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="tongban",
         description="通办：县乡政务服务窗口的命令行工具",
-        epilog="先获取令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)\n"
-        "县级审核人员如 reviewer-nj，监察人员如 inspector-county",
+        epilog="先登录：tongban login clerk-gaogou（演示账号的密码见 README）\n"
+        "测试和脚本可用演示令牌：export TONGBAN_TOKEN=$(tongban token clerk-gaogou)\n"
+        "县级审核人员如 reviewer-nj，监察人员如 inspector-county，管理员 admin-county",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[_global_options(top=True)],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    keyed = [common, _keyed_options()]
+    staff_parser.add_sign_in(sub, common, _leaf)
     _add_local_run(sub, common)
     _add_catalog(sub, common)
     _add_case(sub, common)
     _add_review(sub, common)
     _add_supervision(sub, common)
+    staff_parser.add_org(sub, common, keyed, _leaf)
+    staff_parser.add_account(sub, common, keyed, _leaf)
+    staff_parser.add_leave(sub, common, keyed, _leaf)
+    staff_parser.add_calendar(sub, common, keyed, _leaf)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""A local run: keys, schemas and the demo catalogue (`setup`), then every process (`up`).
+"""A local run: keys, schemas, the demo catalogue and organisation (`setup`), then every process (`up`).
 
 `up` starts the four services and the gateway as separate processes (logs in var/log/), waits
 for each to answer the gRPC health check, records where the stack runs for `tongban` in any
@@ -80,6 +80,8 @@ def setup(var_dir: Path) -> None:
     for area in AREAS:
         _run_step(["-m", f"services.{area}", "migrate"], f"建立 {area} 数据库", env)
     _run_step(["-m", "services.acceptance", "seed"], "载入演示事项目录", env)
+    # Sites, windows and people: acceptance and approval get their copies by event once staff runs.
+    _run_step(["-m", "services.staff", "seed"], "载入演示组织机构和人员", env)
     print("准备完成。")
 
 

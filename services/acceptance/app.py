@@ -9,7 +9,7 @@ from services.acceptance.commands import CaseCommands
 from services.acceptance.events import CountyResults
 from services.acceptance.queries import CaseQueries, Catalog
 from services.acceptance.servicer import AcceptanceServicer, CatalogServicer
-from services.common import contracts
+from services.common import calendar_store, contracts
 from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
@@ -33,9 +33,12 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
         clock=clock or clock_from(settings.clock_file),
         calendar=WorkingCalendar.load(settings.calendar_files),
     )
+    # Years the administrator loaded count over the package's and the files'.
+    calendar_store.apply_stored(uc.db, uc.calendar)
     catalog_servicer = CatalogServicer(Catalog(uc))
     acceptance_servicer = AcceptanceServicer(CaseCommands(uc), CaseQueries(uc))
-    # Accepted county cases go to approval; its decisions and send-backs come back here.
+    # Accepted county cases go to approval; its decisions and send-backs come back here, and the
+    # staff service's sites, windows and calendar years.
     county = CountyResults(uc.calendar)
     delivery = event_delivery(settings, uc.db, name=NAME, handle=county.consumer(), clock=uc.clock)
     # A calendar year loaded since the last start gives waiting decisions their issue deadline.

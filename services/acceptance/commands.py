@@ -20,7 +20,7 @@ from tongban.acceptance.v1 import events_pb2 as E
 from services.acceptance import applicants, materials, numbering, repository, views
 from services.acceptance.documents import DocumentFacts, render
 from services.acceptance.events import case_ref, county_review_plan, publish
-from services.acceptance.models import CaseRow, DocumentRow
+from services.acceptance.models import CaseRow, DocumentRow, WindowRow
 from services.common import labels
 from services.common.calendar import CalendarDataMissing
 from services.common.calls import CallContext
@@ -66,6 +66,18 @@ def _wrong_state(row: CaseRow, action: str, allowed: Sequence[int]) -> DomainErr
         f"case {row.case_no} is {state_en}; cannot {_ACTIONS_EN.get(action, action)}",
         [StateProblem(row.case_no, f"当前状态「{state_zh}」/ state: {state_en}", "CASE_STATE")],
     )
+
+
+def _window_problems(window: WindowRow | None, site_code: str, matter_code: str) -> list[FieldProblem]:
+    """The window is the clerk's site's, open, and serves the matter (staff's copy says so)."""
+    if window is None or window.site_code != site_code:
+        return [FieldProblem("window_code", "该窗口不属于您所在的站点 / not a window of your site")]
+    if window.closed:
+        return [FieldProblem("window_code", "该窗口已关闭 / the window is closed")]
+    served = window.matter_codes.split()
+    if matter_code and served and matter_code not in served:
+        return [FieldProblem("window_code", "该窗口不办理此事项 / the window does not serve this matter")]
+    return []
 
 
 @dataclass
@@ -221,10 +233,8 @@ class CaseCommands:
             if matter is not None:
                 problems += materials.input_problems(matter, request.materials, request.conditions_apply)
             window = repository.window(session, request.window_code) if request.window_code else None
-            if request.window_code and (window is None or window.site_code != call.caller.site_code):
-                problems.append(
-                    FieldProblem("window_code", "该窗口不属于您所在的站点 / not a window of your site")
-                )
+            if request.window_code:
+                problems += _window_problems(window, call.caller.site_code, request.matter_code)
             if problems:
                 raise invalid_input("申请信息有误, 请按提示修改 / the application has errors", problems)
             if matter is None:

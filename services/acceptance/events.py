@@ -2,7 +2,8 @@
 
 Outgoing: each change to a case announces a typed event (tongban.acceptance.v1 events.proto);
 an accepted county-decided case carries what approval needs to open its review.
-Incoming (县乡同办): the county's decision and its send-back for supplement, through the inbox.
+Incoming (县乡同办): the county's decision and its send-back for supplement, through the inbox;
+and from the staff service, its sites, windows and calendar years (the copies acceptance keeps).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from tongban.acceptance.v1 import events_pb2 as E
 from tongban.approval.v1 import approval_pb2
 from tongban.approval.v1 import events_pb2 as approval_events
 from tongban.events.v1 import event_pb2
+from tongban.staff.v1 import events_pb2 as staff_events
 
-from services.acceptance import repository
+from services.acceptance import organisation, repository
 from services.acceptance.models import CaseRow
 from services.acceptance.views import issue_due_on
 from services.common.calendar import WorkingCalendar
+from services.common.calendar_store import CalendarCopy
 from services.common.case_tracing import case_span, event_traceparent
 from services.common.consumers import Consumer, iso_date, on
 from services.common.db import Database
@@ -86,20 +89,28 @@ class CountyResults:
     calendar: WorkingCalendar
 
     def consumer(self) -> Consumer:
+        # A year loaded by the administrator gives waiting decisions their issue deadline at once.
+        calendar = CalendarCopy(self.calendar, then=self._fill_issue_deadlines)
         return Consumer(
             on(approval_events.ReviewDecided, self._decided),
             on(approval_events.ReviewSentBack, self._sent_back),
+            on(staff_events.SiteChanged, organisation.site_changed),
+            on(staff_events.WindowChanged, organisation.window_changed),
+            on(staff_events.CalendarYearPublished, calendar.apply),
         )
 
     def fill_issue_deadlines(self, db: Database) -> int:
         """Issue deadlines of decisions that arrived while their year's calendar was missing, now
         that the calendar may know it (run at start-up); how many were filled."""
-        filled = 0
         with db.transaction() as session:
-            for row in repository.decided_without_issue_deadline(session):
-                assert row.decided_on is not None  # the query asks for it
-                row.window_due_on = issue_due_on(self.calendar, row.decided_on)
-                filled += row.window_due_on is not None
+            return self._fill_issue_deadlines(session)
+
+    def _fill_issue_deadlines(self, session: Session) -> int:
+        filled = 0
+        for row in repository.decided_without_issue_deadline(session):
+            assert row.decided_on is not None  # the query asks for it
+            row.window_due_on = issue_due_on(self.calendar, row.decided_on)
+            filled += row.window_due_on is not None
         return filled
 
     def _waiting_case(self, session: Session, case_no: str) -> CaseRow | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import LargeBinary, Text
+from sqlalchemy import Boolean, LargeBinary, Text, false
 from sqlmodel import Column, Field, SQLModel
 
-# Shared tables: serial numbers, the outbox it publishes through, the inbox of the county's
-# events, and request ids.
+# Shared tables: the calendar years an administrator loaded, serial numbers, the outbox it
+# publishes through, the inbox of the other services' events, and request ids.
+from services.common.calendar_store import CalendarYearRow as CalendarYearRow
 from services.common.counters import CounterRow as CounterRow
 from services.common.idempotency import IdempotencyKey as IdempotencyKey
 from services.common.inbox import InboxEntry as InboxEntry
@@ -24,6 +25,9 @@ class DepartmentRow(SQLModel, table=True):
 
 
 class SiteRow(SQLModel, table=True):
+    """Sites and windows are the staff service's: these are acceptance's copies, fed by its events
+    (services.acceptance.organisation)."""
+
     __tablename__ = "sites"
 
     code: str = Field(primary_key=True, max_length=32)
@@ -39,6 +43,10 @@ class WindowRow(SQLModel, table=True):
     site_code: str = Field(foreign_key="sites.code", index=True, max_length=32)
     name: str = Field(max_length=100)
     department_code: str = Field(default="", max_length=16)
+    # Space-separated matter codes it serves; empty: every matter its site may accept.
+    matter_codes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # A closed window takes no applications.
+    closed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
 class MatterRow(SQLModel, table=True):

@@ -1,4 +1,5 @@
-"""Load the demo catalogue (departments, sites, windows, matters) idempotently."""
+"""Load the demo catalogue (departments, matters) idempotently. Sites and windows are the staff
+service's (services/staff/seed); acceptance keeps its copy of them from staff's events."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from google.protobuf import json_format
 from tongban.acceptance.v1 import catalog_pb2
 
-from services.acceptance.models import DepartmentRow, MatterRow, SiteRow, WindowRow
+from services.acceptance.models import DepartmentRow, MatterRow
 from services.common.db import Database
 
 CATALOG_FILE = Path(__file__).parent / "seed" / "catalog.json"
@@ -51,21 +52,6 @@ def load_catalog(db: Database, path: Path = CATALOG_FILE) -> int:
     with db.transaction() as session:
         for item in data["departments"]:
             session.merge(DepartmentRow(code=item["code"], name=item["name"]))
-        for item in data["sites"]:
-            site = json_format.ParseDict(item, catalog_pb2.Site())
-            session.merge(
-                SiteRow(code=site.code, name=site.name, level=site.level, parent_code=site.parent_code)
-            )
-            session.flush()
-            for window in site.windows:
-                session.merge(
-                    WindowRow(
-                        code=window.code,
-                        site_code=site.code,
-                        name=window.name,
-                        department_code=window.department_code,
-                    )
-                )
         for item in data["matters"]:
             matter = json_format.ParseDict(item, catalog_pb2.Matter())
             session.merge(

@@ -7,7 +7,7 @@ from tongban.approval.v1 import approval_pb2_grpc
 from services.approval import models
 from services.approval.events import CaseLifecycle
 from services.approval.servicer import ReviewServicer
-from services.common import contracts
+from services.common import calendar_store, contracts
 from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
@@ -31,6 +31,8 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
         clock=clock or clock_from(settings.clock_file),
         calendar=WorkingCalendar.load(settings.calendar_files),
     )
+    # Years the administrator loaded count over the package's and the files'.
+    calendar_store.apply_stored(uc.db, uc.calendar)
     servicer = ReviewServicer(uc)
     # Cases accepted, withdrawn or supplemented arrive from acceptance; decisions go back.
     delivery = event_delivery(settings, uc.db, name=NAME, handle=CaseLifecycle(uc).consumer(), clock=uc.clock)

@@ -1,4 +1,5 @@
-"""The events approval publishes through its outbox, and acceptance's events it consumes.
+"""The events approval publishes through its outbox, and the events it consumes: acceptance's, and
+the staff service's people and calendar years.
 
 Incoming (through the inbox): a review opens when a county-decided case is accepted, closes
 when the applicant withdraws, and runs again after the window records a supplement. Each
@@ -20,9 +21,11 @@ from tongban.acceptance.v1 import events_pb2 as acceptance_events
 from tongban.approval.v1 import approval_pb2
 from tongban.approval.v1 import events_pb2 as E
 from tongban.events.v1 import event_pb2
+from tongban.staff.v1 import events_pb2 as staff_events
 
-from services.approval import flow, repository
+from services.approval import flow, repository, staff_copy
 from services.approval.models import ReviewRow
+from services.common.calendar_store import CalendarCopy
 from services.common.case_tracing import case_span, event_traceparent, review_trace_ids
 from services.common.consumers import Consumer, iso_date, on
 from services.common.outbox import record_event
@@ -67,6 +70,9 @@ class CaseLifecycle:
             on(acceptance_events.CaseAccepted, self._open),
             on(acceptance_events.CaseWithdrawn, self._close_withdrawn),
             on(acceptance_events.CaseReviewSupplemented, self._resume_supplemented),
+            # The staff service's people (for reassignments) and calendar years.
+            on(staff_events.StaffMemberChanged, staff_copy.member_changed),
+            on(staff_events.CalendarYearPublished, CalendarCopy(self.uc.calendar).apply),
         )
 
     def _open(

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
-# Shared tables: document serials, the outbox it publishes through, the inbox of acceptance's
-# events, and request ids.
+# Shared tables: the calendar years an administrator loaded, document serials, the outbox it
+# publishes through, the inbox of the other services' events, and request ids.
+from services.common.calendar_store import CalendarYearRow as CalendarYearRow
 from services.common.counters import CounterRow as CounterRow
 from services.common.idempotency import IdempotencyKey as IdempotencyKey
 from services.common.inbox import InboxEntry as InboxEntry
@@ -126,3 +127,19 @@ class ReviewDocumentRow(SQLModel, table=True):
     issued_on: date
     text: str = Field(sa_column=Column(Text, nullable=False))
     sha256: str = Field(max_length=64)
+
+
+class StaffCopyRow(SQLModel, table=True):
+    """Approval's copy of the staff service's people, fed by its events (services.approval.staff_copy):
+    who a step may be reassigned to. User ids and postings only; names stay with staff."""
+
+    __tablename__ = "staff_copy"
+
+    user_id: str = Field(primary_key=True, max_length=64)
+    site_code: str = Field(max_length=12)
+    window_code: str = Field(default="", max_length=17)
+    department_code: str = Field(default="", index=True, max_length=16)
+    # Space-separated token role names (clerk, reviewer ...).
+    roles: str = Field(default="", max_length=100)
+    # In post, and the account may sign in.
+    active: bool = True

@@ -45,6 +45,8 @@ def role_name(value: int) -> str:
 
 
 SERVICE_ROLE = "service"
+# Who calls a public RPC (signing in) without a token: no roles, no site.
+ANONYMOUS = "anonymous"
 # Roles a person's bearer token may carry; "service" is only ever signed service-to-service.
 PERSON_ROLES = ALL_ROLES - {SERVICE_ROLE}
 # Token role name -> Chinese label, from the Role enum's labels in the proto.
@@ -61,6 +63,8 @@ class AccessPolicy:
     department_scoped_roles: frozenset[str] = frozenset()
     # Role name -> applicant field paths it sees in full.
     revealed_fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Callable without a token (signing in).
+    public: bool = False
 
 
 def _names(values: object) -> frozenset[str]:
@@ -80,6 +84,7 @@ def policy_of(method: MethodDescriptor) -> AccessPolicy | None:
         unmasked_roles=_names(rule.unmasked_roles),
         department_scoped_roles=_names(rule.department_scoped_roles),
         revealed_fields={ROLE_NAMES[r.role]: frozenset(r.fields) for r in rule.revealed_fields},
+        public=rule.public,
     )
 
 

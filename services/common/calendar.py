@@ -230,18 +230,29 @@ def _as_date(d: date) -> date:
 
 
 class WorkingCalendar:
-    """Working-day arithmetic over the years it has data for; immutable once built."""
+    """Working-day arithmetic over the years it has data for.
+
+    A year can be replaced whole (`replace_year`, when the administrator loads one: every service
+    receives it by event); each method reads one snapshot, so a caller never sees half a change.
+    """
 
     def __init__(self, arrangements: Iterable[YearArrangement]) -> None:
-        self._years: dict[int, YearArrangement] = {}
-        # Per year, _cumulative[year][i] = working days among its first i days, so counting
-        # and adding are lookups instead of day-by-day walks (sweeps compute many clocks).
-        self._cumulative: dict[int, tuple[int, ...]] = {}
+        years: dict[int, YearArrangement] = {}
         for arr in arrangements:
-            if arr.year in self._years:
+            if arr.year in years:
                 raise ValueError(f"year {arr.year} given twice")
-            self._years[arr.year] = arr
-            self._cumulative[arr.year] = _cumulative_counts(arr)
+            years[arr.year] = arr
+        self._state = _State.of(years)
+
+    def replace_year(self, arrangement: YearArrangement) -> None:
+        """Count with this arrangement of its year from now on (added if the year was missing)."""
+        years = dict(self._state.years)
+        years[arrangement.year] = arrangement
+        self._state = _State.of(years)
+
+    @property
+    def _years(self) -> dict[int, YearArrangement]:
+        return self._state.years
 
     @classmethod
     def load(cls, extra_files: Sequence[Path] = ()) -> WorkingCalendar:
@@ -337,9 +348,21 @@ class WorkingCalendar:
 
     def _counts(self, year: int) -> tuple[int, ...]:
         try:
-            return self._cumulative[year]
+            return self._state.cumulative[year]
         except KeyError:
             raise CalendarDataMissing(year) from None
+
+
+@dataclass(frozen=True)
+class _State:
+    years: dict[int, YearArrangement]
+    # Per year, cumulative[year][i] = working days among its first i days, so counting and
+    # adding are lookups instead of day-by-day walks (sweeps compute many clocks).
+    cumulative: dict[int, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, years: dict[int, YearArrangement]) -> _State:
+        return cls(years, {year: _cumulative_counts(arr) for year, arr in years.items()})
 
 
 def _day_index(d: date) -> int:

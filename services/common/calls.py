@@ -115,7 +115,7 @@ class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
             caller = verify_identity(str(metadata[IDENTITY_HEADER]), self._key)
         except (KeyError, IdentityError):
             return _refusing(unauthenticated("请通过网关调用 / call this service through the gateway"))
-        if not caller.has_any(policy.roles):
+        if not policy.public and not caller.has_any(policy.roles):
             return _refusing(permission_denied("当前角色无权执行此操作 / your role may not do this"))
         call = CallContext(caller, policy)
         inner = handler.unary_unary

@@ -1,5 +1,5 @@
-"""The demo staff of a local run (deploy/demo/users.json), until the staff service holds real
-accounts."""
+"""The demo staff of a local run: the people of the staff service's demo organisation
+(services/staff/seed/organisation.json), for `tongban token` (tests and local scripts)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from services.common.access import PERSON_ROLES
 from services.common.tokens import check_roles
 
-DEMO_USERS_FILE = Path(__file__).resolve().parents[2] / "deploy" / "demo" / "users.json"
+DEMO_USERS_FILE = Path(__file__).resolve().parents[1] / "staff" / "seed" / "organisation.json"
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class DemoUser:
     name: str
     site_code: str
     window_code: str
+    # The token roles (a chief representative's post is not one).
     roles: tuple[str, ...]
     department_code: str = ""
 
@@ -26,13 +28,13 @@ def load_demo_users(path: Path = DEMO_USERS_FILE) -> dict[str, DemoUser]:
     """The demo staff of a local run, by user id."""
     data = json.loads(path.read_text(encoding="utf-8"))
     users: dict[str, DemoUser] = {}
-    for entry in data["users"]:
+    for entry in data["people"]:
         user = DemoUser(
             user_id=str(entry["user_id"]),
             name=str(entry.get("name", "")),
             site_code=str(entry["site_code"]),
             window_code=str(entry.get("window_code", "")),
-            roles=tuple(check_roles(entry["roles"])),
+            roles=tuple(check_roles(role for role in entry["roles"] if role in PERSON_ROLES)),
             department_code=str(entry.get("department_code", "")),
         )
         if user.user_id in users:

@@ -79,7 +79,8 @@ def record_event(
     """
     # protobuf's stubs add upb's Descriptor to the union; both are the same descriptor API.
     descriptor = cast(Descriptor, payload.DESCRIPTOR)
-    destinations = routing.destinations(descriptor)
+    # A service never delivers to itself (supervision receives every event, its own included).
+    destinations = [area for area in routing.destinations(descriptor) if area != source]
     packed = any_pb2.Any()
     packed.Pack(payload)
     stamp = Timestamp()

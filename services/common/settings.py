@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     relay_min_backoff_seconds: float = 0.5
     relay_max_backoff_seconds: float = 30.0
     relay_deadline_seconds: float = 10.0
+    # Staff sign-in: a login token's lifetime; failures in a row that lock an account, and for
+    # how long; how long a new signing key is published before it signs (gateways fetch it first).
+    login_token_minutes: int = Field(default=60, ge=1, le=480)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lock_minutes: float = Field(default=15.0, gt=0)
+    signing_key_lead_seconds: float = Field(default=30.0, ge=0)
+    # Gateway: how often it fetches the staff service's public keys and revoked accounts. A
+    # disabled account's tokens are refused within this plus one fetch (README, "Staff").
+    token_keys_refresh_seconds: float = Field(default=10.0, gt=0, le=30)
 
     def database_url_for(self, service: str) -> str:
         # Database per service: "{service}" in the URL names each service's own database.

@@ -8,8 +8,10 @@ Keys live in a folder, one pair per key id (`kid`):
 The token header names the key id, so a new key can be added next to the old ones and tokens
 signed with either verify until the old key file is removed (rotation). Issuing lives here so
 the CLI and the gateway's tests share it without the CLI importing the gateway; the gateway
-verifies (gateway/tokens.py). Until the staff service holds real accounts, only demo users
-(services/common/demo_users.py) get tokens.
+verifies (gateway/tokens.py). People sign in with the staff service (`tongban login`), which
+keeps its own keys in its database and publishes the public ones to the gateway; the key files
+here sign the demo tokens of `tongban token` (tests and local scripts), which a deployment's
+gateway need not trust.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -122,28 +125,58 @@ def issue_token(
     lifetime: timedelta = DEFAULT_LIFETIME,
     now: datetime | None = None,
 ) -> str:
-    """Sign a token with the private key `kid` (the newest one when None)."""
-    if not user_id or not site_code:
-        raise ValueError("a token needs a user id and a site code")
+    """Sign a token with the private key file `kid` (the newest one when None)."""
     kid = check_kid(kid) if kid else newest_kid(keys_dir)
     loaded = serialization.load_pem_private_key(
         (keys_dir / "private" / f"{kid}.pem").read_bytes(), password=None
     )
     if not isinstance(loaded, Ed25519PrivateKey):
         raise ValueError(f"signing key {kid} is not an Ed25519 key")
+    return encode_token(
+        loaded,
+        kid,
+        TokenClaims(user_id, site_code, tuple(roles), department_code, window_code),
+        lifetime=lifetime,
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    """Who a token names: the user, their site, roles, department and window."""
+
+    user_id: str
+    site_code: str
+    roles: tuple[str, ...]
+    department_code: str = ""
+    window_code: str = ""
+
+
+def encode_token(
+    key: Ed25519PrivateKey,
+    kid: str,
+    claims: TokenClaims,
+    *,
+    lifetime: timedelta = DEFAULT_LIFETIME,
+    now: datetime | None = None,
+) -> str:
+    """A JWT naming `claims`, signed with `key` under the key id `kid` (the staff service signs
+    its login tokens here with keys from its database, the CLI demo tokens with key files)."""
+    if not claims.user_id or not claims.site_code:
+        raise ValueError("a token needs a user id and a site code")
     issued = now or datetime.now(UTC)
-    claims: dict[str, object] = {
+    body: dict[str, object] = {
         "iss": ISSUER,
-        "sub": user_id,
-        "site": site_code,
-        "roles": check_roles(roles),
-        "dept": department_code,
+        "sub": claims.user_id,
+        "site": claims.site_code,
+        "roles": check_roles(claims.roles),
+        "dept": claims.department_code,
         "iat": issued,
         "exp": issued + lifetime,
     }
-    if window_code:
-        claims[WINDOW_CLAIM] = window_code
-    return jwt.encode(claims, loaded, algorithm=ALGORITHM, headers={"kid": kid})
+    if claims.window_code:
+        body[WINDOW_CLAIM] = claims.window_code
+    return jwt.encode(body, key, algorithm=ALGORITHM, headers={"kid": check_kid(kid)})
 
 
 def ensure_internal_key(path: Path) -> bytes:

@@ -19,6 +19,8 @@ from tongban.acceptance.v1 import catalog_pb2
 from tongban.acceptance.v1 import events_pb2 as acceptance_events
 from tongban.approval.v1 import approval_pb2_grpc
 from tongban.events.v1 import event_pb2
+from tongban.staff.v1 import events_pb2 as staff_events
+from tongban.staff.v1 import organisation_pb2
 
 from services.acceptance.seed import CATALOG_FILE
 from services.approval import app
@@ -31,6 +33,7 @@ from services.common.inbox import EventHandler
 from services.common.outbox import OutboxEvent
 from services.common.settings import Settings
 from services.common.usecases import UseCases
+from tests.organisation_support import copy_demo_organisation
 from tests.support import INTERNAL_KEY, envelope, fresh_postgres_database, payloads
 
 START = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
@@ -73,6 +76,23 @@ def event(payload: Message, case_no: str) -> event_pb2.Event:
     return envelope(payload, source="acceptance", aggregate_id=case_no, at=START)
 
 
+def staff_member(
+    user_id: str, department: str, *, site: str = COUNTY, active: bool = True
+) -> event_pb2.Event:
+    """A county department reviewer as the staff service announces them (approval's copy)."""
+    member = staff_events.StaffMemberChanged(
+        user_id=user_id,
+        site_code=site,
+        window_code="",
+        department_code=department,
+        roles=[organisation_pb2.STAFF_ROLE_REVIEWER],
+        active=active,
+        posted_on="2025-01-02",
+        account_enabled=True,
+    )
+    return envelope(member, source="staff", aggregate_id=user_id, at=START)
+
+
 @dataclass
 class ApprovalUnderTest:
     clock: FixedClock
@@ -113,6 +133,10 @@ def approval(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Approva
         clock = FixedClock(START)
         running = app.build(settings, db=db, clock=clock)
         running.server.start()
+        # The people a step may be reassigned to: approval's copy of the demo organisation.
+        copy_demo_organisation(
+            db, "approval", CaseLifecycle(UseCases(db, clock, WorkingCalendar.load())).consumer()
+        )
         channel = grpc.insecure_channel(f"127.0.0.1:{running.port}")
         try:
             lifecycle = CaseLifecycle(UseCases(db, clock, WorkingCalendar.load())).consumer()

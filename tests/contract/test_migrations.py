@@ -15,7 +15,7 @@ from services.common import migrations
 from services.common.db import Database, tables_in
 from tests.support import fresh_postgres_database
 
-SERVICES = ["acceptance", "approval", "supervision"]
+SERVICES = ["acceptance", "approval", "staff", "supervision"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -21,7 +21,15 @@ from tongban.approval.v1 import events_pb2 as approval_events
 from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow
 from services.common.errors import DomainError
 from services.common.identity import Caller
-from tests.contract.review_support import COUNTY, START, ApprovalUnderTest, accepted_event, approval, event
+from tests.contract.review_support import (
+    COUNTY,
+    START,
+    ApprovalUnderTest,
+    accepted_event,
+    approval,
+    event,
+    staff_member,
+)
 from tests.support import clerk, identity_metadata, reviewer
 
 __all__ = ["approval"]
@@ -167,6 +175,7 @@ def test_steps_move_on_with_claims_and_reassignments_on_record(approval: Approva
         )
     )
     assert taken.code() == grpc.StatusCode.FAILED_PRECONDITION
+    approval.deliver(staff_member("reviewer-nj-b", "NJ"))  # the staff service registered the colleague
     handed = approval.reviews.ReassignStep(
         A.ReassignStepRequest(
             request_id=rid(),

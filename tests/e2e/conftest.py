@@ -16,15 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
 from services.acceptance import app as acceptance_app
 from services.acceptance.seed import load_catalog
 from services.approval import app as approval_app
 from services.common import migrations
 from services.common.contracts import AREAS
+from services.common.outbox import OutboxEvent
 from services.common.settings import Settings
+from services.staff import app as staff_app
+from services.staff.seed import load_organisation
 from services.supervision import app as supervision_app
 from tests.e2e.collector import Collector
+from tests.support import wait_until
 from tongban_cli import stack
 from tongban_cli.children import Child, log_tail, stop_all, wait_healthy
 
@@ -110,6 +115,7 @@ def _create_postgres_schemas(var_dir: Path, url: str) -> None:
     for area, database in (
         ("acceptance", acceptance_app.database(settings)),
         ("approval", approval_app.database(settings)),
+        ("staff", staff_app.database(settings)),
         ("supervision", supervision_app.database(settings)),
     ):
         migrations.upgrade(database, area)
@@ -117,6 +123,22 @@ def _create_postgres_schemas(var_dir: Path, url: str) -> None:
     catalog = acceptance_app.database(settings)
     load_catalog(catalog)
     catalog.dispose()
+    organisation = staff_app.database(settings)
+    load_organisation(organisation)
+    organisation.dispose()
+
+
+def _organisation_delivered(var_dir: Path, database_url: str) -> bool:
+    """The demo organisation's events reached acceptance and approval (their copies are complete)."""
+    settings = Settings(var_dir=var_dir, database_url=database_url)
+    database = staff_app.database(settings)
+    try:
+        with database.reading() as session:
+            return not session.exec(
+                select(OutboxEvent).where(col(OutboxEvent.delivered_at).is_(None))
+            ).first()
+    finally:
+        database.dispose()
 
 
 @contextmanager
@@ -149,6 +171,9 @@ def running_stack(var_dir: Path, *, database_url: str = "", start: str = START) 
     try:
         for name in [*AREAS, "gateway"]:
             running.start(name)
+        wait_until(
+            lambda: _organisation_delivered(var_dir, database_url), what="the demo organisation's events"
+        )
         yield running
     finally:
         running.stop()

@@ -15,7 +15,7 @@ from services.common.access import PERSON_ROLES, policy_for
 from tests.e2e.conftest import Stack
 from tests.support import every_rpc
 
-# One demo user per role a person's token can carry (deploy/demo/users.json).
+# One demo user per role a person's token can carry (services/staff/seed/organisation.json).
 USERS = {
     "clerk": "clerk-gaogou",
     "reviewer": "reviewer-county",

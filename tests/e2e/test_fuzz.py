@@ -36,8 +36,8 @@ from tests.support import every_rpc, fresh_postgres_databases, wait_until
 pytestmark = pytest.mark.e2e
 
 EXAMPLES_PER_RPC = 60
-# Services with a database (staff serves health only for now).
-DATABASES = ("acceptance", "approval", "supervision")
+# Services with a database.
+DATABASES = ("acceptance", "approval", "staff", "supervision")
 # The demo user the fuzzer calls as, for each role, in the order a role is chosen for an RPC.
 USERS = {
     "clerk": "clerk-gaogou",

@@ -66,7 +66,8 @@ def _replay(commands: Sequence[sessions.Command], tmp_path: Path) -> list[list[s
     with running_stack(var_dir, start=RECORDED_AT) as stack:
         env = newcomer.newcomer_environment(
             home=home,
-            config_home=Path(os.environ["XDG_CONFIG_HOME"]),
+            # Its own: a `tongban login` here must not leave a token for the tests that follow.
+            config_home=home / ".config",
             var_dir=stack.var_dir,
             gateway=stack.gateway,
         )

@@ -81,7 +81,7 @@ def test_refusals_are_sentences_not_tracebacks(e2e: Stack) -> None:
         CLERK, "case", "submit", "--matter", JOINT, "--window", WINDOW, *bad, "--material", "M01", check=False
     )
     assert result.returncode == 1
-    assert "applicant.id_number" in result.stderr + result.stdout
+    assert "证件号码" in result.stderr + result.stdout  # the field, as the form names it
     assert "Traceback" not in result.stderr
     assert "320826198503120021" not in result.stderr + result.stdout
 

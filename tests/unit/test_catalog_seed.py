@@ -1,4 +1,5 @@
-"""The demo service catalogue (services/acceptance/seed/catalog.json) for 涟水县 (320826).
+"""The demo service catalogue (services/acceptance/seed/catalog.json) for 涟水县 (320826), and the
+sites and windows that accept its matters (the staff service's demo organisation).
 
 The file is parsed strictly into the catalog.proto messages, so a misspelt field or enum name
 fails here, and the catalogue rules the acceptance and approval services rely on are checked.
@@ -17,7 +18,7 @@ from tongban.acceptance.v1 import catalog_pb2
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG_PATH = ROOT / "services" / "acceptance" / "seed" / "catalog.json"
-USERS_PATH = ROOT / "deploy" / "demo" / "users.json"
+ORGANISATION_PATH = ROOT / "services" / "staff" / "seed" / "organisation.json"
 
 REGION = "320826"
 COUNTY_SITE = "320826000"
@@ -59,8 +60,24 @@ def departments(raw) -> list[catalog_pb2.Department]:
 
 
 @pytest.fixture(scope="module")
-def sites(raw) -> list[catalog_pb2.Site]:
-    return _parse(catalog_pb2.Site, raw["sites"])
+def organisation() -> dict:
+    return json.loads(ORGANISATION_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def sites(organisation) -> list[catalog_pb2.Site]:
+    """The staff service's sites and windows, as the catalogue's Site messages show them."""
+    shown = [
+        {
+            **{key: site[key] for key in ("code", "name", "level", "parent_code") if key in site},
+            "windows": [
+                {key: w[key] for key in ("code", "name", "department_code") if key in w}
+                for w in site["windows"]
+            ],
+        }
+        for site in organisation["sites"]
+    ]
+    return _parse(catalog_pb2.Site, shown)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +91,7 @@ def dept_names(departments) -> dict[str, str]:
 
 
 def test_top_level_keys(raw):
-    assert set(raw) == {"departments", "sites", "matters"}
+    assert set(raw) == {"departments", "matters"}
 
 
 # ---------------------------------------------------------------- departments
@@ -166,12 +183,12 @@ def test_township_and_village_windows(sites):
             assert [(w.code, w.name) for w in site.windows] == [(f"{site.code}-W01", "代办窗口")]
 
 
-def test_demo_users_point_at_existing_sites_and_windows(sites):
-    users = json.loads(USERS_PATH.read_text(encoding="utf-8"))["users"]
+def test_demo_users_point_at_existing_sites_and_windows(sites, organisation):
+    users = organisation["people"]
     windows_by_site = {s.code: {w.code for w in s.windows} for s in sites}
     for user in users:
         assert user["site_code"] in windows_by_site, user["user_id"]
-        if user["window_code"]:
+        if user.get("window_code"):
             assert user["window_code"] in windows_by_site[user["site_code"]], user["user_id"]
 
 

@@ -34,7 +34,7 @@ def _fields(message: Descriptor, seen: set[str]) -> Iterator[tuple[str, FieldDes
 
 def test_every_event_type_is_named_and_routed_to_known_services() -> None:
     events = routing.event_types()
-    assert len(events) == 16
+    assert len(events) == 24
     for name, descriptor in events.items():
         options = routing.options_of(descriptor)
         assert options is not None and options.label, name
@@ -74,6 +74,8 @@ def test_each_receiver_handles_exactly_the_events_routed_to_it() -> None:
             "tongban.acceptance.v1.CaseAccepted",
             "tongban.acceptance.v1.CaseWithdrawn",
             "tongban.acceptance.v1.CaseReviewSupplemented",
+            "tongban.staff.v1.StaffMemberChanged",
+            "tongban.staff.v1.CalendarYearPublished",
         }
     )
     assert (
@@ -82,6 +84,9 @@ def test_each_receiver_handles_exactly_the_events_routed_to_it() -> None:
         == {
             "tongban.approval.v1.ReviewDecided",
             "tongban.approval.v1.ReviewSentBack",
+            "tongban.staff.v1.SiteChanged",
+            "tongban.staff.v1.WindowChanged",
+            "tongban.staff.v1.CalendarYearPublished",
         }
     )
     assert routing.receivers() == {"acceptance", "approval", "supervision"}

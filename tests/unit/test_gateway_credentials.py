@@ -3,7 +3,7 @@ never trusting a token past its expiry or a refused token at all."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -90,3 +90,28 @@ def test_an_identity_assertion_is_reused_for_half_its_life(
     now.seconds += 61
     assert verify_identity(credentials.assertion(caller), KEY) == caller
     assert len(signings) == 2
+
+
+class RevokedAfter:
+    """A stand-in for the staff service's revocation list: revokes one user from a moment on."""
+
+    def __init__(self) -> None:
+        self.cut: dict[str, datetime] = {}
+
+    def key(self, kid: str) -> None:
+        return None
+
+    def revoked(self, user_id: str, issued_at: datetime) -> bool:
+        cut = self.cut.get(user_id)
+        return cut is not None and issued_at <= cut
+
+
+def test_a_disabled_account_is_refused_at_once_even_while_its_token_is_trusted(keys: Path) -> None:
+    staff = RevokedAfter()
+    verifier = TokenVerifier(keys / "public", staff=staff)  # type: ignore[arg-type]
+    credentials = Credentials(verifier, KEY, now=Moment())
+    token = issue_token("clerk-gaogou", "320826101", ["clerk"], keys_dir=keys)
+    credentials.caller(token)
+    staff.cut["clerk-gaogou"] = datetime.now(UTC) + timedelta(seconds=1)
+    with pytest.raises(TokenError, match="停用"):
+        credentials.caller(token)

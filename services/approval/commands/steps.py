@@ -9,7 +9,7 @@ from tongban.acceptance.v1 import catalog_pb2
 from tongban.approval.v1 import approval_pb2
 from tongban.approval.v1 import events_pb2 as E
 
-from services.approval import flow, repository, views
+from services.approval import flow, repository, staff_copy, views
 from services.approval.commands.decision import record_decision
 from services.approval.commands.guards import (
     hold,
@@ -51,6 +51,12 @@ def reassign(
             raise invalid_input(
                 "请填写改派给谁 (不能是当前承办人) / name a different assignee",
                 [FieldProblem("assignee", "须填写另一位承办人 / required, and not the current assignee")],
+            )
+        problem = staff_copy.reassignment_problem(session, target, step)
+        if problem is not None:
+            raise invalid_input(
+                "不能改派给此人 / the step cannot be reassigned to this person",
+                [FieldProblem("assignee", problem)],
             )
         require_active(review, step)
         previous = step.assignee

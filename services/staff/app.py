@@ -1,0 +1,95 @@
+"""Wiring of the staff service: database, clock, calendar, servicers, event delivery, server."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tongban.staff.v1 import (
+    accounts_pb2_grpc,
+    calendar_pb2_grpc,
+    keys_pb2,
+    keys_pb2_grpc,
+    leave_pb2_grpc,
+    organisation_pb2_grpc,
+)
+
+from services.common import calendar_store, contracts
+from services.common.calendar import WorkingCalendar
+from services.common.calls import IdentityInterceptor
+from services.common.clock import Clock, SystemClock, clock_from
+from services.common.db import Database, tables_in
+from services.common.delivery import relay_for
+from services.common.server import RunningServer, create_server
+from services.common.settings import Settings
+from services.common.telemetry import setup_tracing
+from services.common.usecases import UseCases
+from services.staff import models
+from services.staff.commands.accounts import SignIn
+from services.staff.servicer import (
+    AccountServicer,
+    CalendarServicer,
+    LeaveServicer,
+    OrganisationServicer,
+    TokenKeyServicer,
+)
+
+NAME = "staff"
+KEY_SERVICE_NAME: str = keys_pb2.DESCRIPTOR.services_by_name["TokenKeyService"].full_name
+
+
+def database(settings: Settings) -> Database:
+    return Database(settings.database_url_for(NAME), tables_in(models), connections=settings.max_workers + 4)
+
+
+def sign_in_config(settings: Settings, real_time: Clock) -> SignIn:
+    return SignIn(
+        clock=real_time,
+        internal_key=settings.resolved_internal_key(),
+        token_lifetime=timedelta(minutes=settings.login_token_minutes),
+        max_failures=settings.login_max_failures,
+        lock_for=timedelta(minutes=settings.login_lock_minutes),
+        key_lead=timedelta(seconds=settings.signing_key_lead_seconds),
+    )
+
+
+def build(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    clock: Clock | None = None,
+    real_time: Clock | None = None,
+) -> RunningServer:
+    """`clock` is the service's time (demos and tests move it); `real_time` is what tokens, locks and
+    key rotation count with, as the gateway does (a test may pass a clock it moves)."""
+    uc = UseCases(
+        db=db or database(settings),
+        clock=clock or clock_from(settings.clock_file),
+        calendar=WorkingCalendar.load(settings.calendar_files),
+    )
+    calendar_store.apply_stored(uc.db, uc.calendar)
+    # Staff only publishes for now: the relay delivers its outbox to every receiver.
+    relay = relay_for(settings, uc.db, NAME, uc.clock)
+    uc.db.on_events_committed(relay.notify)
+    organisation = OrganisationServicer(uc)
+    security = real_time or SystemClock()
+    accounts = AccountServicer(uc, sign_in_config(settings, security))
+    calendar = CalendarServicer(uc)
+    leave = LeaveServicer(uc)
+    keys = TokenKeyServicer(uc, security)
+    return create_server(
+        registrations=[
+            lambda server: organisation_pb2_grpc.add_OrganisationServiceServicer_to_server(
+                organisation, server
+            ),
+            lambda server: accounts_pb2_grpc.add_AccountServiceServicer_to_server(accounts, server),
+            lambda server: leave_pb2_grpc.add_LeaveServiceServicer_to_server(leave, server),
+            lambda server: calendar_pb2_grpc.add_CalendarServiceServicer_to_server(calendar, server),
+            lambda server: keys_pb2_grpc.add_TokenKeyServiceServicer_to_server(keys, server),
+        ],
+        service_names=[*contracts.service_names(NAME), KEY_SERVICE_NAME],
+        workers=[relay],
+        address=f"{settings.host}:{settings.port_for(NAME)}",
+        tracer_provider=setup_tracing(NAME),
+        interceptors=[IdentityInterceptor(settings.resolved_internal_key())],
+        max_workers=settings.max_workers,
+    )
