@@ -29,7 +29,8 @@ def _day(value: str, field: str, default: date) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise invalid_input(
-            "日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD", [FieldProblem(field, "日期应写作 YYYY-MM-DD / not a YYYY-MM-DD date")]
+            "日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD",
+            [FieldProblem(field, "日期应写作 YYYY-MM-DD / not a YYYY-MM-DD date")],
         ) from None
 
 
