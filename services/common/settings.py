@@ -39,10 +39,11 @@ class Settings(BaseSettings):
     # Seconds in-flight calls get to finish on SIGTERM.
     grace_seconds: float = 5.0
     max_workers: int = 16
-    # Gateway: its threads (each call waiting on a backend holds one), and each backend's share of
-    # them, so a hung backend never holds more than its share (gateway/bulkhead.py).
-    gateway_max_workers: int = 64
-    gateway_backend_share: int = 16
+    # Gateway: its threads (each call waiting on a backend holds one; an idle thread costs little),
+    # and each backend's share of them: a hung backend never holds more than its share, and the
+    # others keep the rest (gateway/bulkhead.py). A share well above a county's busiest minute.
+    gateway_max_workers: int = 256
+    gateway_backend_share: int = 96
     # The outbox relay: events per call, how often an idle relay looks for new rows, the
     # back-off after a failed delivery (doubling from min to max), and each call's deadline.
     # A batch is at most what the intake takes (DeliverEventsRequest.events' max_items).
