@@ -164,6 +164,10 @@ def pod_names(suffix: str) -> list[str]:
     return [name for name in listed if suffix in name]
 
 
+def healthcheck(container: str) -> str:
+    return podman("inspect", "--format", "{{.Config.Healthcheck}}", container).stdout.strip()
+
+
 def logs(container: str) -> str:
     result = podman("logs", container, check=False)
     return result.stdout + result.stderr
