@@ -59,6 +59,7 @@ def _free_port() -> int:
 
 @dataclass
 class Played:
+    image: str
     ports: dict[str, int]
     keys: Path
     suffix: str
@@ -159,7 +160,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Played]:
         play_file.write_text(yaml.safe_dump_all(docs, allow_unicode=True))
         try:
             podman.podman("kube", "play", str(play_file), timeout=600)
-            yield Played(ports, work / "keys", suffix, docs, collector, started)
+            yield Played(image, ports, work / "keys", suffix, docs, collector, started)
         finally:
             podman.podman("kube", "down", str(play_file), timeout=300, check=False)
             podman.remove_volumes(podman.config_map_names(docs))
@@ -213,6 +214,19 @@ def test_a_county_case_crosses_the_containers(played: Played) -> None:
         return services if wanted <= services else None
 
     wait_until(traced, what="spans from every container", timeout=60)
+
+
+def test_the_image_holds_the_venv_and_no_build_tools(played: Played) -> None:
+    found = podman.podman(
+        "run", "--rm", "--network=none", played.image, "sh", "-c",
+        "command -v python; for tool in pip pip3 gcc cc c++ make; do command -v $tool; done; "
+        "ls /opt/tongban/lib/python3.11/site-packages | grep -c dist-info; id -u",
+        timeout=120,
+    ).stdout.split()  # fmt: skip
+    python, *tools, distributions, uid = found
+    assert python == "/opt/tongban/bin/python"
+    assert tools == [], f"build tools in the final stage: {tools}"
+    assert int(distributions) > 30 and uid == "10001"
 
 
 def test_logs_are_json_lines_on_stdout(played: Played) -> None:
