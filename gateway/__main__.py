@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from gateway.app import build_gateway
+from services.common.logs import configure_logging
 from services.common.server import serve
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings()
+    text_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    configure_logging("gateway", settings.log_format, text_format=text_format)
     provider = setup_tracing("gateway")
     running = build_gateway(settings, tracer_provider=provider)
     serve(running, name="gateway", grace=settings.grace_seconds)

@@ -8,11 +8,11 @@ an older schema; `migrate` only upgrades; `revision "message"` writes the next m
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Callable
 
 from services.common import migrations
 from services.common.db import Database
+from services.common.logs import configure_logging
 from services.common.server import RunningServer, serve
 from services.common.settings import Settings
 
@@ -29,8 +29,8 @@ def run(
     parser.add_argument("command", nargs="?", default="serve", choices=commands)
     parser.add_argument("message", nargs="?", default="", help="what the new revision changes (revision)")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
     settings = Settings()
+    configure_logging(name, settings.log_format, text_format=f"%(asctime)s {name} %(levelname)s %(message)s")
     if args.command in ("migrate", "serve") and database is not None:
         _migrate(name, database(settings))
     if args.command == "migrate":

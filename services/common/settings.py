@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_PORTS = {"acceptance": 50061, "approval": 50062, "staff": 50063, "supervision": 50064}
@@ -18,6 +19,9 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     # Overrides the per-service default SQLite file, e.g. postgresql+psycopg://host/tongban_{service}.
     database_url: str = ""
+    # The database URL read from a file instead (a mounted Kubernetes Secret: the URL holds the
+    # password, so it is never an environment variable there); exclusive with database_url.
+    database_url_file: Path | None = None
     host: str = "127.0.0.1"
     # 0 means the service's default port (ARCHITECTURE.md); tests pass a free port.
     port: int = -1
@@ -34,6 +38,9 @@ class Settings(BaseSettings):
     default_deadline_seconds: float = 10.0
     # Administrator-maintained calendar files for years chinesecalendar does not know.
     calendar_files: list[Path] = []
+    # A folder whose *.toml files are calendar files too (a mounted ConfigMap): a year added to
+    # it needs no change to calendar_files.
+    calendar_dir: Path | None = None
     # When set, the clock reads the current time from this file (demos and tests move time).
     clock_file: Path | None = None
     # Seconds in-flight calls get to finish on SIGTERM.
@@ -61,6 +68,29 @@ class Settings(BaseSettings):
     # Gateway: how often it fetches the staff service's public keys and revoked accounts. A
     # disabled account's tokens are refused within this plus one fetch (README, "Staff").
     token_keys_refresh_seconds: float = Field(default=10.0, gt=0, le=30)
+    # "json": one JSON object a line on stdout, for a container's log collector;
+    # "text": the readable lines of a local run (services/common/logs.py).
+    log_format: Literal["text", "json"] = "text"
+
+    @model_validator(mode="after")
+    def _read_files(self) -> Settings:
+        """Fill in what comes from files: the database URL and the calendar folder's files."""
+        if self.database_url_file is not None:
+            if self.database_url:
+                raise ValueError("set TONGBAN_DATABASE_URL or TONGBAN_DATABASE_URL_FILE, not both")
+            try:
+                self.database_url = self.database_url_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ValueError(f"database URL file {self.database_url_file}: {exc.strerror}") from None
+            if not self.database_url:
+                raise ValueError(f"database URL file {self.database_url_file} is empty")
+        if self.calendar_dir is not None:
+            if not self.calendar_dir.is_dir():
+                raise ValueError(f"calendar folder {self.calendar_dir} is not a folder")
+            # Sorted: the same files load in the same order on every replica. A mounted
+            # ConfigMap's own entries (..data and the like) start with dots and do not match.
+            self.calendar_files = [*self.calendar_files, *sorted(self.calendar_dir.glob("*.toml"))]
+        return self
 
     def database_url_for(self, service: str) -> str:
         # Database per service: "{service}" in the URL names each service's own database.
