@@ -95,10 +95,7 @@ def headline(phases: dict[str, PhaseResult], peer: dict[str, Any]) -> dict[str, 
             figures[f"submit_{db}_p99_ms_at_saturation"] = round(saturated.p99_ms, 1)
         life = phases.get(f"{db}.lifecycles")
         if life is not None and life.qps:
-            stack_cores = sum(
-                v for k, v in life.cpu_cores.items() if k not in ("loadgen", "machine", "others")
-            )
-            figures[f"lifecycle_cpu_ms_{db}"] = round(stack_cores * 1000 / life.qps, 1)
+            figures[f"lifecycle_cpu_ms_{db}"] = round(stack_cores(life) * 1000 / life.qps, 1)
     figures["peer_cpu_ms_per_lifecycle"] = _round(peer.get("cpu_ms_per_lifecycle"))
     # CPU per lifecycle, peer / stack: less sensitive to a busy machine than the rates (the
     # scheduler shares the cores per thread, so a one-thread peer loses more to others).
@@ -106,6 +103,11 @@ def headline(phases: dict[str, PhaseResult], peer: dict[str, Any]) -> dict[str, 
         figures["peer_cpu_ms_per_lifecycle"], figures.get("lifecycle_cpu_ms_sqlite")
     )
     return figures
+
+
+def stack_cores(phase: PhaseResult) -> float:
+    """The cores the stack's own processes used in a phase (not the generator, not the others)."""
+    return sum(v for k, v in phase.cpu_cores.items() if k not in ("loadgen", "machine", "others"))
 
 
 def stamp() -> str:

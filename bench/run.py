@@ -241,8 +241,9 @@ def _lifecycles(
     return result, {k: round(v, 2) for k, v in calls.items()}
 
 
-def profile_run(var_dir: Path, plan: Plan, out_dir: Path) -> tuple[PhaseResult, dict[str, float]]:
-    """Only the SQLite lifecycle phase, on a fresh stack, with py-spy on every process."""
+def profile_run(var_dir: Path, plan: Plan, out_dir: Path | None) -> tuple[PhaseResult, dict[str, float]]:
+    """Only the SQLite lifecycle phase, on a fresh stack, with py-spy on every process (none
+    without `out_dir`)."""
     shutil.rmtree(var_dir, ignore_errors=True)
     env = stack.prepare(var_dir)
     with stack.running(var_dir, env) as running:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grpc_health.v1 import health_pb2
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import TracerProvider
 
 from gateway.backend_health import BackendHealth
 from gateway.proxy import GatewayProxy

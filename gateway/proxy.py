@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import grpc
 from opentelemetry.instrumentation.grpc import client_interceptor
 from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import TracerProvider
 
 from gateway.bulkhead import Bulkhead, ShareFull
 from gateway.credentials import Credentials
