@@ -23,12 +23,17 @@ from services.common.clock import CHINA, FixedClock
 from services.common.db import Database
 from services.common.settings import Settings
 from tests.organisation_support import copy_demo_organisation
-from tests.recording import recording
+from tests.recording import install_recording_provider, recording
 from tests.support import INTERNAL_KEY, fresh_postgres_database
 
 # The Monday before National Day 2026, so promised dates cross the holiday and
 # its make-up Saturday (2026-10-10).
 START = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before any service is built in this process: they then trace to the recording provider.
+    install_recording_provider()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,7 +1,8 @@
 """The spans this test process makes, recorded while a test asks for them (fixture `recorded`).
 
-The process's tracer provider is the one a service installs (services.common.telemetry, so
-case roots get their chosen ids); a processor on it keeps finished spans only while on.
+The process's tracer provider is installed here before any service is built, as a service
+would build it with an exporter (services.common.telemetry, so case roots get their chosen
+ids); a processor on it keeps finished spans only while on.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from opentelemetry.context import Context
-from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from services.common.telemetry import setup_tracing
+from services.common.telemetry import build_tracer_provider, install
 
 
 class _Recorder(SpanProcessor):
@@ -32,12 +33,20 @@ class _Recorder(SpanProcessor):
 _recorder: _Recorder | None = None
 
 
-@contextmanager
-def recording() -> Iterator[InMemorySpanExporter]:
+def install_recording_provider() -> None:
+    """Called by the test session first: services built in this process then trace to it."""
     global _recorder
     if _recorder is None:
+        provider = install(build_tracer_provider("tongban-tests"))
+        assert isinstance(provider, TracerProvider), "a provider was installed before the tests'"
         _recorder = _Recorder()
-        setup_tracing("tests").add_span_processor(_recorder)
+        provider.add_span_processor(_recorder)
+
+
+@contextmanager
+def recording() -> Iterator[InMemorySpanExporter]:
+    install_recording_provider()
+    assert _recorder is not None
     _recorder.exporter.clear()
     _recorder.on = True
     try:

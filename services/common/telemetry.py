@@ -68,16 +68,21 @@ def build_tracer_provider(service_name: str) -> TracerProvider:
 
 
 def setup_tracing(service_name: str) -> trace.TracerProvider:
-    """Install the process's tracer provider (once); every instrumentation uses it."""
+    """The process's tracer provider, installed on first use; every instrumentation uses it."""
+    if _provider is None:
+        exporting = bool(exporter_names())
+        install(build_tracer_provider(f"tongban-{service_name}") if exporting else trace.NoOpTracerProvider())
+    assert _provider is not None
+    return _provider
+
+
+def install(provider: trace.TracerProvider) -> trace.TracerProvider:
+    """Make `provider` the process's (once: a later call returns the first one installed)."""
     global _provider
-    if _provider is not None:
-        return _provider
-    provider: trace.TracerProvider = (
-        build_tracer_provider(f"tongban-{service_name}") if exporter_names() else trace.NoOpTracerProvider()
-    )
-    trace.set_tracer_provider(provider)
-    _provider = provider
-    return provider
+    if _provider is None:
+        trace.set_tracer_provider(provider)
+        _provider = provider
+    return _provider
 
 
 def shutdown_tracing() -> None:
