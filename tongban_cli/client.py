@@ -118,6 +118,27 @@ ACKNOWLEDGE_ALERT = Rpc(
 )
 VERIFY_RECORD = Rpc(_SUPERVISION, "VerifyRecord", supervision_pb2.VerifyRecordResponse)
 LIST_RULES = Rpc(_SUPERVISION, "ListRules", supervision_pb2.ListRulesResponse)
+OPEN_ACCOUNTABILITY_CASE = Rpc(
+    _SUPERVISION, "OpenAccountabilityCase", supervision_pb2.OpenAccountabilityCaseResponse, mutating=True
+)
+REQUEST_EXPLANATION = Rpc(
+    _SUPERVISION, "RequestExplanation", supervision_pb2.RequestExplanationResponse, mutating=True
+)
+RECORD_EXPLANATION = Rpc(
+    _SUPERVISION, "RecordExplanation", supervision_pb2.RecordExplanationResponse, mutating=True
+)
+DECIDE_ACCOUNTABILITY_CASE = Rpc(
+    _SUPERVISION, "DecideAccountabilityCase", supervision_pb2.DecideAccountabilityCaseResponse, mutating=True
+)
+CLOSE_ACCOUNTABILITY_CASE = Rpc(
+    _SUPERVISION, "CloseAccountabilityCase", supervision_pb2.CloseAccountabilityCaseResponse, mutating=True
+)
+GET_ACCOUNTABILITY_CASE = Rpc(
+    _SUPERVISION, "GetAccountabilityCase", supervision_pb2.GetAccountabilityCaseResponse
+)
+LIST_ACCOUNTABILITY_CASES = Rpc(
+    _SUPERVISION, "ListAccountabilityCases", supervision_pb2.ListAccountabilityCasesResponse
+)
 
 
 class _Keyed(Protocol):

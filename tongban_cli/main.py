@@ -19,6 +19,8 @@ from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.client import CliError
 from tongban_cli.render.supervision import EVENT_TYPE_NAMES, short_type
 from tongban_cli.specs import (
+    ACCOUNTABILITY_OUTCOME_HELP,
+    ACCOUNTABILITY_STATE_HELP,
     ALERT_STATE_HELP,
     MATERIAL_SPEC_HELP,
     OUTCOME_HELP,
@@ -26,6 +28,8 @@ from tongban_cli.specs import (
     SCOPE_HELP,
     SEVERITY_HELP,
     STATE_HELP,
+    parse_accountability_outcome,
+    parse_accountability_state,
     parse_alert_id,
     parse_alert_state,
     parse_date,
@@ -346,6 +350,48 @@ def _add_alerts(leaves: _Subparsers, common: ArgumentParser, keyed: Sequence[Arg
     _leaf(leaves, "rules", supervision_commands.rules, "本系统启用的监察规则及其参数", [common])
 
 
+def _add_accountability(sub: _Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser]) -> None:
+    run = supervision_commands
+    group = sub.add_parser(
+        "accountability", help="问责", description="问责案件：立案、要求书面说明、登记说明、决定、结案"
+    )
+    leaves = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    opened = _leaf(leaves, "open", run.accountability_open, "由预警立案（同一部门的一条或多条预警）", keyed)
+    opened.add_argument(
+        "--alert", dest="alert_ids", action="append", type=parse_alert_id, required=True, metavar="ALERT_ID",
+        help="预警编号（可重复）",
+    )  # fmt: skip
+    opened.add_argument("--person", metavar="USER_ID", help="被问责人员（不写则针对部门）")
+    opened.add_argument("--reason", required=True, metavar="TEXT", help="立案事由")
+    ask = _leaf(leaves, "ask", run.accountability_ask, "要求部门在期限前书面说明", keyed)
+    ask.add_argument("case_id", type=parse_alert_id, metavar="CASE_ID", help="问责案件编号")
+    ask.add_argument("--question", required=True, metavar="TEXT", help="需说明的事项")
+    ask.add_argument("--due", required=True, type=parse_date, metavar="YYYY-MM-DD", help="说明期限")
+    explain = _leaf(leaves, "explain", run.accountability_explain, "登记部门的书面说明", keyed)
+    explain.add_argument("case_id", type=parse_alert_id, metavar="CASE_ID", help="问责案件编号")
+    explain.add_argument("--text", required=True, metavar="TEXT", help="书面说明内容")
+    decide = _leaf(
+        leaves, "decide", run.accountability_decide, "作出处理决定（记入监察记录，不可更改）", keyed
+    )
+    decide.add_argument("case_id", type=parse_alert_id, metavar="CASE_ID", help="问责案件编号")
+    decide.add_argument(
+        "--outcome", required=True, type=parse_accountability_outcome, metavar="OUTCOME",
+        help=f"处理决定：{ACCOUNTABILITY_OUTCOME_HELP}",
+    )  # fmt: skip
+    decide.add_argument("--points", type=int, metavar="N", help="扣分（仅扣分决定）")
+    decide.add_argument("--reasons", required=True, metavar="TEXT", help="决定理由")
+    close = _leaf(leaves, "close", run.accountability_close, "结案", keyed)
+    close.add_argument("case_id", type=parse_alert_id, metavar="CASE_ID", help="问责案件编号")
+    show = _leaf(leaves, "show", run.accountability_show, "查看问责案件及其每一步", [common])
+    show.add_argument("case_id", type=parse_alert_id, metavar="CASE_ID", help="问责案件编号")
+    listing = _leaf(leaves, "list", run.accountability_list, "问责案件（新的在前）", [common])
+    listing.add_argument(
+        "--state", type=parse_accountability_state, metavar="STATE", help=f"状态：{ACCOUNTABILITY_STATE_HELP}"
+    )
+    listing.add_argument("--department", metavar="CODE", help="部门编码")
+    _add_paging(listing)
+
+
 def build_parser() -> ArgumentParser:
     common = _global_options(top=False)
     parser = ArgumentParser(
@@ -365,6 +411,7 @@ def build_parser() -> ArgumentParser:
     _add_case(sub, common)
     _add_review(sub, common)
     _add_supervision(sub, common, keyed)
+    _add_accountability(sub, common, keyed)
     staff_parser.add_org(sub, common, keyed, _leaf)
     staff_parser.add_account(sub, common, keyed, _leaf)
     staff_parser.add_leave(sub, common, keyed, _leaf)

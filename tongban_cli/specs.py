@@ -265,3 +265,24 @@ def parse_alert_id(text: str) -> int:
             f"预警编号“{text}”应为正整数，即 tongban supervision alerts 列出的编号"
         )
     return number
+
+
+# `tongban accountability decide --outcome` and `list --state`: the label (扣分) or the name (deduction).
+OUTCOMES_OF_ACCOUNTABILITY = choices(supervision_pb2.AccountabilityOutcome)
+ACCOUNTABILITY_OUTCOME_HELP = choice_help(supervision_pb2.AccountabilityOutcome)
+ACCOUNTABILITY_STATES = choices(supervision_pb2.AccountabilityState)
+ACCOUNTABILITY_STATE_HELP = choice_help(supervision_pb2.AccountabilityState)
+
+
+def parse_accountability_outcome(text: str) -> supervision_pb2.AccountabilityOutcome:
+    outcome = OUTCOMES_OF_ACCOUNTABILITY.get(_key(text))
+    if outcome is None:
+        raise argparse.ArgumentTypeError(f"处理决定“{text}”不认识，可用：{ACCOUNTABILITY_OUTCOME_HELP}")
+    return outcome
+
+
+def parse_accountability_state(text: str) -> supervision_pb2.AccountabilityState:
+    state = ACCOUNTABILITY_STATES.get(_key(text))
+    if state is None:
+        raise argparse.ArgumentTypeError(f"问责状态“{text}”不认识，可用：{ACCOUNTABILITY_STATE_HELP}")
+    return state

@@ -1,14 +1,30 @@
 """What the inspectors' supervision subcommands do: alerts, acknowledging one, the record's
-verification and the rules loaded (`tongban supervision events` is in commands.py)."""
+verification, the rules loaded, and accountability cases (`tongban supervision events` is in
+commands.py)."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
+from google.protobuf.message import Message
 from tongban.supervision.v1 import supervision_pb2 as S
 
 from tongban_cli import commands
-from tongban_cli.client import ACKNOWLEDGE_ALERT, LIST_ALERTS, LIST_RULES, VERIFY_RECORD
+from tongban_cli.client import (
+    ACKNOWLEDGE_ALERT,
+    CLOSE_ACCOUNTABILITY_CASE,
+    DECIDE_ACCOUNTABILITY_CASE,
+    GET_ACCOUNTABILITY_CASE,
+    LIST_ACCOUNTABILITY_CASES,
+    LIST_ALERTS,
+    LIST_RULES,
+    OPEN_ACCOUNTABILITY_CASE,
+    RECORD_EXPLANATION,
+    REQUEST_EXPLANATION,
+    VERIFY_RECORD,
+    Rpc,
+)
 from tongban_cli.render import supervision as render
 
 
@@ -50,3 +66,61 @@ def rules(args: argparse.Namespace) -> int:
     with commands._gateway(args) as gateway:
         response = gateway.call(LIST_RULES, S.ListRulesRequest())
     return commands._emit(args, response, render.rules(response))
+
+
+# --- accountability cases ---------------------------------------------------------------------
+
+
+def _case_step(args: argparse.Namespace, rpc: Rpc[Any], request: Message, done: str) -> int:
+    with commands._gateway(args) as gateway:
+        response = gateway.call(rpc, request)
+    case = response.accountability_case
+    return commands._emit(args, response, f"{done}\n{render.accountability_case(case)}")
+
+
+def accountability_open(args: argparse.Namespace) -> int:
+    request = S.OpenAccountabilityCaseRequest(
+        alert_ids=args.alert_ids, user_id=args.person or "", reason=args.reason
+    )
+    return _case_step(args, OPEN_ACCOUNTABILITY_CASE, request, "已立案。")
+
+
+def accountability_ask(args: argparse.Namespace) -> int:
+    request = S.RequestExplanationRequest(case_id=args.case_id, question=args.question, due_date=args.due)
+    return _case_step(args, REQUEST_EXPLANATION, request, "已要求部门书面说明。")
+
+
+def accountability_explain(args: argparse.Namespace) -> int:
+    request = S.RecordExplanationRequest(case_id=args.case_id, explanation=args.text)
+    return _case_step(args, RECORD_EXPLANATION, request, "已登记书面说明。")
+
+
+def accountability_decide(args: argparse.Namespace) -> int:
+    request = S.DecideAccountabilityCaseRequest(
+        case_id=args.case_id, outcome=args.outcome, points=args.points or 0, reasons=args.reasons
+    )
+    return _case_step(args, DECIDE_ACCOUNTABILITY_CASE, request, "已作出处理决定，记入监察记录，不可更改。")
+
+
+def accountability_close(args: argparse.Namespace) -> int:
+    return _case_step(
+        args, CLOSE_ACCOUNTABILITY_CASE, S.CloseAccountabilityCaseRequest(case_id=args.case_id), "已结案。"
+    )
+
+
+def accountability_show(args: argparse.Namespace) -> int:
+    with commands._gateway(args) as gateway:
+        response = gateway.call(GET_ACCOUNTABILITY_CASE, S.GetAccountabilityCaseRequest(case_id=args.case_id))
+    return commands._emit(args, response, render.accountability_case(response.accountability_case))
+
+
+def accountability_list(args: argparse.Namespace) -> int:
+    request = S.ListAccountabilityCasesRequest(
+        state=args.state or S.ACCOUNTABILITY_STATE_UNSPECIFIED,
+        department_code=commands._filter_text(args.department, "--department"),
+        page_size=args.page_size or 0,
+        page_token=args.page_token or "",
+    )
+    with commands._gateway(args) as gateway:
+        response = gateway.call(LIST_ACCOUNTABILITY_CASES, request)
+    return commands._emit(args, response, render.accountability_cases(response))

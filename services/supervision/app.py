@@ -16,9 +16,10 @@ from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
 from services.common.usecases import UseCases
 from services.supervision import models
-from services.supervision.commands import AlertCommands
+from services.supervision.commands.accountability import AccountabilityCommands
+from services.supervision.commands.alerts import AlertCommands
 from services.supervision.events import EventRecorder
-from services.supervision.queries import AlertQueries, EventQueries
+from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries
 from services.supervision.rulebook import Rulebook, read_rules_file
 from services.supervision.servicer import SupervisionServicer
 from services.supervision.supervising import Supervising
@@ -41,7 +42,13 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     # A rule misspelled, misconfigured or missing stops the start-up here, with its name.
     rules = Rulebook(read_rules_file(settings.rules_file))
     supervising = Supervising(rules, uc.calendar, uc.clock)
-    servicer = SupervisionServicer(EventQueries(uc.db), AlertQueries(uc.db, rules), AlertCommands(uc))
+    servicer = SupervisionServicer(
+        EventQueries(uc.db),
+        AlertQueries(uc.db, rules),
+        AlertCommands(uc),
+        AccountabilityCommands(uc),
+        AccountabilityQueries(uc.db),
+    )
     return create_server(
         registrations=[
             intake_registration(uc.db, EventRecorder(supervising).record, uc.clock),

@@ -121,3 +121,47 @@ class RecordHeadRow(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     seq: int = 0
     hash: str = Field(default="", max_length=64)
+
+
+class AccountabilityCaseRow(SQLModel, table=True):
+    """An accountability case (问责). Each step is also an entry of the record; the decision's
+    entry is `decision_seq`, which verification compares with the row."""
+
+    __tablename__ = "accountability_cases"
+
+    case_id: int | None = Field(default=None, primary_key=True)
+    state: int = Field(index=True)
+    department_code: str = Field(default="", max_length=6, index=True)
+    site_code: str = Field(default="", max_length=12)
+    user_id: str = Field(default="", max_length=64)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    opened_by: str = Field(max_length=64)
+    opened_at: datetime
+    question: str = Field(default="", sa_column=Column(Text, nullable=False))
+    explanation_due: date | None = None
+    explanation: str = Field(default="", sa_column=Column(Text, nullable=False))
+    outcome: int = 0
+    points: int = 0
+    decision_reasons: str = Field(default="", sa_column=Column(Text, nullable=False))
+    decided_by: str = Field(default="", max_length=64)
+    decided_at: datetime | None = None
+    decision_seq: int = 0
+    closed_at: datetime | None = None
+
+
+class AccountabilityAlertRow(SQLModel, table=True):
+    """The alerts an accountability case was opened from; an alert is taken up by one case."""
+
+    __tablename__ = "accountability_alerts"
+
+    alert_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_id: int = Field(index=True)
+
+
+class AccountabilityStepRow(SQLModel, table=True):
+    """Which record entries belong to which accountability case, in order."""
+
+    __tablename__ = "accountability_steps"
+
+    record_seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_id: int = Field(index=True)

@@ -8,15 +8,25 @@ from tongban.supervision.v1 import supervision_pb2_grpc
 
 from services.common.calls import current_call
 from services.common.errors import grpc_errors
-from services.supervision.commands import AlertCommands
-from services.supervision.queries import AlertQueries, EventQueries
+from services.supervision.commands.accountability import AccountabilityCommands
+from services.supervision.commands.alerts import AlertCommands
+from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries
 
 
 class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
-    def __init__(self, events: EventQueries, alerts: AlertQueries, commands: AlertCommands) -> None:
+    def __init__(
+        self,
+        events: EventQueries,
+        alerts: AlertQueries,
+        commands: AlertCommands,
+        accountability: AccountabilityCommands,
+        accountability_queries: AccountabilityQueries,
+    ) -> None:
         self.events = events
         self.alerts = alerts
         self.commands = commands
+        self.accountability = accountability
+        self.accountability_queries = accountability_queries
 
     @grpc_errors
     def ListReceivedEvents(
@@ -43,3 +53,45 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
     @grpc_errors
     def ListRules(self, request: S.ListRulesRequest, context: grpc.ServicerContext) -> S.ListRulesResponse:
         return self.alerts.rules_loaded()
+
+    @grpc_errors
+    def OpenAccountabilityCase(
+        self, request: S.OpenAccountabilityCaseRequest, context: grpc.ServicerContext
+    ) -> S.OpenAccountabilityCaseResponse:
+        return self.accountability.open(current_call(), request)
+
+    @grpc_errors
+    def RequestExplanation(
+        self, request: S.RequestExplanationRequest, context: grpc.ServicerContext
+    ) -> S.RequestExplanationResponse:
+        return self.accountability.request_explanation(current_call(), request)
+
+    @grpc_errors
+    def RecordExplanation(
+        self, request: S.RecordExplanationRequest, context: grpc.ServicerContext
+    ) -> S.RecordExplanationResponse:
+        return self.accountability.record_explanation(current_call(), request)
+
+    @grpc_errors
+    def DecideAccountabilityCase(
+        self, request: S.DecideAccountabilityCaseRequest, context: grpc.ServicerContext
+    ) -> S.DecideAccountabilityCaseResponse:
+        return self.accountability.decide(current_call(), request)
+
+    @grpc_errors
+    def CloseAccountabilityCase(
+        self, request: S.CloseAccountabilityCaseRequest, context: grpc.ServicerContext
+    ) -> S.CloseAccountabilityCaseResponse:
+        return self.accountability.close(current_call(), request)
+
+    @grpc_errors
+    def GetAccountabilityCase(
+        self, request: S.GetAccountabilityCaseRequest, context: grpc.ServicerContext
+    ) -> S.GetAccountabilityCaseResponse:
+        return self.accountability_queries.get(request)
+
+    @grpc_errors
+    def ListAccountabilityCases(
+        self, request: S.ListAccountabilityCasesRequest, context: grpc.ServicerContext
+    ) -> S.ListAccountabilityCasesResponse:
+        return self.accountability_queries.list(request)

@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlmodel import Session, col, select
 from tongban.supervision.v1 import supervision_pb2 as S
 
-from services.supervision.models import AlertRow
+from services.supervision.models import (
+    AccountabilityAlertRow,
+    AccountabilityCaseRow,
+    AccountabilityStepRow,
+    AlertRow,
+)
 
 
 def _stamp(moment: datetime | None) -> Timestamp | None:
@@ -36,4 +42,38 @@ def alert_message(alert: AlertRow) -> S.Alert:
         record_seq=alert.record_seq,
         acknowledged_by=alert.acknowledged_by,
         acknowledge_time=_stamp(alert.acknowledged_at),
+    )
+
+
+def accountability_message(session: Session, case: AccountabilityCaseRow) -> S.AccountabilityCase:
+    alerts = session.exec(
+        select(AccountabilityAlertRow.alert_id)
+        .where(AccountabilityAlertRow.case_id == case.case_id)
+        .order_by(col(AccountabilityAlertRow.alert_id))
+    ).all()
+    steps = session.exec(
+        select(AccountabilityStepRow.record_seq)
+        .where(AccountabilityStepRow.case_id == case.case_id)
+        .order_by(col(AccountabilityStepRow.record_seq))
+    ).all()
+    return S.AccountabilityCase(
+        case_id=case.case_id or 0,
+        state=case.state,  # type: ignore[arg-type]
+        department_code=case.department_code,
+        site_code=case.site_code,
+        user_id=case.user_id,
+        reason=case.reason,
+        alert_ids=list(alerts),
+        opened_by=case.opened_by,
+        open_time=_stamp(case.opened_at),
+        question=case.question,
+        explanation_due=case.explanation_due.isoformat() if case.explanation_due else "",
+        explanation=case.explanation,
+        outcome=case.outcome,  # type: ignore[arg-type]
+        points=case.points,
+        decision_reasons=case.decision_reasons,
+        decided_by=case.decided_by,
+        decide_time=_stamp(case.decided_at),
+        close_time=_stamp(case.closed_at),
+        record_seqs=list(steps),
     )

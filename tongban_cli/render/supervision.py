@@ -176,3 +176,50 @@ def rules(response: supervision_pb2.ListRulesResponse) -> str:
     return "\n".join(
         table(["规则", "说明", "参数"], [(r.name, r.title, r.parameters_json) for r in response.rules])
     )
+
+
+def accountability_case(case: supervision_pb2.AccountabilityCase) -> str:
+    """One accountability case, every step, in Chinese."""
+    state = label(supervision_pb2.AccountabilityState, case.state)
+    lines = [
+        f"问责案件 {case.case_id}（{state}）",
+        f"  部门：{case.department_code}　站点：{case.site_code}　人员：{case.user_id or '（部门）'}",
+        f"  预警：{'、'.join(str(a) for a in case.alert_ids)}",
+        f"  立案：{local_time(case.open_time)} {case.opened_by}　事由：{one_line(case.reason)}",
+    ]
+    if case.question:
+        lines.append(f"  要求书面说明：{one_line(case.question)}（{case.explanation_due} 前）")
+    if case.explanation:
+        lines.append(f"  书面说明：{one_line(case.explanation)}")
+    if case.outcome:
+        outcome = label(supervision_pb2.AccountabilityOutcome, case.outcome)
+        points = f" {case.points} 分" if case.points else ""
+        lines.append(
+            f"  决定：{outcome}{points}（{local_time(case.decide_time)} {case.decided_by}）"
+            f"理由：{one_line(case.decision_reasons)}"
+        )
+    if case.HasField("close_time"):
+        lines.append(f"  结案：{local_time(case.close_time)}")
+    lines.append(f"  监察记录：第 {'、'.join(str(s) for s in case.record_seqs)} 条")
+    return "\n".join(lines)
+
+
+def accountability_cases(response: supervision_pb2.ListAccountabilityCasesResponse) -> str:
+    if not response.accountability_cases:
+        return "没有符合条件的问责案件。"
+    rows = [
+        (
+            str(case.case_id),
+            label(supervision_pb2.AccountabilityState, case.state),
+            case.department_code,
+            case.user_id or "-",
+            local_time(case.open_time) or "-",
+            label(supervision_pb2.AccountabilityOutcome, case.outcome) if case.outcome else "-",
+            one_line(case.reason),
+        )
+        for case in response.accountability_cases
+    ]
+    lines = table(["编号", "状态", "部门", "人员", "立案时间", "决定", "事由"], rows)
+    if response.next_page_token:
+        lines.append(f"还有更多，下一页：--page-token {response.next_page_token}")
+    return "\n".join(lines)
