@@ -46,7 +46,9 @@ class CaseWatchRow(SQLModel, table=True):
     department_code: str = Field(default="", max_length=6)
     window_code: str = Field(default="", max_length=17)
     received_by: str = Field(default="", max_length=64)
+    # The case's trace (services.common.case_tracing): supervision's spans about it go there.
     trace_id: str = Field(default="", max_length=32)
+    root_span_id: str = Field(default="", max_length=16)
     first_seen_on: date
     acceptance_seen: bool = False
     accepted_on: date | None = None

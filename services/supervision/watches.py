@@ -12,6 +12,7 @@ from tongban.acceptance.v1 import events_pb2 as acceptance_events
 from tongban.approval.v1 import events_pb2 as approval_events
 
 from services.common.calendar import WorkingCalendar
+from services.common.case_tracing import review_trace_ids
 from services.common.timelimit import Pause, read_clock
 from services.supervision.models import AlertRow, CasePauseRow, CaseWatchRow
 from services.supervision.rule_types import WatchedCase, day_of
@@ -40,7 +41,7 @@ def case_ref(payload: Message) -> A.CaseRef | P.ReviewRef | None:
     return None
 
 
-def take_in(session: Session, payload: Message, trace_id: str, today: date) -> CaseWatchRow | None:
+def take_in(session: Session, payload: Message, traceparent: str, today: date) -> CaseWatchRow | None:
     """Bring the case's watch up to date with the event; None for events about no case."""
     ref = case_ref(payload)
     if ref is None:
@@ -53,7 +54,9 @@ def take_in(session: Session, payload: Message, trace_id: str, today: date) -> C
     for name in ("matter_code", "site_code", "department_code", "window_code"):
         if getattr(ref, name, "") and not getattr(watch, name):
             setattr(watch, name, getattr(ref, name))
-    watch.trace_id = watch.trace_id or trace_id
+    if not (watch.trace_id and watch.root_span_id):
+        ids = review_trace_ids(case_no, traceparent)
+        watch.trace_id, watch.root_span_id = ids.trace_id, ids.root_span_id
     _apply(session, watch, payload)
     return watch
 
