@@ -136,6 +136,7 @@ CLOSE_ACCOUNTABILITY_CASE = Rpc(
 GET_ACCOUNTABILITY_CASE = Rpc(
     _SUPERVISION, "GetAccountabilityCase", supervision_pb2.GetAccountabilityCaseResponse
 )
+GET_STATISTICS = Rpc(_SUPERVISION, "GetStatistics", supervision_pb2.GetStatisticsResponse)
 LIST_ACCOUNTABILITY_CASES = Rpc(
     _SUPERVISION, "ListAccountabilityCases", supervision_pb2.ListAccountabilityCasesResponse
 )

@@ -22,6 +22,7 @@ from tongban_cli.specs import (
     ACCOUNTABILITY_OUTCOME_HELP,
     ACCOUNTABILITY_STATE_HELP,
     ALERT_STATE_HELP,
+    GROUPING_HELP,
     MATERIAL_SPEC_HELP,
     OUTCOME_HELP,
     PROCEDURE_HELP,
@@ -35,6 +36,7 @@ from tongban_cli.specs import (
     parse_date,
     parse_days,
     parse_event_type,
+    parse_grouping,
     parse_hours,
     parse_material,
     parse_outcome,
@@ -348,6 +350,24 @@ def _add_alerts(leaves: _Subparsers, common: ArgumentParser, keyed: Sequence[Arg
     ack.add_argument("--note", metavar="TEXT", help="签收意见，如 已电话督办")
     _leaf(leaves, "verify", supervision_commands.verify, "校验监察记录：有无改动、删除、插入或调序", [common])
     _leaf(leaves, "rules", supervision_commands.rules, "本系统启用的监察规则及其参数", [common])
+    stats = _leaf(
+        leaves, "stats", supervision_commands.statistics, "办件统计（月通报）：按窗口、部门或站点", [common]
+    )
+    stats.add_argument(
+        "--from", dest="from_date", required=True, type=parse_date, metavar="YYYY-MM-DD", help="起始日期"
+    )
+    stats.add_argument(
+        "--to", dest="to_date", required=True, type=parse_date, metavar="YYYY-MM-DD", help="截止日期（含）"
+    )
+    stats.add_argument(
+        "--by",
+        dest="group_by",
+        type=parse_grouping,
+        metavar="UNIT",
+        help=f"统计口径：{GROUPING_HELP}（默认窗口）",
+    )
+    stats.add_argument("--site", metavar="CODE", help="只统计该站点")
+    stats.add_argument("--csv", action="store_true", help="以 CSV 输出（可用电子表格打开）")
 
 
 def _add_accountability(sub: _Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser]) -> None:

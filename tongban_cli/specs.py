@@ -286,3 +286,15 @@ def parse_accountability_state(text: str) -> supervision_pb2.AccountabilityState
     if state is None:
         raise argparse.ArgumentTypeError(f"问责状态“{text}”不认识，可用：{ACCOUNTABILITY_STATE_HELP}")
     return state
+
+
+# `tongban supervision stats --by`: window, department or site, or 窗口, 部门, 站点.
+GROUPINGS = choices(supervision_pb2.StatisticsGrouping)
+GROUPING_HELP = choice_help(supervision_pb2.StatisticsGrouping)
+
+
+def parse_grouping(text: str) -> supervision_pb2.StatisticsGrouping:
+    grouping = GROUPINGS.get(_key(text))
+    if grouping is None:
+        raise argparse.ArgumentTypeError(f"统计口径“{text}”不认识，可用：{GROUPING_HELP}")
+    return grouping

@@ -16,6 +16,7 @@ from tongban_cli.client import (
     CLOSE_ACCOUNTABILITY_CASE,
     DECIDE_ACCOUNTABILITY_CASE,
     GET_ACCOUNTABILITY_CASE,
+    GET_STATISTICS,
     LIST_ACCOUNTABILITY_CASES,
     LIST_ALERTS,
     LIST_RULES,
@@ -124,3 +125,16 @@ def accountability_list(args: argparse.Namespace) -> int:
     with commands._gateway(args) as gateway:
         response = gateway.call(LIST_ACCOUNTABILITY_CASES, request)
     return commands._emit(args, response, render.accountability_cases(response))
+
+
+def statistics(args: argparse.Namespace) -> int:
+    request = S.GetStatisticsRequest(
+        from_date=args.from_date,
+        to_date=args.to_date,
+        group_by=args.group_by or S.STATISTICS_GROUPING_WINDOW,
+        site_code=commands._filter_text(args.site, "--site"),
+    )
+    with commands._gateway(args) as gateway:
+        response = gateway.call(GET_STATISTICS, request)
+    text = render.statistics_csv(response) if args.csv else render.statistics(response)
+    return commands._emit(args, response, text)

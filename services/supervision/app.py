@@ -19,7 +19,7 @@ from services.supervision import models
 from services.supervision.commands.accountability import AccountabilityCommands
 from services.supervision.commands.alerts import AlertCommands
 from services.supervision.events import EventRecorder
-from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries
+from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries, StatisticsQueries
 from services.supervision.rulebook import Rulebook, read_rules_file
 from services.supervision.servicer import SupervisionServicer
 from services.supervision.supervising import Supervising
@@ -48,6 +48,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
         AlertCommands(uc),
         AccountabilityCommands(uc),
         AccountabilityQueries(uc.db),
+        StatisticsQueries(uc),
     )
     return create_server(
         registrations=[

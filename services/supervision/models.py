@@ -55,6 +55,12 @@ class CaseWatchRow(SQLModel, table=True):
     # The promised limit plus extensions; 0 for a case with no clock (instant, not accepted).
     budget_days: int = 0
     closed: bool = False
+    # The facts the monthly tables count (services/supervision/statistics.py).
+    received_on: date | None = Field(default=None, index=True)
+    instant: bool = False
+    # Decided (county), issued (township) or completed on the spot: the first of them.
+    completed_on: date | None = Field(default=None, index=True)
+    on_time: bool | None = None
     # The earliest day a rule asked to look at the case again; None when none did. The sweep
     # reads only rows due, by this index, so its cost follows what is due.
     next_check_on: date | None = None

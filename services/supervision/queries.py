@@ -10,10 +10,12 @@ from sqlmodel import col, select
 from tongban.events.v1 import event_pb2
 from tongban.supervision.v1 import supervision_pb2
 
+from services.common.calls import CallContext
 from services.common.db import Database
 from services.common.errors import or_not_found
 from services.common.paging import after_id, page_limit, token_after
-from services.supervision import record, repository
+from services.common.usecases import UseCases
+from services.supervision import record, repository, statistics
 from services.supervision.models import AccountabilityCaseRow, ReceivedEventRow
 from services.supervision.rulebook import Rulebook
 from services.supervision.views import accountability_message, alert_message
@@ -133,3 +135,14 @@ class AccountabilityQueries:
                 accountability_cases=[accountability_message(session, row) for row in page],
                 next_page_token=token_after(page[-1].case_id or 0) if len(rows) > limit else "",
             )
+
+
+@dataclass
+class StatisticsQueries:
+    uc: UseCases
+
+    def get(
+        self, call: CallContext, request: supervision_pb2.GetStatisticsRequest
+    ) -> supervision_pb2.GetStatisticsResponse:
+        with self.uc.db.reading() as session:
+            return statistics.statistics(session, self.uc.calendar, call, request)

@@ -10,7 +10,7 @@ from services.common.calls import current_call
 from services.common.errors import grpc_errors
 from services.supervision.commands.accountability import AccountabilityCommands
 from services.supervision.commands.alerts import AlertCommands
-from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries
+from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries, StatisticsQueries
 
 
 class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
@@ -21,12 +21,14 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         commands: AlertCommands,
         accountability: AccountabilityCommands,
         accountability_queries: AccountabilityQueries,
+        statistics: StatisticsQueries,
     ) -> None:
         self.events = events
         self.alerts = alerts
         self.commands = commands
         self.accountability = accountability
         self.accountability_queries = accountability_queries
+        self.statistics = statistics
 
     @grpc_errors
     def ListReceivedEvents(
@@ -95,3 +97,9 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self, request: S.ListAccountabilityCasesRequest, context: grpc.ServicerContext
     ) -> S.ListAccountabilityCasesResponse:
         return self.accountability_queries.list(request)
+
+    @grpc_errors
+    def GetStatistics(
+        self, request: S.GetStatisticsRequest, context: grpc.ServicerContext
+    ) -> S.GetStatisticsResponse:
+        return self.statistics.get(current_call(), request)

@@ -66,6 +66,7 @@ def _apply(session: Session, watch: CaseWatchRow, payload: Message) -> None:
         watch.acceptance_seen = True
     if isinstance(payload, A.CaseReceived):
         watch.received_by = payload.received_by
+        watch.received_on = day_of(payload.received_on)
     elif isinstance(payload, A.CaseAccepted):
         watch.accepted_on = day_of(payload.accepted_on)
         promised = payload.handling_type == catalog_pb2.HANDLING_TYPE_PROMISED
@@ -82,6 +83,20 @@ def _apply(session: Session, watch: CaseWatchRow, payload: Message) -> None:
         _resume(session, watch, PROCEDURE, day_of(payload.ended_on))
     if isinstance(payload, _CLOSING):
         watch.closed = True
+    _complete(watch, payload)
+
+
+def _complete(watch: CaseWatchRow, payload: Message) -> None:
+    """The case's completion (办结), from the first event that tells it."""
+    if watch.completed_on is not None:
+        return
+    if isinstance(payload, A.CaseCompleted):
+        watch.instant = True
+        watch.completed_on, watch.on_time = day_of(payload.completed_on), payload.on_time
+    elif isinstance(payload, P.ReviewDecided):
+        watch.completed_on, watch.on_time = day_of(payload.decided_on), payload.on_time
+    elif isinstance(payload, A.CaseResultIssued):
+        watch.completed_on, watch.on_time = day_of(payload.completed_on or payload.issued_on), payload.on_time
 
 
 def _pause(session: Session, watch: CaseWatchRow, kind: str, on: date | None) -> None:

@@ -6,6 +6,8 @@ its type come from the protos, as do the labels of the values it holds.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 
 from google.protobuf import symbol_database
@@ -223,3 +225,50 @@ def accountability_cases(response: supervision_pb2.ListAccountabilityCasesRespon
     if response.next_page_token:
         lines.append(f"还有更多，下一页：--page-token {response.next_page_token}")
     return "\n".join(lines)
+
+
+_STATISTICS_HEADERS = ["接件", "受理", "即办件", "办结", "按时办结", "按时办结率", "平均用时(工作日)", "预警"]
+
+
+def _statistics_cells(row: supervision_pb2.StatisticsRow) -> list[str]:
+    return [
+        str(row.received),
+        str(row.accepted),
+        str(row.instant),
+        str(row.completed),
+        str(row.completed_on_time),
+        f"{row.on_time_rate:.1%}" if row.completed else "-",
+        f"{row.average_working_days:.1f}" if row.average_working_days else "-",
+        str(row.findings),
+    ]
+
+
+def statistics(response: supervision_pb2.GetStatisticsResponse) -> str:
+    """The monthly table, printable: one line per window, department or site, and the total."""
+    unit = label(supervision_pb2.StatisticsGrouping, response.group_by)
+    title = f"办件统计（{response.from_date} 至 {response.to_date}，按{unit}）"
+    rows = [[row.key or "（未注明）", *_statistics_cells(row)] for row in response.rows]
+    rows.append([response.total.key, *_statistics_cells(response.total)])
+    return "\n".join([title, *table([unit, *_STATISTICS_HEADERS], rows)])
+
+
+def statistics_csv(response: supervision_pb2.GetStatisticsResponse) -> str:
+    """The same table as CSV (UTF-8), for a spreadsheet: rates as fractions, days to two places."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([label(supervision_pb2.StatisticsGrouping, response.group_by), *_STATISTICS_HEADERS])
+    for row in [*response.rows, response.total]:
+        writer.writerow(
+            [
+                row.key,
+                row.received,
+                row.accepted,
+                row.instant,
+                row.completed,
+                row.completed_on_time,
+                f"{row.on_time_rate:.4f}",
+                f"{row.average_working_days:.2f}",
+                row.findings,
+            ]
+        )
+    return out.getvalue().rstrip("\n")
