@@ -66,7 +66,8 @@ def upgrade() -> None:
 
     with op.batch_alter_table("case_watches", schema=None) as batch_op:
         # Rows written before this revision learn their root from their next event.
-        batch_op.add_column(sa.Column("root_span_id", sa.String(length=16), nullable=False, server_default=""))
+        root = sa.Column("root_span_id", sa.String(length=16), nullable=False, server_default="")
+        batch_op.add_column(root)
         batch_op.add_column(sa.Column("received_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("instant", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column("completed_on", sa.Date(), nullable=True))
