@@ -16,6 +16,7 @@ from tongban.approval.v1 import events_pb2 as approval_events_pb2
 from tongban.events.v1 import intake_pb2
 from tongban.staff.v1 import accounts_pb2, calendar_pb2, keys_pb2, leave_pb2, organisation_pb2
 from tongban.staff.v1 import events_pb2 as staff_events_pb2
+from tongban.supervision.v1 import events_pb2 as supervision_events_pb2
 from tongban.supervision.v1 import supervision_pb2
 
 SERVICE_MODULES: dict[str, list[ModuleType]] = {
@@ -29,7 +30,12 @@ AREAS = tuple(SERVICE_MODULES)
 # imported for their access rules, never routed by the gateway nor listed by services_of().
 INTERNAL_MODULES: list[ModuleType] = [intake_pb2, keys_pb2]
 # The events each area announces (services.common.routing reads their options).
-EVENT_MODULES: list[ModuleType] = [acceptance_events_pb2, approval_events_pb2, staff_events_pb2]
+EVENT_MODULES: list[ModuleType] = [
+    acceptance_events_pb2,
+    approval_events_pb2,
+    staff_events_pb2,
+    supervision_events_pb2,
+]
 
 
 def services_of(area: str) -> list[ServiceDescriptor]:

@@ -18,8 +18,15 @@ from services.common.usecases import UseCases
 from services.supervision import models
 from services.supervision.commands.accountability import AccountabilityCommands
 from services.supervision.commands.alerts import AlertCommands
+from services.supervision.commands.feedback import FeedbackCommands
 from services.supervision.events import EventRecorder
-from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries, StatisticsQueries
+from services.supervision.queries import (
+    AccountabilityQueries,
+    AlertQueries,
+    EventQueries,
+    ReviewQueries,
+    StatisticsQueries,
+)
 from services.supervision.rulebook import Rulebook, read_rules_file
 from services.supervision.servicer import SupervisionServicer
 from services.supervision.supervising import Supervising
@@ -49,6 +56,8 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
         AccountabilityCommands(uc),
         AccountabilityQueries(uc.db),
         StatisticsQueries(uc),
+        FeedbackCommands(uc, EventRecorder(supervising), settings.resolved_internal_key()),
+        ReviewQueries(uc.db),
     )
     return create_server(
         registrations=[

@@ -173,3 +173,43 @@ class AccountabilityStepRow(SQLModel, table=True):
 
     record_seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     case_id: int = Field(index=True)
+
+
+class ReviewRow(SQLModel, table=True):
+    """A rating of a case (好差评): one per case. The comment is the applicant's own words, kept
+    for the department and the inspectors, never put in events, spans or logs."""
+
+    __tablename__ = "case_reviews"
+
+    review_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(unique=True, max_length=64)
+    rating: int
+    channel: int
+    comment: str = Field(default="", max_length=200)
+    site_code: str = Field(default="", max_length=12, index=True)
+    department_code: str = Field(default="", max_length=6)
+    window_code: str = Field(default="", max_length=17)
+    reviewed_at: datetime
+    reviewed_on: date = Field(index=True)
+    # A bad review's rectification (整改): due by, what was done.
+    rectify_by: date | None = None
+    rectification: str = Field(default="", sa_column=Column(Text, nullable=False))
+    rectified_by: str = Field(default="", max_length=64)
+    rectified_at: datetime | None = None
+
+
+class ComplaintRow(SQLModel, table=True):
+    """A complaint (投诉) about a case, to be accepted or refused by `answer_by`."""
+
+    __tablename__ = "complaints"
+
+    complaint_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(max_length=64, index=True)
+    state: int
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    registered_by: str = Field(max_length=64)
+    registered_at: datetime
+    answer_by: date
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answered_by: str = Field(default="", max_length=64)
+    answered_at: datetime | None = None

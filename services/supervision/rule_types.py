@@ -39,6 +39,23 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ReviewFacts:
+    """The case's review: its grade and, for a bad one, the rectification's due day."""
+
+    review_id: int
+    rating: int
+    rectify_by: date | None
+    rectified: bool
+
+
+@dataclass(frozen=True)
+class ComplaintFacts:
+    complaint_id: int
+    answer_by: date
+    answered: bool
+
+
+@dataclass(frozen=True)
 class WatchedCase:
     """A case as supervision knows it from the events it received."""
 
@@ -63,6 +80,9 @@ class WatchedCase:
     today: date
     # Keys of the findings already stored for this case, per rule name.
     fired: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Its review (one at most) and its complaints.
+    reviews: tuple[ReviewFacts, ...] = ()
+    complaints: tuple[ComplaintFacts, ...] = ()
 
     def has_fired(self, rule: str, key: str) -> bool:
         return key in self.fired.get(rule, frozenset())

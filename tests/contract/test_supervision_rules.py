@@ -218,7 +218,14 @@ def test_alerts_filter_by_site_and_rule_and_nobody_else_reads_them(sv: Watching)
 def test_the_loaded_rules_are_listed_with_their_parameters(sv: Watching) -> None:
     listed = sv.stub.ListRules(S.ListRulesRequest(), timeout=10, metadata=identity_metadata(INSPECTOR))
     by_name = {r.name: r for r in listed.rules}
-    assert set(by_name) == {"time_limit", "one_time_notice", "off_system", "calendar_gap"}
+    assert set(by_name) == {
+        "time_limit",
+        "one_time_notice",
+        "off_system",
+        "calendar_gap",
+        "reviews",
+        "complaints",
+    }
     assert by_name["time_limit"].parameters_json == '{"order_days": 3}'
     assert by_name["time_limit"].title.startswith("时限预警")
 
