@@ -151,6 +151,9 @@ REGISTER_COMPLAINT = Rpc(
 ANSWER_COMPLAINT = Rpc(
     _SUPERVISION, "AnswerComplaint", supervision_pb2.AnswerComplaintResponse, mutating=True
 )
+RECORD_CONDUCT_VIOLATION = Rpc(
+    _SUPERVISION, "RecordConductViolation", supervision_pb2.RecordConductViolationResponse, mutating=True
+)
 GET_STATISTICS = Rpc(_SUPERVISION, "GetStatistics", supervision_pb2.GetStatisticsResponse)
 LIST_ACCOUNTABILITY_CASES = Rpc(
     _SUPERVISION, "ListAccountabilityCases", supervision_pb2.ListAccountabilityCasesResponse

@@ -22,6 +22,7 @@ from tongban_cli.specs import (
     ACCOUNTABILITY_OUTCOME_HELP,
     ACCOUNTABILITY_STATE_HELP,
     ALERT_STATE_HELP,
+    CONDUCT_KIND_HELP,
     GROUPING_HELP,
     MATERIAL_SPEC_HELP,
     OUTCOME_HELP,
@@ -34,6 +35,7 @@ from tongban_cli.specs import (
     parse_accountability_state,
     parse_alert_id,
     parse_alert_state,
+    parse_conduct_kind,
     parse_date,
     parse_days,
     parse_event_type,
@@ -352,6 +354,15 @@ def _add_alerts(leaves: _Subparsers, common: ArgumentParser, keyed: Sequence[Arg
     ack.add_argument("--note", metavar="TEXT", help="签收意见，如 已电话督办")
     _leaf(leaves, "verify", supervision_commands.verify, "校验监察记录：有无改动、删除、插入或调序", [common])
     _leaf(leaves, "rules", supervision_commands.rules, "本系统启用的监察规则及其参数", [common])
+    conduct = _leaf(
+        leaves, "conduct", supervision_commands.conduct, "记录窗口人员违反行为规范（扣分）", keyed
+    )
+    conduct.add_argument("--person", required=True, metavar="USER_ID", help="人员编号")
+    conduct.add_argument("--window", required=True, metavar="CODE", help="窗口编码")
+    conduct.add_argument(
+        "--kind", required=True, type=parse_conduct_kind, metavar="KIND", help=f"类型：{CONDUCT_KIND_HELP}"
+    )
+    conduct.add_argument("--note", metavar="TEXT", help="情况说明")
     stats = _leaf(
         leaves, "stats", supervision_commands.statistics, "办件统计（月通报）：按窗口、部门或站点", [common]
     )

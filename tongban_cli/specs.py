@@ -310,3 +310,15 @@ def parse_rating(text: str) -> supervision_pb2.ReviewRating:
     if rating is None:
         raise argparse.ArgumentTypeError(f"评价“{text}”不认识，可用：{RATING_HELP}")
     return rating
+
+
+# `tongban supervision conduct --kind`: 缺位, 迟到早退 … or absent, late-or-early …
+CONDUCT_KINDS = choices(supervision_pb2.ConductKind)
+CONDUCT_KIND_HELP = choice_help(supervision_pb2.ConductKind)
+
+
+def parse_conduct_kind(text: str) -> supervision_pb2.ConductKind:
+    kind = CONDUCT_KINDS.get(_key(text))
+    if kind is None:
+        raise argparse.ArgumentTypeError(f"违规类型“{text}”不认识，可用：{CONDUCT_KIND_HELP}")
+    return kind

@@ -24,6 +24,7 @@ from tongban_cli.client import (
     LIST_REVIEWS,
     LIST_RULES,
     OPEN_ACCOUNTABILITY_CASE,
+    RECORD_CONDUCT_VIOLATION,
     RECORD_EXPLANATION,
     RECORD_RECTIFICATION,
     REGISTER_COMPLAINT,
@@ -211,3 +212,14 @@ def complaint_answer(args: argparse.Namespace) -> int:
     with commands._gateway(args) as gateway:
         response = gateway.call(ANSWER_COMPLAINT, request)
     return commands._emit(args, response, "已处理投诉。\n" + render.complaint(response.complaint))
+
+
+def conduct(args: argparse.Namespace) -> int:
+    request = S.RecordConductViolationRequest(
+        user_id=args.person, window_code=args.window, kind=args.kind, note=args.note or ""
+    )
+    with commands._gateway(args) as gateway:
+        response = gateway.call(RECORD_CONDUCT_VIOLATION, request)
+    return commands._emit(
+        args, response, "已记录违规行为。\n" + render.alerts(S.ListAlertsResponse(alerts=response.alerts))
+    )

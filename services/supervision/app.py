@@ -18,6 +18,7 @@ from services.common.usecases import UseCases
 from services.supervision import models
 from services.supervision.commands.accountability import AccountabilityCommands
 from services.supervision.commands.alerts import AlertCommands
+from services.supervision.commands.conduct import ConductCommands
 from services.supervision.commands.feedback import FeedbackCommands
 from services.supervision.events import EventRecorder
 from services.supervision.queries import (
@@ -49,6 +50,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     # A rule misspelled, misconfigured or missing stops the start-up here, with its name.
     rules = Rulebook(read_rules_file(settings.rules_file))
     supervising = Supervising(rules, uc.calendar, uc.clock)
+    recorder = EventRecorder(supervising)
     servicer = SupervisionServicer(
         EventQueries(uc.db),
         AlertQueries(uc.db, rules),
@@ -56,12 +58,13 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
         AccountabilityCommands(uc),
         AccountabilityQueries(uc.db),
         StatisticsQueries(uc),
-        FeedbackCommands(uc, EventRecorder(supervising), settings.resolved_internal_key()),
+        FeedbackCommands(uc, recorder, settings.resolved_internal_key()),
         ReviewQueries(uc.db),
+        ConductCommands(uc, recorder),
     )
     return create_server(
         registrations=[
-            intake_registration(uc.db, EventRecorder(supervising).record, uc.clock),
+            intake_registration(uc.db, recorder.record, uc.clock),
             lambda server: supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(servicer, server),
         ],
         service_names=[*contracts.service_names(NAME), INTAKE_SERVICE_NAME],

@@ -98,6 +98,8 @@ class AlertRow(SQLModel, table=True):
     window_code: str = Field(default="", max_length=17)
     user_id: str = Field(default="", max_length=64)
     finish_by: date | None = None
+    # Points deducted from the person's assessment (a conduct violation's), 0 for none.
+    points: int = 0
     trace_id: str = Field(default="", max_length=32)
     raised_at: datetime
     record_seq: int
@@ -213,3 +215,18 @@ class ComplaintRow(SQLModel, table=True):
     answer: str = Field(default="", sa_column=Column(Text, nullable=False))
     answered_by: str = Field(default="", max_length=64)
     answered_at: datetime | None = None
+
+
+class ConductViolationRow(SQLModel, table=True):
+    """A conduct violation an inspector or a patrol recorded (its note stays here)."""
+
+    __tablename__ = "conduct_violations"
+
+    violation_id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=64, index=True)
+    site_code: str = Field(max_length=12)
+    window_code: str = Field(max_length=17)
+    kind: int
+    note: str = Field(default="", max_length=200)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime

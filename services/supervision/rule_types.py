@@ -36,6 +36,8 @@ class Finding:
     user_id: str = ""
     # The day a card orders the case finished by.
     finish_by: date | None = None
+    # Points deducted from `user_id`'s assessment for it (a conduct violation's), 0 for none.
+    points: int = 0
 
 
 @dataclass(frozen=True)

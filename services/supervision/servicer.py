@@ -10,6 +10,7 @@ from services.common.calls import current_call
 from services.common.errors import grpc_errors
 from services.supervision.commands.accountability import AccountabilityCommands
 from services.supervision.commands.alerts import AlertCommands
+from services.supervision.commands.conduct import ConductCommands
 from services.supervision.commands.feedback import FeedbackCommands
 from services.supervision.queries import (
     AccountabilityQueries,
@@ -31,6 +32,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         statistics: StatisticsQueries,
         feedback: FeedbackCommands,
         reviews: ReviewQueries,
+        conduct: ConductCommands,
     ) -> None:
         self.events = events
         self.alerts = alerts
@@ -40,6 +42,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self.statistics = statistics
         self.feedback = feedback
         self.reviews = reviews
+        self.conduct = conduct
 
     @grpc_errors
     def ListReceivedEvents(
@@ -156,3 +159,9 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self, request: S.AnswerComplaintRequest, context: grpc.ServicerContext
     ) -> S.AnswerComplaintResponse:
         return self.feedback.answer_complaint(current_call(), request)
+
+    @grpc_errors
+    def RecordConductViolation(
+        self, request: S.RecordConductViolationRequest, context: grpc.ServicerContext
+    ) -> S.RecordConductViolationResponse:
+        return self.conduct.record(current_call(), request)

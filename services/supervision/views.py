@@ -40,6 +40,7 @@ def alert_message(alert: AlertRow) -> S.Alert:
         user_id=alert.user_id,
         raise_time=_stamp(alert.raised_at),
         finish_by=alert.finish_by.isoformat() if alert.finish_by else "",
+        points=alert.points,
         trace_id=alert.trace_id,
         record_seq=alert.record_seq,
         acknowledged_by=alert.acknowledged_by,

@@ -170,3 +170,34 @@ def test_bad_input_is_refused_and_changes_nothing(sv: Watching) -> None:
     assert _refused(sv, "RegisterComplaint", empty, ADMIN) == grpc.StatusCode.INVALID_ARGUMENT
     listed = _call(sv, "ListReviews", S.ListReviewsRequest(), INSPECTOR)
     assert list(listed.reviews) == []  # type: ignore[attr-defined]
+
+
+def test_a_conduct_violation_is_a_finding_with_its_deduction(sv: Watching) -> None:
+    seen = S.RecordConductViolationRequest(
+        request_id="v-1",
+        user_id="clerk-gaogou",
+        window_code="320826101-W01",
+        kind=S.CONDUCT_KIND_ABSENT,
+        note="离岗",
+    )
+    [alert] = _call(sv, "RecordConductViolation", seen, INSPECTOR).alerts  # type: ignore[attr-defined]
+    assert (alert.rule, alert.user_id, alert.site_code, alert.points) == (
+        "conduct",
+        "clerk-gaogou",
+        "320826101",
+        2,
+    )
+    assert "缺位" in alert.summary
+    # A township officer records at their own sub-centre only.
+    officer = as_role("township_officer", "320826102", user="officer-2")
+    elsewhere = S.RecordConductViolationRequest(
+        request_id="v-2", user_id="clerk-gaogou", window_code="320826101-W01", kind=S.CONDUCT_KIND_NO_BADGE
+    )
+    assert _refused(sv, "RecordConductViolation", elsewhere, officer) == grpc.StatusCode.PERMISSION_DENIED
+    unkind = S.RecordConductViolationRequest(
+        request_id="v-3", user_id="clerk-gaogou", window_code="320826101-W01"
+    )
+    assert _refused(sv, "RecordConductViolation", unkind, INSPECTOR) == grpc.StatusCode.INVALID_ARGUMENT
+    assert [a.alert_id for a in sv.alerts(rule="conduct")] == [alert.alert_id]
+    verified = _call(sv, "VerifyRecord", S.VerifyRecordRequest(), INSPECTOR)
+    assert verified.intact  # type: ignore[attr-defined]

@@ -18,7 +18,6 @@ from tongban.supervision.v1 import supervision_pb2 as S
 
 from services.common.calendar import CalendarDataMissing
 from services.common.calls import CallContext
-from services.common.case_tracing import event_traceparent
 from services.common.errors import (
     FieldProblem,
     StateProblem,
@@ -29,16 +28,15 @@ from services.common.errors import (
     permission_denied,
     wrong_state,
 )
-from services.common.outbox import record_event
 from services.common.usecases import UseCases
 from services.supervision.events import EventRecorder
 from services.supervision.models import CaseWatchRow, ComplaintRow, ReviewRow
+from services.supervision.own_events import announce
 from services.supervision.views import complaint_message, review_message
 
 # DOMAIN.md: a bad review is rectified, and a complaint answered, within 5 working days.
 ANSWER_DAYS = 5
 BAD = (S.REVIEW_RATING_DISSATISFIED, S.REVIEW_RATING_VERY_DISSATISFIED)
-SOURCE = "supervision"
 
 
 def link_code(key: bytes, case_no: str) -> str:
@@ -60,17 +58,7 @@ class FeedbackCommands:
     key: bytes
 
     def _announce(self, session: Session, watch: CaseWatchRow, payload: Message) -> None:
-        """Supervision's own event: recorded and shown to the rules in this transaction."""
-        traced = watch.trace_id and watch.root_span_id
-        event = record_event(
-            session,
-            source=SOURCE,
-            aggregate_id=watch.case_no,
-            payload=payload,
-            occurred=self.uc.clock.now(),
-            traceparent=event_traceparent(watch) if traced else "",
-        )
-        self.recorder.record(session, event)
+        announce(session, self.recorder, payload, aggregate_id=watch.case_no, case=watch)
 
     def _due(self, start: date) -> date:
         try:

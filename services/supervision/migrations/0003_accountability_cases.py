@@ -1,6 +1,7 @@
 """Accountability cases (问责) with the alerts each was opened from and the record entries of its
-steps; reviews (好差评) and complaints (投诉); for each watched case the root span of its trace and
-what the monthly tables count (received, completed, on time, instant).
+steps; reviews (好差评), complaints (投诉) and conduct violations (行为规范); an alert's points; for
+each watched case the root span of its trace and what the monthly tables count (received,
+completed, on time, instant).
 
 Revision 0003_accountability_cases, after 0002_rules_alerts_record.
 """
@@ -104,6 +105,24 @@ def upgrade() -> None:
     with op.batch_alter_table("complaints", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_complaints_case_no"), ["case_no"], unique=False)
 
+    op.create_table(
+        "conduct_violations",
+        sa.Column("violation_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.String(length=64), nullable=False),
+        sa.Column("site_code", sa.String(length=12), nullable=False),
+        sa.Column("window_code", sa.String(length=17), nullable=False),
+        sa.Column("kind", sa.Integer(), nullable=False),
+        sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("violation_id"),
+    )
+    with op.batch_alter_table("conduct_violations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_conduct_violations_user_id"), ["user_id"], unique=False)
+
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("points", sa.Integer(), nullable=False, server_default="0"))
+
     with op.batch_alter_table("case_watches", schema=None) as batch_op:
         # Rows written before this revision learn their root from their next event.
         root = sa.Column("root_span_id", sa.String(length=16), nullable=False, server_default="")
@@ -129,6 +148,13 @@ def downgrade() -> None:
         batch_op.drop_column("received_on")
         batch_op.drop_column("root_span_id")
 
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.drop_column("points")
+
+    with op.batch_alter_table("conduct_violations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_conduct_violations_user_id"))
+
+    op.drop_table("conduct_violations")
     with op.batch_alter_table("complaints", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_complaints_case_no"))
 
