@@ -85,6 +85,9 @@ class WatchedCase:
     # Its review (one at most) and its complaints.
     reviews: tuple[ReviewFacts, ...] = ()
     complaints: tuple[ComplaintFacts, ...] = ()
+    # Once it is completed: whether its department's last completed cases (this one among them,
+    # the latest first, at most two) were on time.
+    department_recent_on_time: tuple[bool, ...] = ()
 
     def has_fired(self, rule: str, key: str) -> bool:
         return key in self.fired.get(rule, frozenset())

@@ -149,6 +149,7 @@ def watched(session: Session, watch: CaseWatchRow, calendar: WorkingCalendar, to
         clock=clock,
         today=today,
         fired=fired_for(session, watch.case_no),
+        department_recent_on_time=_department_recent(session, watch),
         reviews=tuple(
             ReviewFacts(r.review_id or 0, r.rating, r.rectify_by, r.rectified_at is not None)
             for r in session.exec(select(ReviewRow).where(ReviewRow.case_no == watch.case_no))
@@ -162,3 +163,18 @@ def watched(session: Session, watch: CaseWatchRow, calendar: WorkingCalendar, to
             )
         ),
     )
+
+
+def _department_recent(session: Session, watch: CaseWatchRow) -> tuple[bool, ...]:
+    """On time or not, the department's two latest completed cases (once this one is completed)."""
+    if watch.completed_on is None or not watch.department_code:
+        return ()
+    query = (
+        select(CaseWatchRow.on_time)
+        .where(
+            CaseWatchRow.department_code == watch.department_code, col(CaseWatchRow.completed_on).is_not(None)
+        )
+        .order_by(col(CaseWatchRow.completed_on).desc(), col(CaseWatchRow.case_no).desc())
+        .limit(2)
+    )
+    return tuple(bool(on_time) for on_time in session.exec(query).all())

@@ -28,7 +28,16 @@ from services.supervision.rulebook import Rulebook, RuleLoadingError, read_rules
 from services.supervision.supervising import Supervising
 from tests.support import create_tables, envelope
 
-BUILT_IN = {"time_limit", "one_time_notice", "off_system", "calendar_gap", "reviews", "complaints", "conduct"}
+BUILT_IN = {
+    "time_limit",
+    "one_time_notice",
+    "off_system",
+    "calendar_gap",
+    "reviews",
+    "complaints",
+    "conduct",
+    "repeated_lateness",
+}
 HOOKS = [name for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("tongban_")]
 
 
