@@ -154,6 +154,7 @@ ANSWER_COMPLAINT = Rpc(
 RECORD_CONDUCT_VIOLATION = Rpc(
     _SUPERVISION, "RecordConductViolation", supervision_pb2.RecordConductViolationResponse, mutating=True
 )
+RUN_SWEEP = Rpc(_SUPERVISION, "RunSweep", supervision_pb2.RunSweepResponse)
 GET_STATISTICS = Rpc(_SUPERVISION, "GetStatistics", supervision_pb2.GetStatisticsResponse)
 LIST_ACCOUNTABILITY_CASES = Rpc(
     _SUPERVISION, "ListAccountabilityCases", supervision_pb2.ListAccountabilityCasesResponse

@@ -29,6 +29,7 @@ from tongban_cli.client import (
     RECORD_RECTIFICATION,
     REGISTER_COMPLAINT,
     REQUEST_EXPLANATION,
+    RUN_SWEEP,
     SUBMIT_REVIEW,
     SUBMIT_REVIEW_BY_LINK,
     VERIFY_RECORD,
@@ -223,3 +224,10 @@ def conduct(args: argparse.Namespace) -> int:
     return commands._emit(
         args, response, "已记录违规行为。\n" + render.alerts(S.ListAlertsResponse(alerts=response.alerts))
     )
+
+
+def sweep(args: argparse.Namespace) -> int:
+    with commands._gateway(args) as gateway:
+        response = gateway.call(RUN_SWEEP, S.RunSweepRequest())
+    text = f"巡检完成：检查到期办件 {response.cases_checked} 件，新增预警 {response.alerts_raised} 条。"
+    return commands._emit(args, response, text)

@@ -51,6 +51,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     rules = Rulebook(read_rules_file(settings.rules_file))
     supervising = Supervising(rules, uc.calendar, uc.clock)
     recorder = EventRecorder(supervising)
+    sweeper = Sweeper(uc.db, supervising, settings.sweep_seconds)
     servicer = SupervisionServicer(
         EventQueries(uc.db),
         AlertQueries(uc.db, rules),
@@ -61,6 +62,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
         FeedbackCommands(uc, recorder, settings.resolved_internal_key()),
         ReviewQueries(uc.db),
         ConductCommands(uc, recorder),
+        sweeper,
     )
     return create_server(
         registrations=[
@@ -68,7 +70,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
             lambda server: supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(servicer, server),
         ],
         service_names=[*contracts.service_names(NAME), INTAKE_SERVICE_NAME],
-        workers=[Sweeper(uc.db, supervising, settings.sweep_seconds)],
+        workers=[sweeper],
         address=f"{settings.host}:{settings.port_for(NAME)}",
         tracer_provider=setup_tracing(NAME),
         interceptors=[IdentityInterceptor(settings.resolved_internal_key())],

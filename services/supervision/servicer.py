@@ -19,6 +19,7 @@ from services.supervision.queries import (
     ReviewQueries,
     StatisticsQueries,
 )
+from services.supervision.sweep import Sweeper
 
 
 class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
@@ -33,6 +34,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         feedback: FeedbackCommands,
         reviews: ReviewQueries,
         conduct: ConductCommands,
+        sweeper: Sweeper,
     ) -> None:
         self.events = events
         self.alerts = alerts
@@ -43,6 +45,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self.feedback = feedback
         self.reviews = reviews
         self.conduct = conduct
+        self.sweeper = sweeper
 
     @grpc_errors
     def ListReceivedEvents(
@@ -165,3 +168,8 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self, request: S.RecordConductViolationRequest, context: grpc.ServicerContext
     ) -> S.RecordConductViolationResponse:
         return self.conduct.record(current_call(), request)
+
+    @grpc_errors
+    def RunSweep(self, request: S.RunSweepRequest, context: grpc.ServicerContext) -> S.RunSweepResponse:
+        swept = self.sweeper.sweep()
+        return S.RunSweepResponse(cases_checked=swept.cases, alerts_raised=swept.alerts)
