@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from tongban.staff.v1 import (
     accounts_pb2_grpc,
+    attendance_pb2_grpc,
     calendar_pb2_grpc,
     keys_pb2,
     keys_pb2_grpc,
@@ -25,8 +26,10 @@ from services.common.telemetry import setup_tracing
 from services.common.usecases import UseCases
 from services.staff import models
 from services.staff.commands.accounts import SignIn
+from services.staff.day_closing import DayCloser
 from services.staff.servicer import (
     AccountServicer,
+    AttendanceServicer,
     CalendarServicer,
     LeaveServicer,
     OrganisationServicer,
@@ -76,6 +79,7 @@ def build(
     calendar = CalendarServicer(uc)
     leave = LeaveServicer(uc)
     keys = TokenKeyServicer(uc, security)
+    attendance = AttendanceServicer(uc)
     return create_server(
         registrations=[
             lambda server: organisation_pb2_grpc.add_OrganisationServiceServicer_to_server(
@@ -85,9 +89,11 @@ def build(
             lambda server: leave_pb2_grpc.add_LeaveServiceServicer_to_server(leave, server),
             lambda server: calendar_pb2_grpc.add_CalendarServiceServicer_to_server(calendar, server),
             lambda server: keys_pb2_grpc.add_TokenKeyServiceServicer_to_server(keys, server),
+            lambda server: attendance_pb2_grpc.add_AttendanceServiceServicer_to_server(attendance, server),
         ],
         service_names=[*contracts.service_names(NAME), KEY_SERVICE_NAME],
-        workers=[relay],
+        # Days gone by are closed (absences, unattended windows) without anyone asking.
+        workers=[relay, DayCloser(uc.db, uc.calendar, uc.clock)],
         address=f"{settings.host}:{settings.port_for(NAME)}",
         tracer_provider=setup_tracing(NAME),
         interceptors=[IdentityInterceptor(settings.resolved_internal_key())],

@@ -144,3 +144,47 @@ class LeavePolicyRow(SQLModel, table=True):
     site_code: str = Field(foreign_key="org_sites.code", primary_key=True, max_length=12)
     section_max_days: int = 1
     deputy_max_days: int = 2
+
+
+class AttendanceRow(SQLModel, table=True):
+    """A person's day (services.staff.commands.attendance): check-in and check-out at the clock's
+    time, measured against their window's opening hours; or, once the day was closed, an absence."""
+
+    __tablename__ = "attendance"
+
+    user_id: str = Field(foreign_key="staff.user_id", primary_key=True, max_length=64)
+    day: date = Field(primary_key=True, index=True)
+    site_code: str = Field(index=True, max_length=12)
+    window_code: str = Field(default="", max_length=17)
+    working_day: bool = True
+    checked_in_at: datetime | None = None
+    checked_out_at: datetime | None = None
+    minutes_late: int = 0
+    minutes_early: int = 0
+    # No check-in on a working day and no approved leave: decided when the day was closed.
+    absent: bool = False
+
+
+class ClosedDayRow(SQLModel, table=True):
+    """A site's day whose absences and unattended windows were decided (closing is once only)."""
+
+    __tablename__ = "attendance_closed_days"
+
+    site_code: str = Field(foreign_key="org_sites.code", primary_key=True, max_length=12)
+    day: date = Field(primary_key=True)
+    working_day: bool
+    absences: int = 0
+    unattended_windows: int = 0
+    closed_at: datetime
+
+
+class UnattendedWindowRow(SQLModel, table=True):
+    """A window nobody on duty was checked in at, for part or all of its opening hours that day."""
+
+    __tablename__ = "unattended_windows"
+
+    window_code: str = Field(primary_key=True, max_length=17)
+    day: date = Field(primary_key=True)
+    site_code: str = Field(index=True, max_length=12)
+    unattended_minutes: int
+    whole_day: bool

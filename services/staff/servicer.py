@@ -6,6 +6,8 @@ import grpc
 from tongban.staff.v1 import (
     accounts_pb2,
     accounts_pb2_grpc,
+    attendance_pb2,
+    attendance_pb2_grpc,
     calendar_pb2,
     calendar_pb2_grpc,
     keys_pb2,
@@ -20,7 +22,8 @@ from services.common.calls import current_call
 from services.common.clock import Clock
 from services.common.errors import grpc_errors
 from services.common.usecases import UseCases
-from services.staff.commands import accounts, calendar, leave, organisation
+from services.staff.attendance_queries import AttendanceQueries
+from services.staff.commands import accounts, attendance, calendar, leave, organisation
 from services.staff.leave_queries import LeaveQueries
 from services.staff.queries import CalendarQueries, KeyQueries, OrganisationQueries
 
@@ -188,3 +191,33 @@ class TokenKeyServicer(keys_pb2_grpc.TokenKeyServiceServicer):
         self, request: keys_pb2.GetVerificationKeysRequest, context: grpc.ServicerContext
     ) -> keys_pb2.GetVerificationKeysResponse:
         return self.queries.verification_keys()
+
+
+class AttendanceServicer(attendance_pb2_grpc.AttendanceServiceServicer):
+    def __init__(self, uc: UseCases) -> None:
+        self.uc = uc
+        self.queries = AttendanceQueries(uc)
+
+    @grpc_errors
+    def CheckIn(
+        self, request: attendance_pb2.CheckInRequest, context: grpc.ServicerContext
+    ) -> attendance_pb2.CheckInResponse:
+        return attendance.check_in(self.uc, current_call(), request)
+
+    @grpc_errors
+    def CheckOut(
+        self, request: attendance_pb2.CheckOutRequest, context: grpc.ServicerContext
+    ) -> attendance_pb2.CheckOutResponse:
+        return attendance.check_out(self.uc, current_call(), request)
+
+    @grpc_errors
+    def ListAttendance(
+        self, request: attendance_pb2.ListAttendanceRequest, context: grpc.ServicerContext
+    ) -> attendance_pb2.ListAttendanceResponse:
+        return self.queries.list_attendance(current_call(), request)
+
+    @grpc_errors
+    def CloseDay(
+        self, request: attendance_pb2.CloseDayRequest, context: grpc.ServicerContext
+    ) -> attendance_pb2.CloseDayResponse:
+        return attendance.close_day(self.uc, current_call(), request)

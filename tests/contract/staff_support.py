@@ -16,6 +16,7 @@ from sqlmodel import select
 from tongban.events.v1 import event_pb2
 from tongban.staff.v1 import (
     accounts_pb2_grpc,
+    attendance_pb2_grpc,
     calendar_pb2_grpc,
     keys_pb2,
     keys_pb2_grpc,
@@ -63,6 +64,10 @@ class StaffUnderTest:
     @property
     def leave(self) -> leave_pb2_grpc.LeaveServiceStub:
         return leave_pb2_grpc.LeaveServiceStub(self.channel)
+
+    @property
+    def attendance(self) -> attendance_pb2_grpc.AttendanceServiceStub:
+        return attendance_pb2_grpc.AttendanceServiceStub(self.channel)
 
     @property
     def calendar(self) -> calendar_pb2_grpc.CalendarServiceStub:
