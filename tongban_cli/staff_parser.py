@@ -1,4 +1,4 @@
-"""The staff subcommands' arguments: login, logout, passwd, org, account, calendar."""
+"""The staff subcommands' arguments: login, logout, passwd, org, account, leave, calendar, attendance."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
+from tongban_cli import attendance_commands as attendance_run
 from tongban_cli import staff_commands as run
 from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.specs import parse_date
@@ -135,3 +136,22 @@ def add_leave(sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentP
     listing.add_argument("--year", type=int, required=True)
     listing.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
     listing.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
+
+
+def add_attendance(
+    sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser], leaf: Leaf
+) -> None:
+    attendance = sub.add_parser(
+        "attendance", help="考勤", description="考勤：签到、签退（本人），某日考勤，结算已过去的日子"
+    )
+    leaves = attendance.add_subparsers(dest="action", metavar="ACTION", required=True)
+    leaf(leaves, "in", attendance_run.check_in, "签到（按所在窗口的办公时间判定迟到）", keyed)
+    leaf(leaves, "out", attendance_run.check_out, "签退（按所在窗口的办公时间判定早退）", keyed)
+    day = leaf(leaves, "day", attendance_run.day, "某站点某日的考勤和无人值守的窗口", [common])
+    day.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
+    day.add_argument("--day", type=parse_date, metavar="D", help="日期（默认今天）")
+    close = leaf(
+        leaves, "close", attendance_run.close, "结算已过去的一天：缺勤、无人值守窗口（重复结算无影响）", keyed
+    )
+    close.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
+    close.add_argument("--day", type=parse_date, metavar="D", help="日期（默认昨天）")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tongban.staff.v1 import accounts_pb2, calendar_pb2, leave_pb2, organisation_pb2
+from tongban.staff.v1 import accounts_pb2, attendance_pb2, calendar_pb2, leave_pb2, organisation_pb2
 
 from tongban_cli.client import Rpc
 
@@ -36,3 +36,9 @@ REQUEST_LEAVE = Rpc(_LEAVE, "RequestLeave", leave_pb2.RequestLeaveResponse, muta
 DECIDE_LEAVE = Rpc(_LEAVE, "DecideLeave", leave_pb2.DecideLeaveResponse, mutating=True)
 REPORT_RETURN = Rpc(_LEAVE, "ReportReturn", leave_pb2.ReportReturnResponse, mutating=True)
 LIST_LEAVE = Rpc(_LEAVE, "ListLeave", leave_pb2.ListLeaveResponse)
+
+_ATTENDANCE = attendance_pb2.DESCRIPTOR.services_by_name["AttendanceService"].full_name
+CHECK_IN = Rpc(_ATTENDANCE, "CheckIn", attendance_pb2.CheckInResponse, mutating=True)
+CHECK_OUT = Rpc(_ATTENDANCE, "CheckOut", attendance_pb2.CheckOutResponse, mutating=True)
+LIST_ATTENDANCE = Rpc(_ATTENDANCE, "ListAttendance", attendance_pb2.ListAttendanceResponse)
+CLOSE_DAY = Rpc(_ATTENDANCE, "CloseDay", attendance_pb2.CloseDayResponse, mutating=True)

@@ -13,9 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import LargeBinary, Text
 from sqlmodel import Column, Field, SQLModel
 
-# Shared tables: the calendar years it administers, the outbox it publishes through, request ids.
+# Shared tables: the calendar years it administers, the outbox it publishes through, the inbox
+# supervision's deductions arrive through, request ids.
 from services.common.calendar_store import CalendarYearRow as CalendarYearRow
 from services.common.idempotency import IdempotencyKey as IdempotencyKey
+from services.common.inbox import InboxEntry as InboxEntry
 from services.common.outbox import OutboxEvent as OutboxEvent
 
 
@@ -188,3 +190,38 @@ class UnattendedWindowRow(SQLModel, table=True):
     site_code: str = Field(index=True, max_length=12)
     unattended_minutes: int
     whole_day: bool
+
+
+class DeductionRow(SQLModel, table=True):
+    """A deduction supervision decided (tongban.supervision.v1.DeductionRecorded), one per finding."""
+
+    __tablename__ = "assessment_deductions"
+
+    finding_id: str = Field(primary_key=True, max_length=64)
+    accountability_case_id: str = Field(default="", max_length=64)
+    user_id: str = Field(index=True, max_length=64)
+    window_code: str = Field(default="", index=True, max_length=17)
+    site_code: str = Field(index=True, max_length=12)
+    points: int
+    reason_code: str = Field(default="", max_length=40)
+    # China's date of the decision: the quarter it counts in.
+    decided_on: date = Field(index=True)
+    received_at: datetime
+
+
+class PraiseRow(SQLModel, table=True):
+    """Praise an administrator recorded: a card, a banner or a good review (a bonus, capped)."""
+
+    __tablename__ = "assessment_praise"
+
+    praise_id: int | None = Field(default=None, primary_key=True)
+    # "" for a window's praise.
+    user_id: str = Field(default="", index=True, max_length=64)
+    window_code: str = Field(default="", index=True, max_length=17)
+    site_code: str = Field(index=True, max_length=12)
+    kind: int
+    points: int
+    awarded_on: date = Field(index=True)
+    recorded_by: str = Field(max_length=64)
+    # Free text: stays here, never in events, logs or spans.
+    note: str = Field(default="", max_length=200)

@@ -6,6 +6,8 @@ import grpc
 from tongban.staff.v1 import (
     accounts_pb2,
     accounts_pb2_grpc,
+    assessment_pb2,
+    assessment_pb2_grpc,
     attendance_pb2,
     attendance_pb2_grpc,
     calendar_pb2,
@@ -22,8 +24,9 @@ from services.common.calls import current_call
 from services.common.clock import Clock
 from services.common.errors import grpc_errors
 from services.common.usecases import UseCases
+from services.staff.assessment_queries import AssessmentQueries
 from services.staff.attendance_queries import AttendanceQueries
-from services.staff.commands import accounts, attendance, calendar, leave, organisation
+from services.staff.commands import accounts, assessment, attendance, calendar, leave, organisation
 from services.staff.leave_queries import LeaveQueries
 from services.staff.queries import CalendarQueries, KeyQueries, OrganisationQueries
 
@@ -221,3 +224,21 @@ class AttendanceServicer(attendance_pb2_grpc.AttendanceServiceServicer):
         self, request: attendance_pb2.CloseDayRequest, context: grpc.ServicerContext
     ) -> attendance_pb2.CloseDayResponse:
         return attendance.close_day(self.uc, current_call(), request)
+
+
+class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
+    def __init__(self, uc: UseCases) -> None:
+        self.uc = uc
+        self.queries = AssessmentQueries(uc)
+
+    @grpc_errors
+    def RecordPraise(
+        self, request: assessment_pb2.RecordPraiseRequest, context: grpc.ServicerContext
+    ) -> assessment_pb2.RecordPraiseResponse:
+        return assessment.record_praise(self.uc, current_call(), request)
+
+    @grpc_errors
+    def GetAssessment(
+        self, request: assessment_pb2.GetAssessmentRequest, context: grpc.ServicerContext
+    ) -> assessment_pb2.GetAssessmentResponse:
+        return self.queries.get(current_call(), request)

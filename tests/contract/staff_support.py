@@ -16,6 +16,7 @@ from sqlmodel import select
 from tongban.events.v1 import event_pb2
 from tongban.staff.v1 import (
     accounts_pb2_grpc,
+    assessment_pb2_grpc,
     attendance_pb2_grpc,
     calendar_pb2_grpc,
     keys_pb2,
@@ -64,6 +65,10 @@ class StaffUnderTest:
     @property
     def leave(self) -> leave_pb2_grpc.LeaveServiceStub:
         return leave_pb2_grpc.LeaveServiceStub(self.channel)
+
+    @property
+    def assessment(self) -> assessment_pb2_grpc.AssessmentServiceStub:
+        return assessment_pb2_grpc.AssessmentServiceStub(self.channel)
 
     @property
     def attendance(self) -> attendance_pb2_grpc.AttendanceServiceStub:

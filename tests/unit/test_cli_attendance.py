@@ -1,0 +1,62 @@
+"""The attendance commands of `tongban`: what they send and what they print, in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from google.protobuf.message import Message
+from tongban.staff.v1 import attendance_pb2 as A
+
+from tests.unit.test_cli_client import Failure, FakeChannel
+from tongban_cli import client, commands
+from tongban_cli.client import Gateway
+from tongban_cli.main import main
+
+
+@pytest.fixture(autouse=True)
+def _no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client, "RETRY_PAUSE_SECONDS", 0.0)
+
+
+@pytest.fixture
+def channel(monkeypatch: pytest.MonkeyPatch) -> Callable[..., FakeChannel]:
+    def script(*outcomes: Message | Failure) -> FakeChannel:
+        fake = FakeChannel(*outcomes)
+        monkeypatch.setattr(
+            commands,
+            "_gateway",
+            lambda args: Gateway("gw:1", "tok", channel=fake, request_id=getattr(args, "request_id", None)),
+        )
+        return fake
+
+    return script
+
+
+def test_check_in_and_a_closed_day(
+    channel: Callable[..., FakeChannel], capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = A.AttendanceRecord(
+        user_id="clerk-gaogou",
+        window_code="320826101-W01",
+        day="2026-11-30",
+        working_day=True,
+        checked_in_at="08:31:00",
+        minutes_late=1,
+        status=A.ATTENDANCE_STATUS_LATE,
+    )
+    fake = channel(
+        A.CheckInResponse(record=record),
+        A.CloseDayResponse(
+            site_code="320826101", day="2026-11-27", working_day=True, absences=1, unattended_windows=5
+        ),
+    )
+    assert main(["attendance", "in"]) == 0
+    assert main(["attendance", "close", "--day", "2026-11-27"]) == 0
+    assert bool(A.CheckInRequest.FromString(fake.sent[0][1]).request_id)
+    sent = A.CloseDayRequest.FromString(fake.sent[1][1])
+    assert (sent.day, sent.site_code, bool(sent.request_id)) == ("2026-11-27", "", True)
+    assert capsys.readouterr().out.splitlines() == [
+        "clerk-gaogou 2026-11-30 08:31:00 签到（窗口 320826101-W01，工作日）：迟到 1 分钟",
+        "320826101 2026-11-27 考勤已结算：缺勤 1 人，无人值守窗口 5 个（已报送电子监察）。",
+    ]
