@@ -1,4 +1,5 @@
-"""The staff subcommands' arguments: login, logout, passwd, org, account, leave, calendar, attendance."""
+"""The staff subcommands' arguments: login, logout, passwd, org, account, leave, calendar, attendance,
+assessment."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
+from tongban_cli import assessment_commands as assessment_run
 from tongban_cli import attendance_commands as attendance_run
 from tongban_cli import staff_commands as run
 from tongban_cli.argparse_zh import ArgumentParser
@@ -155,3 +157,30 @@ def add_attendance(
     )
     close.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
     close.add_argument("--day", type=parse_date, metavar="D", help="日期（默认昨天）")
+
+
+def add_assessment(
+    sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser], leaf: Leaf
+) -> None:
+    assessment = sub.add_parser(
+        "assessment",
+        help="考核",
+        description="考核：记录表扬，打印站点的季度或年度考核报告（红旗窗口、先进工作者）",
+    )
+    leaves = assessment.add_subparsers(dest="action", metavar="ACTION", required=True)
+    praise = leaf(
+        leaves, "praise", assessment_run.praise, "记录表扬：表扬卡、锦旗或好评（加分，有上限）", keyed
+    )
+    praise.add_argument("--user", metavar="USER", help="受表扬的人员（其窗口同时计入）")
+    praise.add_argument("--window", metavar="CODE", help="受表扬的窗口")
+    praise.add_argument(
+        "--kind", required=True, metavar="K", help="card（表扬卡）、banner（锦旗）、good_review（好评）"
+    )
+    praise.add_argument("--on", type=parse_date, metavar="D", help="表扬日期（默认今天）")
+    praise.add_argument("--note", metavar="TEXT", help="说明")
+    report = leaf(
+        leaves, "report", assessment_run.report, "打印考核报告：窗口和人员的得分、名次、评优", [common]
+    )
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="季度（不填为全年）")
+    report.add_argument("--site", metavar="CODE", help="站点（默认本站点）")

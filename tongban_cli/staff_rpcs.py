@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from tongban.staff.v1 import accounts_pb2, attendance_pb2, calendar_pb2, leave_pb2, organisation_pb2
+from tongban.staff.v1 import (
+    accounts_pb2,
+    assessment_pb2,
+    attendance_pb2,
+    calendar_pb2,
+    leave_pb2,
+    organisation_pb2,
+)
 
 from tongban_cli.client import Rpc
 
@@ -42,3 +49,7 @@ CHECK_IN = Rpc(_ATTENDANCE, "CheckIn", attendance_pb2.CheckInResponse, mutating=
 CHECK_OUT = Rpc(_ATTENDANCE, "CheckOut", attendance_pb2.CheckOutResponse, mutating=True)
 LIST_ATTENDANCE = Rpc(_ATTENDANCE, "ListAttendance", attendance_pb2.ListAttendanceResponse)
 CLOSE_DAY = Rpc(_ATTENDANCE, "CloseDay", attendance_pb2.CloseDayResponse, mutating=True)
+
+_ASSESSMENT = assessment_pb2.DESCRIPTOR.services_by_name["AssessmentService"].full_name
+RECORD_PRAISE = Rpc(_ASSESSMENT, "RecordPraise", assessment_pb2.RecordPraiseResponse, mutating=True)
+GET_ASSESSMENT = Rpc(_ASSESSMENT, "GetAssessment", assessment_pb2.GetAssessmentResponse)

@@ -1,4 +1,4 @@
-"""The attendance commands of `tongban`: what they send and what they print, in Chinese."""
+"""The attendance and assessment commands of `tongban`: what they send and what they print, in Chinese."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from google.protobuf.message import Message
+from tongban.staff.v1 import assessment_pb2 as S
 from tongban.staff.v1 import attendance_pb2 as A
 
 from tests.unit.test_cli_client import Failure, FakeChannel
@@ -60,3 +61,47 @@ def test_check_in_and_a_closed_day(
         "clerk-gaogou 2026-11-30 08:31:00 签到（窗口 320826101-W01，工作日）：迟到 1 分钟",
         "320826101 2026-11-27 考勤已结算：缺勤 1 人，无人值守窗口 5 个（已报送电子监察）。",
     ]
+
+
+def test_praise_is_sent_by_its_chinese_or_english_name_and_a_report_names_the_awards(
+    channel: Callable[..., FakeChannel], capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = S.Praise(
+        praise_id=7, user_id="clerk-gaogou", window_code="320826101-W01", kind=S.PRAISE_KIND_BANNER, points=3
+    )
+    report = S.GetAssessmentResponse(
+        site_code="320826101",
+        year=2026,
+        quarter=4,
+        first_day="2026-10-01",
+        last_day="2026-12-31",
+        windows=[
+            S.WindowAssessment(
+                window_code="320826101-W01", score=S.Score(bonus=3, total=103, rank=1), red_flag=True
+            )
+        ],
+        people=[
+            S.PersonAssessment(
+                user_id="clerk-gaogou",
+                window_code="320826101-W01",
+                score=S.Score(deductions=2, bonus=3, total=101, rank=1),
+                deductions=[
+                    S.Deduction(finding_id="F-1", points=2, reason_code="late", decided_on="2026-10-15")
+                ],
+            )
+        ],
+    )
+    fake = channel(S.RecordPraiseResponse(praise=recorded), S.RecordPraiseResponse(praise=recorded), report)
+    assert main(["assessment", "praise", "--user", "clerk-gaogou", "--kind", "锦旗"]) == 0
+    assert main(["assessment", "praise", "--user", "clerk-gaogou", "--kind", "banner"]) == 0
+    assert main(["assessment", "praise", "--user", "clerk-gaogou", "--kind", "medal"]) == 2
+    assert main(["assessment", "report", "--year", "2026", "--quarter", "4"]) == 0
+    sent = [S.RecordPraiseRequest.FromString(call[1]).kind for call in fake.sent[:2]]
+    assert sent == [S.PRAISE_KIND_BANNER, S.PRAISE_KIND_BANNER]
+    out = capsys.readouterr()
+    assert "不认识的表扬类别“medal”" in out.err
+    lines = out.out.splitlines()
+    assert lines[0] == "已记录表扬 7：clerk-gaogou（窗口 320826101-W01） 锦旗 +3 分（）"
+    assert "考核报告  站点 320826101  2026年第4季度（2026-10-01 至 2026-12-31）" in lines
+    assert "  clerk-gaogou  2026-10-15  -2 分  发现 F-1（问责 -，late）" in lines
+    assert lines[-2:] == ["红旗窗口：320826101-W01", "先进工作者：无"]
