@@ -25,7 +25,14 @@ from services.common.db import Database
 from services.staff import attendance_rules, events, repository
 from services.staff.attendance_rules import DAY_SECONDS, Interval
 from services.staff.leave_queries import on_leave
-from services.staff.models import AttendanceRow, ClosedDayRow, StaffRow, UnattendedWindowRow, WindowRow
+from services.staff.models import (
+    AttendanceRow,
+    ClosedDayRow,
+    SiteRow,
+    StaffRow,
+    UnattendedWindowRow,
+    WindowRow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +76,8 @@ def _duty_presence(
 
 def close(session: Session, calendar: WorkingCalendar, site_code: str, day: date, now: datetime) -> Closed:
     """Decide the day at the site, once; CalendarDataMissing when its year is not known."""
+    # The site's row locked: a manager and the sweep (or two replicas) closing it take turns.
+    session.get(SiteRow, site_code, with_for_update=True)
     done = session.get(ClosedDayRow, (site_code, day))
     if done is not None:
         return Closed(done, already=True)

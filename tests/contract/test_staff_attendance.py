@@ -5,6 +5,8 @@ officer refused on another site, bad input refused and nothing changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import grpc
@@ -209,3 +211,20 @@ def test_a_township_officer_is_refused_on_another_site_and_nothing_changes(staff
     assert {t: n for t, n in after.items() if t != "idempotency_keys"} == {
         t: n for t, n in before.items() if t != "idempotency_keys"
     }
+
+
+def test_two_check_ins_at_once_one_wins_and_the_other_is_refused(staff: StaffUnderTest) -> None:
+    at(staff, "2026-09-29T08:00:00")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(lambda _: _outcome(lambda: check_in(staff, CLERK)), range(4)))
+    assert sorted(outcomes, key=str) == sorted(
+        [grpc.StatusCode.OK, *[grpc.StatusCode.FAILED_PRECONDITION] * 3], key=str
+    )
+
+
+def _outcome(call: Callable[[], object]) -> grpc.StatusCode:
+    try:
+        call()
+    except grpc.RpcError as error:
+        return error.code()
+    return grpc.StatusCode.OK

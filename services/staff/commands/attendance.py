@@ -56,8 +56,8 @@ def record_view(row: AttendanceRow, today: date) -> A.AttendanceRecord:
     )
 
 
-def _person(session: Session, user_id: str) -> StaffRow:
-    person = repository.member(session, user_id)
+def _person(session: Session, user_id: str, *, lock: bool = False) -> StaffRow:
+    person = repository.member(session, user_id, for_update=lock)
     if person is None or not person.active:
         raise not_found("staff", user_id, f"没有在岗人员 {user_id} / no such member of staff in post")
     return person
@@ -77,7 +77,9 @@ def _working(uc: UseCases, day: date) -> bool:
 
 def check_in(uc: UseCases, call: CallContext, req: A.CheckInRequest) -> A.CheckInResponse:
     def use_case(session: Session) -> A.CheckInResponse:
-        person = _person(session, call.caller.user_id)
+        # The person's row locked: two check-ins at once (other request ids) take turns, and the
+        # second is refused like any other (on PostgreSQL a missing row cannot be locked).
+        person = _person(session, call.caller.user_id, lock=True)
         now = uc.clock.now().astimezone(CHINA)
         day = now.date()
         existing = session.get(AttendanceRow, (person.user_id, day), with_for_update=True)
