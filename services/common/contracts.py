@@ -22,6 +22,7 @@ from tongban.staff.v1 import (
     keys_pb2,
     leave_pb2,
     organisation_pb2,
+    rotation_pb2,
 )
 from tongban.staff.v1 import events_pb2 as staff_events_pb2
 from tongban.supervision.v1 import deductions_pb2, supervision_pb2
@@ -29,7 +30,15 @@ from tongban.supervision.v1 import deductions_pb2, supervision_pb2
 SERVICE_MODULES: dict[str, list[ModuleType]] = {
     "acceptance": [catalog_pb2, acceptance_pb2],
     "approval": [approval_pb2],
-    "staff": [organisation_pb2, accounts_pb2, leave_pb2, calendar_pb2, attendance_pb2, assessment_pb2],
+    "staff": [
+        organisation_pb2,
+        accounts_pb2,
+        leave_pb2,
+        calendar_pb2,
+        attendance_pb2,
+        assessment_pb2,
+        rotation_pb2,
+    ],
     "supervision": [supervision_pb2],
 }
 AREAS = tuple(SERVICE_MODULES)

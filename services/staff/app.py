@@ -13,6 +13,7 @@ from tongban.staff.v1 import (
     keys_pb2_grpc,
     leave_pb2_grpc,
     organisation_pb2_grpc,
+    rotation_pb2_grpc,
 )
 
 from services.common import calendar_store, contracts
@@ -36,6 +37,7 @@ from services.staff.servicer import (
     CalendarServicer,
     LeaveServicer,
     OrganisationServicer,
+    RotationServicer,
     TokenKeyServicer,
 )
 
@@ -85,6 +87,7 @@ def build(
     keys = TokenKeyServicer(uc, security)
     attendance = AttendanceServicer(uc)
     assessment = AssessmentServicer(uc)
+    rotations = RotationServicer(uc)
     return create_server(
         registrations=[
             lambda server: organisation_pb2_grpc.add_OrganisationServiceServicer_to_server(
@@ -96,6 +99,7 @@ def build(
             lambda server: keys_pb2_grpc.add_TokenKeyServiceServicer_to_server(keys, server),
             lambda server: attendance_pb2_grpc.add_AttendanceServiceServicer_to_server(attendance, server),
             lambda server: assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(assessment, server),
+            lambda server: rotation_pb2_grpc.add_RotationServiceServicer_to_server(rotations, server),
             delivery.registration,
         ],
         service_names=[*contracts.service_names(NAME), KEY_SERVICE_NAME, delivery.service_name],

@@ -225,3 +225,38 @@ class PraiseRow(SQLModel, table=True):
     recorded_by: str = Field(max_length=64)
     # Free text: stays here, never in events, logs or spans.
     note: str = Field(default="", max_length=200)
+
+
+class RotationRow(SQLModel, table=True):
+    """A department's written request to replace the person at a window (services.staff.commands.rotation)."""
+
+    __tablename__ = "rotations"
+
+    rotation_id: int | None = Field(default=None, primary_key=True)
+    site_code: str = Field(index=True, max_length=12)
+    department_code: str = Field(default="", max_length=6)
+    window_code: str = Field(max_length=17)
+    current_user_id: str = Field(max_length=64)
+    proposed_user_id: str = Field(max_length=64)
+    # The department's reasons: stay here, never in events, logs or spans.
+    reasons: str = Field(max_length=500)
+    effective_on: date
+    served_months: int
+    minimum_months: int
+    override_reason: str = Field(default="", max_length=500)
+    overridden_by: str = Field(default="", max_length=64)
+    state: int = Field(index=True)
+    trained_on: date | None = None
+    training: str = Field(default="", max_length=200)
+    requested_by: str = Field(max_length=64)
+    requested_at: datetime
+    completed_at: datetime | None = None
+
+
+class RotationPolicyRow(SQLModel, table=True):
+    """A centre's minimum posting in years (1 by default, DOMAIN.md; some centres 2)."""
+
+    __tablename__ = "rotation_policies"
+
+    site_code: str = Field(foreign_key="org_sites.code", primary_key=True, max_length=12)
+    minimum_posting_years: int = 1

@@ -18,6 +18,8 @@ from tongban.staff.v1 import (
     leave_pb2_grpc,
     organisation_pb2,
     organisation_pb2_grpc,
+    rotation_pb2,
+    rotation_pb2_grpc,
 )
 
 from services.common.calls import current_call
@@ -26,7 +28,7 @@ from services.common.errors import grpc_errors
 from services.common.usecases import UseCases
 from services.staff.assessment_queries import AssessmentQueries
 from services.staff.attendance_queries import AttendanceQueries
-from services.staff.commands import accounts, assessment, attendance, calendar, leave, organisation
+from services.staff.commands import accounts, assessment, attendance, calendar, leave, organisation, rotation
 from services.staff.leave_queries import LeaveQueries
 from services.staff.queries import CalendarQueries, KeyQueries, OrganisationQueries
 
@@ -242,3 +244,38 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         self, request: assessment_pb2.GetAssessmentRequest, context: grpc.ServicerContext
     ) -> assessment_pb2.GetAssessmentResponse:
         return self.queries.get(current_call(), request)
+
+
+class RotationServicer(rotation_pb2_grpc.RotationServiceServicer):
+    def __init__(self, uc: UseCases) -> None:
+        self.uc = uc
+
+    @grpc_errors
+    def RequestRotation(
+        self, request: rotation_pb2.RequestRotationRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.RequestRotationResponse:
+        return rotation.request(self.uc, current_call(), request)
+
+    @grpc_errors
+    def RecordTraining(
+        self, request: rotation_pb2.RecordTrainingRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.RecordTrainingResponse:
+        return rotation.record_training(self.uc, current_call(), request)
+
+    @grpc_errors
+    def CompleteRotation(
+        self, request: rotation_pb2.CompleteRotationRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.CompleteRotationResponse:
+        return rotation.complete(self.uc, current_call(), request)
+
+    @grpc_errors
+    def SetRotationPolicy(
+        self, request: rotation_pb2.SetRotationPolicyRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.SetRotationPolicyResponse:
+        return rotation.set_policy(self.uc, current_call(), request)
+
+    @grpc_errors
+    def ListRotations(
+        self, request: rotation_pb2.ListRotationsRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.ListRotationsResponse:
+        return rotation.list_rotations(self.uc, current_call(), request)

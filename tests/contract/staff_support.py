@@ -23,6 +23,7 @@ from tongban.staff.v1 import (
     keys_pb2_grpc,
     leave_pb2_grpc,
     organisation_pb2_grpc,
+    rotation_pb2_grpc,
 )
 
 from services.common import migrations
@@ -73,6 +74,10 @@ class StaffUnderTest:
     @property
     def attendance(self) -> attendance_pb2_grpc.AttendanceServiceStub:
         return attendance_pb2_grpc.AttendanceServiceStub(self.channel)
+
+    @property
+    def rotations(self) -> rotation_pb2_grpc.RotationServiceStub:
+        return rotation_pb2_grpc.RotationServiceStub(self.channel)
 
     @property
     def calendar(self) -> calendar_pb2_grpc.CalendarServiceStub:
