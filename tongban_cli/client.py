@@ -112,6 +112,12 @@ GET_REVIEW_DOCUMENT = Rpc(_REVIEW, "GetReviewDocument", approval_pb2.GetReviewDo
 _SUPERVISION = supervision_pb2.DESCRIPTOR.services_by_name["SupervisionService"].full_name
 
 LIST_RECEIVED_EVENTS = Rpc(_SUPERVISION, "ListReceivedEvents", supervision_pb2.ListReceivedEventsResponse)
+LIST_ALERTS = Rpc(_SUPERVISION, "ListAlerts", supervision_pb2.ListAlertsResponse)
+ACKNOWLEDGE_ALERT = Rpc(
+    _SUPERVISION, "AcknowledgeAlert", supervision_pb2.AcknowledgeAlertResponse, mutating=True
+)
+VERIFY_RECORD = Rpc(_SUPERVISION, "VerifyRecord", supervision_pb2.VerifyRecordResponse)
+LIST_RULES = Rpc(_SUPERVISION, "ListRules", supervision_pb2.ListRulesResponse)
 
 
 class _Keyed(Protocol):

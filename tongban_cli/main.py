@@ -14,16 +14,20 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
-from tongban_cli import commands, staff_parser
+from tongban_cli import commands, staff_parser, supervision_commands
 from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.client import CliError
 from tongban_cli.render.supervision import EVENT_TYPE_NAMES, short_type
 from tongban_cli.specs import (
+    ALERT_STATE_HELP,
     MATERIAL_SPEC_HELP,
     OUTCOME_HELP,
     PROCEDURE_HELP,
     SCOPE_HELP,
+    SEVERITY_HELP,
     STATE_HELP,
+    parse_alert_id,
+    parse_alert_state,
     parse_date,
     parse_days,
     parse_event_type,
@@ -33,6 +37,7 @@ from tongban_cli.specs import (
     parse_page_size,
     parse_procedure,
     parse_scope,
+    parse_severity,
     parse_state,
     parse_step_number,
 )
@@ -287,9 +292,11 @@ def _add_review(sub: _Subparsers, common: ArgumentParser) -> None:
     reprint.add_argument("number", metavar="DOCUMENT_NO", help="文书编号")
 
 
-def _add_supervision(sub: _Subparsers, common: ArgumentParser) -> None:
+def _add_supervision(sub: _Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser]) -> None:
     supervision = sub.add_parser(
-        "supervision", help="电子监察", description="电子监察：查看各服务报送给电子监察的事件"
+        "supervision",
+        help="电子监察",
+        description="电子监察：预警、签收、监察记录校验、监察规则，以及各服务报送的事件",
     )
     leaves = supervision.add_subparsers(dest="action", metavar="ACTION", required=True)
     events = _leaf(
@@ -311,6 +318,32 @@ def _add_supervision(sub: _Subparsers, common: ArgumentParser) -> None:
         "--source", metavar="SERVICE", help="只看该服务报送的事件，如 acceptance（受理）、approval（审批）"
     )
     _add_paging(events)
+    _add_alerts(leaves, common, keyed)
+
+
+def _add_alerts(leaves: _Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser]) -> None:
+    alerts = _leaf(leaves, "alerts", supervision_commands.alerts, "监察预警（新的在前）", [common])
+    for option, dest, text in (
+        ("--site", "site", "站点编码"),
+        ("--department", "department", "部门编码，如 NJ"),
+        ("--window", "window", "窗口编码"),
+        ("--person", "person", "人员编号"),
+        ("--rule", "rule", "规则名，如 time_limit（tongban supervision rules 列出全部）"),
+        ("--case", "case_no", "办件编号"),
+    ):
+        alerts.add_argument(option, dest=dest, metavar="VALUE", help=f"只看：{text}")
+    alerts.add_argument(
+        "--severity", type=parse_severity, metavar="LEVEL", help=f"只看该级别：{SEVERITY_HELP}"
+    )
+    alerts.add_argument(
+        "--state", type=parse_alert_state, metavar="STATE", help=f"只看该状态：{ALERT_STATE_HELP}"
+    )
+    _add_paging(alerts)
+    ack = _leaf(leaves, "ack", supervision_commands.acknowledge, "签收预警（记入监察记录）", keyed)
+    ack.add_argument("alert_id", type=parse_alert_id, metavar="ALERT_ID", help="预警编号")
+    ack.add_argument("--note", metavar="TEXT", help="签收意见，如 已电话督办")
+    _leaf(leaves, "verify", supervision_commands.verify, "校验监察记录：有无改动、删除、插入或调序", [common])
+    _leaf(leaves, "rules", supervision_commands.rules, "本系统启用的监察规则及其参数", [common])
 
 
 def build_parser() -> ArgumentParser:
@@ -331,7 +364,7 @@ def build_parser() -> ArgumentParser:
     _add_catalog(sub, common)
     _add_case(sub, common)
     _add_review(sub, common)
-    _add_supervision(sub, common)
+    _add_supervision(sub, common, keyed)
     staff_parser.add_org(sub, common, keyed, _leaf)
     staff_parser.add_account(sub, common, keyed, _leaf)
     staff_parser.add_leave(sub, common, keyed, _leaf)

@@ -13,6 +13,7 @@ from typing import TypeVar, cast
 
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.approval.v1 import approval_pb2
+from tongban.supervision.v1 import supervision_pb2
 
 from services.common import labels
 from services.common.labels import EnumType
@@ -233,3 +234,34 @@ def parse_hours(text: str) -> float:
     if not 0 < hours <= 24 * 30:
         raise argparse.ArgumentTypeError(f"有效时长“{text}”应为大于 0、不超过 720 的小时数")
     return hours
+
+
+# `tongban supervision alerts --severity / --state`: the label (黄牌) or the name (yellow-card).
+SEVERITIES = choices(supervision_pb2.AlertSeverity)
+SEVERITY_HELP = choice_help(supervision_pb2.AlertSeverity)
+ALERT_STATES = choices(supervision_pb2.AlertState)
+ALERT_STATE_HELP = choice_help(supervision_pb2.AlertState)
+
+
+def parse_severity(text: str) -> supervision_pb2.AlertSeverity:
+    severity = SEVERITIES.get(_key(text))
+    if severity is None:
+        raise argparse.ArgumentTypeError(f"预警级别“{text}”不认识，可用：{SEVERITY_HELP}")
+    return severity
+
+
+def parse_alert_state(text: str) -> supervision_pb2.AlertState:
+    state = ALERT_STATES.get(_key(text))
+    if state is None:
+        raise argparse.ArgumentTypeError(f"预警状态“{text}”不认识，可用：{ALERT_STATE_HELP}")
+    return state
+
+
+def parse_alert_id(text: str) -> int:
+    """An alert's number as `tongban supervision alerts` prints it."""
+    number = _positive(text.strip().removeprefix("#"))
+    if number is None:
+        raise argparse.ArgumentTypeError(
+            f"预警编号“{text}”应为正整数，即 tongban supervision alerts 列出的编号"
+        )
+    return number

@@ -12,8 +12,8 @@ from tongban.approval.v1 import approval_pb2
 
 from services.approval import repository
 from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow, ReviewRow, StepRow
-from services.approval.timelimit import ClockReading, Pause, read_clock
 from services.common.calendar import CalendarDataMissing, WorkingCalendar
+from services.common.timelimit import ClockReading, Pause, read_clock
 
 A = approval_pb2
 

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # Gateway: how often it fetches the staff service's public keys and revoked accounts. A
     # disabled account's tokens are refused within this plus one fetch (README, "Staff").
     token_keys_refresh_seconds: float = Field(default=10.0, gt=0, le=30)
+    # Supervision: the rules' configuration (TOML: [rules.<name>] tables of parameters, and
+    # `enabled = false` to leave a rule out; README, "Supervision rules"), and how often the
+    # sweep looks for cases and days due.
+    rules_file: Path | None = None
+    sweep_seconds: float = Field(default=60.0, gt=0)
     # "json": one JSON object a line on stdout, for a container's log collector;
     # "text": the readable lines of a local run (services/common/logs.py).
     log_format: Literal["text", "json"] = "text"

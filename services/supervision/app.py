@@ -1,13 +1,12 @@
-"""Wiring of the supervision service: database, event intake, the inspectors' read API, server.
-
-Supervision only receives events for now; it emits none, so it runs no relay.
-"""
+"""Wiring of the supervision service: database, calendar, the rules, event intake, the sweep, the
+inspectors' API, server. Supervision emits no events yet, so it runs no relay."""
 
 from __future__ import annotations
 
 from tongban.supervision.v1 import supervision_pb2_grpc
 
-from services.common import contracts
+from services.common import calendar_store, contracts
+from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.db import Database, tables_in
@@ -15,10 +14,15 @@ from services.common.delivery import INTAKE_SERVICE_NAME, intake_registration
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
+from services.common.usecases import UseCases
 from services.supervision import models
+from services.supervision.commands import AlertCommands
 from services.supervision.events import EventRecorder
-from services.supervision.queries import EventQueries
+from services.supervision.queries import AlertQueries, EventQueries
+from services.supervision.rulebook import Rulebook, read_rules_file
 from services.supervision.servicer import SupervisionServicer
+from services.supervision.supervising import Supervising
+from services.supervision.sweep import Sweeper
 
 NAME = "supervision"
 
@@ -28,15 +32,23 @@ def database(settings: Settings) -> Database:
 
 
 def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
-    db = db or database(settings)
-    clock = clock or clock_from(settings.clock_file)
-    servicer = SupervisionServicer(EventQueries(db))
+    uc = UseCases(
+        db=db or database(settings),
+        clock=clock or clock_from(settings.clock_file),
+        calendar=WorkingCalendar.load(settings.calendar_files),
+    )
+    calendar_store.apply_stored(uc.db, uc.calendar)
+    # A rule misspelled, misconfigured or missing stops the start-up here, with its name.
+    rules = Rulebook(read_rules_file(settings.rules_file))
+    supervising = Supervising(rules, uc.calendar, uc.clock)
+    servicer = SupervisionServicer(EventQueries(uc.db), AlertQueries(uc.db, rules), AlertCommands(uc))
     return create_server(
         registrations=[
-            intake_registration(db, EventRecorder(clock).record, clock),
+            intake_registration(uc.db, EventRecorder(supervising).record, uc.clock),
             lambda server: supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(servicer, server),
         ],
         service_names=[*contracts.service_names(NAME), INTAKE_SERVICE_NAME],
+        workers=[Sweeper(uc.db, supervising, settings.sweep_seconds)],
         address=f"{settings.host}:{settings.port_for(NAME)}",
         tracer_provider=setup_tracing(NAME),
         interceptors=[IdentityInterceptor(settings.resolved_internal_key())],

@@ -1,14 +1,19 @@
-"""Supervision's tables. For now: every event the other services delivered, as received.
-Every table model here (its own, and the shared ones it imports) is one of its tables."""
+"""Supervision's tables: the events received, its copy of each case's clock, the alerts, and the
+hash-chained record. Every table model here (its own, and the shared ones it imports) is one of
+its tables."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import LargeBinary
+from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
-# Shared table: the inbox that records each delivered event once.
+# Shared tables: the inbox that records each delivered event once; the calendar years the
+# centre administrator loaded (supervision's copy, from staff's events); the request ids of the
+# inspectors' commands.
+from services.common.calendar_store import CalendarYearRow as CalendarYearRow
+from services.common.idempotency import IdempotencyKey as IdempotencyKey
 from services.common.inbox import InboxEntry as InboxEntry
 
 
@@ -27,3 +32,92 @@ class ReceivedEventRow(SQLModel, table=True):
     traceparent: str = Field(default="", max_length=64)
     # The serialized tongban.events.v1.Event, kept whole for the rules that will read it.
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class CaseWatchRow(SQLModel, table=True):
+    """A case as supervision knows it from the events: enough to read its clock any day."""
+
+    __tablename__ = "case_watches"
+    __table_args__ = (Index("ix_case_watches_next_check_on", "next_check_on"),)
+
+    case_no: str = Field(primary_key=True, max_length=64)
+    matter_code: str = Field(default="", max_length=24)
+    site_code: str = Field(default="", max_length=12, index=True)
+    department_code: str = Field(default="", max_length=6)
+    window_code: str = Field(default="", max_length=17)
+    received_by: str = Field(default="", max_length=64)
+    trace_id: str = Field(default="", max_length=32)
+    first_seen_on: date
+    acceptance_seen: bool = False
+    accepted_on: date | None = None
+    # The promised limit plus extensions; 0 for a case with no clock (instant, not accepted).
+    budget_days: int = 0
+    closed: bool = False
+    # The earliest day a rule asked to look at the case again; None when none did. The sweep
+    # reads only rows due, by this index, so its cost follows what is due.
+    next_check_on: date | None = None
+
+
+class CasePauseRow(SQLModel, table=True):
+    """A pause of a case's clock (a special procedure or a send-back for supplement)."""
+
+    __tablename__ = "case_pauses"
+    __table_args__ = (UniqueConstraint("case_no", "started_on", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=20)
+    started_on: date
+    ended_on: date | None = None
+
+
+class AlertRow(SQLModel, table=True):
+    """A finding as inspectors work with it. Its content is on the record (entry `record_seq`);
+    the columns here are what the filters and the state need."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("rule", "finding_key", "case_no"),)
+
+    alert_id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(max_length=40, index=True)
+    finding_key: str = Field(max_length=80)
+    severity: int
+    state: int
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    case_no: str = Field(default="", max_length=64, index=True)
+    site_code: str = Field(default="", max_length=12, index=True)
+    department_code: str = Field(default="", max_length=6)
+    window_code: str = Field(default="", max_length=17)
+    user_id: str = Field(default="", max_length=64)
+    finish_by: date | None = None
+    trace_id: str = Field(default="", max_length=32)
+    raised_at: datetime
+    record_seq: int
+    acknowledged_by: str = Field(default="", max_length=64)
+    acknowledged_at: datetime | None = None
+    acknowledge_note: str = Field(default="", max_length=200)
+
+
+class RecordEntryRow(SQLModel, table=True):
+    """The supervision record: append-only, each entry's hash covering the one before it."""
+
+    __tablename__ = "record_entries"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(max_length=40)
+    # Canonical JSON of what was recorded (sorted keys, no spaces).
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class RecordHeadRow(SQLModel, table=True):
+    """The record's last entry: appends take turns on this one row (locked), and a removed last
+    entry is found by it."""
+
+    __tablename__ = "record_head"
+
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int = 0
+    hash: str = Field(default="", max_length=64)

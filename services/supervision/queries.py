@@ -1,4 +1,5 @@
-"""Supervision's reads: the events it received, for inspectors, oldest first."""
+"""Supervision's reads: the events it received (oldest first), the alerts (newest first), the
+record's verification and the rules loaded."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from tongban.supervision.v1 import supervision_pb2
 
 from services.common.db import Database
 from services.common.paging import after_id, page_limit, token_after
-from services.supervision import repository
+from services.supervision import record, repository
 from services.supervision.models import ReceivedEventRow
+from services.supervision.rulebook import Rulebook
+from services.supervision.views import alert_message
 
 
 def _received(row: ReceivedEventRow) -> supervision_pb2.ReceivedEvent:
@@ -41,4 +44,49 @@ class EventQueries:
         return supervision_pb2.ListReceivedEventsResponse(
             events=[_received(row) for row in page],
             next_page_token=token_after(page[-1].id or 0) if more else "",
+        )
+
+
+@dataclass
+class AlertQueries:
+    db: Database
+    rules: Rulebook
+
+    def alerts(self, request: supervision_pb2.ListAlertsRequest) -> supervision_pb2.ListAlertsResponse:
+        limit = page_limit(request.page_size)
+        where = repository.AlertFilter(
+            site_code=request.site_code,
+            department_code=request.department_code,
+            window_code=request.window_code,
+            user_id=request.user_id,
+            rule=request.rule,
+            severity=request.severity,
+            state=request.state,
+            case_no=request.case_no,
+        )
+        with self.db.reading() as session:
+            rows = repository.alerts(session, where, before_id=after_id(request.page_token), limit=limit + 1)
+        page = rows[:limit]
+        more = len(rows) > limit
+        return supervision_pb2.ListAlertsResponse(
+            alerts=[alert_message(row) for row in page],
+            next_page_token=token_after(page[-1].alert_id or 0) if more else "",
+        )
+
+    def verify(self) -> supervision_pb2.VerifyRecordResponse:
+        with self.db.reading() as session:
+            found = record.verify(session)
+        return supervision_pb2.VerifyRecordResponse(
+            intact=found.intact,
+            entries=found.entries,
+            first_bad_seq=found.first_bad_seq,
+            problem=found.problem,
+        )
+
+    def rules_loaded(self) -> supervision_pb2.ListRulesResponse:
+        return supervision_pb2.ListRulesResponse(
+            rules=[
+                supervision_pb2.Rule(name=r.name, title=r.title, parameters_json=r.parameters_json())
+                for r in self.rules.rules
+            ]
         )

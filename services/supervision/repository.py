@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from services.supervision.models import ReceivedEventRow
+from services.supervision.models import AlertRow, ReceivedEventRow
 
 
 @dataclass(frozen=True)
@@ -28,3 +28,40 @@ def received_events(
     if where.source:
         query = query.where(ReceivedEventRow.source == where.source)
     return list(session.exec(query.order_by(col(ReceivedEventRow.id)).limit(limit)).all())
+
+
+@dataclass(frozen=True)
+class AlertFilter:
+    site_code: str = ""
+    department_code: str = ""
+    window_code: str = ""
+    user_id: str = ""
+    rule: str = ""
+    severity: int = 0
+    state: int = 0
+    case_no: str = ""
+
+
+def alerts(session: Session, where: AlertFilter, *, before_id: int, limit: int) -> list[AlertRow]:
+    """Alerts older than `before_id` (0: from the newest) that match, newest first, at most `limit`."""
+    query = select(AlertRow)
+    if before_id:
+        query = query.where(col(AlertRow.alert_id) < before_id)
+    for name in (
+        "site_code",
+        "department_code",
+        "window_code",
+        "user_id",
+        "rule",
+        "severity",
+        "state",
+        "case_no",
+    ):
+        wanted = getattr(where, name)
+        if wanted:
+            query = query.where(getattr(AlertRow, name) == wanted)
+    return list(session.exec(query.order_by(col(AlertRow.alert_id).desc()).limit(limit)).all())
+
+
+def alert(session: Session, alert_id: int, *, for_update: bool = False) -> AlertRow | None:
+    return session.get(AlertRow, alert_id, with_for_update=for_update)

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from services.approval.timelimit import Pause, counted_days, due_date, read_clock
 from services.common.calendar import WorkingCalendar
+from services.common.timelimit import Pause, counted_days, due_date, read_clock
 
 ACCEPTED = date(2026, 9, 28)
 

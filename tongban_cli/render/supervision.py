@@ -15,7 +15,7 @@ from tongban.supervision.v1 import supervision_pb2
 
 from services.common import labels, routing
 from tongban_cli.render.tables import one_line, table
-from tongban_cli.render.text import local_time
+from tongban_cli.render.text import label, local_time
 
 # The event types the services announce, by full name, with the Chinese name each declares.
 EVENT_TYPE_NAMES = {name: routing.label(name) for name in routing.event_types()}
@@ -134,3 +134,45 @@ def received_events(response: supervision_pb2.ListReceivedEventsResponse) -> str
     if response.next_page_token:
         lines.append(f"下一页：加上 --page-token {response.next_page_token}")
     return "\n".join(lines)
+
+
+def alerts(response: supervision_pb2.ListAlertsResponse) -> str:
+    """The alerts, newest first, as a table (times in Beijing time)."""
+    if not response.alerts:
+        return "没有符合条件的预警。"
+    rows = [
+        (
+            str(alert.alert_id),
+            label(supervision_pb2.AlertSeverity, alert.severity),
+            label(supervision_pb2.AlertState, alert.state),
+            local_time(alert.raise_time) or "-",
+            alert.rule,
+            alert.case_no or "-",
+            alert.window_code or alert.site_code or "-",
+            one_line(alert.summary),
+        )
+        for alert in response.alerts
+    ]
+    lines = table(["编号", "级别", "状态", "预警时间", "规则", "办件编号", "窗口/站点", "内容"], rows)
+    if response.next_page_token:
+        lines.append(f"还有更多，下一页：--page-token {response.next_page_token}")
+    return "\n".join(lines)
+
+
+def acknowledged(alert: supervision_pb2.Alert) -> str:
+    severity = label(supervision_pb2.AlertSeverity, alert.severity)
+    return f"已签收预警 {alert.alert_id}（{severity}：{one_line(alert.summary)}），已记入监察记录。"
+
+
+def verification(response: supervision_pb2.VerifyRecordResponse) -> str:
+    if response.intact:
+        return f"监察记录完整：共 {response.entries} 条，逐条校验无误，无改动、删除、插入或调序。"
+    return f"监察记录被改动！自第 {response.first_bad_seq} 条起不符：{response.problem}"
+
+
+def rules(response: supervision_pb2.ListRulesResponse) -> str:
+    if not response.rules:
+        return "未启用任何监察规则。"
+    return "\n".join(
+        table(["规则", "说明", "参数"], [(r.name, r.title, r.parameters_json) for r in response.rules])
+    )

@@ -1,0 +1,81 @@
+"""The rules at work: on each delivered event (inside the inbox's transaction) and on each case
+the sweep reaches. Findings are stored as alerts; the case's next check is planned again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from google.protobuf import symbol_database
+from google.protobuf.message import DecodeError, Message
+from sqlmodel import Session
+from tongban.acceptance.v1 import events_pb2 as _acceptance_events  # noqa: F401 (registers the types)
+from tongban.approval.v1 import events_pb2 as _approval_events  # noqa: F401
+from tongban.events.v1 import event_pb2
+from tongban.staff.v1 import events_pb2 as _staff_events  # noqa: F401
+
+from services.common.calendar import WorkingCalendar
+from services.common.clock import Clock
+from services.common.clock import today as today_of
+from services.supervision import findings, watches
+from services.supervision.models import AlertRow, CaseWatchRow
+from services.supervision.rule_types import ReceivedEvent
+from services.supervision.rulebook import Rulebook
+
+
+def decoded(event: event_pb2.Event) -> Message | None:
+    """The payload as its own message, or None for a type this process does not know."""
+    try:
+        payload = symbol_database.Default().GetSymbol(event.payload.TypeName())()
+    except KeyError:
+        return None
+    try:
+        return payload if event.payload.Unpack(payload) else None
+    except DecodeError:
+        return None
+
+
+def trace_id_of(traceparent: str) -> str:
+    parts = traceparent.split("-")
+    return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else ""
+
+
+@dataclass
+class Supervising:
+    rules: Rulebook
+    calendar: WorkingCalendar
+    clock: Clock
+
+    def on_event(self, session: Session, event: event_pb2.Event) -> list[AlertRow]:
+        """What the rules find in a delivered event (called once per event, by the inbox)."""
+        payload = decoded(event)
+        if payload is None:
+            return []
+        today = today_of(self.clock)
+        watch = watches.take_in(session, payload, trace_id_of(event.traceparent), today)
+        case = watches.watched(session, watch, self.calendar, today) if watch else None
+        found = self.rules.on_event(ReceivedEvent(event, payload), case, self.calendar)
+        raised = findings.store(session, found, at=self.clock.now(), trace_id=watch.trace_id if watch else "")
+        if watch is not None:
+            self.plan(session, watch, today)
+        return raised
+
+    def sweep_case(self, session: Session, watch: CaseWatchRow, today: date) -> list[AlertRow]:
+        """What the rules find on a case due for a look today; then its next look, tomorrow at
+        the earliest (a rule asking for today again waits a day rather than loop)."""
+        case = watches.watched(session, watch, self.calendar, today)
+        raised = findings.store(
+            session, self.rules.sweep_case(case, self.calendar), at=self.clock.now(), trace_id=watch.trace_id
+        )
+        self.plan(session, watch, today, earliest=today + timedelta(days=1))
+        return raised
+
+    def sweep_day(self, session: Session, today: date) -> list[AlertRow]:
+        return findings.store(session, self.rules.sweep_day(today, self.calendar), at=self.clock.now())
+
+    def plan(
+        self, session: Session, watch: CaseWatchRow, today: date, *, earliest: date | None = None
+    ) -> None:
+        case = watches.watched(session, watch, self.calendar, today)
+        due = self.rules.next_check(case, self.calendar)
+        watch.next_check_on = max(due, earliest) if due and earliest else due

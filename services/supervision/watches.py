@@ -1,0 +1,132 @@
+"""Supervision's copy of each case's clock, kept from the case events of acceptance and approval,
+and the case as the rules see it (`WatchedCase`) for a given day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from google.protobuf.message import Message
+from sqlmodel import Session, col, select
+from tongban.acceptance.v1 import catalog_pb2
+from tongban.acceptance.v1 import events_pb2 as acceptance_events
+from tongban.approval.v1 import events_pb2 as approval_events
+
+from services.common.calendar import WorkingCalendar
+from services.common.timelimit import Pause, read_clock
+from services.supervision.models import AlertRow, CasePauseRow, CaseWatchRow
+from services.supervision.rule_types import WatchedCase, day_of
+
+A = acceptance_events
+P = approval_events
+SUPPLEMENT, PROCEDURE = "supplement", "procedure"
+# Events after which nothing more is due on the case.
+_CLOSING = (A.CaseNotAccepted, A.CaseWithdrawn, A.CaseCompleted, A.CaseResultIssued, P.ReviewDecided)
+# Events that show the case went through the window (received or accepted in the system).
+_AT_THE_WINDOW = (
+    A.CaseReceived,
+    A.CaseSupplementRequested,
+    A.CaseNotAccepted,
+    A.CaseAccepted,
+    A.CaseCompleted,
+)
+
+
+def case_ref(payload: Message) -> A.CaseRef | P.ReviewRef | None:
+    """The CaseRef or ReviewRef a case event carries, or None for events about no case."""
+    for name in ("case", "review"):
+        if name in payload.DESCRIPTOR.fields_by_name and payload.HasField(name):
+            ref = getattr(payload, name)
+            return ref if isinstance(ref, A.CaseRef | P.ReviewRef) else None
+    return None
+
+
+def take_in(session: Session, payload: Message, trace_id: str, today: date) -> CaseWatchRow | None:
+    """Bring the case's watch up to date with the event; None for events about no case."""
+    ref = case_ref(payload)
+    if ref is None:
+        return None
+    case_no = str(ref.case_no)
+    watch = session.get(CaseWatchRow, case_no, with_for_update=True)
+    if watch is None:
+        watch = CaseWatchRow(case_no=case_no, first_seen_on=today)
+        session.add(watch)
+    for name in ("matter_code", "site_code", "department_code", "window_code"):
+        if getattr(ref, name, "") and not getattr(watch, name):
+            setattr(watch, name, getattr(ref, name))
+    watch.trace_id = watch.trace_id or trace_id
+    _apply(session, watch, payload)
+    return watch
+
+
+def _apply(session: Session, watch: CaseWatchRow, payload: Message) -> None:
+    if isinstance(payload, _AT_THE_WINDOW):
+        watch.acceptance_seen = True
+    if isinstance(payload, A.CaseReceived):
+        watch.received_by = payload.received_by
+    elif isinstance(payload, A.CaseAccepted):
+        watch.accepted_on = day_of(payload.accepted_on)
+        promised = payload.handling_type == catalog_pb2.HANDLING_TYPE_PROMISED
+        watch.budget_days = payload.promised_limit_days if promised else 0
+    elif isinstance(payload, P.ReviewExtended):
+        watch.budget_days += payload.extension_days
+    elif isinstance(payload, P.ReviewSentBack):
+        _pause(session, watch, SUPPLEMENT, day_of(payload.sent_back_on))
+    elif isinstance(payload, P.ReviewResumed):
+        _resume(session, watch, SUPPLEMENT, day_of(payload.resumed_on))
+    elif isinstance(payload, P.ReviewProcedureStarted):
+        _pause(session, watch, PROCEDURE, day_of(payload.started_on))
+    elif isinstance(payload, P.ReviewProcedureEnded):
+        _resume(session, watch, PROCEDURE, day_of(payload.ended_on))
+    if isinstance(payload, _CLOSING):
+        watch.closed = True
+
+
+def _pause(session: Session, watch: CaseWatchRow, kind: str, on: date | None) -> None:
+    if on is not None and not any(
+        p.ended_on is None and p.kind == kind for p in pauses_of(session, watch.case_no)
+    ):
+        session.add(CasePauseRow(case_no=watch.case_no, kind=kind, started_on=on))
+
+
+def _resume(session: Session, watch: CaseWatchRow, kind: str, on: date | None) -> None:
+    for pause in pauses_of(session, watch.case_no):
+        if on is not None and pause.ended_on is None and pause.kind == kind:
+            pause.ended_on = on
+
+
+def pauses_of(session: Session, case_no: str) -> list[CasePauseRow]:
+    query = select(CasePauseRow).where(CasePauseRow.case_no == case_no).order_by(col(CasePauseRow.id))
+    return list(session.exec(query).all())
+
+
+def fired_for(session: Session, case_no: str) -> dict[str, frozenset[str]]:
+    """The keys of the findings stored for the case, per rule."""
+    rows = session.exec(select(AlertRow.rule, AlertRow.finding_key).where(AlertRow.case_no == case_no)).all()
+    fired: dict[str, set[str]] = {}
+    for rule, key in rows:
+        fired.setdefault(rule, set()).add(key)
+    return {rule: frozenset(keys) for rule, keys in fired.items()}
+
+
+def watched(session: Session, watch: CaseWatchRow, calendar: WorkingCalendar, today: date) -> WatchedCase:
+    """The case as the rules see it on `today`."""
+    clock = None
+    if watch.accepted_on is not None and watch.budget_days > 0:
+        pauses = [Pause(p.started_on, p.ended_on) for p in pauses_of(session, watch.case_no)]
+        clock = read_clock(calendar, watch.accepted_on, watch.budget_days, pauses, today)
+    return WatchedCase(
+        case_no=watch.case_no,
+        matter_code=watch.matter_code,
+        site_code=watch.site_code,
+        department_code=watch.department_code,
+        window_code=watch.window_code,
+        received_by=watch.received_by,
+        first_seen_on=watch.first_seen_on,
+        acceptance_seen=watch.acceptance_seen,
+        accepted_on=watch.accepted_on,
+        budget_days=watch.budget_days,
+        closed=watch.closed,
+        clock=clock,
+        today=today,
+        fired=fired_for(session, watch.case_no),
+    )
