@@ -1,5 +1,5 @@
 """The staff subcommands' arguments: login, logout, passwd, org, account, leave, calendar, attendance,
-assessment."""
+assessment, rotation."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import TypeAlias
 
 from tongban_cli import assessment_commands as assessment_run
 from tongban_cli import attendance_commands as attendance_run
+from tongban_cli import rotation_commands as rotation_run
 from tongban_cli import staff_commands as run
 from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.specs import parse_date
@@ -184,3 +185,34 @@ def add_assessment(
     report.add_argument("--year", type=int, required=True)
     report.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="季度（不填为全年）")
     report.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
+
+
+def add_rotation(
+    sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser], leaf: Leaf
+) -> None:
+    rotation = sub.add_parser(
+        "rotation", help="轮岗", description="轮岗：登记部门书面申请、岗前培训、到期换岗、最短任职期"
+    )
+    leaves = rotation.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ask = leaf(
+        leaves, "request", rotation_run.request, "登记部门的书面轮岗申请（未满最短任职期须县中心特批）", keyed
+    )
+    ask.add_argument("window", metavar="WINDOW", help="窗口编码")
+    ask.add_argument("--current", required=True, metavar="USER", help="现任人员")
+    ask.add_argument("--proposed", required=True, metavar="USER", help="拟任人员")
+    ask.add_argument("--reasons", required=True, metavar="TEXT", help="部门的轮岗理由")
+    ask.add_argument("--effective", type=parse_date, metavar="D", help="生效日期（默认次年1月1日）")
+    ask.add_argument("--override", metavar="TEXT", help="未满最短任职期的特批理由（县中心管理员）")
+    train = leaf(leaves, "train", rotation_run.train, "记录拟任人员的岗前培训", keyed)
+    train.add_argument("rotation_id", type=int, metavar="ROTATION_ID")
+    train.add_argument("--training", required=True, metavar="TEXT", help="培训内容")
+    train.add_argument("--on", type=parse_date, metavar="D", help="培训日期（默认今天）")
+    done = leaf(
+        leaves, "complete", rotation_run.complete, "生效：拟任人员到窗口（须已培训、已到生效日）", keyed
+    )
+    done.add_argument("rotation_id", type=int, metavar="ROTATION_ID")
+    policy = leaf(leaves, "policy", rotation_run.policy, "设定中心的最短任职期（1 或 2 年）", keyed)
+    policy.add_argument("site", metavar="SITE")
+    policy.add_argument("--years", type=int, required=True, choices=[1, 2])
+    listing = leaf(leaves, "list", rotation_run.listing, "列出站点的轮岗", [common])
+    listing.add_argument("--site", metavar="CODE", help="站点（默认本站点）")

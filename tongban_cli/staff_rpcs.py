@@ -9,6 +9,7 @@ from tongban.staff.v1 import (
     calendar_pb2,
     leave_pb2,
     organisation_pb2,
+    rotation_pb2,
 )
 
 from tongban_cli.client import Rpc
@@ -53,3 +54,12 @@ CLOSE_DAY = Rpc(_ATTENDANCE, "CloseDay", attendance_pb2.CloseDayResponse, mutati
 _ASSESSMENT = assessment_pb2.DESCRIPTOR.services_by_name["AssessmentService"].full_name
 RECORD_PRAISE = Rpc(_ASSESSMENT, "RecordPraise", assessment_pb2.RecordPraiseResponse, mutating=True)
 GET_ASSESSMENT = Rpc(_ASSESSMENT, "GetAssessment", assessment_pb2.GetAssessmentResponse)
+
+_ROTATION = rotation_pb2.DESCRIPTOR.services_by_name["RotationService"].full_name
+REQUEST_ROTATION = Rpc(_ROTATION, "RequestRotation", rotation_pb2.RequestRotationResponse, mutating=True)
+RECORD_TRAINING = Rpc(_ROTATION, "RecordTraining", rotation_pb2.RecordTrainingResponse, mutating=True)
+COMPLETE_ROTATION = Rpc(_ROTATION, "CompleteRotation", rotation_pb2.CompleteRotationResponse, mutating=True)
+SET_ROTATION_POLICY = Rpc(
+    _ROTATION, "SetRotationPolicy", rotation_pb2.SetRotationPolicyResponse, mutating=True
+)
+LIST_ROTATIONS = Rpc(_ROTATION, "ListRotations", rotation_pb2.ListRotationsResponse)

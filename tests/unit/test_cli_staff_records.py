@@ -1,4 +1,5 @@
-"""The attendance and assessment commands of `tongban`: what they send and what they print, in Chinese."""
+"""The attendance, assessment and rotation commands of `tongban`: what they send and what they print,
+in Chinese."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from google.protobuf.message import Message
 from tongban.staff.v1 import assessment_pb2 as S
 from tongban.staff.v1 import attendance_pb2 as A
+from tongban.staff.v1 import rotation_pb2 as R
 
 from tests.unit.test_cli_client import Failure, FakeChannel
 from tongban_cli import client, commands
@@ -105,3 +107,30 @@ def test_praise_is_sent_by_its_chinese_or_english_name_and_a_report_names_the_aw
     assert "考核报告  站点 320826101  2026年第4季度（2026-10-01 至 2026-12-31）" in lines
     assert "  clerk-gaogou  2026-10-15  -2 分  发现 F-1（问责 -，late）" in lines
     assert lines[-2:] == ["红旗窗口：320826101-W01", "先进工作者：无"]
+
+
+def test_a_rotation_request_is_sent_with_its_override_and_printed(
+    channel: Callable[..., FakeChannel], capsys: pytest.CaptureFixture[str]
+) -> None:
+    rotation = R.Rotation(
+        rotation_id=3,
+        window_code="320826101-W02",
+        current_user_id="mz-old",
+        proposed_user_id="mz-new",
+        effective_on="2027-01-01",
+        served_months=11,
+        minimum_months=12,
+        override_reason="机构改革",
+        overridden_by="admin-county",
+        state=R.ROTATION_STATE_APPROVED,
+    )
+    fake = channel(R.RequestRotationResponse(rotation=rotation))
+    argv = ["rotation", "request", "320826101-W02", "--current", "mz-old", "--proposed", "mz-new"]
+    assert main([*argv, "--reasons", "工作需要", "--override", "机构改革"]) == 0
+    sent = R.RequestRotationRequest.FromString(fake.sent[0][1])
+    assert (sent.override_reason, sent.effective_on, bool(sent.request_id)) == ("机构改革", "", True)
+    assert capsys.readouterr().out.splitlines() == [
+        "轮岗 3  窗口 320826101-W02：mz-old → mz-new，2027-01-01 生效  [已批准，待培训]",
+        "  现任到生效日任职 11 个月（最短 12 个月）",
+        "  特批：机构改革（admin-county）",
+    ]
