@@ -15,6 +15,8 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -35,6 +37,7 @@ from services.staff.models import (
 )
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,9 @@ class DayCloser:
     def sweep(self) -> int:
         """Close what is due; the number of days closed."""
         today = today_of(self._clock)
-        with self._db.reading() as session:
+        # Looking for days due is not traced (an idle sweep would make a trace per pass);
+        # closing one is, under a span of its own.
+        with suppress_instrumentation(), self._db.reading() as session:
             due = [
                 (site.code, day)
                 for site in repository.sites(session)
@@ -187,8 +192,12 @@ class DayCloser:
             ]
         closed = 0
         for site_code, day in due:
+            attributes = {"tongban.site_code": site_code, "tongban.day": day.isoformat()}
             try:
-                with self._db.transaction() as session:
+                with (
+                    tracer.start_as_current_span("staff.close_day", attributes=attributes),
+                    self._db.transaction() as session,
+                ):
                     closed += not close(session, self._calendar, site_code, day, self._clock.now()).already
             except (IntegrityError, CalendarDataMissing):
                 continue  # another replica closed it first, or the year is not loaded yet
