@@ -2,10 +2,11 @@
 
 A day is closed once (the closed-day row is the record of it, under its primary key), so
 closing again, by hand or by the sweep, decides and announces nothing twice. Absence is no
-check-in on a working day by a person sitting at an open window, posted by then and not on
-approved leave. A window's duty is its A post, or the B post when A did not check in at all that
-day (A on leave, out of post or simply absent: B covers, DOMAIN.md "Staff"), or else any of its
-staff; the minutes of its opening hours none of them was checked in are its unattended minutes.
+check-in on a working day by a person sitting at an open window, posted by then, whose account
+is not disabled and who is not on approved leave. A window's duty is its A post, or the B post
+when A did not check in at all that day (A on leave, out of post or simply absent: B covers,
+DOMAIN.md "Staff"), or else any of its staff; the minutes of its opening hours none of them was
+checked in are its unattended minutes.
 """
 
 from __future__ import annotations
@@ -97,9 +98,13 @@ def close(session: Session, calendar: WorkingCalendar, site_code: str, day: date
         windows = {
             w.code: w for w in repository.windows(session, site_code) if not w.closed and w.opening_hours
         }
-        for person in repository.staff(session, [site_code]):
+        people = repository.staff(session, [site_code])
+        accounts = repository.accounts(session, [p.user_id for p in people])
+        for person in people:
             if not (person.active and person.window_code in windows and person.posted_on <= day):
                 continue
+            if person.user_id in accounts and accounts[person.user_id].disabled:
+                continue  # out of post (DOMAIN.md: B covers), not absent
             if person.user_id in records or on_leave(session, person.user_id, day):
                 continue
             absent = AttendanceRow(

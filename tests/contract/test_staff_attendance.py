@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import grpc
+from tongban.staff.v1 import accounts_pb2 as P
 from tongban.staff.v1 import attendance_pb2 as A
 from tongban.staff.v1 import events_pb2 as E
 from tongban.staff.v1 import leave_pb2 as L
@@ -228,3 +229,16 @@ def _outcome(call: Callable[[], object]) -> grpc.StatusCode:
     except grpc.RpcError as error:
         return error.code()
     return grpc.StatusCode.OK
+
+
+def test_a_disabled_account_is_out_of_post_not_absent_and_b_covers(staff: StaffUnderTest) -> None:
+    staff.accounts.DisableAccount(
+        P.DisableAccountRequest(request_id=rid(), user_id="reviewer-mz", reason="停职检查"),
+        metadata=identity_metadata(ADMIN),
+    )
+    at(staff, "2026-09-29T08:25:00")
+    check_in(staff, NJ)
+    at(staff, "2026-09-30T08:00:00")
+    close(staff, "320826000", "2026-09-29")
+    assert "reviewer-mz" not in {e.user_id for e in staff.published(E.Absence)}
+    assert "320826000-W03" not in {e.window_code for e in staff.published(E.WindowUnattended)}
