@@ -118,6 +118,46 @@ ACKNOWLEDGE_ALERT = Rpc(
 )
 VERIFY_RECORD = Rpc(_SUPERVISION, "VerifyRecord", supervision_pb2.VerifyRecordResponse)
 LIST_RULES = Rpc(_SUPERVISION, "ListRules", supervision_pb2.ListRulesResponse)
+OPEN_ACCOUNTABILITY_CASE = Rpc(
+    _SUPERVISION, "OpenAccountabilityCase", supervision_pb2.OpenAccountabilityCaseResponse, mutating=True
+)
+REQUEST_EXPLANATION = Rpc(
+    _SUPERVISION, "RequestExplanation", supervision_pb2.RequestExplanationResponse, mutating=True
+)
+RECORD_EXPLANATION = Rpc(
+    _SUPERVISION, "RecordExplanation", supervision_pb2.RecordExplanationResponse, mutating=True
+)
+DECIDE_ACCOUNTABILITY_CASE = Rpc(
+    _SUPERVISION, "DecideAccountabilityCase", supervision_pb2.DecideAccountabilityCaseResponse, mutating=True
+)
+CLOSE_ACCOUNTABILITY_CASE = Rpc(
+    _SUPERVISION, "CloseAccountabilityCase", supervision_pb2.CloseAccountabilityCaseResponse, mutating=True
+)
+GET_ACCOUNTABILITY_CASE = Rpc(
+    _SUPERVISION, "GetAccountabilityCase", supervision_pb2.GetAccountabilityCaseResponse
+)
+SUBMIT_REVIEW = Rpc(_SUPERVISION, "SubmitReview", supervision_pb2.SubmitReviewResponse, mutating=True)
+SUBMIT_REVIEW_BY_LINK = Rpc(
+    _SUPERVISION, "SubmitReviewByLink", supervision_pb2.SubmitReviewByLinkResponse, mutating=True
+)
+GET_REVIEW_LINK = Rpc(_SUPERVISION, "GetReviewLink", supervision_pb2.GetReviewLinkResponse)
+RECORD_RECTIFICATION = Rpc(
+    _SUPERVISION, "RecordRectification", supervision_pb2.RecordRectificationResponse, mutating=True
+)
+LIST_REVIEWS = Rpc(_SUPERVISION, "ListReviews", supervision_pb2.ListReviewsResponse)
+REGISTER_COMPLAINT = Rpc(
+    _SUPERVISION, "RegisterComplaint", supervision_pb2.RegisterComplaintResponse, mutating=True
+)
+ANSWER_COMPLAINT = Rpc(
+    _SUPERVISION, "AnswerComplaint", supervision_pb2.AnswerComplaintResponse, mutating=True
+)
+RECORD_CONDUCT_VIOLATION = Rpc(
+    _SUPERVISION, "RecordConductViolation", supervision_pb2.RecordConductViolationResponse, mutating=True
+)
+GET_STATISTICS = Rpc(_SUPERVISION, "GetStatistics", supervision_pb2.GetStatisticsResponse)
+LIST_ACCOUNTABILITY_CASES = Rpc(
+    _SUPERVISION, "ListAccountabilityCases", supervision_pb2.ListAccountabilityCasesResponse
+)
 
 
 class _Keyed(Protocol):

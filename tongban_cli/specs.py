@@ -265,3 +265,60 @@ def parse_alert_id(text: str) -> int:
             f"预警编号“{text}”应为正整数，即 tongban supervision alerts 列出的编号"
         )
     return number
+
+
+# `tongban accountability decide --outcome` and `list --state`: the label (扣分) or the name (deduction).
+OUTCOMES_OF_ACCOUNTABILITY = choices(supervision_pb2.AccountabilityOutcome)
+ACCOUNTABILITY_OUTCOME_HELP = choice_help(supervision_pb2.AccountabilityOutcome)
+ACCOUNTABILITY_STATES = choices(supervision_pb2.AccountabilityState)
+ACCOUNTABILITY_STATE_HELP = choice_help(supervision_pb2.AccountabilityState)
+
+
+def parse_accountability_outcome(text: str) -> supervision_pb2.AccountabilityOutcome:
+    outcome = OUTCOMES_OF_ACCOUNTABILITY.get(_key(text))
+    if outcome is None:
+        raise argparse.ArgumentTypeError(f"处理决定“{text}”不认识，可用：{ACCOUNTABILITY_OUTCOME_HELP}")
+    return outcome
+
+
+def parse_accountability_state(text: str) -> supervision_pb2.AccountabilityState:
+    state = ACCOUNTABILITY_STATES.get(_key(text))
+    if state is None:
+        raise argparse.ArgumentTypeError(f"问责状态“{text}”不认识，可用：{ACCOUNTABILITY_STATE_HELP}")
+    return state
+
+
+# `tongban supervision stats --by`: window, department or site, or 窗口, 部门, 站点.
+GROUPINGS = choices(supervision_pb2.StatisticsGrouping)
+GROUPING_HELP = choice_help(supervision_pb2.StatisticsGrouping)
+
+
+def parse_grouping(text: str) -> supervision_pb2.StatisticsGrouping:
+    grouping = GROUPINGS.get(_key(text))
+    if grouping is None:
+        raise argparse.ArgumentTypeError(f"统计口径“{text}”不认识，可用：{GROUPING_HELP}")
+    return grouping
+
+
+# `tongban rating give --rating`: 非常满意 … 非常不满意, or very-satisfied … very-dissatisfied.
+RATINGS = choices(supervision_pb2.ReviewRating)
+RATING_HELP = choice_help(supervision_pb2.ReviewRating)
+
+
+def parse_rating(text: str) -> supervision_pb2.ReviewRating:
+    rating = RATINGS.get(_key(text))
+    if rating is None:
+        raise argparse.ArgumentTypeError(f"评价“{text}”不认识，可用：{RATING_HELP}")
+    return rating
+
+
+# `tongban supervision conduct --kind`: 缺位, 迟到早退 … or absent, late-or-early …
+CONDUCT_KINDS = choices(supervision_pb2.ConductKind)
+CONDUCT_KIND_HELP = choice_help(supervision_pb2.ConductKind)
+
+
+def parse_conduct_kind(text: str) -> supervision_pb2.ConductKind:
+    kind = CONDUCT_KINDS.get(_key(text))
+    if kind is None:
+        raise argparse.ArgumentTypeError(f"违规类型“{text}”不认识，可用：{CONDUCT_KIND_HELP}")
+    return kind

@@ -26,6 +26,7 @@ from tongban.staff.v1 import (
 )
 from tongban.staff.v1 import events_pb2 as staff_events_pb2
 from tongban.supervision.v1 import deductions_pb2, supervision_pb2
+from tongban.supervision.v1 import events_pb2 as supervision_events_pb2
 
 SERVICE_MODULES: dict[str, list[ModuleType]] = {
     "acceptance": [catalog_pb2, acceptance_pb2],
@@ -50,6 +51,7 @@ EVENT_MODULES: list[ModuleType] = [
     acceptance_events_pb2,
     approval_events_pb2,
     staff_events_pb2,
+    supervision_events_pb2,
     # Supervision's deductions, which staff counts in its assessment.
     deductions_pb2,
 ]

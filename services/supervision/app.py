@@ -16,9 +16,18 @@ from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
 from services.common.usecases import UseCases
 from services.supervision import models
-from services.supervision.commands import AlertCommands
+from services.supervision.commands.accountability import AccountabilityCommands
+from services.supervision.commands.alerts import AlertCommands
+from services.supervision.commands.conduct import ConductCommands
+from services.supervision.commands.feedback import FeedbackCommands
 from services.supervision.events import EventRecorder
-from services.supervision.queries import AlertQueries, EventQueries
+from services.supervision.queries import (
+    AccountabilityQueries,
+    AlertQueries,
+    EventQueries,
+    ReviewQueries,
+    StatisticsQueries,
+)
 from services.supervision.rulebook import Rulebook, read_rules_file
 from services.supervision.servicer import SupervisionServicer
 from services.supervision.supervising import Supervising
@@ -41,10 +50,21 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     # A rule misspelled, misconfigured or missing stops the start-up here, with its name.
     rules = Rulebook(read_rules_file(settings.rules_file))
     supervising = Supervising(rules, uc.calendar, uc.clock)
-    servicer = SupervisionServicer(EventQueries(uc.db), AlertQueries(uc.db, rules), AlertCommands(uc))
+    recorder = EventRecorder(supervising)
+    servicer = SupervisionServicer(
+        EventQueries(uc.db),
+        AlertQueries(uc.db, rules),
+        AlertCommands(uc),
+        AccountabilityCommands(uc),
+        AccountabilityQueries(uc.db),
+        StatisticsQueries(uc),
+        FeedbackCommands(uc, recorder, settings.resolved_internal_key()),
+        ReviewQueries(uc.db),
+        ConductCommands(uc, recorder),
+    )
     return create_server(
         registrations=[
-            intake_registration(uc.db, EventRecorder(supervising).record, uc.clock),
+            intake_registration(uc.db, recorder.record, uc.clock),
             lambda server: supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(servicer, server),
         ],
         service_names=[*contracts.service_names(NAME), INTAKE_SERVICE_NAME],

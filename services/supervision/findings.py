@@ -36,6 +36,7 @@ def store(
             window_code=finding.window_code,
             user_id=finding.user_id,
             finish_by=finding.finish_by,
+            points=finding.points,
             trace_id=trace_id if finding.case_no else "",
             raised_at=at,
             record_seq=0,

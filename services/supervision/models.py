@@ -46,13 +46,21 @@ class CaseWatchRow(SQLModel, table=True):
     department_code: str = Field(default="", max_length=6)
     window_code: str = Field(default="", max_length=17)
     received_by: str = Field(default="", max_length=64)
+    # The case's trace (services.common.case_tracing): supervision's spans about it go there.
     trace_id: str = Field(default="", max_length=32)
+    root_span_id: str = Field(default="", max_length=16)
     first_seen_on: date
     acceptance_seen: bool = False
     accepted_on: date | None = None
     # The promised limit plus extensions; 0 for a case with no clock (instant, not accepted).
     budget_days: int = 0
     closed: bool = False
+    # The facts the monthly tables count (services/supervision/statistics.py).
+    received_on: date | None = Field(default=None, index=True)
+    instant: bool = False
+    # Decided (county), issued (township) or completed on the spot: the first of them.
+    completed_on: date | None = Field(default=None, index=True)
+    on_time: bool | None = None
     # The earliest day a rule asked to look at the case again; None when none did. The sweep
     # reads only rows due, by this index, so its cost follows what is due.
     next_check_on: date | None = None
@@ -90,6 +98,8 @@ class AlertRow(SQLModel, table=True):
     window_code: str = Field(default="", max_length=17)
     user_id: str = Field(default="", max_length=64)
     finish_by: date | None = None
+    # Points deducted from the person's assessment (a conduct violation's), 0 for none.
+    points: int = 0
     trace_id: str = Field(default="", max_length=32)
     raised_at: datetime
     record_seq: int
@@ -121,3 +131,102 @@ class RecordHeadRow(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
     seq: int = 0
     hash: str = Field(default="", max_length=64)
+
+
+class AccountabilityCaseRow(SQLModel, table=True):
+    """An accountability case (问责). Each step is also an entry of the record; the decision's
+    entry is `decision_seq`, which verification compares with the row."""
+
+    __tablename__ = "accountability_cases"
+
+    case_id: int | None = Field(default=None, primary_key=True)
+    state: int = Field(index=True)
+    department_code: str = Field(default="", max_length=6, index=True)
+    site_code: str = Field(default="", max_length=12)
+    user_id: str = Field(default="", max_length=64)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    opened_by: str = Field(max_length=64)
+    opened_at: datetime
+    question: str = Field(default="", sa_column=Column(Text, nullable=False))
+    explanation_due: date | None = None
+    explanation: str = Field(default="", sa_column=Column(Text, nullable=False))
+    outcome: int = 0
+    points: int = 0
+    decision_reasons: str = Field(default="", sa_column=Column(Text, nullable=False))
+    decided_by: str = Field(default="", max_length=64)
+    decided_at: datetime | None = None
+    decision_seq: int = 0
+    closed_at: datetime | None = None
+
+
+class AccountabilityAlertRow(SQLModel, table=True):
+    """The alerts an accountability case was opened from; an alert is taken up by one case."""
+
+    __tablename__ = "accountability_alerts"
+
+    alert_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_id: int = Field(index=True)
+
+
+class AccountabilityStepRow(SQLModel, table=True):
+    """Which record entries belong to which accountability case, in order."""
+
+    __tablename__ = "accountability_steps"
+
+    record_seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_id: int = Field(index=True)
+
+
+class ReviewRow(SQLModel, table=True):
+    """A rating of a case (好差评): one per case. The comment is the applicant's own words, kept
+    for the department and the inspectors, never put in events, spans or logs."""
+
+    __tablename__ = "case_reviews"
+
+    review_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(unique=True, max_length=64)
+    rating: int
+    channel: int
+    comment: str = Field(default="", max_length=200)
+    site_code: str = Field(default="", max_length=12, index=True)
+    department_code: str = Field(default="", max_length=6)
+    window_code: str = Field(default="", max_length=17)
+    reviewed_at: datetime
+    reviewed_on: date = Field(index=True)
+    # A bad review's rectification (整改): due by, what was done.
+    rectify_by: date | None = None
+    rectification: str = Field(default="", sa_column=Column(Text, nullable=False))
+    rectified_by: str = Field(default="", max_length=64)
+    rectified_at: datetime | None = None
+
+
+class ComplaintRow(SQLModel, table=True):
+    """A complaint (投诉) about a case, to be accepted or refused by `answer_by`."""
+
+    __tablename__ = "complaints"
+
+    complaint_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(max_length=64, index=True)
+    state: int
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    registered_by: str = Field(max_length=64)
+    registered_at: datetime
+    answer_by: date
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answered_by: str = Field(default="", max_length=64)
+    answered_at: datetime | None = None
+
+
+class ConductViolationRow(SQLModel, table=True):
+    """A conduct violation an inspector or a patrol recorded (its note stays here)."""
+
+    __tablename__ = "conduct_violations"
+
+    violation_id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=64, index=True)
+    site_code: str = Field(max_length=12)
+    window_code: str = Field(max_length=17)
+    kind: int
+    note: str = Field(default="", max_length=200)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime

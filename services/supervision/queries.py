@@ -6,15 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlmodel import col, select
 from tongban.events.v1 import event_pb2
 from tongban.supervision.v1 import supervision_pb2
 
+from services.common.calls import CallContext
 from services.common.db import Database
+from services.common.errors import or_not_found
 from services.common.paging import after_id, page_limit, token_after
-from services.supervision import record, repository
-from services.supervision.models import ReceivedEventRow
+from services.common.usecases import UseCases
+from services.supervision import record, repository, statistics
+from services.supervision.commands.feedback import BAD
+from services.supervision.models import AccountabilityCaseRow, ReceivedEventRow, ReviewRow
 from services.supervision.rulebook import Rulebook
-from services.supervision.views import alert_message
+from services.supervision.views import accountability_message, alert_message, review_message
 
 
 def _received(row: ReceivedEventRow) -> supervision_pb2.ReceivedEvent:
@@ -89,4 +94,82 @@ class AlertQueries:
                 supervision_pb2.Rule(name=r.name, title=r.title, parameters_json=r.parameters_json())
                 for r in self.rules.rules
             ]
+        )
+
+
+@dataclass
+class AccountabilityQueries:
+    db: Database
+
+    def get(
+        self, request: supervision_pb2.GetAccountabilityCaseRequest
+    ) -> supervision_pb2.GetAccountabilityCaseResponse:
+        with self.db.reading() as session:
+            case = or_not_found(
+                session.get(AccountabilityCaseRow, request.case_id),
+                "accountability_case",
+                str(request.case_id),
+                f"没有编号为 {request.case_id} 的问责案件 / no such accountability case",
+            )
+            return supervision_pb2.GetAccountabilityCaseResponse(
+                accountability_case=accountability_message(session, case)
+            )
+
+    def list(
+        self, request: supervision_pb2.ListAccountabilityCasesRequest
+    ) -> supervision_pb2.ListAccountabilityCasesResponse:
+        limit = page_limit(request.page_size)
+        query = select(AccountabilityCaseRow)
+        before = after_id(request.page_token)
+        if before:
+            query = query.where(col(AccountabilityCaseRow.case_id) < before)
+        if request.state:
+            query = query.where(AccountabilityCaseRow.state == request.state)
+        if request.department_code:
+            query = query.where(AccountabilityCaseRow.department_code == request.department_code)
+        with self.db.reading() as session:
+            rows = session.exec(
+                query.order_by(col(AccountabilityCaseRow.case_id).desc()).limit(limit + 1)
+            ).all()
+            page = rows[:limit]
+            return supervision_pb2.ListAccountabilityCasesResponse(
+                accountability_cases=[accountability_message(session, row) for row in page],
+                next_page_token=token_after(page[-1].case_id or 0) if len(rows) > limit else "",
+            )
+
+
+@dataclass
+class StatisticsQueries:
+    uc: UseCases
+
+    def get(
+        self, call: CallContext, request: supervision_pb2.GetStatisticsRequest
+    ) -> supervision_pb2.GetStatisticsResponse:
+        with self.uc.db.reading() as session:
+            return statistics.statistics(session, self.uc.calendar, call, request)
+
+
+@dataclass
+class ReviewQueries:
+    db: Database
+
+    def list(
+        self, call: CallContext, request: supervision_pb2.ListReviewsRequest
+    ) -> supervision_pb2.ListReviewsResponse:
+        site = statistics.site_for(call, request.site_code)
+        limit = page_limit(request.page_size)
+        query = select(ReviewRow)
+        before = after_id(request.page_token)
+        if before:
+            query = query.where(col(ReviewRow.review_id) < before)
+        if site:
+            query = query.where(ReviewRow.site_code == site)
+        if request.bad_only:
+            query = query.where(col(ReviewRow.rating).in_(BAD))
+        with self.db.reading() as session:
+            rows = session.exec(query.order_by(col(ReviewRow.review_id).desc()).limit(limit + 1)).all()
+        page = rows[:limit]
+        return supervision_pb2.ListReviewsResponse(
+            reviews=[review_message(row) for row in page],
+            next_page_token=token_after(page[-1].review_id or 0) if len(rows) > limit else "",
         )

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from services.supervision.models import AlertRow, RecordEntryRow, RecordHeadRow
+from services.supervision.models import AccountabilityCaseRow, AlertRow, RecordEntryRow, RecordHeadRow
 
 GENESIS = "0" * 64
 _CHUNK = 1000
@@ -44,6 +44,11 @@ def lock(session: Session) -> None:
     """Take the record's turn now: what the caller reads next cannot be changed by another
     replica's append before this transaction ends."""
     _head(session)
+
+
+def next_seq(session: Session) -> int:
+    """The number the next entry gets (the caller holds the record's turn)."""
+    return _head(session).seq + 1
 
 
 def append(session: Session, kind: str, body: Mapping[str, Any], at: datetime) -> RecordEntryRow:
@@ -138,7 +143,39 @@ def _alerts_match(session: Session, count: int) -> Verification:
                 alert.record_seq,
                 f"预警 {alert.alert_id} 与记录不符 / alert {alert.alert_id} differs from the record",
             )
+    return _decisions_match(session, count)
+
+
+def _decisions_match(session: Session, count: int) -> Verification:
+    """Each decided accountability case says what its decision's entry says."""
+    decided = session.exec(select(AccountabilityCaseRow).where(col(AccountabilityCaseRow.decision_seq) > 0))
+    for case in decided:
+        entry = session.get(RecordEntryRow, case.decision_seq)
+        if (
+            entry is None
+            or entry.kind != ACCOUNTABILITY_DECIDED
+            or json.loads(entry.body) != decision_body(case)
+        ):
+            return Verification(
+                count,
+                case.decision_seq,
+                f"问责案件 {case.case_id} 的决定与记录不符 / decision {case.case_id} differs from the record",
+            )
     return Verification(count)
+
+
+def decision_body(case: AccountabilityCaseRow) -> dict[str, Any]:
+    """What the record keeps of an accountability decision."""
+    return {
+        "case_id": case.case_id,
+        "outcome": case.outcome,
+        "points": case.points,
+        "reasons": case.decision_reasons,
+        "user_id": case.user_id,
+        "department_code": case.department_code,
+        "by": case.decided_by,
+        "at": utc_text(case.decided_at) if case.decided_at else "",
+    }
 
 
 def utc_text(moment: datetime) -> str:
@@ -149,6 +186,7 @@ def utc_text(moment: datetime) -> str:
 
 ALERT_RAISED = "alert_raised"
 ALERT_ACKNOWLEDGED = "alert_acknowledged"
+ACCOUNTABILITY_DECIDED = "accountability_decided"
 
 
 def alert_body(alert: AlertRow) -> dict[str, Any]:
@@ -165,6 +203,7 @@ def alert_body(alert: AlertRow) -> dict[str, Any]:
         "window_code": alert.window_code,
         "user_id": alert.user_id,
         "finish_by": alert.finish_by.isoformat() if alert.finish_by else "",
+        "points": alert.points,
         "trace_id": alert.trace_id,
         "raised_at": utc_text(alert.raised_at),
     }

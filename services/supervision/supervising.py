@@ -13,8 +13,10 @@ from tongban.acceptance.v1 import events_pb2 as _acceptance_events  # noqa: F401
 from tongban.approval.v1 import events_pb2 as _approval_events  # noqa: F401
 from tongban.events.v1 import event_pb2
 from tongban.staff.v1 import events_pb2 as _staff_events  # noqa: F401
+from tongban.supervision.v1 import supervision_pb2 as S
 
 from services.common.calendar import WorkingCalendar
+from services.common.case_tracing import case_span
 from services.common.clock import Clock
 from services.common.clock import today as today_of
 from services.supervision import findings, watches
@@ -35,11 +37,6 @@ def decoded(event: event_pb2.Event) -> Message | None:
         return None
 
 
-def trace_id_of(traceparent: str) -> str:
-    parts = traceparent.split("-")
-    return parts[1] if len(parts) == 4 and len(parts[1]) == 32 else ""
-
-
 @dataclass
 class Supervising:
     rules: Rulebook
@@ -52,11 +49,12 @@ class Supervising:
         if payload is None:
             return []
         today = today_of(self.clock)
-        watch = watches.take_in(session, payload, trace_id_of(event.traceparent), today)
+        watch = watches.take_in(session, payload, event.traceparent, today)
         case = watches.watched(session, watch, self.calendar, today) if watch else None
         found = self.rules.on_event(ReceivedEvent(event, payload), case, self.calendar)
         raised = findings.store(session, found, at=self.clock.now(), trace_id=watch.trace_id if watch else "")
         if watch is not None:
+            _traced(watch, raised)
             self.plan(session, watch, today)
         return raised
 
@@ -64,9 +62,9 @@ class Supervising:
         """What the rules find on a case due for a look today; then its next look, tomorrow at
         the earliest (a rule asking for today again waits a day rather than loop)."""
         case = watches.watched(session, watch, self.calendar, today)
-        raised = findings.store(
-            session, self.rules.sweep_case(case, self.calendar), at=self.clock.now(), trace_id=watch.trace_id
-        )
+        found = self.rules.sweep_case(case, self.calendar)
+        raised = findings.store(session, found, at=self.clock.now(), trace_id=watch.trace_id)
+        _traced(watch, raised)
         self.plan(session, watch, today, earliest=today + timedelta(days=1))
         return raised
 
@@ -79,3 +77,14 @@ class Supervising:
         case = watches.watched(session, watch, self.calendar, today)
         due = self.rules.next_check(case, self.calendar)
         watch.next_check_on = max(due, earliest) if due and earliest else due
+
+
+def _traced(watch: CaseWatchRow, raised: list[AlertRow]) -> None:
+    """Each alert about the case is a span in the case's trace: the inspector's link to it."""
+    if not (watch.trace_id and watch.root_span_id):
+        return
+    for alert in raised:
+        with case_span("supervision.alert", watch) as span:
+            span.set_attribute("tongban.rule", alert.rule)
+            span.set_attribute("tongban.alert_id", alert.alert_id or 0)
+            span.set_attribute("tongban.severity", S.AlertSeverity.Name(alert.severity))

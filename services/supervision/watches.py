@@ -12,9 +12,10 @@ from tongban.acceptance.v1 import events_pb2 as acceptance_events
 from tongban.approval.v1 import events_pb2 as approval_events
 
 from services.common.calendar import WorkingCalendar
+from services.common.case_tracing import review_trace_ids
 from services.common.timelimit import Pause, read_clock
-from services.supervision.models import AlertRow, CasePauseRow, CaseWatchRow
-from services.supervision.rule_types import WatchedCase, day_of
+from services.supervision.models import AlertRow, CasePauseRow, CaseWatchRow, ComplaintRow, ReviewRow
+from services.supervision.rule_types import ComplaintFacts, ReviewFacts, WatchedCase, day_of
 
 A = acceptance_events
 P = approval_events
@@ -40,11 +41,13 @@ def case_ref(payload: Message) -> A.CaseRef | P.ReviewRef | None:
     return None
 
 
-def take_in(session: Session, payload: Message, trace_id: str, today: date) -> CaseWatchRow | None:
+def take_in(session: Session, payload: Message, traceparent: str, today: date) -> CaseWatchRow | None:
     """Bring the case's watch up to date with the event; None for events about no case."""
     ref = case_ref(payload)
     if ref is None:
-        return None
+        # Supervision's own events (a review, a complaint) name a case it already watches.
+        own = str(getattr(payload, "case_no", "")) if "case_no" in payload.DESCRIPTOR.fields_by_name else ""
+        return session.get(CaseWatchRow, own, with_for_update=True) if own else None
     case_no = str(ref.case_no)
     watch = session.get(CaseWatchRow, case_no, with_for_update=True)
     if watch is None:
@@ -53,7 +56,9 @@ def take_in(session: Session, payload: Message, trace_id: str, today: date) -> C
     for name in ("matter_code", "site_code", "department_code", "window_code"):
         if getattr(ref, name, "") and not getattr(watch, name):
             setattr(watch, name, getattr(ref, name))
-    watch.trace_id = watch.trace_id or trace_id
+    if not (watch.trace_id and watch.root_span_id):
+        ids = review_trace_ids(case_no, traceparent)
+        watch.trace_id, watch.root_span_id = ids.trace_id, ids.root_span_id
     _apply(session, watch, payload)
     return watch
 
@@ -63,6 +68,7 @@ def _apply(session: Session, watch: CaseWatchRow, payload: Message) -> None:
         watch.acceptance_seen = True
     if isinstance(payload, A.CaseReceived):
         watch.received_by = payload.received_by
+        watch.received_on = day_of(payload.received_on)
     elif isinstance(payload, A.CaseAccepted):
         watch.accepted_on = day_of(payload.accepted_on)
         promised = payload.handling_type == catalog_pb2.HANDLING_TYPE_PROMISED
@@ -79,6 +85,20 @@ def _apply(session: Session, watch: CaseWatchRow, payload: Message) -> None:
         _resume(session, watch, PROCEDURE, day_of(payload.ended_on))
     if isinstance(payload, _CLOSING):
         watch.closed = True
+    _complete(watch, payload)
+
+
+def _complete(watch: CaseWatchRow, payload: Message) -> None:
+    """The case's completion (办结), from the first event that tells it."""
+    if watch.completed_on is not None:
+        return
+    if isinstance(payload, A.CaseCompleted):
+        watch.instant = True
+        watch.completed_on, watch.on_time = day_of(payload.completed_on), payload.on_time
+    elif isinstance(payload, P.ReviewDecided):
+        watch.completed_on, watch.on_time = day_of(payload.decided_on), payload.on_time
+    elif isinstance(payload, A.CaseResultIssued):
+        watch.completed_on, watch.on_time = day_of(payload.completed_on or payload.issued_on), payload.on_time
 
 
 def _pause(session: Session, watch: CaseWatchRow, kind: str, on: date | None) -> None:
@@ -129,4 +149,32 @@ def watched(session: Session, watch: CaseWatchRow, calendar: WorkingCalendar, to
         clock=clock,
         today=today,
         fired=fired_for(session, watch.case_no),
+        department_recent_on_time=_department_recent(session, watch),
+        reviews=tuple(
+            ReviewFacts(r.review_id or 0, r.rating, r.rectify_by, r.rectified_at is not None)
+            for r in session.exec(select(ReviewRow).where(ReviewRow.case_no == watch.case_no))
+        ),
+        complaints=tuple(
+            ComplaintFacts(c.complaint_id or 0, c.answer_by, c.answered_at is not None)
+            for c in session.exec(
+                select(ComplaintRow)
+                .where(ComplaintRow.case_no == watch.case_no)
+                .order_by(col(ComplaintRow.complaint_id))
+            )
+        ),
     )
+
+
+def _department_recent(session: Session, watch: CaseWatchRow) -> tuple[bool, ...]:
+    """On time or not, the department's two latest completed cases (once this one is completed)."""
+    if watch.completed_on is None or not watch.department_code:
+        return ()
+    query = (
+        select(CaseWatchRow.on_time)
+        .where(
+            CaseWatchRow.department_code == watch.department_code, col(CaseWatchRow.completed_on).is_not(None)
+        )
+        .order_by(col(CaseWatchRow.completed_on).desc(), col(CaseWatchRow.case_no).desc())
+        .limit(2)
+    )
+    return tuple(bool(on_time) for on_time in session.exec(query).all())

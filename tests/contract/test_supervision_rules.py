@@ -13,13 +13,15 @@ from pathlib import Path
 
 import grpc
 import pytest
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from tongban.acceptance.v1 import events_pb2 as A
 from tongban.approval.v1 import events_pb2 as P
 from tongban.supervision.v1 import supervision_pb2 as S
 
 from services.supervision.models import CaseWatchRow
 from tests.contract.supervision_support import INSPECTOR, Watching, accepted, case_ref, watching
-from tests.support import as_role, identity_metadata, status_of
+from tests.support import as_role, identity_metadata, status_of, wait_until
 
 ACCEPTED_ON = date(2026, 9, 28)
 C1, C2, X1, X2 = (f"320826101-20260928-000{n}" for n in range(1, 5))
@@ -216,6 +218,43 @@ def test_alerts_filter_by_site_and_rule_and_nobody_else_reads_them(sv: Watching)
 def test_the_loaded_rules_are_listed_with_their_parameters(sv: Watching) -> None:
     listed = sv.stub.ListRules(S.ListRulesRequest(), timeout=10, metadata=identity_metadata(INSPECTOR))
     by_name = {r.name: r for r in listed.rules}
-    assert set(by_name) == {"time_limit", "one_time_notice", "off_system", "calendar_gap"}
+    assert set(by_name) == {
+        "time_limit",
+        "one_time_notice",
+        "off_system",
+        "calendar_gap",
+        "reviews",
+        "complaints",
+        "conduct",
+        "repeated_lateness",
+    }
     assert by_name["time_limit"].parameters_json == '{"order_days": 3}'
     assert by_name["time_limit"].title.startswith("时限预警")
+
+
+def test_each_alert_is_a_span_in_its_case_trace(sv: Watching, recorded: InMemorySpanExporter) -> None:
+    sv.deliver(accepted(C1, ACCEPTED_ON, 5))
+    sv.sweep_on(date(2026, 10, 9))
+    [alert] = sv.alerts(case_no=C1)
+
+    def alert_span() -> ReadableSpan | None:
+        spans = [s for s in recorded.get_finished_spans() if s.name == "supervision.alert"]
+        return spans[0] if spans else None
+
+    span = wait_until(alert_span, what="the alert's span")
+    assert span.context is not None and f"{span.context.trace_id:032x}" == alert.trace_id
+    attributes = dict(span.attributes or {})
+    assert attributes["tongban.case_no"] == C1 and attributes["tongban.rule"] == "time_limit"
+    assert attributes["tongban.severity"] == "ALERT_SEVERITY_REMINDER"
+
+
+def test_two_late_completions_in_a_row_propose_public_criticism(sv: Watching) -> None:
+    for case_no in (C1, C2, X1):
+        sv.deliver(accepted(case_no, ACCEPTED_ON, 5))
+    # On time, then late: no pair yet.
+    sv.deliver(P.ReviewDecided(review=P.ReviewRef(case_no=C1), decided_on="2026-10-09", on_time=True))
+    sv.deliver(P.ReviewDecided(review=P.ReviewRef(case_no=C2), decided_on="2026-10-12", on_time=False))
+    assert sv.alerts(rule="repeated_lateness") == []
+    sv.deliver(A.CaseResultIssued(case=case_ref(X1), completed_on="2026-10-13", on_time=False))
+    [proposal] = sv.alerts(rule="repeated_lateness")
+    assert proposal.case_no == X1 and "通报批评" in proposal.summary and proposal.department_code == "NJ"

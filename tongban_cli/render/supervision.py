@@ -6,6 +6,8 @@ its type come from the protos, as do the labels of the values it holds.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 
 from google.protobuf import symbol_database
@@ -176,3 +178,156 @@ def rules(response: supervision_pb2.ListRulesResponse) -> str:
     return "\n".join(
         table(["规则", "说明", "参数"], [(r.name, r.title, r.parameters_json) for r in response.rules])
     )
+
+
+def accountability_case(case: supervision_pb2.AccountabilityCase) -> str:
+    """One accountability case, every step, in Chinese."""
+    state = label(supervision_pb2.AccountabilityState, case.state)
+    lines = [
+        f"问责案件 {case.case_id}（{state}）",
+        f"  部门：{case.department_code}　站点：{case.site_code}　人员：{case.user_id or '（部门）'}",
+        f"  预警：{'、'.join(str(a) for a in case.alert_ids)}",
+        f"  立案：{local_time(case.open_time)} {case.opened_by}　事由：{one_line(case.reason)}",
+    ]
+    if case.question:
+        lines.append(f"  要求书面说明：{one_line(case.question)}（{case.explanation_due} 前）")
+    if case.explanation:
+        lines.append(f"  书面说明：{one_line(case.explanation)}")
+    if case.outcome:
+        outcome = label(supervision_pb2.AccountabilityOutcome, case.outcome)
+        points = f" {case.points} 分" if case.points else ""
+        lines.append(
+            f"  决定：{outcome}{points}（{local_time(case.decide_time)} {case.decided_by}）"
+            f"理由：{one_line(case.decision_reasons)}"
+        )
+    if case.HasField("close_time"):
+        lines.append(f"  结案：{local_time(case.close_time)}")
+    lines.append(f"  监察记录：第 {'、'.join(str(s) for s in case.record_seqs)} 条")
+    return "\n".join(lines)
+
+
+def accountability_cases(response: supervision_pb2.ListAccountabilityCasesResponse) -> str:
+    if not response.accountability_cases:
+        return "没有符合条件的问责案件。"
+    rows = [
+        (
+            str(case.case_id),
+            label(supervision_pb2.AccountabilityState, case.state),
+            case.department_code,
+            case.user_id or "-",
+            local_time(case.open_time) or "-",
+            label(supervision_pb2.AccountabilityOutcome, case.outcome) if case.outcome else "-",
+            one_line(case.reason),
+        )
+        for case in response.accountability_cases
+    ]
+    lines = table(["编号", "状态", "部门", "人员", "立案时间", "决定", "事由"], rows)
+    if response.next_page_token:
+        lines.append(f"还有更多，下一页：--page-token {response.next_page_token}")
+    return "\n".join(lines)
+
+
+_STATISTICS_HEADERS = [
+    "接件", "受理", "即办件", "办结", "按时办结", "按时办结率", "平均用时(工作日)", "预警", "评价", "满意率",
+]  # fmt: skip
+
+
+def _statistics_cells(row: supervision_pb2.StatisticsRow) -> list[str]:
+    return [
+        str(row.received),
+        str(row.accepted),
+        str(row.instant),
+        str(row.completed),
+        str(row.completed_on_time),
+        f"{row.on_time_rate:.1%}" if row.completed else "-",
+        f"{row.average_working_days:.1f}" if row.average_working_days else "-",
+        str(row.findings),
+        str(row.reviews),
+        f"{row.satisfaction_rate:.1%}" if row.reviews else "-",
+    ]
+
+
+def statistics(response: supervision_pb2.GetStatisticsResponse) -> str:
+    """The monthly table, printable: one line per window, department or site, and the total."""
+    unit = label(supervision_pb2.StatisticsGrouping, response.group_by)
+    title = f"办件统计（{response.from_date} 至 {response.to_date}，按{unit}）"
+    rows = [[row.key or "（未注明）", *_statistics_cells(row)] for row in response.rows]
+    rows.append([response.total.key, *_statistics_cells(response.total)])
+    return "\n".join([title, *table([unit, *_STATISTICS_HEADERS], rows)])
+
+
+def statistics_csv(response: supervision_pb2.GetStatisticsResponse) -> str:
+    """The same table as CSV (UTF-8), for a spreadsheet: rates as fractions, days to two places."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([label(supervision_pb2.StatisticsGrouping, response.group_by), *_STATISTICS_HEADERS])
+    for row in [*response.rows, response.total]:
+        writer.writerow(
+            [
+                row.key,
+                row.received,
+                row.accepted,
+                row.instant,
+                row.completed,
+                row.completed_on_time,
+                f"{row.on_time_rate:.4f}",
+                f"{row.average_working_days:.2f}",
+                row.findings,
+                row.reviews,
+                f"{row.satisfaction_rate:.4f}",
+            ]
+        )
+    return out.getvalue().rstrip("\n")
+
+
+def review(item: supervision_pb2.Review) -> str:
+    rating = label(supervision_pb2.ReviewRating, item.rating)
+    channel = label(supervision_pb2.ReviewChannel, item.channel)
+    lines = [
+        f"评价 {item.review_id}：办件 {item.case_no}，{rating}（{channel}，{local_time(item.review_time)}）"
+    ]
+    if item.comment:
+        lines.append(f"  意见：{one_line(item.comment)}")
+    if item.rectify_by and not item.rectification:
+        lines.append(f"  差评：须于 {item.rectify_by} 前核实整改")
+    if item.rectification:
+        lines.append(
+            f"  整改：{one_line(item.rectification)}（{item.rectified_by}，{local_time(item.rectify_time)}）"
+        )
+    return "\n".join(lines)
+
+
+def reviews(response: supervision_pb2.ListReviewsResponse) -> str:
+    if not response.reviews:
+        return "没有符合条件的评价。"
+    rows = [
+        (
+            str(r.review_id),
+            r.case_no,
+            label(supervision_pb2.ReviewRating, r.rating),
+            label(supervision_pb2.ReviewChannel, r.channel),
+            local_time(r.review_time) or "-",
+            "已整改" if r.rectification else (f"{r.rectify_by} 前整改" if r.rectify_by else "-"),
+            one_line(r.comment),
+        )
+        for r in response.reviews
+    ]
+    lines = table(["编号", "办件编号", "评价", "渠道", "时间", "整改", "意见"], rows)
+    if response.next_page_token:
+        lines.append(f"还有更多，下一页：--page-token {response.next_page_token}")
+    return "\n".join(lines)
+
+
+def complaint(item: supervision_pb2.Complaint) -> str:
+    state = label(supervision_pb2.ComplaintState, item.state)
+    lines = [
+        f"投诉 {item.complaint_id}：办件 {item.case_no}（{state}）",
+        f"  登记：{local_time(item.register_time)} {item.registered_by}，"
+        f"须于 {item.answer_by} 前受理或不予受理",
+        f"  内容：{one_line(item.content)}",
+    ]
+    if item.answer:
+        lines.append(
+            f"  处理意见：{one_line(item.answer)}（{item.answered_by}，{local_time(item.answer_time)}）"
+        )
+    return "\n".join(lines)
