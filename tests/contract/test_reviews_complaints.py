@@ -118,7 +118,7 @@ def test_the_applicant_rates_afterwards_with_the_cases_link_code(sv: Watching) -
     # Another case's code does not open this one.
     other_code = _call(sv, "GetReviewLink", S.GetReviewLinkRequest(case_no=OTHER), clerk()).link_code  # type: ignore[attr-defined]
     wrong = S.SubmitReviewByLinkRequest(request_id="a-1", case_no=CASE, link_code=other_code, rating=1)
-    assert _refused(sv, "SubmitReviewByLink", wrong, APPLICANT) == grpc.StatusCode.PERMISSION_DENIED
+    assert _refused(sv, "SubmitReviewByLink", wrong, APPLICANT) == grpc.StatusCode.INVALID_ARGUMENT
     right = S.SubmitReviewByLinkRequest(
         request_id="a-2", case_no=CASE, link_code=code, rating=S.REVIEW_RATING_VERY_SATISFIED
     )

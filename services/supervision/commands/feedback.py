@@ -25,7 +25,6 @@ from services.common.errors import (
     calendar_missing,
     invalid_input,
     or_not_found,
-    permission_denied,
     wrong_state,
 )
 from services.common.usecases import UseCases
@@ -113,8 +112,12 @@ class FeedbackCommands:
     def submit_review_by_link(
         self, call: CallContext, request: S.SubmitReviewByLinkRequest
     ) -> S.SubmitReviewByLinkResponse:
+        # A wrong code is bad input to the applicant, who typed it from the slip the window gave.
         if not hmac.compare_digest(link_code(self.key, request.case_no), request.link_code):
-            raise permission_denied("评价码与办件不符 / the link code is not this case's")
+            raise invalid_input(
+                "评价码与办件编号不符，请核对回执上的评价码 / the link code is not this case's",
+                [FieldProblem("link_code", "与办件不符 / not this case's code")],
+            )
 
         def use_case(session: Session) -> S.SubmitReviewByLinkResponse:
             watch = _watched(session, request.case_no)
