@@ -485,6 +485,9 @@ def build_parser() -> ArgumentParser:
     staff_parser.add_account(sub, common, keyed, _leaf)
     staff_parser.add_leave(sub, common, keyed, _leaf)
     staff_parser.add_calendar(sub, common, keyed, _leaf)
+    staff_parser.add_attendance(sub, common, keyed, _leaf)
+    staff_parser.add_assessment(sub, common, keyed, _leaf)
+    staff_parser.add_rotation(sub, common, keyed, _leaf)
     return parser
 
 
