@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 from tongban.supervision.v1 import supervision_pb2
 
-from services.supervision import record
+from services.supervision import deductions, record
 from services.supervision.models import AlertRow
 from services.supervision.rule_types import Finding
 
@@ -46,6 +46,7 @@ def store(
         alert.record_seq = record.append(session, record.ALERT_RAISED, record.alert_body(alert), at).seq
         raised.append(alert)
     session.flush()
+    deductions.for_alerts(session, raised)
     return raised
 
 

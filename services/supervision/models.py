@@ -11,10 +11,13 @@ from sqlmodel import Column, Field, SQLModel
 
 # Shared tables: the inbox that records each delivered event once; the calendar years the
 # centre administrator loaded (supervision's copy, from staff's events); the request ids of the
-# inspectors' commands.
+# inspectors' commands; the outbox.
 from services.common.calendar_store import CalendarYearRow as CalendarYearRow
 from services.common.idempotency import IdempotencyKey as IdempotencyKey
 from services.common.inbox import InboxEntry as InboxEntry
+
+# Supervision's outbox: the deductions it sends the staff service.
+from services.common.outbox import OutboxEvent as OutboxEvent
 
 
 class ReceivedEventRow(SQLModel, table=True):

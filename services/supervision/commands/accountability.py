@@ -23,7 +23,7 @@ from services.common.errors import (
     wrong_state,
 )
 from services.common.usecases import Response, UseCases
-from services.supervision import record
+from services.supervision import deductions, record
 from services.supervision.models import (
     AccountabilityAlertRow,
     AccountabilityCaseRow,
@@ -188,6 +188,8 @@ class AccountabilityCommands:
             case.decided_at = self.uc.clock.now()
             # The decision's entry number is the next one: the row names it for verification.
             case.decision_seq = record.next_seq(session)
+            if request.outcome == S.ACCOUNTABILITY_OUTCOME_DEDUCTION:
+                deductions.for_decision(session, case, _alerts_of(session, case))
             return record.ACCOUNTABILITY_DECIDED, record.decision_body(case)
 
         return self._step(
@@ -204,6 +206,13 @@ class AccountabilityCommands:
             return "accountability_closed", {"by": call.caller.user_id}
 
         return self._step(call, "CloseAccountabilityCase", request, S.CloseAccountabilityCaseResponse, change)
+
+
+def _alerts_of(session: Session, case: AccountabilityCaseRow) -> list[AlertRow]:
+    ids = select(AccountabilityAlertRow.alert_id).where(AccountabilityAlertRow.case_id == case.case_id)
+    return list(
+        session.exec(select(AlertRow).where(col(AlertRow.alert_id).in_(ids)).order_by(col(AlertRow.alert_id)))
+    )
 
 
 def _due_date(text: str, today: date) -> date:
