@@ -15,13 +15,16 @@ import grpc
 import pytest
 from google.protobuf.message import Message
 from sqlmodel import select
+from tongban.staff.v1 import events_pb2 as StaffEvents
 from tongban.supervision.v1 import supervision_pb2 as S
+from tongban.supervision.v1.deductions_pb2 import DeductionRecorded
 
 from services.common.access import ANONYMOUS
 from services.common.identity import Caller
+from services.common.outbox import events_for
 from services.supervision.models import ReceivedEventRow
 from tests.contract.supervision_support import INSPECTOR, Watching, accepted, watching
-from tests.support import as_role, clerk, identity_metadata, status_of
+from tests.support import as_role, clerk, identity_metadata, payloads, status_of
 
 CASE = "320826101-20261102-0001"
 OTHER = "320826101-20261102-0002"
@@ -188,6 +191,9 @@ def test_a_conduct_violation_is_a_finding_with_its_deduction(sv: Watching) -> No
         2,
     )
     assert "缺位" in alert.summary
+    with sv.db.reading() as session:
+        [sent] = payloads(events_for(session, "clerk-gaogou"), DeductionRecorded)
+    assert (sent.finding_id, sent.points, sent.accountability_case_id) == (f"alert-{alert.alert_id}", 2, "")
     # A township officer records at their own sub-centre only.
     officer = as_role("township_officer", "320826102", user="officer-2")
     elsewhere = S.RecordConductViolationRequest(
@@ -201,3 +207,34 @@ def test_a_conduct_violation_is_a_finding_with_its_deduction(sv: Watching) -> No
     assert [a.alert_id for a in sv.alerts(rule="conduct")] == [alert.alert_id]
     verified = _call(sv, "VerifyRecord", S.VerifyRecordRequest(), INSPECTOR)
     assert verified.intact  # type: ignore[attr-defined]
+
+
+def test_attendance_from_the_staff_service_is_found_once_with_its_deductions(sv: Watching) -> None:
+    late = StaffEvents.LateArrival(
+        user_id="clerk-gaogou",
+        site_code="320826101",
+        window_code="320826101-W01",
+        day="2026-11-02",
+        minutes_late=7,
+    )
+    sv.deliver(late)
+    sv.deliver(late)  # told twice (two events): found once
+    sv.deliver(
+        StaffEvents.Absence(
+            user_id="clerk-nj", site_code="320826101", window_code="320826101-W02", day="2026-11-02"
+        )
+    )
+    sv.deliver(
+        StaffEvents.WindowUnattended(
+            window_code="320826101-W03",
+            site_code="320826101",
+            department_code="GA",
+            day="2026-11-02",
+            whole_day=True,
+        )
+    )
+    found = {(a.user_id or a.window_code, a.points) for a in sv.alerts(rule="attendance")}
+    assert found == {("clerk-gaogou", 1), ("clerk-nj", 2), ("320826101-W03", 0)}
+    with sv.db.reading() as session:
+        sent = payloads(events_for(session, "clerk-gaogou"), DeductionRecorded)
+    assert [d.points for d in sent] == [1]

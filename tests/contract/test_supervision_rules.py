@@ -227,6 +227,7 @@ def test_the_loaded_rules_are_listed_with_their_parameters(sv: Watching) -> None
         "complaints",
         "conduct",
         "repeated_lateness",
+        "attendance",
     }
     assert by_name["time_limit"].parameters_json == '{"order_days": 3}'
     assert by_name["time_limit"].title.startswith("时限预警")

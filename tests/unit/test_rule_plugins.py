@@ -37,6 +37,7 @@ BUILT_IN = {
     "complaints",
     "conduct",
     "repeated_lateness",
+    "attendance",
 }
 HOOKS = [name for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("tongban_")]
 
