@@ -354,6 +354,7 @@ def _add_alerts(leaves: _Subparsers, common: ArgumentParser, keyed: Sequence[Arg
     ack.add_argument("--note", metavar="TEXT", help="签收意见，如 已电话督办")
     _leaf(leaves, "verify", supervision_commands.verify, "校验监察记录：有无改动、删除、插入或调序", [common])
     _leaf(leaves, "rules", supervision_commands.rules, "本系统启用的监察规则及其参数", [common])
+    _leaf(leaves, "sweep", supervision_commands.sweep, "立即巡检：对今天到期的办件运行监察规则", [common])
     conduct = _leaf(
         leaves, "conduct", supervision_commands.conduct, "记录窗口人员违反行为规范（扣分）", keyed
     )

@@ -153,7 +153,7 @@ def test_a_case_that_ran_over_ends_in_a_decided_closed_accountability_case(sv: W
         str(case_id),
         2,
     )
-    assert (sent.window_code, sent.reason_code) == ("320826101-W01", "time_limit")
+    assert (sent.window_code, sent.site_code, sent.reason_code) == ("", "", "time_limit")
     # Nobody can quietly soften the decision afterwards.
     with sv.db.transaction() as session:
         session.execute(text("UPDATE accountability_cases SET points = 1"))
