@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -135,16 +135,44 @@ def _relayable(metadata: Metadata | None) -> list[tuple[str, str | bytes]]:
     ]
 
 
+class Refusal(Exception):
+    """A call the gateway answers itself, or the backend's failure relayed: the status to give the
+    client, and the trailing metadata (the backend's status details) to pass on."""
+
+    def __init__(
+        self, code: grpc.StatusCode, message: str, trailing: Sequence[tuple[str, str | bytes]] = ()
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.trailing = list(trailing)
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """A backend's answer: the raw response and the metadata the client may see."""
+
+    response: bytes
+    initial: list[tuple[str, str | bytes]]
+    trailing: list[tuple[str, str | bytes]]
+
+
 def _abort(context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:
     context.abort(code, message)
     raise AssertionError("ServicerContext.abort returns only by raising")
 
 
-def _refuse(code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+def _abort_with(context: grpc.ServicerContext, refusal: Refusal) -> NoReturn:
+    if refusal.trailing:
+        context.set_trailing_metadata(refusal.trailing)
+    _abort(context, refusal.code, refusal.message)
+
+
+def _refuse(refusal: Refusal) -> grpc.RpcMethodHandler:
     """A handler that fails the call before reading anything, whatever its cardinality."""
 
     def behaviour(_requests: Any, context: grpc.ServicerContext) -> Any:
-        _abort(context, code, message)
+        _abort_with(context, refusal)
 
     return grpc.stream_stream_rpc_method_handler(behaviour)
 
@@ -193,42 +221,61 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             channel.close()
 
     def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
-        method = str(handler_call_details.method)
+        try:
+            route = self.resolve(str(handler_call_details.method))
+        except Refusal as refusal:
+            return _refuse(refusal)
+
+        def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
+            try:
+                caller = self.authenticate(route, _bearer_token(context.invocation_metadata() or ()))
+                forwarded = self.forward(
+                    route,
+                    caller,
+                    request,
+                    timeout=self._timeout(context),
+                    metadata=_forwarded(context.invocation_metadata() or ()),
+                    on_call=lambda call: context.add_callback(call.cancel),
+                )
+            except Refusal as refusal:
+                _abort_with(context, refusal)
+            if forwarded.initial:
+                context.send_initial_metadata(forwarded.initial)
+            if forwarded.trailing:
+                context.set_trailing_metadata(forwarded.trailing)
+            return forwarded.response
+
+        return grpc.unary_unary_rpc_method_handler(behaviour)
+
+    # -- one call, whatever the transport (gRPC here, Connect at gateway/web) ---------------
+
+    def resolve(self, method: str) -> Route:
+        """The route of a unary RPC the gateway forwards; Refusal (UNIMPLEMENTED) otherwise."""
         route = self._routes.get(method)
         if route is None:
             service_name = method.lstrip("/").rpartition("/")[0]
             area = area_of(service_name)
             if area is None or service_name not in service_names(area):
-                return _refuse(
+                raise Refusal(
                     grpc.StatusCode.UNIMPLEMENTED,
                     f"没有这个服务 / unknown service {service_name or method}: "
                     "list the services with server reflection",
                 )
-            return _refuse(
-                grpc.StatusCode.UNIMPLEMENTED,
-                f"没有这个方法 / unknown method {method}",
-            )
+            raise Refusal(grpc.StatusCode.UNIMPLEMENTED, f"没有这个方法 / unknown method {method}")
         if route.streaming:
-            return _refuse(
+            raise Refusal(
                 grpc.StatusCode.UNIMPLEMENTED,
                 f"网关不转发流式调用 / the gateway does not forward streaming RPCs ({method})",
             )
+        return route
 
-        def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
-            return self._forward(route, request, context)
-
-        return grpc.unary_unary_rpc_method_handler(behaviour)
-
-    # -- one call ---------------------------------------------------------------------------
-
-    def _authenticate(self, route: Route, context: grpc.ServicerContext) -> Caller:
+    def authenticate(self, route: Route, token: str | None) -> Caller:
+        """The caller the bearer token names, if the RPC's access rule admits them; Refusal if not."""
         if route.policy is not None and route.policy.public:
             # Signing in needs no token; whatever the client sent is not looked at.
             return Caller(user_id=ANONYMOUS, site_code="", roles=frozenset())
-        token = _bearer_token(context.invocation_metadata() or ())
         if token is None:
-            _abort(
-                context,
+            raise Refusal(
                 grpc.StatusCode.UNAUTHENTICATED,
                 "缺少访问令牌 / missing bearer token: send the metadata "
                 "`authorization: Bearer <token>` (sign in with `tongban login USER_ID`)",
@@ -237,19 +284,17 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             caller = self._credentials.caller(token)
         except TokenError as exc:
             log.info("refused %s: %s", route.method, exc)
-            _abort(context, grpc.StatusCode.UNAUTHENTICATED, str(exc))
+            raise Refusal(grpc.StatusCode.UNAUTHENTICATED, str(exc)) from None
         policy = route.policy
         if policy is None:
-            _abort(
-                context,
+            raise Refusal(
                 grpc.StatusCode.PERMISSION_DENIED,
                 f"接口未声明访问规则，网关不予转发 / {route.method} declares no access rule, "
                 "so the gateway does not expose it",
             )
         if not caller.has_any(policy.roles):
             log.info("refused %s to %s: roles %s", route.method, caller.user_id, sorted(caller.roles))
-            _abort(
-                context,
+            raise Refusal(
                 grpc.StatusCode.PERMISSION_DENIED,
                 f"无权调用 {route.method}：需要以下角色之一：{_labels(policy.roles)}；"
                 f"当前角色：{_labels(caller.roles)} / your roles "
@@ -264,53 +309,63 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             return self._default_deadline
         return float(remaining)
 
-    def _forward(self, route: Route, request: bytes, context: grpc.ServicerContext) -> bytes:
-        caller = self._authenticate(route, context)
+    @property
+    def default_deadline(self) -> float:
+        """Seconds a call gets when its client set no deadline."""
+        return self._default_deadline
+
+    def forward(
+        self,
+        route: Route,
+        caller: Caller,
+        request: bytes,
+        *,
+        timeout: float,
+        metadata: Sequence[tuple[str, str | bytes]] = (),
+        on_call: Callable[[Any], object] = lambda _call: None,
+    ) -> Forwarded:
+        """The backend's answer to the raw request, within the backend's share; Refusal on failure.
+
+        `on_call` gets the backend call once it is made (the gRPC path cancels it with its client).
+        """
         try:
             with self._bulkhead.call(route.area):
-                return self._forward_in_share(route, caller, request, context)
+                return self._forward_in_share(route, caller, request, timeout, metadata, on_call)
         except ShareFull:
             zh, en = AREA_LABELS.get(route.area, (route.area, f"the {route.area} service"))
-            _abort(
-                context,
+            raise Refusal(
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
                 f"{zh}繁忙, 请稍后重试 / {en} is busy: too many calls are waiting on it; try again shortly",
-            )
+            ) from None
 
     def _forward_in_share(
-        self, route: Route, caller: Caller, request: bytes, context: grpc.ServicerContext
-    ) -> bytes:
-        timeout = self._timeout(context)
+        self,
+        route: Route,
+        caller: Caller,
+        request: bytes,
+        timeout: float,
+        metadata: Sequence[tuple[str, str | bytes]],
+        on_call: Callable[[Any], object],
+    ) -> Forwarded:
         if timeout <= 0:
-            _abort(
-                context,
+            raise Refusal(
                 grpc.StatusCode.DEADLINE_EXCEEDED,
                 "调用已超时 / the call's deadline passed before it was forwarded",
             )
-        metadata = [
-            *_forwarded(context.invocation_metadata() or ()),
-            (IDENTITY_HEADER, self._credentials.assertion(caller)),
-        ]
-        call = self._callables[route.method].future(request, timeout=timeout, metadata=metadata)
-        # A client that gives up cancels the backend call too.
-        context.add_callback(call.cancel)
+        sent = [*metadata, (IDENTITY_HEADER, self._credentials.assertion(caller))]
+        call = self._callables[route.method].future(request, timeout=timeout, metadata=sent)
+        on_call(call)
         try:
             response: bytes = call.result()
         except grpc.FutureCancelledError:
             # The client gave up (its deadline passed or it cancelled): nobody is left to answer.
-            _abort(context, grpc.StatusCode.CANCELLED, "调用已取消 / the call was cancelled")
+            raise Refusal(grpc.StatusCode.CANCELLED, "调用已取消 / the call was cancelled") from None
         except grpc.RpcError as error:
-            self._relay_error(route, error, context)
-        initial = _relayable(call.initial_metadata())
-        if initial:
-            context.send_initial_metadata(initial)
-        trailing = _relayable(call.trailing_metadata())
-        if trailing:
-            context.set_trailing_metadata(trailing)
-        return response
+            raise self._relayed(route, error) from None
+        return Forwarded(response, _relayable(call.initial_metadata()), _relayable(call.trailing_metadata()))
 
-    def _relay_error(self, route: Route, error: Any, context: grpc.ServicerContext) -> NoReturn:
-        """Fail the client's call with the backend's status, details and trailing metadata."""
+    def _relayed(self, route: Route, error: Any) -> Refusal:
+        """The backend's status, details and trailing metadata, for the client."""
         code: grpc.StatusCode = error.code()
         details: str = error.details() or ""
         trailing = _relayable(error.trailing_metadata())
@@ -322,6 +377,4 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             details = f"{zh}暂不可用 / {en} is unavailable, try again"
         elif code == grpc.StatusCode.DEADLINE_EXCEEDED and not from_backend:
             details = f"{zh}未能在时限内答复 / {en} did not answer before the deadline"
-        if trailing:
-            context.set_trailing_metadata(trailing)
-        _abort(context, code, details)
+        return Refusal(code, details, trailing)
