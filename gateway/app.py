@@ -19,6 +19,11 @@ from gateway.backend_health import BackendHealth
 from gateway.proxy import GatewayProxy
 from gateway.staff_keys import StaffKeys
 from gateway.tokens import TokenVerifier
+from gateway.web.app import ConnectEdge
+from gateway.web.calls import ConnectCalls
+from gateway.web.server import WebEdge
+from gateway.web.sessions import Sessions
+from gateway.web.settings import WebSettings
 from services.common.contracts import AREAS, service_names
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
@@ -31,6 +36,8 @@ HEALTH_NAME = "gateway"
 @dataclass
 class GatewayServer(RunningServer):
     proxy: GatewayProxy
+    # The browser edge's port (Connect over HTTP), when it was asked for.
+    web_port: int | None = None
 
     def stop(self, grace: float) -> None:
         super().stop(grace)
@@ -42,8 +49,11 @@ def backend_service_names() -> list[str]:
     return [name for area in AREAS for name in service_names(area)]
 
 
-def build_gateway(settings: Settings, *, tracer_provider: TracerProvider | None = None) -> GatewayServer:
-    """Build and bind the gateway (port 0 picks a free one); start it with `.server.start()`."""
+def build_gateway(
+    settings: Settings, *, tracer_provider: TracerProvider | None = None, web: WebSettings | None = None
+) -> GatewayServer:
+    """Build and bind the gateway (port 0 picks a free one); start it with `.start()`. With `web`,
+    the browser edge too, on the same proxy (routes, tokens, access rules, backend shares)."""
     provider = tracer_provider or setup_tracing("gateway")
     # People's tokens: the staff service's keys, fetched and refreshed; demo tokens: the key folder.
     staff_keys = StaffKeys(
@@ -76,6 +86,21 @@ def build_gateway(settings: Settings, *, tracer_provider: TracerProvider | None 
             {area: service_names(area) for area in proxy.backend_channels},
         )
     )
+    web_port = None
+    if web is not None:
+        edge = WebEdge(
+            ConnectEdge(
+                proxy,
+                ConnectCalls(proxy, provider),
+                Sessions(proxy, provider, secure=web.cookie_secure),
+                web,
+            ),
+            settings.host,
+            web.resolved_port(),
+            grace=settings.grace_seconds,
+        )
+        running.workers.append(edge)
+        web_port = edge.port
     return GatewayServer(
         server=running.server,
         health=running.health,
@@ -83,4 +108,5 @@ def build_gateway(settings: Settings, *, tracer_provider: TracerProvider | None 
         service_names=running.service_names,
         workers=running.workers,
         proxy=proxy,
+        web_port=web_port,
     )

@@ -108,7 +108,7 @@ def _labels(roles: Iterable[str]) -> str:
     return "、".join(ROLE_LABELS.get(role, role) for role in sorted(roles)) or "无"
 
 
-def _bearer_token(metadata: Metadata) -> str | None:
+def bearer_token(metadata: Metadata) -> str | None:
     for key, value in metadata:
         if key == "authorization" and isinstance(value, str):
             scheme, _, token = value.strip().partition(" ")
@@ -228,7 +228,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
 
         def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
             try:
-                caller = self.authenticate(route, _bearer_token(context.invocation_metadata() or ()))
+                caller = self.authenticate(route, bearer_token(context.invocation_metadata() or ()))
                 forwarded = self.forward(
                     route,
                     caller,
@@ -268,6 +268,13 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
                 f"网关不转发流式调用 / the gateway does not forward streaming RPCs ({method})",
             )
         return route
+
+    def identify(self, token: str) -> Caller:
+        """The caller a bearer token names; Refusal (UNAUTHENTICATED) when it is refused."""
+        try:
+            return self._credentials.caller(token)
+        except TokenError as exc:
+            raise Refusal(grpc.StatusCode.UNAUTHENTICATED, str(exc)) from None
 
     def authenticate(self, route: Route, token: str | None) -> Caller:
         """The caller the bearer token names, if the RPC's access rule admits them; Refusal if not."""

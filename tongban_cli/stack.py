@@ -36,6 +36,8 @@ def child_environment(var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
     env["TONGBAN_VAR_DIR"] = str(var_dir)
     env["PYTHONUNBUFFERED"] = "1"
+    # The browser edge serves plain http://127.0.0.1 here: a Secure cookie would not be kept.
+    env.setdefault("TONGBAN_WEB_COOKIE_SECURE", "false")
     return env
 
 

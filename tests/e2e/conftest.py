@@ -84,13 +84,18 @@ class Stack:
     def address(self, name: str) -> str:
         return f"127.0.0.1:{self.ports[name]}"
 
+    @property
+    def web(self) -> str:
+        """The browser edge's base URL (Connect over HTTP, in the gateway's process)."""
+        return f"http://127.0.0.1:{self.ports['web']}"
+
     def start(self, name: str) -> Child:
         module = "gateway" if name == "gateway" else f"services.{name}"
         log_path = self.var_dir / "log" / f"{name}.log"
         with log_path.open("ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", module],
-                env=dict(self.child_env, TONGBAN_PORT=str(self.ports[name])),
+                env=dict(self.child_env, TONGBAN_PORT=str(self.ports[name]), **self._extra_env(name)),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -99,6 +104,9 @@ class Stack:
         problem = wait_healthy(child, threading.Event())
         assert problem is None, f"{problem}\n{log_tail(log_path)}"
         return child
+
+    def _extra_env(self, name: str) -> dict[str, str]:
+        return {"TONGBAN_WEB_PORT": str(self.ports["web"])} if name == "gateway" else {}
 
     def kill(self, name: str) -> None:
         """kill -9: no drain, no goodbye."""
@@ -152,7 +160,7 @@ def running_stack(var_dir: Path, *, database_url: str = "", start: str = START) 
     stack.setup(var_dir)
     if database_url:
         _create_postgres_schemas(var_dir, database_url)
-    ports = {name: _free_port() for name in [*AREAS, "gateway"]}
+    ports = {name: _free_port() for name in [*AREAS, "gateway", "web"]}
     env = dict(
         stack.child_environment(var_dir),
         TONGBAN_CLOCK_FILE=str(var_dir / "clock"),

@@ -1,0 +1,166 @@
+"""The browser edge's ASGI application: Connect unary calls at /<package>.<Service>/<Method>, and
+the session endpoints under /session/.
+
+Every POST must carry `Connect-Protocol-Version: 1` and a Connect content type
+(application/proto or application/json). A plain HTML form cannot set either, and a script on
+another site cannot send them without a CORS preflight, which the edge never grants: so the
+session cookie cannot be used from another site (with SameSite=Strict besides). The blocking
+part of each call runs on a thread of the edge's own pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import zlib
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import grpc
+
+from gateway.proxy import GatewayProxy, bearer_token
+from gateway.web.calls import ConnectCalls, Incoming, Outgoing, error_response
+from gateway.web.cookies import token_from
+from gateway.web.protocol import (
+    ACCEPTED,
+    JSON,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    TIMEOUT_HEADER,
+    ConnectError,
+    codec_of,
+    timeout_seconds,
+)
+from gateway.web.sessions import PATHS, Sessions
+from gateway.web.settings import WebSettings
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_ENCODINGS = ("identity", "gzip")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _bad(message: str) -> ConnectError:
+    return ConnectError(grpc.StatusCode.INVALID_ARGUMENT, message)
+
+
+class ConnectEdge:
+    def __init__(
+        self, proxy: GatewayProxy, calls: ConnectCalls, sessions: Sessions, web: WebSettings
+    ) -> None:
+        self._proxy = proxy
+        self._calls = calls
+        self._sessions = sessions
+        self._most = web.max_body_bytes
+        self._pool = ThreadPoolExecutor(max_workers=web.workers, thread_name_prefix="web")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        outgoing = await self._answer(scope, receive)
+        await send({"type": "http.response.start", "status": outgoing.status, "headers": outgoing.headers})
+        await send({"type": "http.response.body", "body": outgoing.body})
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _answer(self, scope: Scope, receive: Receive) -> Outgoing:
+        if scope["method"] != "POST":
+            # Unary Connect calls are POSTs (the GET form is only for side-effect-free methods,
+            # which no RPC declares).
+            return Outgoing(405, [(b"allow", b"POST")], b"")
+        headers: dict[str, str] = {}
+        cookies: list[str] = []
+        authorization: list[tuple[str, str | bytes]] = []
+        for raw_key, raw_value in scope["headers"]:
+            key, value = raw_key.decode("latin-1").lower(), raw_value.decode("latin-1")
+            if key == "cookie":
+                cookies.append(value)
+            elif key == "authorization":
+                authorization.append((key, value))
+            else:
+                headers[key] = value
+        path: str = scope["path"]
+        codec = codec_of(headers.get("content-type", ""))
+        if codec is None or (path in PATHS and codec != JSON):
+            accepted = "application/json" if path in PATHS else ACCEPTED
+            return Outgoing(415, [(b"accept-post", accepted.encode())], b"")
+        try:
+            incoming = await self._incoming(path, codec, headers, receive)
+        except ConnectError as error:
+            return error_response(error)
+        # A tool's bearer token first, else the browser's session cookie.
+        token = bearer_token(authorization) or token_from(cookies)
+        incoming = Incoming(incoming.path, codec, incoming.body, token, incoming.timeout, headers)
+        loop = asyncio.get_running_loop()
+        handle = self._sessions.handle if path in PATHS else self._calls.unary
+        return await loop.run_in_executor(self._pool, handle, incoming)
+
+    async def _incoming(self, path: str, codec: str, headers: dict[str, str], receive: Receive) -> Incoming:
+        version = headers.get(PROTOCOL_HEADER)
+        if version is None:
+            raise _bad(f"缺少协议头 / missing required header: set {PROTOCOL_HEADER} to {PROTOCOL_VERSION!r}")
+        if version.strip() != PROTOCOL_VERSION:
+            raise _bad(f"协议版本不支持 / {PROTOCOL_HEADER} must be {PROTOCOL_VERSION!r}, got {version!r}")
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in _ENCODINGS:
+            raise ConnectError(
+                grpc.StatusCode.UNIMPLEMENTED,
+                f"不支持的压缩方式 / unknown compression {encoding!r}: supported are {', '.join(_ENCODINGS)}",
+            )
+        timeout = timeout_seconds(headers.get(TIMEOUT_HEADER), self._proxy.default_deadline)
+        try:
+            body = await self._body(receive)
+            if encoding == "gzip":
+                body = self._gunzip(body)
+        except _TooLarge:
+            raise ConnectError(
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"请求过大 / the request is larger than {self._most} bytes",
+            ) from None
+        return Incoming(path, codec, body, None, timeout)
+
+    async def _body(self, receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self._most:
+                raise _TooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    def _gunzip(self, body: bytes) -> bytes:
+        decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            plain = decompressor.decompress(body, self._most + 1)
+        except (zlib.error, gzip.BadGzipFile) as exc:
+            raise _bad("请求体不是有效的 gzip / the body is not valid gzip") from exc
+        if len(plain) > self._most:
+            raise _TooLarge
+        return plain
