@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from gateway.web.settings import WEB_PORT
 from services.common.contracts import AREAS
 from services.common.settings import GATEWAY_PORT, SERVICE_PORTS
 from services.common.tokens import ensure_internal_key, generate_keys, has_signing_keys
@@ -101,6 +102,7 @@ def ports_in_use(ports: Sequence[int]) -> list[int]:
 def _print_welcome(gateway: str, var_dir: Path, config: Path, out: IO[str]) -> None:
     users = demo.load_users()
     print(f"\n通办已启动，网关地址 {gateway}（日志在 {var_dir / 'log'}）。", file=out)
+    print(f"浏览器入口（Connect 协议，网关进程内）http://{HOST}:{WEB_PORT}", file=out)
     print(f"运行目录和网关地址已记在 {config}：在任何目录下，tongban 都会找到这套本地运行。", file=out)
     print("演示用户（角色、站点）：", file=out)
     print("\n".join(f"  {demo.describe(u)}" for u in users), file=out)
@@ -116,7 +118,8 @@ def up(var_dir: Path) -> int:
     """Set up, start everything, wait for health, then supervise until a signal."""
     plan = {area: (f"services.{area}", SERVICE_PORTS[area]) for area in AREAS}
     plan["gateway"] = ("gateway", GATEWAY_PORT)
-    busy = ports_in_use([port for _module, port in plan.values()])
+    # The browser edge listens in the gateway's process, on a port of its own.
+    busy = ports_in_use([*(port for _module, port in plan.values()), WEB_PORT])
     if busy:
         raise CliError(
             f"端口 {'、'.join(map(str, busy))} 已被占用：也许已有一个 make run 在运行，请先停止它"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import logging
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +36,8 @@ from gateway.web.protocol import (
 )
 from gateway.web.sessions import PATHS, Sessions
 from gateway.web.settings import WebSettings
+
+log = logging.getLogger(__name__)
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -110,10 +114,17 @@ class ConnectEdge:
             return error_response(error)
         # A tool's bearer token first, else the browser's session cookie.
         token = bearer_token(authorization) or token_from(cookies)
-        incoming = Incoming(incoming.path, codec, incoming.body, token, incoming.timeout, headers)
+        incoming = Incoming(incoming.path, codec, incoming.body, token, incoming.deadline, headers)
         loop = asyncio.get_running_loop()
         handle = self._sessions.handle if path in PATHS else self._calls.unary
-        return await loop.run_in_executor(self._pool, handle, incoming)
+        try:
+            return await loop.run_in_executor(self._pool, handle, incoming)
+        except Exception:
+            # As over gRPC: a fault of ours is INTERNAL with a plain sentence, the trace in the log.
+            log.exception("the browser edge failed on %s", path)
+            return error_response(
+                ConnectError(grpc.StatusCode.INTERNAL, "网关内部错误 / the gateway failed on this call")
+            )
 
     async def _incoming(self, path: str, codec: str, headers: dict[str, str], receive: Receive) -> Incoming:
         version = headers.get(PROTOCOL_HEADER)
@@ -127,7 +138,10 @@ class ConnectEdge:
                 grpc.StatusCode.UNIMPLEMENTED,
                 f"不支持的压缩方式 / unknown compression {encoding!r}: supported are {', '.join(_ENCODINGS)}",
             )
-        timeout = timeout_seconds(headers.get(TIMEOUT_HEADER), self._proxy.default_deadline)
+        # The deadline counts from the request's arrival, as a gRPC deadline does.
+        deadline = time.monotonic() + timeout_seconds(
+            headers.get(TIMEOUT_HEADER), self._proxy.default_deadline
+        )
         try:
             body = await self._body(receive)
             if encoding == "gzip":
@@ -137,7 +151,7 @@ class ConnectEdge:
                 grpc.StatusCode.RESOURCE_EXHAUSTED,
                 f"请求过大 / the request is larger than {self._most} bytes",
             ) from None
-        return Incoming(path, codec, body, None, timeout)
+        return Incoming(path, codec, body, None, deadline)
 
     async def _body(self, receive: Receive) -> bytes:
         chunks: list[bytes] = []

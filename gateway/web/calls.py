@@ -4,6 +4,7 @@ bodies and errors around them."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import grpc
@@ -32,9 +33,13 @@ class Incoming:
     codec: str
     body: bytes
     token: str | None
-    timeout: float
+    # time.monotonic() by which the call must be answered (Connect-Timeout-Ms, else the default).
+    deadline: float
     # Lower-case header names; the trace context is read from them.
     headers: dict[str, str] = field(default_factory=dict)
+
+    def time_left(self) -> float:
+        return self.deadline - time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class ConnectCalls:
             try:
                 caller = self._proxy.authenticate(route, incoming.token)
                 request = codec.request_bytes(route.method, incoming.codec, incoming.body)
-                forwarded = self._proxy.forward(route, caller, request, timeout=incoming.timeout)
+                forwarded = self._proxy.forward(route, caller, request, timeout=incoming.time_left())
                 body = codec.response_body(route.method, incoming.codec, forwarded.response)
             except Refusal as refusal:
                 error = from_refusal(refusal)

@@ -7,7 +7,6 @@ timeout header, the JSON error body with google.rpc details, and metadata as HTT
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -166,10 +165,3 @@ def metadata_headers(
     ]
     return headers
 
-
-def decode_base64(text: str) -> bytes:
-    """Padded or unpadded standard base64 (clients send either)."""
-    try:
-        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
-    except binascii.Error as exc:
-        raise ValueError("not base64") from exc

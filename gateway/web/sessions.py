@@ -58,7 +58,7 @@ class Sessions:
             try:
                 caller = self._proxy.authenticate(route, None)
                 request = codec.request_bytes(LOGIN, JSON, incoming.body)
-                forwarded = self._proxy.forward(route, caller, request, timeout=incoming.timeout)
+                forwarded = self._proxy.forward(route, caller, request, timeout=incoming.time_left())
             except Refusal as refusal:
                 error = from_refusal(refusal)
                 record_code(span, error.code, error.message)
