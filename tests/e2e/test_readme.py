@@ -70,6 +70,7 @@ def _replay(commands: Sequence[sessions.Command], tmp_path: Path) -> list[list[s
             config_home=home / ".config",
             var_dir=stack.var_dir,
             gateway=stack.gateway,
+            web=stack.web,
         )
         with newcomer.terminal(env, home, Path(sys.executable).parent / "activate") as terminal:
             for command in commands:

@@ -32,7 +32,9 @@ class Typed:
     status: int
 
 
-def newcomer_environment(*, home: Path, config_home: Path, var_dir: Path, gateway: str) -> dict[str, str]:
+def newcomer_environment(
+    *, home: Path, config_home: Path, var_dir: Path, gateway: str, web: str = ""
+) -> dict[str, str]:
     # The virtualenv running the tests: on PATH only once `activate` puts it there.
     venv_bin = os.path.realpath(Path(sys.executable).parent)
     path = [
@@ -45,6 +47,9 @@ def newcomer_environment(*, home: Path, config_home: Path, var_dir: Path, gatewa
         "XDG_CONFIG_HOME": str(config_home),
         "TONGBAN_VAR_DIR": str(var_dir),
         "TONGBAN_GATEWAY": gateway,
+        # The browser edge's address; the README's curl session keeps it when set (its own
+        # default is make run's).
+        **({"TONGBAN_WEB": web} if web else {}),
         # The stack's clock file, which the README has the newcomer export before `make run`
         # (Quick start) so the inspector's session can move time.
         "TONGBAN_CLOCK_FILE": str(var_dir / "clock"),
