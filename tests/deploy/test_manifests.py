@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from gateway.web.settings import WEB_PORT
 from services.common import contracts, routing
 from services.common.settings import GATEWAY_PORT, SERVICE_PORTS
 from tests.deploy.render import (
@@ -105,7 +106,9 @@ def test_tongban_probes_ask_grpc_health_on_the_served_port(overlay: tuple[str, l
     _, docs = overlay
     for name, deployment in tongban(docs).items():
         (container,) = containers(deployment, init=False)
-        assert container["ports"] == [{"name": "grpc", "containerPort": PORTS[name]}]
+        # The gateway's process also serves the browser edge (Connect over HTTP) on a port of its own.
+        web = [{"name": "web", "containerPort": WEB_PORT}] if name == "gateway" else []
+        assert container["ports"] == [{"name": "grpc", "containerPort": PORTS[name]}, *web]
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
             # The grpc probe calls grpc.health.v1.Health/Check; "" is the whole server.
             assert container[probe]["grpc"] == {"port": PORTS[name]}, f"{name} {probe}"
@@ -121,8 +124,10 @@ def test_every_port_is_named(overlay: tuple[str, list[Manifest]]) -> None:
             assert port.get("name"), f"Service {name_of(service)} port {port}"
     for name in COMPONENTS:
         service = named(docs, "Service", name)
+        web = [{"name": "web", "port": WEB_PORT, "targetPort": "web", "appProtocol": "http"}]
         assert service["spec"]["ports"] == [
-            {"name": "grpc", "port": PORTS[name], "targetPort": "grpc", "appProtocol": "kubernetes.io/h2c"}
+            {"name": "grpc", "port": PORTS[name], "targetPort": "grpc", "appProtocol": "kubernetes.io/h2c"},
+            *(web if name == "gateway" else []),
         ]
 
 
@@ -403,6 +408,7 @@ def test_everything_reaches_the_collector_and_the_gateway_only_from_the_ingress(
         assert _allows(policies, "ingress", labels["otel-collector"], labels[component], 4317), component
     gateway_ingress = named(docs, "NetworkPolicy", "gateway-ingress")["spec"]["ingress"]
     assert [p.keys() for rule in gateway_ingress for p in rule["from"]] == [{"namespaceSelector"}]
+    assert [p["port"] for rule in gateway_ingress for p in rule["ports"]] == [GATEWAY_PORT, WEB_PORT]
 
 
 # --- operations the README describes ---------------------------------------------------------
