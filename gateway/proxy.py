@@ -38,6 +38,7 @@ STATUS_DETAILS_HEADER = "grpc-status-details-bin"
 _NOT_FORWARDED = frozenset(
     {"authorization", "traceparent", "tracestate", "baggage", "user-agent", IDENTITY_HEADER}
 )
+_SIGN_IN = "send the metadata `authorization: Bearer <token>` (sign in with `tongban login USER_ID`)"
 # time_remaining() of a call without a deadline is effectively infinite.
 _NO_DEADLINE = 10.0 * 365 * 24 * 3600
 
@@ -276,17 +277,14 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         except TokenError as exc:
             raise Refusal(grpc.StatusCode.UNAUTHENTICATED, str(exc)) from None
 
-    def authenticate(self, route: Route, token: str | None) -> Caller:
-        """The caller the bearer token names, if the RPC's access rule admits them; Refusal if not."""
+    def authenticate(self, route: Route, token: str | None, *, sign_in: str = _SIGN_IN) -> Caller:
+        """The caller the bearer token names, if the RPC's access rule admits them; Refusal if not.
+        `sign_in` tells a caller without a token how to get one (the transport's way)."""
         if route.policy is not None and route.policy.public:
             # Signing in needs no token; whatever the client sent is not looked at.
             return Caller(user_id=ANONYMOUS, site_code="", roles=frozenset())
         if token is None:
-            raise Refusal(
-                grpc.StatusCode.UNAUTHENTICATED,
-                "缺少访问令牌 / missing bearer token: send the metadata "
-                "`authorization: Bearer <token>` (sign in with `tongban login USER_ID`)",
-            )
+            raise Refusal(grpc.StatusCode.UNAUTHENTICATED, f"缺少访问令牌 / missing bearer token: {sign_in}")
         try:
             caller = self._credentials.caller(token)
         except TokenError as exc:

@@ -24,6 +24,9 @@ from gateway.web.protocol import (
 from gateway.web.tracing import server_span
 from services.common.server_spans import record_code
 
+# What a browser or a tool without a token is told.
+SIGN_IN = "sign in (POST /session/login) or send the header `Authorization: Bearer <token>`"
+
 
 @dataclass(frozen=True)
 class Incoming:
@@ -77,7 +80,7 @@ class ConnectCalls:
             return error_response(from_refusal(refusal))
         with server_span(self._provider, route, incoming.headers) as span:
             try:
-                caller = self._proxy.authenticate(route, incoming.token)
+                caller = self._proxy.authenticate(route, incoming.token, sign_in=SIGN_IN)
                 request = codec.request_bytes(route.method, incoming.codec, incoming.body)
                 forwarded = self._proxy.forward(route, caller, request, timeout=incoming.time_left())
                 body = codec.response_body(route.method, incoming.codec, forwarded.response)

@@ -164,4 +164,3 @@ def metadata_headers(
         if key != STATUS_DETAILS_HEADER
     ]
     return headers
-

@@ -292,10 +292,15 @@ def test_prod_gateway_tls_comes_from_a_secret(overlay: tuple[str, list[Manifest]
     if name != "prod":
         assert ingresses == []
         return
-    (ingress,) = ingresses
-    assert ingress["spec"]["tls"][0]["secretName"] == "tongban-gateway-tls"
-    (rule,) = ingress["spec"]["rules"]
-    assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "gateway", "port": {"name": "grpc"}}
+    # gRPC on one name, the browser edge (Connect over HTTP, the same paths) on another.
+    assert {name_of(ingress) for ingress in ingresses} == {"gateway", "gateway-web"}
+    for ingress in ingresses:
+        port = "grpc" if name_of(ingress) == "gateway" else "web"
+        assert ingress["spec"]["tls"][0]["secretName"] == "tongban-gateway-tls"
+        (rule,) = ingress["spec"]["rules"]
+        assert rule["http"]["paths"][0]["backend"]["service"] == {"name": "gateway", "port": {"name": port}}
+        assert ingress["spec"]["tls"][0]["hosts"] == [rule["host"]]
+    assert len({ingress["spec"]["rules"][0]["host"] for ingress in ingresses}) == 2
     # Made by the platform engineer, never rendered from git.
     assert of_kind(docs, "Secret") == []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -21,6 +22,7 @@ from tests.e2e.collector import ReceivedSpan
 from tests.e2e.conftest import Stack
 from tests.e2e.connect_client import PROTOCOL, post, unpadded_base64
 from tests.e2e.test_access_matrix import INTERNAL, PUBLIC, USERS, _call, _path
+from tests.e2e.test_staff_flows import REVOCATION_BOUND_SECONDS
 from tests.support import wait_until
 
 LIST_MATTERS = "/tongban.acceptance.v1.CatalogService/ListMatters"
@@ -228,17 +230,38 @@ def test_sign_in_sets_an_http_only_strict_cookie_and_sign_out_clears_it(e2e: Sta
 def test_a_wrong_password_sets_no_cookie(e2e: Stack) -> None:
     with httpx.Client(base_url=e2e.web, timeout=30) as browser:
         refused = browser.post(
-            "/session/login", json={"userId": "clerk-zhuma", "password": "wrong-password"}, headers=PROTOCOL
+            "/session/login", json={"userId": "clerk-village", "password": "wrong-password"}, headers=PROTOCOL
         )
         assert refused.status_code == 401
         assert refused.json()["code"] == "unauthenticated"
         assert "set-cookie" not in refused.headers
         form = browser.post(
             "/session/login",
-            content=b"userId=clerk-zhuma&password=tongban-demo",
+            content=b"userId=clerk-village&password=tongban-demo",
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
         assert form.status_code == 415 and "set-cookie" not in form.headers
+
+
+def test_a_disabled_accounts_session_is_out_within_the_bound(e2e: Stack) -> None:
+    # reviewer-zj: no other test signs in as this reviewer, so disabling it disturbs nothing.
+    with httpx.Client(base_url=e2e.web, timeout=30) as browser:
+        login = browser.post(
+            "/session/login", json={"userId": "reviewer-zj", "password": "tongban-demo"}, headers=PROTOCOL
+        )
+        assert login.status_code == 200, login.text
+        assert post(browser, LIST_MATTERS, b"").code == grpc.StatusCode.OK
+        e2e.cli("admin-county", "account", "disable", "reviewer-zj", "--reason", "调离窗口")
+        try:
+            disabled_at = time.monotonic()
+            wait_until(
+                lambda: post(browser, LIST_MATTERS, b"").code == grpc.StatusCode.UNAUTHENTICATED,
+                what="the edge to refuse the disabled account's session",
+                timeout=REVOCATION_BOUND_SECONDS,
+            )
+            assert time.monotonic() - disabled_at < REVOCATION_BOUND_SECONDS
+        finally:
+            e2e.cli("admin-county", "account", "enable", "reviewer-zj")
 
 
 def test_traceparent_continues_the_callers_trace(
