@@ -75,7 +75,13 @@ class ConnectEdge:
         if scope["type"] != "http":
             return
         outgoing = await self._answer(scope, receive)
-        await send({"type": "http.response.start", "status": outgoing.status, "headers": outgoing.headers})
+        headers = [
+            *outgoing.headers,
+            (b"content-length", str(len(outgoing.body)).encode()),
+            # Answers name people and cases: no shared cache keeps them.
+            (b"cache-control", b"no-store"),
+        ]
+        await send({"type": "http.response.start", "status": outgoing.status, "headers": headers})
         await send({"type": "http.response.body", "body": outgoing.body})
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
