@@ -20,7 +20,14 @@ from tongban.approval.v1 import events_pb2 as P
 from tongban.supervision.v1 import supervision_pb2 as S
 
 from services.supervision.models import CaseWatchRow
-from tests.contract.supervision_support import INSPECTOR, Watching, accepted, case_ref, watching
+from tests.contract.supervision_support import (
+    BUILT_IN_RULES,
+    INSPECTOR,
+    Watching,
+    accepted,
+    case_ref,
+    watching,
+)
 from tests.support import as_role, identity_metadata, status_of, wait_until
 
 ACCEPTED_ON = date(2026, 9, 28)
@@ -218,17 +225,7 @@ def test_alerts_filter_by_site_and_rule_and_nobody_else_reads_them(sv: Watching)
 def test_the_loaded_rules_are_listed_with_their_parameters(sv: Watching) -> None:
     listed = sv.stub.ListRules(S.ListRulesRequest(), timeout=10, metadata=identity_metadata(INSPECTOR))
     by_name = {r.name: r for r in listed.rules}
-    assert set(by_name) == {
-        "time_limit",
-        "one_time_notice",
-        "off_system",
-        "calendar_gap",
-        "reviews",
-        "complaints",
-        "conduct",
-        "repeated_lateness",
-        "attendance",
-    }
+    assert set(by_name) == BUILT_IN_RULES
     assert by_name["time_limit"].parameters_json == '{"order_days": 3}'
     assert by_name["time_limit"].title.startswith("时限预警")
 
