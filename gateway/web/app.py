@@ -51,6 +51,11 @@ class _TooLarge(Exception):
     pass
 
 
+class _Gone(Exception):
+    """The client went away before its whole body arrived: a cut-off message is never forwarded
+    (a truncated protobuf can still parse as a smaller, valid request)."""
+
+
 def _bad(message: str) -> ConnectError:
     return ConnectError(grpc.StatusCode.INVALID_ARGUMENT, message)
 
@@ -74,7 +79,10 @@ class ConnectEdge:
             return
         if scope["type"] != "http":
             return
-        outgoing = await self._answer(scope, receive)
+        try:
+            outgoing = await self._answer(scope, receive)
+        except _Gone:
+            return
         headers = [
             *outgoing.headers,
             (b"content-length", str(len(outgoing.body)).encode()),
@@ -165,7 +173,7 @@ class ConnectEdge:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                break
+                raise _Gone
             chunk: bytes = message.get("body", b"")
             size += len(chunk)
             if size > self._most:

@@ -23,7 +23,10 @@ log = logging.getLogger(__name__)
 class WebEdge:
     def __init__(self, app: ConnectEdge, host: str, port: int, *, grace: float = 5.0) -> None:
         self._app = app
-        self._socket = socket.create_server((host, port), reuse_port=False)
+        try:
+            self._socket = socket.create_server((host, port))
+        except OSError as exc:
+            raise SystemExit(f"cannot listen on {host}:{port} for the browser edge: {exc.strerror}") from None
         self.port = int(self._socket.getsockname()[1])
         self._grace = grace
         self._loop: asyncio.AbstractEventLoop | None = None
