@@ -6,6 +6,7 @@ from __future__ import annotations
 from gateway.app import build_gateway
 from gateway.web.settings import WebSettings
 from services.common.logs import configure_logging
+from services.common.metrics import setup_metrics
 from services.common.server import serve
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
@@ -16,6 +17,7 @@ def main() -> None:
     text_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
     configure_logging("gateway", settings.log_format, text_format=text_format)
     provider = setup_tracing("gateway")
+    setup_metrics("gateway")
     running = build_gateway(settings, tracer_provider=provider, web=WebSettings())
     serve(running, name="gateway", grace=settings.grace_seconds)
 

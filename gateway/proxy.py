@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -26,6 +27,7 @@ from gateway.tokens import TokenError, TokenVerifier
 from services.common.access import ANONYMOUS, ROLE_LABELS, AccessPolicy, policy_for
 from services.common.contracts import AREAS, area_of, service_names, services_of
 from services.common.identity import IDENTITY_HEADER, Caller
+from services.common.metrics import client_duration
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -158,6 +160,11 @@ class Forwarded:
     trailing: list[tuple[str, str | bytes]]
 
 
+def _status_of(call: Any) -> grpc.StatusCode:
+    code = call.code()
+    return code if isinstance(code, grpc.StatusCode) else grpc.StatusCode.UNKNOWN
+
+
 def _abort(context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:
     context.abort(code, message)
     raise AssertionError("ServicerContext.abort returns only by raising")
@@ -191,6 +198,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         self._default_deadline = settings.default_deadline_seconds
         self._routes = _routes()
         served = sorted({route.area for route in self._routes.values()})
+        self._client_duration = client_duration()
         self._bulkhead = Bulkhead(served, settings.gateway_backend_share)
         interceptor = client_interceptor(tracer_provider=tracer_provider)
         # One channel per backend, created once; calls multiplex over it.
@@ -358,8 +366,13 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
                 "调用已超时 / the call's deadline passed before it was forwarded",
             )
         sent = [*metadata, (IDENTITY_HEADER, self._credentials.assertion(caller))]
+        began = time.perf_counter()
         call = self._callables[route.method].future(request, timeout=timeout, metadata=sent)
         on_call(call)
+        # The backend call's duration and status, whatever it ends with (rpc.client.duration).
+        call.add_done_callback(
+            lambda done: self._client_duration(route.method, _status_of(done), time.perf_counter() - began)
+        )
         try:
             response: bytes = call.result()
         except grpc.FutureCancelledError:

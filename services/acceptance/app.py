@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
 
-from services.acceptance import models
+from services.acceptance import measures, models
 from services.acceptance.commands import CaseCommands
 from services.acceptance.events import CountyResults
 from services.acceptance.queries import CaseQueries, Catalog
@@ -15,6 +15,7 @@ from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.db import Database, tables_in
 from services.common.delivery import event_delivery
+from services.common.metrics import observe_outbox
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
@@ -45,6 +46,8 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     # A calendar year loaded since the last start gives waiting decisions their issue deadline.
     county.fill_issue_deadlines(uc.db)
     provider = setup_tracing(NAME)
+    measures.observe(uc.db)
+    observe_outbox(uc.db, NAME)
     return create_server(
         registrations=[
             lambda server: catalog_pb2_grpc.add_CatalogServiceServicer_to_server(catalog_servicer, server),

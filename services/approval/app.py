@@ -13,6 +13,7 @@ from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.db import Database, tables_in
 from services.common.delivery import event_delivery
+from services.common.metrics import observe_outbox
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
@@ -37,6 +38,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     # Cases accepted, withdrawn or supplemented arrive from acceptance; decisions go back.
     delivery = event_delivery(settings, uc.db, name=NAME, handle=CaseLifecycle(uc).consumer(), clock=uc.clock)
     provider = setup_tracing(NAME)
+    observe_outbox(uc.db, NAME)
     return create_server(
         registrations=[
             lambda server: approval_pb2_grpc.add_ReviewServiceServicer_to_server(servicer, server),

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from services.common import migrations
 from services.common.db import Database
 from services.common.logs import configure_logging
+from services.common.metrics import setup_metrics
 from services.common.server import RunningServer, serve
 from services.common.settings import Settings
 
@@ -40,6 +41,7 @@ def run(
             parser.error("revision needs a service with a database and a message")
         print(migrations.new_revision(name, args.message))
     elif args.command == "serve":
+        setup_metrics(name)
         serve(build(settings), name=name, grace=settings.grace_seconds)
     else:
         print((extra or {})[args.command](settings))

@@ -35,6 +35,7 @@ from services.common import delivery_tracing
 from services.common.clock import Clock, SystemClock
 from services.common.db import Database
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
+from services.common.metrics import relay_failures
 from services.common.outbox import OutboxEvent
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ class Relay:
         self._db = database
         self._key = internal_key
         self._source = source
+        self._failures = relay_failures()
         self._caller = Caller(user_id=f"service:{source}", site_code="", roles=frozenset({"service"}))
         self._batch_size = batch_size
         self._poll_interval = poll_interval
@@ -123,6 +125,8 @@ class Relay:
             raise RuntimeError("a relay is started once")
         self._started = True
         for lane in self._lanes:
+            # The failures series exists from the start, at 0, for alert rules to watch.
+            self._failures.add(0, {"tongban.service": self._source, "destination": lane.destination})
             lane.channel = _open(lane.target)
             lane.stub = intake_pb2_grpc.EventIntakeServiceStub(lane.channel)
             lane.thread = threading.Thread(
@@ -156,6 +160,9 @@ class Relay:
             try:
                 delivered = self._deliver_batch(lane)
             except _NotDelivered as failure:
+                self._failures.add(
+                    failure.count, {"tongban.service": self._source, "destination": lane.destination}
+                )
                 code = failure.code.name if failure.code is not None else "no status"
                 log.warning(
                     "relay %s -> %s: %d events not delivered (%s)",

@@ -21,6 +21,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from opentelemetry.trace import TracerProvider
 
+from services.common.metrics import ServerDuration, shutdown_metrics
 from services.common.server_spans import server_span_interceptors
 from services.common.telemetry import shutdown_tracing
 
@@ -74,7 +75,7 @@ def create_server(
     """Build and bind a server (port 0 picks a free one); the caller starts it (`start()`)."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
-        interceptors=[*server_span_interceptors(tracer_provider), *interceptors],
+        interceptors=[*server_span_interceptors(tracer_provider), ServerDuration(), *interceptors],
     )
     for register in registrations:
         register(server)
@@ -112,4 +113,5 @@ def serve(
     running.server.wait_for_termination()
     on_stop()
     shutdown_tracing()
+    shutdown_metrics()
     log.info("%s stopped", name)

@@ -22,6 +22,7 @@ from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, SystemClock, clock_from
 from services.common.db import Database, tables_in
 from services.common.delivery import event_delivery
+from services.common.metrics import observe_outbox
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
@@ -75,6 +76,7 @@ def build(
         calendar=WorkingCalendar.load(settings.calendar_files),
     )
     calendar_store.apply_stored(uc.db, uc.calendar)
+    observe_outbox(uc.db, NAME)
     # Staff publishes the organisation, leave and attendance, and receives supervision's deductions.
     delivery = event_delivery(
         settings, uc.db, name=NAME, handle=DeductionInbox(uc.clock).consumer(), clock=uc.clock

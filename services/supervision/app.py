@@ -11,11 +11,12 @@ from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.db import Database, tables_in
 from services.common.delivery import event_delivery
+from services.common.metrics import observe_outbox
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
 from services.common.usecases import UseCases
-from services.supervision import models
+from services.supervision import measures, models
 from services.supervision.commands.accountability import AccountabilityCommands
 from services.supervision.commands.alerts import AlertCommands
 from services.supervision.commands.conduct import ConductCommands
@@ -65,6 +66,8 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
         sweeper,
     )
     # Every service's events come in; the deductions go out to staff.
+    measures.observe(uc.db)
+    observe_outbox(uc.db, NAME)
     delivery = event_delivery(settings, uc.db, name=NAME, handle=recorder.record, clock=uc.clock)
     return create_server(
         registrations=[

@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -51,6 +51,8 @@ class Stack:
     children: list[Child]
     child_env: dict[str, str]
     ports: dict[str, int]
+    # Each process's Prometheus endpoint, when the stack was started with metrics.
+    metrics_ports: dict[str, int] = field(default_factory=dict)
 
     def env(self, token: str = "") -> dict[str, str]:
         env = dict(os.environ, TONGBAN_VAR_DIR=str(self.var_dir), TONGBAN_GATEWAY=self.gateway)
@@ -95,7 +97,12 @@ class Stack:
         with log_path.open("ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", module],
-                env=dict(self.child_env, TONGBAN_PORT=str(self.ports[name]), **self._extra_env(name)),
+                env=dict(
+                    self.child_env,
+                    TONGBAN_PORT=str(self.ports[name]),
+                    **self._extra_env(name),
+                    **self._metrics_env(name),
+                ),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -107,6 +114,15 @@ class Stack:
 
     def _extra_env(self, name: str) -> dict[str, str]:
         return {"TONGBAN_WEB_PORT": str(self.ports["web"])} if name == "gateway" else {}
+
+    def _metrics_env(self, name: str) -> dict[str, str]:
+        if name not in self.metrics_ports:
+            return {}
+        return {
+            "OTEL_METRICS_EXPORTER": "prometheus",
+            "OTEL_EXPORTER_PROMETHEUS_HOST": "127.0.0.1",
+            "OTEL_EXPORTER_PROMETHEUS_PORT": str(self.metrics_ports[name]),
+        }
 
     def kill(self, name: str) -> None:
         """kill -9: no drain, no goodbye."""
@@ -150,7 +166,9 @@ def _organisation_delivered(var_dir: Path, database_url: str) -> bool:
 
 
 @contextmanager
-def running_stack(var_dir: Path, *, database_url: str = "", start: str = START) -> Iterator[Stack]:
+def running_stack(
+    var_dir: Path, *, database_url: str = "", start: str = START, metrics: bool = False
+) -> Iterator[Stack]:
     """Setup, then every service and the gateway as separate processes on free ports, their
     clock at `start` (an ISO timestamp) until a test moves it."""
     (var_dir / "clock").write_text(start)
@@ -175,7 +193,8 @@ def running_stack(var_dir: Path, *, database_url: str = "", start: str = START) 
     )
     if database_url:
         env["TONGBAN_DATABASE_URL"] = database_url
-    running = Stack(f"127.0.0.1:{ports['gateway']}", var_dir, collector, [], env, ports)
+    metrics_ports = {name: _free_port() for name in [*AREAS, "gateway"]} if metrics else {}
+    running = Stack(f"127.0.0.1:{ports['gateway']}", var_dir, collector, [], env, ports, metrics_ports)
     try:
         for name in [*AREAS, "gateway"]:
             running.start(name)
