@@ -32,7 +32,7 @@ def _date(value: str, field: str) -> date | None:
 
 def _require_scope(session: Session, call: CallContext, row: CaseRow) -> None:
     """The caller's site, or for a county reviewer the case being under their department's review."""
-    departments = views.reviewing_departments(row, repository.known_matter(session, row.matter_code))
+    departments = views.reviewing_departments(row, repository.case_matter(session, row))
     call.require(row.site_code, departments)
 
 
@@ -59,13 +59,18 @@ class Catalog:
                 offset=offset,
                 limit=limit,
             )
+            # The rows hold each matter's latest publication; a reader sees the version in force.
+            today = self.uc.today()
+            matters = [repository.matter(session, m.code, today) or m for m in matters]
         return catalog_pb2.ListMattersResponse(
             matters=matters, next_page_token=next_token(offset, limit, total), total_size=total
         )
 
     def get_matter(self, request: catalog_pb2.GetMatterRequest) -> catalog_pb2.GetMatterResponse:
         with self.uc.db.reading() as session:
-            return catalog_pb2.GetMatterResponse(matter=repository.known_matter(session, request.code))
+            return catalog_pb2.GetMatterResponse(
+                matter=repository.known_matter(session, request.code, self.uc.today())
+            )
 
     def list_departments(self) -> catalog_pb2.ListDepartmentsResponse:
         with self.uc.db.reading() as session:

@@ -309,7 +309,7 @@ def test_help_lists_every_event_type(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_every_event_type_has_a_chinese_name() -> None:
     # Acceptance's 8, approval's 8, staff's 8.
-    assert len(supervision.EVENT_TYPE_NAMES) == 24
+    assert len(supervision.EVENT_TYPE_NAMES) == 26
     assert all(supervision.EVENT_TYPE_NAMES.values())
     assert supervision.event_type_text("tongban.acceptance.v1.CaseAccepted") == "受理 CaseAccepted"
     assert supervision.event_type_text("tongban.audit.v1.Flagged") == "tongban.audit.v1.Flagged"
