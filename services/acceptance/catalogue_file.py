@@ -26,6 +26,9 @@ from services.common import labels, validation
 from services.common.errors import FieldProblem
 
 SEPARATOR = "、"
+# The department's columns (services.acceptance.models.DepartmentRow) and the code the matters use.
+_DEPARTMENT_CODE = re.compile(r"[A-Z]{2,6}")
+_DEPARTMENT_NAME_LENGTH = 100
 
 
 @dataclass
@@ -39,19 +42,33 @@ class CatalogueFile:
     def check(self, known_departments: Iterable[str]) -> None:
         """Add the catalogue rules' problems of every matter, placed where they were written."""
         departments = set(known_departments) | set(self.departments)
+        # One problem per place: a cell that could not be read is not reported again for what
+        # its emptiness then breaks.
+        placed = {problem.field for problem in self.problems}
         seen: set[str] = set()
         for i, matter in enumerate(self.matters):
             prefix = f"matters[{i}]."
+            found = validation.problems(matter, prefix) + matter_rules.problems(matter, departments, prefix)
             if matter.code in seen:
-                self.problems.append(
-                    FieldProblem(self._place(prefix + "code"), "事项编码重复 / listed twice")
-                )
+                found.insert(0, FieldProblem(prefix + "code", "事项编码重复 / listed twice"))
             seen.add(matter.code)
             # The input limits a draft's request would be held to, then the catalogue's rules.
-            for problem in validation.problems(matter, prefix) + matter_rules.problems(
-                matter, departments, prefix
-            ):
-                self.problems.append(FieldProblem(self._place(problem.field), problem.description))
+            for problem in found:
+                place = self._place(problem.field)
+                if place not in placed:
+                    placed.add(place)
+                    self.problems.append(FieldProblem(place, problem.description))
+
+    def department(self, code: str, name: str, place: str) -> None:
+        """A department of the file, if its code and name fit the catalogue's columns."""
+        if not _DEPARTMENT_CODE.fullmatch(code):
+            self.problems.append(
+                FieldProblem(place, "部门编码应为2至6个大写字母 / code: 2-6 capitals, e.g. GA")
+            )
+        elif not name.strip() or len(name) > _DEPARTMENT_NAME_LENGTH:
+            self.problems.append(FieldProblem(place, "部门名称必填, 至多100字 / name: 1-100 characters"))
+        else:
+            self.departments[code] = name.strip()
 
     def _place(self, path: str) -> str:
         # The most precise place known: the field, else its item, else the matter.
@@ -90,10 +107,8 @@ def from_json(content: bytes) -> CatalogueFile:
         found.problems.append(FieldProblem("content", "缺少 matters 列表 / a list of matters is required"))
         return found
     for i, item in enumerate(data.get("departments") or []):
-        if isinstance(item, dict) and item.get("code") and item.get("name"):
-            found.departments[str(item["code"])] = str(item["name"])
-        else:
-            found.problems.append(FieldProblem(f"departments[{i}]", "部门须有编码和名称 / code and name"))
+        entry = item if isinstance(item, dict) else {}
+        found.department(str(entry.get("code") or ""), str(entry.get("name") or ""), f"departments[{i}]")
     for i, item in enumerate(data["matters"]):
         found.places[f"matters[{i}]"] = f"matters[{i}]"
         try:
@@ -265,12 +280,7 @@ def from_xlsx(content: bytes) -> CatalogueFile:
         return found
     for row_no, row in _rows(book[DEPARTMENTS_SHEET]):
         code, name = (str(v).strip() if v is not None else "" for v in ([*list(row), None, None])[:2])
-        if code and name:
-            found.departments[code] = name
-        else:
-            found.problems.append(
-                FieldProblem(f"{DEPARTMENTS_SHEET}!第{row_no}行", "部门编码和名称必填 / required")
-            )
+        found.department(code, name, f"{DEPARTMENTS_SHEET}!第{row_no}行")
     index: dict[str, int] = {}
     for title, repeated, columns in _SHEETS:
         sheet = book[title]

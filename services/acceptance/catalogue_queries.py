@@ -112,7 +112,9 @@ class CatalogueQueries:
         today = self.uc.today()
         with self.uc.db.reading() as session:
             departments = {row.code: row.name for row in session.exec(select(DepartmentRow)).all()}
-            matters = repository.matters_in_force(session, today)
+            # Each matter's latest publication, future ones included: what the county office edits,
+            # so a file exported and imported again changes nothing.
+            matters = repository.matters_in_force(session, None)
             names = _names(session)
             records = [
                 extension_message(r, names.get(r.matter_code, "")) for r in repository.extensions(session)

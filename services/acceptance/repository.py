@@ -81,12 +81,13 @@ def latest_version(session: Session, code: str, *, for_update: bool = False) -> 
     return session.exec(query.with_for_update() if for_update else query).first()
 
 
-def matters_in_force(session: Session, day: date) -> list[catalog_pb2.Matter]:
-    """Every matter's version in force on the day, by code."""
+def matters_in_force(session: Session, day: date | None) -> list[catalog_pb2.Matter]:
+    """Every matter's version in force on the day, by code; its latest published when day is None."""
+    query = select(MatterVersionRow).where(MatterVersionRow.state == PUBLISHED)
+    if day is not None:
+        query = query.where(col(MatterVersionRow.effective_on) <= day)
     rows = session.exec(
-        select(MatterVersionRow)
-        .where(MatterVersionRow.state == PUBLISHED, col(MatterVersionRow.effective_on) <= day)
-        .order_by(
+        query.order_by(
             col(MatterVersionRow.matter_code),
             col(MatterVersionRow.effective_on),
             col(MatterVersionRow.version),
@@ -118,34 +119,6 @@ def department_codes(session: Session) -> set[str]:
 
 def department(session: Session, code: str) -> DepartmentRow | None:
     return session.get(DepartmentRow, code)
-
-
-def search_matters(
-    session: Session,
-    *,
-    keyword: str,
-    department_code: str,
-    site_level: int | None,
-    offset: int,
-    limit: int,
-) -> tuple[list[catalog_pb2.Matter], int]:
-    query = select(MatterRow)
-    if keyword:
-        pattern = f"%{keyword}%"
-        query = query.where(
-            or_(
-                col(MatterRow.name).like(pattern),
-                col(MatterRow.code).like(pattern),
-                col(MatterRow.department_name).like(pattern),
-            )
-        )
-    if department_code:
-        query = query.where(MatterRow.department_code == department_code)
-    if site_level is not None:
-        query = query.where(col(MatterRow.accepting_levels).contains(str(site_level)))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(MatterRow.code)).offset(offset).limit(limit)).all()
-    return [catalog_pb2.Matter.FromString(r.definition) for r in rows], int(total)
 
 
 def publish_matter_row(session: Session, matter: catalog_pb2.Matter) -> None:

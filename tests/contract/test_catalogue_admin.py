@@ -222,27 +222,42 @@ def test_an_extension_takes_effect_on_its_date(acceptance: AcceptanceUnderTest) 
     kept = acceptance.cases.GetCase(A.GetCaseRequest(case_no=accepted.case.case_no), metadata=AS_CLERK).case
     assert kept.state == A.CASE_STATE_ACCEPTED
 
-    # Extended again to the whole township level from the day after: the site's own withdrawal
-    # still counts for 高沟镇 (a decision about a site outranks one about its level).
-    admin.ChangeExtension(
-        M.ChangeExtensionRequest(
-            request_id=request_id(),
-            matter_code="320826-ZJ-XK-001",
-            site_level=C.SITE_LEVEL_TOWNSHIP,
-            action=M.EXTENSION_ACTION_EXTEND,
-            effective_on="2026-09-30",
-            document_number="涟政办发〔2026〕13号",
-            document_date="2026-09-29",
-        ),
-        metadata=ADMIN,
-    )
+    # A county-only matter extended to every township from the next day, and the withdrawn one
+    # extended to every township again: 高沟镇's own withdrawal still counts for it (a decision
+    # about a site outranks one about its level).
+    for code, number in (("320826-ZJ-XK-001", "13"), (TOWNSHIP, "14")):
+        admin.ChangeExtension(
+            M.ChangeExtensionRequest(
+                request_id=request_id(),
+                matter_code=code,
+                site_level=C.SITE_LEVEL_TOWNSHIP,
+                action=M.EXTENSION_ACTION_EXTEND,
+                effective_on="2026-09-30",
+                document_number=f"涟政办发〔2026〕{number}号",
+                document_date="2026-09-29",
+            ),
+            metadata=ADMIN,
+        )
     on_the_day = admin.GetSiteCatalogue(
         M.GetSiteCatalogueRequest(site_code=gaogou, on="2026-09-30"), metadata=ADMIN
     )
     entry = next(e for e in on_the_day.entries if e.matter.code == "320826-ZJ-XK-001")
     assert (entry.document_number, entry.extended_on) == ("涟政办发〔2026〕13号", "2026-09-30")
-    day_before = admin.GetSiteCatalogue(M.GetSiteCatalogueRequest(site_code=gaogou), metadata=ADMIN)
-    assert "320826-ZJ-XK-001" not in [e.matter.code for e in day_before.entries]
+    assert TOWNSHIP not in [e.matter.code for e in on_the_day.entries]
+    listed_today = acceptance.catalog.ListMatters(
+        C.ListMattersRequest(site_code=gaogou, page_size=100), metadata=AS_CLERK
+    )
+    assert "320826-ZJ-XK-001" not in [m.code for m in listed_today.matters]
+    acceptance.clock.advance(timedelta(days=1))
+    listed = acceptance.catalog.ListMatters(
+        C.ListMattersRequest(site_code=gaogou, page_size=100), metadata=AS_CLERK
+    )
+    assert "320826-ZJ-XK-001" in [m.code for m in listed.matters]
+    assert TOWNSHIP not in [m.code for m in listed.matters]
+    hongyao = acceptance.catalog.ListMatters(
+        C.ListMattersRequest(site_code="320826102", page_size=100), metadata=AS_CLERK
+    )
+    assert {"320826-ZJ-XK-001", TOWNSHIP} <= {m.code for m in hongyao.matters}
 
 
 def test_a_bad_extension_is_refused_with_every_field(acceptance: AcceptanceUnderTest) -> None:
@@ -291,7 +306,7 @@ def test_an_import_with_errors_in_three_sheets_reports_all_and_changes_nothing(
             metadata=ADMIN,
         )
     )
-    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "3 处错误" in (error.details() or "")
     places = set(field_violations(error))
     assert {"事项!G2(承诺时限)", "材料!F3(材料形式)", "审查环节!E4(环节时限)"} <= places, places
     assert len(places) == 3
