@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import postgres, profiling, report, run
+from bench import postgres, profiling, report, run, sweep
 from bench.loadgen import PhaseResult
 
 
@@ -28,6 +28,11 @@ def main() -> int:
         "--profile", action="store_true", help="only the SQLite lifecycles, under py-spy (bench/profiling.py)"
     )
     parser.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="only the supervision sweep at 10 thousand and 1 million open cases, merged into latest.json",
+    )
+    parser.add_argument(
         "--lifecycles-only",
         action="store_true",
         help="only the SQLite lifecycles: a quick look, not recorded",
@@ -38,6 +43,8 @@ def main() -> int:
         return profiled(plan, args.var.resolve())
     if args.lifecycles_only:
         return lifecycles_only(plan, args.var.resolve())
+    if args.sweep_only:
+        return sweep_only(args.var.resolve(), write=not args.no_write)
     use_postgres = not args.no_postgres
     if use_postgres and not postgres.available():
         print("PostgreSQL does not answer on 127.0.0.1:5432 (use --no-postgres)", file=sys.stderr)
@@ -62,10 +69,13 @@ def main() -> int:
         step("PostgreSQL stack: reads, submits, lifecycles")
         postgres_phases, extra["postgres"] = run.postgres_run(var / "postgres", plan)
         phases.update({f"postgres.{k}": v for k, v in postgres_phases.items()})
+    step("supervision sweep: 10 thousand and 1 million open cases")
+    swept = sweep.run(var / "sweep")
     step("done")
 
     # The figures issue 10 names are top-level keys, beside what was measured and how.
     figures = report.headline(phases, peer)
+    figures.update({key: value for key, value in swept.items() if key != "sweep"})
     document: dict[str, Any] = {
         **figures,
         "figures": sorted(figures),
@@ -78,6 +88,7 @@ def main() -> int:
         "peer": peer,
         "phases": {key: phase.as_dict() for key, phase in phases.items()},
         "stack": extra,
+        "sweep": swept["sweep"],
     }
     document["cores"] = document["machine"]["cores"]
     print()
@@ -87,6 +98,27 @@ def main() -> int:
     if not args.no_write:
         latest, kept = report.write(document)
         print(f"\nwritten: {latest} and {kept}")
+    return 0
+
+
+def sweep_only(var: Path, *, write: bool) -> int:
+    """The sweep figures alone, merged into latest.json (the other figures kept) and kept as
+    bench/results/sweep-<time>.json."""
+    swept = sweep.run(var / "sweep")
+    print(json.dumps(swept, indent=2))
+    if write:
+        latest = report.RESULTS / "latest.json"
+        document = json.loads(latest.read_text(encoding="utf-8")) if latest.exists() else {"figures": []}
+        figures = {key: value for key, value in swept.items() if key != "sweep"}
+        document.update(figures, sweep=swept["sweep"], sweep_commit=report.git_commit())
+        document["figures"] = sorted(set(document.get("figures", [])) | set(figures))
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        latest.write_text(text, encoding="utf-8")
+        kept = report.RESULTS / f"sweep-{report.stamp()}.json"
+        kept.write_text(
+            json.dumps({**swept, "commit": report.git_commit()}, indent=2) + "\n", encoding="utf-8"
+        )
+        print(f"written: {latest} and {kept}")
     return 0
 
 

@@ -136,6 +136,25 @@ CLOSE_ACCOUNTABILITY_CASE = Rpc(
 GET_ACCOUNTABILITY_CASE = Rpc(
     _SUPERVISION, "GetAccountabilityCase", supervision_pb2.GetAccountabilityCaseResponse
 )
+SUBMIT_REVIEW = Rpc(_SUPERVISION, "SubmitReview", supervision_pb2.SubmitReviewResponse, mutating=True)
+SUBMIT_REVIEW_BY_LINK = Rpc(
+    _SUPERVISION, "SubmitReviewByLink", supervision_pb2.SubmitReviewByLinkResponse, mutating=True
+)
+GET_REVIEW_LINK = Rpc(_SUPERVISION, "GetReviewLink", supervision_pb2.GetReviewLinkResponse)
+RECORD_RECTIFICATION = Rpc(
+    _SUPERVISION, "RecordRectification", supervision_pb2.RecordRectificationResponse, mutating=True
+)
+LIST_REVIEWS = Rpc(_SUPERVISION, "ListReviews", supervision_pb2.ListReviewsResponse)
+REGISTER_COMPLAINT = Rpc(
+    _SUPERVISION, "RegisterComplaint", supervision_pb2.RegisterComplaintResponse, mutating=True
+)
+ANSWER_COMPLAINT = Rpc(
+    _SUPERVISION, "AnswerComplaint", supervision_pb2.AnswerComplaintResponse, mutating=True
+)
+RECORD_CONDUCT_VIOLATION = Rpc(
+    _SUPERVISION, "RecordConductViolation", supervision_pb2.RecordConductViolationResponse, mutating=True
+)
+RUN_SWEEP = Rpc(_SUPERVISION, "RunSweep", supervision_pb2.RunSweepResponse)
 GET_STATISTICS = Rpc(_SUPERVISION, "GetStatistics", supervision_pb2.GetStatisticsResponse)
 LIST_ACCOUNTABILITY_CASES = Rpc(
     _SUPERVISION, "ListAccountabilityCases", supervision_pb2.ListAccountabilityCasesResponse

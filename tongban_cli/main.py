@@ -22,10 +22,12 @@ from tongban_cli.specs import (
     ACCOUNTABILITY_OUTCOME_HELP,
     ACCOUNTABILITY_STATE_HELP,
     ALERT_STATE_HELP,
+    CONDUCT_KIND_HELP,
     GROUPING_HELP,
     MATERIAL_SPEC_HELP,
     OUTCOME_HELP,
     PROCEDURE_HELP,
+    RATING_HELP,
     SCOPE_HELP,
     SEVERITY_HELP,
     STATE_HELP,
@@ -33,6 +35,7 @@ from tongban_cli.specs import (
     parse_accountability_state,
     parse_alert_id,
     parse_alert_state,
+    parse_conduct_kind,
     parse_date,
     parse_days,
     parse_event_type,
@@ -42,6 +45,7 @@ from tongban_cli.specs import (
     parse_outcome,
     parse_page_size,
     parse_procedure,
+    parse_rating,
     parse_scope,
     parse_severity,
     parse_state,
@@ -353,6 +357,16 @@ def _add_alerts(leaves: _Subparsers, common: ArgumentParser, keyed: Sequence[Arg
     ack.add_argument("--note", metavar="TEXT", help="签收意见，如 已电话督办")
     _leaf(leaves, "verify", supervision_commands.verify, "校验监察记录：有无改动、删除、插入或调序", [common])
     _leaf(leaves, "rules", supervision_commands.rules, "本系统启用的监察规则及其参数", [common])
+    _leaf(leaves, "sweep", supervision_commands.sweep, "立即巡检：对今天到期的办件运行监察规则", [common])
+    conduct = _leaf(
+        leaves, "conduct", supervision_commands.conduct, "记录窗口人员违反行为规范（扣分）", keyed
+    )
+    conduct.add_argument("--person", required=True, metavar="USER_ID", help="人员编号")
+    conduct.add_argument("--window", required=True, metavar="CODE", help="窗口编码")
+    conduct.add_argument(
+        "--kind", required=True, type=parse_conduct_kind, metavar="KIND", help=f"类型：{CONDUCT_KIND_HELP}"
+    )
+    conduct.add_argument("--note", metavar="TEXT", help="情况说明")
     stats = _leaf(
         leaves, "stats", supervision_commands.statistics, "办件统计（月通报）：按窗口、部门或站点", [common]
     )
@@ -371,6 +385,41 @@ def _add_alerts(leaves: _Subparsers, common: ArgumentParser, keyed: Sequence[Arg
     )
     stats.add_argument("--site", metavar="CODE", help="只统计该站点")
     stats.add_argument("--csv", action="store_true", help="以 CSV 输出（可用电子表格打开）")
+
+
+def _add_feedback(sub: _Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser]) -> None:
+    run = supervision_commands
+    rating = sub.add_parser("rating", help="好差评", description="好差评：窗口评价、事后评价、差评整改")
+    leaves = rating.add_subparsers(dest="action", metavar="ACTION", required=True)
+    give = _leaf(leaves, "give", run.rating_give, "窗口评价器：申请人为办件评价（每件一次）", keyed)
+    by_link = _leaf(leaves, "by-link", run.rating_by_link, "事后评价：申请人凭评价码评价（无需登录）", keyed)
+    for parser in (give, by_link):
+        parser.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+        parser.add_argument(
+            "--rating", required=True, type=parse_rating, metavar="GRADE", help=f"评价：{RATING_HELP}"
+        )
+        parser.add_argument("--comment", metavar="TEXT", help="评价意见")
+    by_link.add_argument("--code", required=True, metavar="CODE", help="窗口交给申请人的评价码")
+    link = _leaf(leaves, "link", run.rating_link, "办件的评价码（交申请人事后评价）", [common])
+    link.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    rectify = _leaf(leaves, "rectify", run.rating_rectify, "登记差评的核实整改情况", keyed)
+    rectify.add_argument("review_id", type=parse_alert_id, metavar="REVIEW_ID", help="评价编号")
+    rectify.add_argument("--text", required=True, metavar="TEXT", help="整改情况")
+    listing = _leaf(leaves, "list", run.rating_list, "评价（新的在前）", [common])
+    listing.add_argument("--site", metavar="CODE", help="站点编码")
+    listing.add_argument("--bad", action="store_true", help="只看差评")
+    _add_paging(listing)
+    complaint = sub.add_parser("complaint", help="投诉", description="投诉：登记，限期受理或不予受理")
+    leaves = complaint.add_subparsers(dest="action", metavar="ACTION", required=True)
+    register = _leaf(leaves, "register", run.complaint_register, "登记关于办件的投诉", keyed)
+    register.add_argument("case_no", metavar="CASE_NO", help="办件编号")
+    register.add_argument("--content", required=True, metavar="TEXT", help="投诉内容")
+    answer = _leaf(leaves, "answer", run.complaint_answer, "受理或不予受理投诉", keyed)
+    answer.add_argument("complaint_id", type=parse_alert_id, metavar="COMPLAINT_ID", help="投诉编号")
+    decision = answer.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--accept", action="store_true", help="受理")
+    decision.add_argument("--refuse", dest="accept", action="store_false", help="不予受理")
+    answer.add_argument("--answer", required=True, metavar="TEXT", help="处理意见")
 
 
 def _add_accountability(sub: _Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser]) -> None:
@@ -435,10 +484,14 @@ def build_parser() -> ArgumentParser:
     _add_review(sub, common)
     _add_supervision(sub, common, keyed)
     _add_accountability(sub, common, keyed)
+    _add_feedback(sub, common, keyed)
     staff_parser.add_org(sub, common, keyed, _leaf)
     staff_parser.add_account(sub, common, keyed, _leaf)
     staff_parser.add_leave(sub, common, keyed, _leaf)
     staff_parser.add_calendar(sub, common, keyed, _leaf)
+    staff_parser.add_attendance(sub, common, keyed, _leaf)
+    staff_parser.add_assessment(sub, common, keyed, _leaf)
+    staff_parser.add_rotation(sub, common, keyed, _leaf)
     return parser
 
 

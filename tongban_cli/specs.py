@@ -298,3 +298,27 @@ def parse_grouping(text: str) -> supervision_pb2.StatisticsGrouping:
     if grouping is None:
         raise argparse.ArgumentTypeError(f"统计口径“{text}”不认识，可用：{GROUPING_HELP}")
     return grouping
+
+
+# `tongban rating give --rating`: 非常满意 … 非常不满意, or very-satisfied … very-dissatisfied.
+RATINGS = choices(supervision_pb2.ReviewRating)
+RATING_HELP = choice_help(supervision_pb2.ReviewRating)
+
+
+def parse_rating(text: str) -> supervision_pb2.ReviewRating:
+    rating = RATINGS.get(_key(text))
+    if rating is None:
+        raise argparse.ArgumentTypeError(f"评价“{text}”不认识，可用：{RATING_HELP}")
+    return rating
+
+
+# `tongban supervision conduct --kind`: 缺位, 迟到早退 … or absent, late-or-early …
+CONDUCT_KINDS = choices(supervision_pb2.ConductKind)
+CONDUCT_KIND_HELP = choice_help(supervision_pb2.ConductKind)
+
+
+def parse_conduct_kind(text: str) -> supervision_pb2.ConductKind:
+    kind = CONDUCT_KINDS.get(_key(text))
+    if kind is None:
+        raise argparse.ArgumentTypeError(f"违规类型“{text}”不认识，可用：{CONDUCT_KIND_HELP}")
+    return kind

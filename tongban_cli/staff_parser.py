@@ -1,4 +1,5 @@
-"""The staff subcommands' arguments: login, logout, passwd, org, account, calendar."""
+"""The staff subcommands' arguments: login, logout, passwd, org, account, leave, calendar, attendance,
+assessment, rotation."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
+from tongban_cli import assessment_commands as assessment_run
+from tongban_cli import attendance_commands as attendance_run
+from tongban_cli import rotation_commands as rotation_run
 from tongban_cli import staff_commands as run
 from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.specs import parse_date
@@ -134,4 +138,81 @@ def add_leave(sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentP
     listing = leaf(leaves, "list", run.leave_list, "某季度的请假和每人合计", [common])
     listing.add_argument("--year", type=int, required=True)
     listing.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
+    listing.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
+
+
+def add_attendance(
+    sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser], leaf: Leaf
+) -> None:
+    attendance = sub.add_parser(
+        "attendance", help="考勤", description="考勤：签到、签退（本人），某日考勤，结算已过去的日子"
+    )
+    leaves = attendance.add_subparsers(dest="action", metavar="ACTION", required=True)
+    leaf(leaves, "in", attendance_run.check_in, "签到（按所在窗口的办公时间判定迟到）", keyed)
+    leaf(leaves, "out", attendance_run.check_out, "签退（按所在窗口的办公时间判定早退）", keyed)
+    day = leaf(leaves, "day", attendance_run.day, "某站点某日的考勤和无人值守的窗口", [common])
+    day.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
+    day.add_argument("--day", type=parse_date, metavar="D", help="日期（默认今天）")
+    close = leaf(
+        leaves, "close", attendance_run.close, "结算已过去的一天：缺勤、无人值守窗口（重复结算无影响）", keyed
+    )
+    close.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
+    close.add_argument("--day", type=parse_date, metavar="D", help="日期（默认昨天）")
+
+
+def add_assessment(
+    sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser], leaf: Leaf
+) -> None:
+    assessment = sub.add_parser(
+        "assessment",
+        help="考核",
+        description="考核：记录表扬，打印站点的季度或年度考核报告（红旗窗口、先进工作者）",
+    )
+    leaves = assessment.add_subparsers(dest="action", metavar="ACTION", required=True)
+    praise = leaf(
+        leaves, "praise", assessment_run.praise, "记录表扬：表扬卡、锦旗或好评（加分，有上限）", keyed
+    )
+    praise.add_argument("--user", metavar="USER", help="受表扬的人员（其窗口同时计入）")
+    praise.add_argument("--window", metavar="CODE", help="受表扬的窗口")
+    praise.add_argument(
+        "--kind", required=True, metavar="K", help="card（表扬卡）、banner（锦旗）、good_review（好评）"
+    )
+    praise.add_argument("--on", type=parse_date, metavar="D", help="表扬日期（默认今天）")
+    praise.add_argument("--note", metavar="TEXT", help="说明")
+    report = leaf(
+        leaves, "report", assessment_run.report, "打印考核报告：窗口和人员的得分、名次、评优", [common]
+    )
+    report.add_argument("--year", type=int, required=True)
+    report.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="季度（不填为全年）")
+    report.add_argument("--site", metavar="CODE", help="站点（默认本站点）")
+
+
+def add_rotation(
+    sub: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser], leaf: Leaf
+) -> None:
+    rotation = sub.add_parser(
+        "rotation", help="轮岗", description="轮岗：登记部门书面申请、岗前培训、到期换岗、最短任职期"
+    )
+    leaves = rotation.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ask = leaf(
+        leaves, "request", rotation_run.request, "登记部门的书面轮岗申请（未满最短任职期须县中心特批）", keyed
+    )
+    ask.add_argument("window", metavar="WINDOW", help="窗口编码")
+    ask.add_argument("--current", required=True, metavar="USER", help="现任人员")
+    ask.add_argument("--proposed", required=True, metavar="USER", help="拟任人员")
+    ask.add_argument("--reasons", required=True, metavar="TEXT", help="部门的轮岗理由")
+    ask.add_argument("--effective", type=parse_date, metavar="D", help="生效日期（默认次年1月1日）")
+    ask.add_argument("--override", metavar="TEXT", help="未满最短任职期的特批理由（县中心管理员）")
+    train = leaf(leaves, "train", rotation_run.train, "记录拟任人员的岗前培训", keyed)
+    train.add_argument("rotation_id", type=int, metavar="ROTATION_ID")
+    train.add_argument("--training", required=True, metavar="TEXT", help="培训内容")
+    train.add_argument("--on", type=parse_date, metavar="D", help="培训日期（默认今天）")
+    done = leaf(
+        leaves, "complete", rotation_run.complete, "生效：拟任人员到窗口（须已培训、已到生效日）", keyed
+    )
+    done.add_argument("rotation_id", type=int, metavar="ROTATION_ID")
+    policy = leaf(leaves, "policy", rotation_run.policy, "设定中心的最短任职期（1 或 2 年）", keyed)
+    policy.add_argument("site", metavar="SITE")
+    policy.add_argument("--years", type=int, required=True, choices=[1, 2])
+    listing = leaf(leaves, "list", rotation_run.listing, "列出站点的轮岗", [common])
     listing.add_argument("--site", metavar="CODE", help="站点（默认本站点）")

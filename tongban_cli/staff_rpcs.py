@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tongban.staff.v1 import accounts_pb2, calendar_pb2, leave_pb2, organisation_pb2
+from tongban.staff.v1 import (
+    accounts_pb2,
+    assessment_pb2,
+    attendance_pb2,
+    calendar_pb2,
+    leave_pb2,
+    organisation_pb2,
+    rotation_pb2,
+)
 
 from tongban_cli.client import Rpc
 
@@ -36,3 +44,22 @@ REQUEST_LEAVE = Rpc(_LEAVE, "RequestLeave", leave_pb2.RequestLeaveResponse, muta
 DECIDE_LEAVE = Rpc(_LEAVE, "DecideLeave", leave_pb2.DecideLeaveResponse, mutating=True)
 REPORT_RETURN = Rpc(_LEAVE, "ReportReturn", leave_pb2.ReportReturnResponse, mutating=True)
 LIST_LEAVE = Rpc(_LEAVE, "ListLeave", leave_pb2.ListLeaveResponse)
+
+_ATTENDANCE = attendance_pb2.DESCRIPTOR.services_by_name["AttendanceService"].full_name
+CHECK_IN = Rpc(_ATTENDANCE, "CheckIn", attendance_pb2.CheckInResponse, mutating=True)
+CHECK_OUT = Rpc(_ATTENDANCE, "CheckOut", attendance_pb2.CheckOutResponse, mutating=True)
+LIST_ATTENDANCE = Rpc(_ATTENDANCE, "ListAttendance", attendance_pb2.ListAttendanceResponse)
+CLOSE_DAY = Rpc(_ATTENDANCE, "CloseDay", attendance_pb2.CloseDayResponse, mutating=True)
+
+_ASSESSMENT = assessment_pb2.DESCRIPTOR.services_by_name["AssessmentService"].full_name
+RECORD_PRAISE = Rpc(_ASSESSMENT, "RecordPraise", assessment_pb2.RecordPraiseResponse, mutating=True)
+GET_ASSESSMENT = Rpc(_ASSESSMENT, "GetAssessment", assessment_pb2.GetAssessmentResponse)
+
+_ROTATION = rotation_pb2.DESCRIPTOR.services_by_name["RotationService"].full_name
+REQUEST_ROTATION = Rpc(_ROTATION, "RequestRotation", rotation_pb2.RequestRotationResponse, mutating=True)
+RECORD_TRAINING = Rpc(_ROTATION, "RecordTraining", rotation_pb2.RecordTrainingResponse, mutating=True)
+COMPLETE_ROTATION = Rpc(_ROTATION, "CompleteRotation", rotation_pb2.CompleteRotationResponse, mutating=True)
+SET_ROTATION_POLICY = Rpc(
+    _ROTATION, "SetRotationPolicy", rotation_pb2.SetRotationPolicyResponse, mutating=True
+)
+LIST_ROTATIONS = Rpc(_ROTATION, "ListRotations", rotation_pb2.ListRotationsResponse)

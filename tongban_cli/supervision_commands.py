@@ -10,20 +10,30 @@ from typing import Any
 from google.protobuf.message import Message
 from tongban.supervision.v1 import supervision_pb2 as S
 
-from tongban_cli import commands
+from tongban_cli import commands, local
 from tongban_cli.client import (
     ACKNOWLEDGE_ALERT,
+    ANSWER_COMPLAINT,
     CLOSE_ACCOUNTABILITY_CASE,
     DECIDE_ACCOUNTABILITY_CASE,
     GET_ACCOUNTABILITY_CASE,
+    GET_REVIEW_LINK,
     GET_STATISTICS,
     LIST_ACCOUNTABILITY_CASES,
     LIST_ALERTS,
+    LIST_REVIEWS,
     LIST_RULES,
     OPEN_ACCOUNTABILITY_CASE,
+    RECORD_CONDUCT_VIOLATION,
     RECORD_EXPLANATION,
+    RECORD_RECTIFICATION,
+    REGISTER_COMPLAINT,
     REQUEST_EXPLANATION,
+    RUN_SWEEP,
+    SUBMIT_REVIEW,
+    SUBMIT_REVIEW_BY_LINK,
     VERIFY_RECORD,
+    Gateway,
     Rpc,
 )
 from tongban_cli.render import supervision as render
@@ -137,4 +147,87 @@ def statistics(args: argparse.Namespace) -> int:
     with commands._gateway(args) as gateway:
         response = gateway.call(GET_STATISTICS, request)
     text = render.statistics_csv(response) if args.csv else render.statistics(response)
+    return commands._emit(args, response, text)
+
+
+# --- reviews and complaints --------------------------------------------------------------------
+
+
+def rating_give(args: argparse.Namespace) -> int:
+    request = S.SubmitReviewRequest(case_no=args.case_no, rating=args.rating, comment=args.comment or "")
+    with commands._gateway(args) as gateway:
+        response = gateway.call(SUBMIT_REVIEW, request)
+    return commands._emit(args, response, "已记录评价。\n" + render.review(response.review))
+
+
+def rating_by_link(args: argparse.Namespace) -> int:
+    request = S.SubmitReviewByLinkRequest(
+        case_no=args.case_no,
+        link_code=args.code.strip().upper(),
+        rating=args.rating,
+        comment=args.comment or "",
+    )
+    # The applicant has no account: the gateway takes this call without a token.
+    with Gateway(
+        local.gateway(args.gateway), "", request_id=args.request_id, command=args.command_line
+    ) as gateway:
+        response = gateway.call(SUBMIT_REVIEW_BY_LINK, request)
+    return commands._emit(args, response, "谢谢您的评价。\n" + render.review(response.review))
+
+
+def rating_link(args: argparse.Namespace) -> int:
+    with commands._gateway(args) as gateway:
+        response = gateway.call(GET_REVIEW_LINK, S.GetReviewLinkRequest(case_no=args.case_no))
+    text = f"办件 {response.case_no} 的评价码：{response.link_code}（请交申请人，事后评价时使用）"
+    return commands._emit(args, response, text)
+
+
+def rating_rectify(args: argparse.Namespace) -> int:
+    request = S.RecordRectificationRequest(review_id=args.review_id, rectification=args.text)
+    with commands._gateway(args) as gateway:
+        response = gateway.call(RECORD_RECTIFICATION, request)
+    return commands._emit(args, response, "已登记整改情况。\n" + render.review(response.review))
+
+
+def rating_list(args: argparse.Namespace) -> int:
+    request = S.ListReviewsRequest(
+        site_code=commands._filter_text(args.site, "--site"),
+        bad_only=args.bad,
+        page_size=args.page_size or 0,
+        page_token=args.page_token or "",
+    )
+    with commands._gateway(args) as gateway:
+        response = gateway.call(LIST_REVIEWS, request)
+    return commands._emit(args, response, render.reviews(response))
+
+
+def complaint_register(args: argparse.Namespace) -> int:
+    request = S.RegisterComplaintRequest(case_no=args.case_no, content=args.content)
+    with commands._gateway(args) as gateway:
+        response = gateway.call(REGISTER_COMPLAINT, request)
+    return commands._emit(args, response, "已登记投诉。\n" + render.complaint(response.complaint))
+
+
+def complaint_answer(args: argparse.Namespace) -> int:
+    request = S.AnswerComplaintRequest(complaint_id=args.complaint_id, accept=args.accept, answer=args.answer)
+    with commands._gateway(args) as gateway:
+        response = gateway.call(ANSWER_COMPLAINT, request)
+    return commands._emit(args, response, "已处理投诉。\n" + render.complaint(response.complaint))
+
+
+def conduct(args: argparse.Namespace) -> int:
+    request = S.RecordConductViolationRequest(
+        user_id=args.person, window_code=args.window, kind=args.kind, note=args.note or ""
+    )
+    with commands._gateway(args) as gateway:
+        response = gateway.call(RECORD_CONDUCT_VIOLATION, request)
+    return commands._emit(
+        args, response, "已记录违规行为。\n" + render.alerts(S.ListAlertsResponse(alerts=response.alerts))
+    )
+
+
+def sweep(args: argparse.Namespace) -> int:
+    with commands._gateway(args) as gateway:
+        response = gateway.call(RUN_SWEEP, S.RunSweepRequest())
+    text = f"巡检完成：检查到期办件 {response.cases_checked} 件，新增预警 {response.alerts_raised} 条。"
     return commands._emit(args, response, text)

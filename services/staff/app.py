@@ -6,11 +6,14 @@ from datetime import timedelta
 
 from tongban.staff.v1 import (
     accounts_pb2_grpc,
+    assessment_pb2_grpc,
+    attendance_pb2_grpc,
     calendar_pb2_grpc,
     keys_pb2,
     keys_pb2_grpc,
     leave_pb2_grpc,
     organisation_pb2_grpc,
+    rotation_pb2_grpc,
 )
 
 from services.common import calendar_store, contracts
@@ -18,18 +21,23 @@ from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, SystemClock, clock_from
 from services.common.db import Database, tables_in
-from services.common.delivery import relay_for
+from services.common.delivery import event_delivery
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
 from services.common.usecases import UseCases
 from services.staff import models
 from services.staff.commands.accounts import SignIn
+from services.staff.day_closing import DayCloser
+from services.staff.deductions import DeductionInbox
 from services.staff.servicer import (
     AccountServicer,
+    AssessmentServicer,
+    AttendanceServicer,
     CalendarServicer,
     LeaveServicer,
     OrganisationServicer,
+    RotationServicer,
     TokenKeyServicer,
 )
 
@@ -67,15 +75,19 @@ def build(
         calendar=WorkingCalendar.load(settings.calendar_files),
     )
     calendar_store.apply_stored(uc.db, uc.calendar)
-    # Staff only publishes for now: the relay delivers its outbox to every receiver.
-    relay = relay_for(settings, uc.db, NAME, uc.clock)
-    uc.db.on_events_committed(relay.notify)
+    # Staff publishes the organisation, leave and attendance, and receives supervision's deductions.
+    delivery = event_delivery(
+        settings, uc.db, name=NAME, handle=DeductionInbox(uc.clock).consumer(), clock=uc.clock
+    )
     organisation = OrganisationServicer(uc)
     security = real_time or SystemClock()
     accounts = AccountServicer(uc, sign_in_config(settings, security))
     calendar = CalendarServicer(uc)
     leave = LeaveServicer(uc)
     keys = TokenKeyServicer(uc, security)
+    attendance = AttendanceServicer(uc)
+    assessment = AssessmentServicer(uc)
+    rotations = RotationServicer(uc)
     return create_server(
         registrations=[
             lambda server: organisation_pb2_grpc.add_OrganisationServiceServicer_to_server(
@@ -85,9 +97,14 @@ def build(
             lambda server: leave_pb2_grpc.add_LeaveServiceServicer_to_server(leave, server),
             lambda server: calendar_pb2_grpc.add_CalendarServiceServicer_to_server(calendar, server),
             lambda server: keys_pb2_grpc.add_TokenKeyServiceServicer_to_server(keys, server),
+            lambda server: attendance_pb2_grpc.add_AttendanceServiceServicer_to_server(attendance, server),
+            lambda server: assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(assessment, server),
+            lambda server: rotation_pb2_grpc.add_RotationServiceServicer_to_server(rotations, server),
+            delivery.registration,
         ],
-        service_names=[*contracts.service_names(NAME), KEY_SERVICE_NAME],
-        workers=[relay],
+        service_names=[*contracts.service_names(NAME), KEY_SERVICE_NAME, delivery.service_name],
+        # Days gone by are closed (absences, unattended windows) without anyone asking.
+        workers=[delivery.relay, DayCloser(uc.db, uc.calendar, uc.clock)],
         address=f"{settings.host}:{settings.port_for(NAME)}",
         tracer_provider=setup_tracing(NAME),
         interceptors=[IdentityInterceptor(settings.resolved_internal_key())],

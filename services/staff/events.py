@@ -17,9 +17,19 @@ from tongban.staff.v1 import events_pb2 as E
 from tongban.staff.v1 import organisation_pb2
 
 from services.common.calendar import YearArrangement
+from services.common.clock import CHINA
 from services.common.outbox import record_event
 from services.staff import roles
-from services.staff.models import AccountRow, LeaveRow, PostRow, SiteRow, StaffRow, WindowRow
+from services.staff.models import (
+    AccountRow,
+    AttendanceRow,
+    LeaveRow,
+    PostRow,
+    SiteRow,
+    StaffRow,
+    UnattendedWindowRow,
+    WindowRow,
+)
 
 SOURCE = "staff"
 
@@ -118,3 +128,50 @@ def leave_returned(session: Session, row: LeaveRow, at: datetime) -> None:
         leave_id=row.leave_id or 0, user_id=row.user_id, site_code=row.site_code, returned_on=returned
     )
     publish(session, row.user_id, payload, at)
+
+
+def _clock_time(moment: datetime | None) -> str:
+    return moment.astimezone(CHINA).strftime("%H:%M:%S") if moment else ""
+
+
+def late_arrival(session: Session, row: AttendanceRow, at: datetime) -> None:
+    payload = E.LateArrival(
+        user_id=row.user_id,
+        site_code=row.site_code,
+        window_code=row.window_code,
+        day=row.day.isoformat(),
+        checked_in_at=_clock_time(row.checked_in_at),
+        minutes_late=row.minutes_late,
+    )
+    publish(session, row.user_id, payload, at)
+
+
+def early_leave(session: Session, row: AttendanceRow, at: datetime) -> None:
+    payload = E.EarlyLeave(
+        user_id=row.user_id,
+        site_code=row.site_code,
+        window_code=row.window_code,
+        day=row.day.isoformat(),
+        checked_out_at=_clock_time(row.checked_out_at),
+        minutes_early=row.minutes_early,
+    )
+    publish(session, row.user_id, payload, at)
+
+
+def absence(session: Session, row: AttendanceRow, at: datetime) -> None:
+    payload = E.Absence(
+        user_id=row.user_id, site_code=row.site_code, window_code=row.window_code, day=row.day.isoformat()
+    )
+    publish(session, row.user_id, payload, at)
+
+
+def window_unattended(session: Session, row: UnattendedWindowRow, department_code: str, at: datetime) -> None:
+    payload = E.WindowUnattended(
+        window_code=row.window_code,
+        site_code=row.site_code,
+        department_code=department_code,
+        day=row.day.isoformat(),
+        unattended_minutes=row.unattended_minutes,
+        whole_day=row.whole_day,
+    )
+    publish(session, row.site_code, payload, at)

@@ -13,9 +13,11 @@ from datetime import date, datetime
 from sqlalchemy import LargeBinary, Text
 from sqlmodel import Column, Field, SQLModel
 
-# Shared tables: the calendar years it administers, the outbox it publishes through, request ids.
+# Shared tables: the calendar years it administers, the outbox it publishes through, the inbox
+# supervision's deductions arrive through, request ids.
 from services.common.calendar_store import CalendarYearRow as CalendarYearRow
 from services.common.idempotency import IdempotencyKey as IdempotencyKey
+from services.common.inbox import InboxEntry as InboxEntry
 from services.common.outbox import OutboxEvent as OutboxEvent
 
 
@@ -144,3 +146,117 @@ class LeavePolicyRow(SQLModel, table=True):
     site_code: str = Field(foreign_key="org_sites.code", primary_key=True, max_length=12)
     section_max_days: int = 1
     deputy_max_days: int = 2
+
+
+class AttendanceRow(SQLModel, table=True):
+    """A person's day (services.staff.commands.attendance): check-in and check-out at the clock's
+    time, measured against their window's opening hours; or, once the day was closed, an absence."""
+
+    __tablename__ = "attendance"
+
+    user_id: str = Field(foreign_key="staff.user_id", primary_key=True, max_length=64)
+    day: date = Field(primary_key=True, index=True)
+    site_code: str = Field(index=True, max_length=12)
+    window_code: str = Field(default="", max_length=17)
+    working_day: bool = True
+    checked_in_at: datetime | None = None
+    checked_out_at: datetime | None = None
+    minutes_late: int = 0
+    minutes_early: int = 0
+    # No check-in on a working day and no approved leave: decided when the day was closed.
+    absent: bool = False
+
+
+class ClosedDayRow(SQLModel, table=True):
+    """A site's day whose absences and unattended windows were decided (closing is once only)."""
+
+    __tablename__ = "attendance_closed_days"
+
+    site_code: str = Field(foreign_key="org_sites.code", primary_key=True, max_length=12)
+    day: date = Field(primary_key=True)
+    working_day: bool
+    absences: int = 0
+    unattended_windows: int = 0
+    closed_at: datetime
+
+
+class UnattendedWindowRow(SQLModel, table=True):
+    """A window nobody on duty was checked in at, for part or all of its opening hours that day."""
+
+    __tablename__ = "unattended_windows"
+
+    window_code: str = Field(primary_key=True, max_length=17)
+    day: date = Field(primary_key=True)
+    site_code: str = Field(index=True, max_length=12)
+    unattended_minutes: int
+    whole_day: bool
+
+
+class DeductionRow(SQLModel, table=True):
+    """A deduction supervision decided (tongban.supervision.v1.DeductionRecorded), one per finding."""
+
+    __tablename__ = "assessment_deductions"
+
+    finding_id: str = Field(primary_key=True, max_length=64)
+    accountability_case_id: str = Field(default="", max_length=64)
+    user_id: str = Field(index=True, max_length=64)
+    window_code: str = Field(default="", index=True, max_length=17)
+    site_code: str = Field(index=True, max_length=12)
+    points: int
+    reason_code: str = Field(default="", max_length=40)
+    # China's date of the decision: the quarter it counts in.
+    decided_on: date = Field(index=True)
+    received_at: datetime
+
+
+class PraiseRow(SQLModel, table=True):
+    """Praise an administrator recorded: a card, a banner or a good review (a bonus, capped)."""
+
+    __tablename__ = "assessment_praise"
+
+    praise_id: int | None = Field(default=None, primary_key=True)
+    # "" for a window's praise.
+    user_id: str = Field(default="", index=True, max_length=64)
+    window_code: str = Field(default="", index=True, max_length=17)
+    site_code: str = Field(index=True, max_length=12)
+    kind: int
+    points: int
+    awarded_on: date = Field(index=True)
+    recorded_by: str = Field(max_length=64)
+    # Free text: stays here, never in events, logs or spans.
+    note: str = Field(default="", max_length=200)
+
+
+class RotationRow(SQLModel, table=True):
+    """A department's written request to replace the person at a window (services.staff.commands.rotation)."""
+
+    __tablename__ = "rotations"
+
+    rotation_id: int | None = Field(default=None, primary_key=True)
+    site_code: str = Field(index=True, max_length=12)
+    department_code: str = Field(default="", max_length=6)
+    window_code: str = Field(max_length=17)
+    current_user_id: str = Field(max_length=64)
+    proposed_user_id: str = Field(max_length=64)
+    # The department's reasons: stay here, never in events, logs or spans.
+    reasons: str = Field(max_length=500)
+    effective_on: date
+    served_months: int
+    minimum_months: int
+    override_reason: str = Field(default="", max_length=500)
+    overridden_by: str = Field(default="", max_length=64)
+    state: int = Field(index=True)
+    trained_on: date | None = None
+    training: str = Field(default="", max_length=200)
+    requested_by: str = Field(max_length=64)
+    requested_at: datetime
+    completed_at: datetime | None = None
+
+
+class RotationPolicyRow(SQLModel, table=True):
+    """A centre's minimum posting in years (1 by default, DOMAIN.md; some centres 2)."""
+
+    __tablename__ = "rotation_policies"
+
+    site_code: str = Field(foreign_key="org_sites.code", primary_key=True, max_length=12)
+    minimum_posting_years: int = 1

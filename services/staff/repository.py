@@ -12,6 +12,7 @@ from services.staff.models import (
     AccountRow,
     LeaveRow,
     PostRow,
+    RotationRow,
     SiteRow,
     StaffRow,
     StationedDepartmentRow,
@@ -136,5 +137,21 @@ def leave_of_site(session: Session, site_code: str, first: date, last: date) -> 
             select(LeaveRow)
             .where(LeaveRow.site_code == site_code, LeaveRow.start_on <= last, LeaveRow.end_on >= first)
             .order_by(col(LeaveRow.start_on), col(LeaveRow.leave_id))
+        ).all()
+    )
+
+
+def open_rotation(session: Session, window_code: str, states: Sequence[int]) -> RotationRow | None:
+    return session.exec(
+        select(RotationRow).where(RotationRow.window_code == window_code, col(RotationRow.state).in_(states))
+    ).first()
+
+
+def rotations_of_site(session: Session, site_code: str) -> list[RotationRow]:
+    return list(
+        session.exec(
+            select(RotationRow)
+            .where(RotationRow.site_code == site_code)
+            .order_by(col(RotationRow.rotation_id).desc())
         ).all()
     )

@@ -6,6 +6,10 @@ import grpc
 from tongban.staff.v1 import (
     accounts_pb2,
     accounts_pb2_grpc,
+    assessment_pb2,
+    assessment_pb2_grpc,
+    attendance_pb2,
+    attendance_pb2_grpc,
     calendar_pb2,
     calendar_pb2_grpc,
     keys_pb2,
@@ -14,13 +18,17 @@ from tongban.staff.v1 import (
     leave_pb2_grpc,
     organisation_pb2,
     organisation_pb2_grpc,
+    rotation_pb2,
+    rotation_pb2_grpc,
 )
 
 from services.common.calls import current_call
 from services.common.clock import Clock
 from services.common.errors import grpc_errors
 from services.common.usecases import UseCases
-from services.staff.commands import accounts, calendar, leave, organisation
+from services.staff.assessment_queries import AssessmentQueries
+from services.staff.attendance_queries import AttendanceQueries
+from services.staff.commands import accounts, assessment, attendance, calendar, leave, organisation, rotation
 from services.staff.leave_queries import LeaveQueries
 from services.staff.queries import CalendarQueries, KeyQueries, OrganisationQueries
 
@@ -188,3 +196,86 @@ class TokenKeyServicer(keys_pb2_grpc.TokenKeyServiceServicer):
         self, request: keys_pb2.GetVerificationKeysRequest, context: grpc.ServicerContext
     ) -> keys_pb2.GetVerificationKeysResponse:
         return self.queries.verification_keys()
+
+
+class AttendanceServicer(attendance_pb2_grpc.AttendanceServiceServicer):
+    def __init__(self, uc: UseCases) -> None:
+        self.uc = uc
+        self.queries = AttendanceQueries(uc)
+
+    @grpc_errors
+    def CheckIn(
+        self, request: attendance_pb2.CheckInRequest, context: grpc.ServicerContext
+    ) -> attendance_pb2.CheckInResponse:
+        return attendance.check_in(self.uc, current_call(), request)
+
+    @grpc_errors
+    def CheckOut(
+        self, request: attendance_pb2.CheckOutRequest, context: grpc.ServicerContext
+    ) -> attendance_pb2.CheckOutResponse:
+        return attendance.check_out(self.uc, current_call(), request)
+
+    @grpc_errors
+    def ListAttendance(
+        self, request: attendance_pb2.ListAttendanceRequest, context: grpc.ServicerContext
+    ) -> attendance_pb2.ListAttendanceResponse:
+        return self.queries.list_attendance(current_call(), request)
+
+    @grpc_errors
+    def CloseDay(
+        self, request: attendance_pb2.CloseDayRequest, context: grpc.ServicerContext
+    ) -> attendance_pb2.CloseDayResponse:
+        return attendance.close_day(self.uc, current_call(), request)
+
+
+class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
+    def __init__(self, uc: UseCases) -> None:
+        self.uc = uc
+        self.queries = AssessmentQueries(uc)
+
+    @grpc_errors
+    def RecordPraise(
+        self, request: assessment_pb2.RecordPraiseRequest, context: grpc.ServicerContext
+    ) -> assessment_pb2.RecordPraiseResponse:
+        return assessment.record_praise(self.uc, current_call(), request)
+
+    @grpc_errors
+    def GetAssessment(
+        self, request: assessment_pb2.GetAssessmentRequest, context: grpc.ServicerContext
+    ) -> assessment_pb2.GetAssessmentResponse:
+        return self.queries.get(current_call(), request)
+
+
+class RotationServicer(rotation_pb2_grpc.RotationServiceServicer):
+    def __init__(self, uc: UseCases) -> None:
+        self.uc = uc
+
+    @grpc_errors
+    def RequestRotation(
+        self, request: rotation_pb2.RequestRotationRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.RequestRotationResponse:
+        return rotation.request(self.uc, current_call(), request)
+
+    @grpc_errors
+    def RecordTraining(
+        self, request: rotation_pb2.RecordTrainingRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.RecordTrainingResponse:
+        return rotation.record_training(self.uc, current_call(), request)
+
+    @grpc_errors
+    def CompleteRotation(
+        self, request: rotation_pb2.CompleteRotationRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.CompleteRotationResponse:
+        return rotation.complete(self.uc, current_call(), request)
+
+    @grpc_errors
+    def SetRotationPolicy(
+        self, request: rotation_pb2.SetRotationPolicyRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.SetRotationPolicyResponse:
+        return rotation.set_policy(self.uc, current_call(), request)
+
+    @grpc_errors
+    def ListRotations(
+        self, request: rotation_pb2.ListRotationsRequest, context: grpc.ServicerContext
+    ) -> rotation_pb2.ListRotationsResponse:
+        return rotation.list_rotations(self.uc, current_call(), request)

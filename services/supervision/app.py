@@ -1,5 +1,5 @@
-"""Wiring of the supervision service: database, calendar, the rules, event intake, the sweep, the
-inspectors' API, server. Supervision emits no events yet, so it runs no relay."""
+"""Wiring of the supervision service: database, calendar, the rules, event intake and the relay of
+its deductions, the sweep, the inspectors' API, server."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
 from services.common.clock import Clock, clock_from
 from services.common.db import Database, tables_in
-from services.common.delivery import INTAKE_SERVICE_NAME, intake_registration
+from services.common.delivery import event_delivery
 from services.common.server import RunningServer, create_server
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
@@ -18,8 +18,16 @@ from services.common.usecases import UseCases
 from services.supervision import models
 from services.supervision.commands.accountability import AccountabilityCommands
 from services.supervision.commands.alerts import AlertCommands
+from services.supervision.commands.conduct import ConductCommands
+from services.supervision.commands.feedback import FeedbackCommands
 from services.supervision.events import EventRecorder
-from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries, StatisticsQueries
+from services.supervision.queries import (
+    AccountabilityQueries,
+    AlertQueries,
+    EventQueries,
+    ReviewQueries,
+    StatisticsQueries,
+)
 from services.supervision.rulebook import Rulebook, read_rules_file
 from services.supervision.servicer import SupervisionServicer
 from services.supervision.supervising import Supervising
@@ -42,6 +50,8 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     # A rule misspelled, misconfigured or missing stops the start-up here, with its name.
     rules = Rulebook(read_rules_file(settings.rules_file))
     supervising = Supervising(rules, uc.calendar, uc.clock)
+    recorder = EventRecorder(supervising)
+    sweeper = Sweeper(uc.db, supervising, settings.sweep_seconds)
     servicer = SupervisionServicer(
         EventQueries(uc.db),
         AlertQueries(uc.db, rules),
@@ -49,14 +59,20 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
         AccountabilityCommands(uc),
         AccountabilityQueries(uc.db),
         StatisticsQueries(uc),
+        FeedbackCommands(uc, recorder, settings.resolved_internal_key()),
+        ReviewQueries(uc.db),
+        ConductCommands(uc, recorder),
+        sweeper,
     )
+    # Every service's events come in; the deductions go out to staff.
+    delivery = event_delivery(settings, uc.db, name=NAME, handle=recorder.record, clock=uc.clock)
     return create_server(
         registrations=[
-            intake_registration(uc.db, EventRecorder(supervising).record, uc.clock),
+            delivery.registration,
             lambda server: supervision_pb2_grpc.add_SupervisionServiceServicer_to_server(servicer, server),
         ],
-        service_names=[*contracts.service_names(NAME), INTAKE_SERVICE_NAME],
-        workers=[Sweeper(uc.db, supervising, settings.sweep_seconds)],
+        service_names=[*contracts.service_names(NAME), delivery.service_name],
+        workers=[delivery.relay, sweeper],
         address=f"{settings.host}:{settings.port_for(NAME)}",
         tracer_provider=setup_tracing(NAME),
         interceptors=[IdentityInterceptor(settings.resolved_internal_key())],

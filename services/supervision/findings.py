@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 from tongban.supervision.v1 import supervision_pb2
 
-from services.supervision import record
+from services.supervision import deductions, record
 from services.supervision.models import AlertRow
 from services.supervision.rule_types import Finding
 
@@ -36,6 +36,7 @@ def store(
             window_code=finding.window_code,
             user_id=finding.user_id,
             finish_by=finding.finish_by,
+            points=finding.points,
             trace_id=trace_id if finding.case_no else "",
             raised_at=at,
             record_seq=0,
@@ -45,6 +46,7 @@ def store(
         alert.record_seq = record.append(session, record.ALERT_RAISED, record.alert_body(alert), at).seq
         raised.append(alert)
     session.flush()
+    deductions.for_alerts(session, raised)
     return raised
 
 

@@ -11,10 +11,13 @@ from sqlmodel import Column, Field, SQLModel
 
 # Shared tables: the inbox that records each delivered event once; the calendar years the
 # centre administrator loaded (supervision's copy, from staff's events); the request ids of the
-# inspectors' commands.
+# inspectors' commands; the outbox.
 from services.common.calendar_store import CalendarYearRow as CalendarYearRow
 from services.common.idempotency import IdempotencyKey as IdempotencyKey
 from services.common.inbox import InboxEntry as InboxEntry
+
+# Supervision's outbox: the deductions it sends the staff service.
+from services.common.outbox import OutboxEvent as OutboxEvent
 
 
 class ReceivedEventRow(SQLModel, table=True):
@@ -98,6 +101,8 @@ class AlertRow(SQLModel, table=True):
     window_code: str = Field(default="", max_length=17)
     user_id: str = Field(default="", max_length=64)
     finish_by: date | None = None
+    # Points deducted from the person's assessment (a conduct violation's), 0 for none.
+    points: int = 0
     trace_id: str = Field(default="", max_length=32)
     raised_at: datetime
     record_seq: int
@@ -173,3 +178,58 @@ class AccountabilityStepRow(SQLModel, table=True):
 
     record_seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     case_id: int = Field(index=True)
+
+
+class ReviewRow(SQLModel, table=True):
+    """A rating of a case (好差评): one per case. The comment is the applicant's own words, kept
+    for the department and the inspectors, never put in events, spans or logs."""
+
+    __tablename__ = "case_reviews"
+
+    review_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(unique=True, max_length=64)
+    rating: int
+    channel: int
+    comment: str = Field(default="", max_length=200)
+    site_code: str = Field(default="", max_length=12, index=True)
+    department_code: str = Field(default="", max_length=6)
+    window_code: str = Field(default="", max_length=17)
+    reviewed_at: datetime
+    reviewed_on: date = Field(index=True)
+    # A bad review's rectification (整改): due by, what was done.
+    rectify_by: date | None = None
+    rectification: str = Field(default="", sa_column=Column(Text, nullable=False))
+    rectified_by: str = Field(default="", max_length=64)
+    rectified_at: datetime | None = None
+
+
+class ComplaintRow(SQLModel, table=True):
+    """A complaint (投诉) about a case, to be accepted or refused by `answer_by`."""
+
+    __tablename__ = "complaints"
+
+    complaint_id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(max_length=64, index=True)
+    state: int
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    registered_by: str = Field(max_length=64)
+    registered_at: datetime
+    answer_by: date
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answered_by: str = Field(default="", max_length=64)
+    answered_at: datetime | None = None
+
+
+class ConductViolationRow(SQLModel, table=True):
+    """A conduct violation an inspector or a patrol recorded (its note stays here)."""
+
+    __tablename__ = "conduct_violations"
+
+    violation_id: int | None = Field(default=None, primary_key=True)
+    user_id: str = Field(max_length=64, index=True)
+    site_code: str = Field(max_length=12)
+    window_code: str = Field(max_length=17)
+    kind: int
+    note: str = Field(default="", max_length=200)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime

@@ -16,9 +16,10 @@ from services.common.errors import or_not_found
 from services.common.paging import after_id, page_limit, token_after
 from services.common.usecases import UseCases
 from services.supervision import record, repository, statistics
-from services.supervision.models import AccountabilityCaseRow, ReceivedEventRow
+from services.supervision.commands.feedback import BAD
+from services.supervision.models import AccountabilityCaseRow, ReceivedEventRow, ReviewRow
 from services.supervision.rulebook import Rulebook
-from services.supervision.views import accountability_message, alert_message
+from services.supervision.views import accountability_message, alert_message, review_message
 
 
 def _received(row: ReceivedEventRow) -> supervision_pb2.ReceivedEvent:
@@ -146,3 +147,29 @@ class StatisticsQueries:
     ) -> supervision_pb2.GetStatisticsResponse:
         with self.uc.db.reading() as session:
             return statistics.statistics(session, self.uc.calendar, call, request)
+
+
+@dataclass
+class ReviewQueries:
+    db: Database
+
+    def list(
+        self, call: CallContext, request: supervision_pb2.ListReviewsRequest
+    ) -> supervision_pb2.ListReviewsResponse:
+        site = statistics.site_for(call, request.site_code)
+        limit = page_limit(request.page_size)
+        query = select(ReviewRow)
+        before = after_id(request.page_token)
+        if before:
+            query = query.where(col(ReviewRow.review_id) < before)
+        if site:
+            query = query.where(ReviewRow.site_code == site)
+        if request.bad_only:
+            query = query.where(col(ReviewRow.rating).in_(BAD))
+        with self.db.reading() as session:
+            rows = session.exec(query.order_by(col(ReviewRow.review_id).desc()).limit(limit + 1)).all()
+        page = rows[:limit]
+        return supervision_pb2.ListReviewsResponse(
+            reviews=[review_message(row) for row in page],
+            next_page_token=token_after(page[-1].review_id or 0) if len(rows) > limit else "",
+        )

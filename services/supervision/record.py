@@ -203,6 +203,7 @@ def alert_body(alert: AlertRow) -> dict[str, Any]:
         "window_code": alert.window_code,
         "user_id": alert.user_id,
         "finish_by": alert.finish_by.isoformat() if alert.finish_by else "",
+        "points": alert.points,
         "trace_id": alert.trace_id,
         "raised_at": utc_text(alert.raised_at),
     }

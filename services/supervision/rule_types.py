@@ -36,6 +36,25 @@ class Finding:
     user_id: str = ""
     # The day a card orders the case finished by.
     finish_by: date | None = None
+    # Points deducted from `user_id`'s assessment for it (a conduct violation's), 0 for none.
+    points: int = 0
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """The case's review: its grade and, for a bad one, the rectification's due day."""
+
+    review_id: int
+    rating: int
+    rectify_by: date | None
+    rectified: bool
+
+
+@dataclass(frozen=True)
+class ComplaintFacts:
+    complaint_id: int
+    answer_by: date
+    answered: bool
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,12 @@ class WatchedCase:
     today: date
     # Keys of the findings already stored for this case, per rule name.
     fired: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Its review (one at most) and its complaints.
+    reviews: tuple[ReviewFacts, ...] = ()
+    complaints: tuple[ComplaintFacts, ...] = ()
+    # Once it is completed: whether its department's last completed cases (this one among them,
+    # the latest first, at most two) were on time.
+    department_recent_on_time: tuple[bool, ...] = ()
 
     def has_fired(self, rule: str, key: str) -> bool:
         return key in self.fired.get(rule, frozenset())

@@ -10,7 +10,16 @@ from services.common.calls import current_call
 from services.common.errors import grpc_errors
 from services.supervision.commands.accountability import AccountabilityCommands
 from services.supervision.commands.alerts import AlertCommands
-from services.supervision.queries import AccountabilityQueries, AlertQueries, EventQueries, StatisticsQueries
+from services.supervision.commands.conduct import ConductCommands
+from services.supervision.commands.feedback import FeedbackCommands
+from services.supervision.queries import (
+    AccountabilityQueries,
+    AlertQueries,
+    EventQueries,
+    ReviewQueries,
+    StatisticsQueries,
+)
+from services.supervision.sweep import Sweeper
 
 
 class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
@@ -22,6 +31,10 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         accountability: AccountabilityCommands,
         accountability_queries: AccountabilityQueries,
         statistics: StatisticsQueries,
+        feedback: FeedbackCommands,
+        reviews: ReviewQueries,
+        conduct: ConductCommands,
+        sweeper: Sweeper,
     ) -> None:
         self.events = events
         self.alerts = alerts
@@ -29,6 +42,10 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self.accountability = accountability
         self.accountability_queries = accountability_queries
         self.statistics = statistics
+        self.feedback = feedback
+        self.reviews = reviews
+        self.conduct = conduct
+        self.sweeper = sweeper
 
     @grpc_errors
     def ListReceivedEvents(
@@ -103,3 +120,56 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         self, request: S.GetStatisticsRequest, context: grpc.ServicerContext
     ) -> S.GetStatisticsResponse:
         return self.statistics.get(current_call(), request)
+
+    @grpc_errors
+    def SubmitReview(
+        self, request: S.SubmitReviewRequest, context: grpc.ServicerContext
+    ) -> S.SubmitReviewResponse:
+        return self.feedback.submit_review(current_call(), request)
+
+    @grpc_errors
+    def SubmitReviewByLink(
+        self, request: S.SubmitReviewByLinkRequest, context: grpc.ServicerContext
+    ) -> S.SubmitReviewByLinkResponse:
+        return self.feedback.submit_review_by_link(current_call(), request)
+
+    @grpc_errors
+    def GetReviewLink(
+        self, request: S.GetReviewLinkRequest, context: grpc.ServicerContext
+    ) -> S.GetReviewLinkResponse:
+        return self.feedback.review_link(current_call(), request)
+
+    @grpc_errors
+    def RecordRectification(
+        self, request: S.RecordRectificationRequest, context: grpc.ServicerContext
+    ) -> S.RecordRectificationResponse:
+        return self.feedback.record_rectification(current_call(), request)
+
+    @grpc_errors
+    def ListReviews(
+        self, request: S.ListReviewsRequest, context: grpc.ServicerContext
+    ) -> S.ListReviewsResponse:
+        return self.reviews.list(current_call(), request)
+
+    @grpc_errors
+    def RegisterComplaint(
+        self, request: S.RegisterComplaintRequest, context: grpc.ServicerContext
+    ) -> S.RegisterComplaintResponse:
+        return self.feedback.register_complaint(current_call(), request)
+
+    @grpc_errors
+    def AnswerComplaint(
+        self, request: S.AnswerComplaintRequest, context: grpc.ServicerContext
+    ) -> S.AnswerComplaintResponse:
+        return self.feedback.answer_complaint(current_call(), request)
+
+    @grpc_errors
+    def RecordConductViolation(
+        self, request: S.RecordConductViolationRequest, context: grpc.ServicerContext
+    ) -> S.RecordConductViolationResponse:
+        return self.conduct.record(current_call(), request)
+
+    @grpc_errors
+    def RunSweep(self, request: S.RunSweepRequest, context: grpc.ServicerContext) -> S.RunSweepResponse:
+        swept = self.sweeper.sweep()
+        return S.RunSweepResponse(cases_checked=swept.cases, alerts_raised=swept.alerts)

@@ -20,9 +20,11 @@ from services.common.calls import CallContext
 from services.common.clock import CHINA
 from services.common.errors import FieldProblem, invalid_input
 from services.common.timelimit import Pause, counted_days
-from services.supervision.models import AlertRow, CaseWatchRow
+from services.supervision.models import AlertRow, CaseWatchRow, ReviewRow
 from services.supervision.watches import pauses_of
 
+# 满意 or better; 基本满意 and below are not counted as satisfied.
+SATISFIED = (S.REVIEW_RATING_VERY_SATISFIED, S.REVIEW_RATING_SATISFIED)
 _KEY = {
     S.STATISTICS_GROUPING_WINDOW: "window_code",
     S.STATISTICS_GROUPING_DEPARTMENT: "department_code",
@@ -40,10 +42,21 @@ class _Line:
     completed: int = 0
     on_time: int = 0
     findings: int = 0
+    reviews: int = 0
+    satisfied: int = 0
     days: list[int] = field(default_factory=list)
 
     def add(self, other: _Line) -> None:
-        for name in ("received", "accepted", "instant", "completed", "on_time", "findings"):
+        for name in (
+            "received",
+            "accepted",
+            "instant",
+            "completed",
+            "on_time",
+            "findings",
+            "reviews",
+            "satisfied",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.days.extend(other.days)
 
@@ -58,6 +71,8 @@ class _Line:
             on_time_rate=self.on_time / self.completed if self.completed else 0.0,
             average_working_days=sum(self.days) / len(self.days) if self.days else 0.0,
             findings=self.findings,
+            reviews=self.reviews,
+            satisfaction_rate=self.satisfied / self.reviews if self.reviews else 0.0,
         )
 
 
@@ -78,11 +93,11 @@ def _period(request: S.GetStatisticsRequest) -> tuple[date, date]:
     return days[0], days[1]
 
 
-def _site(call: CallContext, request: S.GetStatisticsRequest) -> str:
-    """The site asked for; a caller who sees one site only sees their own."""
-    if call.may_touch(request.site_code or "*"):
-        return request.site_code
-    site = request.site_code or call.caller.site_code
+def site_for(call: CallContext, asked: str) -> str:
+    """The site asked for ("" for all); a caller who sees one site only sees their own."""
+    if call.may_touch(asked or "*"):
+        return asked
+    site = asked or call.caller.site_code
     call.require(site)
     return site
 
@@ -91,7 +106,7 @@ def statistics(
     session: Session, calendar: WorkingCalendar, call: CallContext, request: S.GetStatisticsRequest
 ) -> S.GetStatisticsResponse:
     start, end = _period(request)
-    site = _site(call, request)
+    site = site_for(call, request.site_code)
     grouping = request.group_by or S.STATISTICS_GROUPING_WINDOW
     key = _KEY[grouping]
     lines: dict[str, _Line] = defaultdict(_Line)
@@ -99,6 +114,10 @@ def statistics(
         lines[getattr(watch, key)].add(_facts(session, calendar, watch, start, end))
     for alert in _alerts(session, start, end, site):
         lines[getattr(alert, key)].findings += 1
+    for review in _reviews(session, start, end, site):
+        line = lines[getattr(review, key)]
+        line.reviews += 1
+        line.satisfied += int(review.rating in SATISFIED)
     total = _Line()
     for line in lines.values():
         total.add(line)
@@ -145,4 +164,11 @@ def _alerts(session: Session, start: date, end: date, site: str) -> Iterable[Ale
     query = select(AlertRow).where(col(AlertRow.raised_at) >= since, col(AlertRow.raised_at) < until)
     if site:
         query = query.where(AlertRow.site_code == site)
+    return session.exec(query).all()
+
+
+def _reviews(session: Session, start: date, end: date, site: str) -> Iterable[ReviewRow]:
+    query = select(ReviewRow).where(col(ReviewRow.reviewed_on).between(start, end))
+    if site:
+        query = query.where(ReviewRow.site_code == site)
     return session.exec(query).all()

@@ -12,6 +12,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlmodel import col, select
 
 from services.common.clock import today as today_of
@@ -40,7 +41,15 @@ class Sweeper:
     _thread: threading.Thread | None = None
 
     def sweep(self) -> SweepResult:
-        """One pass: the day's findings, then every case due, batch by batch."""
+        """One pass: the day's findings, then every case due, batch by batch.
+
+        Its statements are not traced (an idle sweep would make a trace a pass); each alert it
+        raises about a case is a span in that case's trace (services/supervision/supervising.py).
+        """
+        with suppress_instrumentation():
+            return self._sweep()
+
+    def _sweep(self) -> SweepResult:
         today = today_of(self.supervising.clock)
         result = SweepResult()
         with self.db.transaction() as session:

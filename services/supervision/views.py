@@ -13,6 +13,8 @@ from services.supervision.models import (
     AccountabilityCaseRow,
     AccountabilityStepRow,
     AlertRow,
+    ComplaintRow,
+    ReviewRow,
 )
 
 
@@ -38,6 +40,7 @@ def alert_message(alert: AlertRow) -> S.Alert:
         user_id=alert.user_id,
         raise_time=_stamp(alert.raised_at),
         finish_by=alert.finish_by.isoformat() if alert.finish_by else "",
+        points=alert.points,
         trace_id=alert.trace_id,
         record_seq=alert.record_seq,
         acknowledged_by=alert.acknowledged_by,
@@ -76,4 +79,37 @@ def accountability_message(session: Session, case: AccountabilityCaseRow) -> S.A
         decide_time=_stamp(case.decided_at),
         close_time=_stamp(case.closed_at),
         record_seqs=list(steps),
+    )
+
+
+def review_message(review: ReviewRow) -> S.Review:
+    return S.Review(
+        review_id=review.review_id or 0,
+        case_no=review.case_no,
+        rating=review.rating,  # type: ignore[arg-type]
+        channel=review.channel,  # type: ignore[arg-type]
+        comment=review.comment,
+        site_code=review.site_code,
+        department_code=review.department_code,
+        window_code=review.window_code,
+        review_time=_stamp(review.reviewed_at),
+        rectify_by=review.rectify_by.isoformat() if review.rectify_by else "",
+        rectification=review.rectification,
+        rectified_by=review.rectified_by,
+        rectify_time=_stamp(review.rectified_at),
+    )
+
+
+def complaint_message(complaint: ComplaintRow) -> S.Complaint:
+    return S.Complaint(
+        complaint_id=complaint.complaint_id or 0,
+        case_no=complaint.case_no,
+        state=complaint.state,  # type: ignore[arg-type]
+        content=complaint.content,
+        registered_by=complaint.registered_by,
+        register_time=_stamp(complaint.registered_at),
+        answer_by=complaint.answer_by.isoformat(),
+        answer=complaint.answer,
+        answered_by=complaint.answered_by,
+        answer_time=_stamp(complaint.answered_at),
     )

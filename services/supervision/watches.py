@@ -14,8 +14,8 @@ from tongban.approval.v1 import events_pb2 as approval_events
 from services.common.calendar import WorkingCalendar
 from services.common.case_tracing import review_trace_ids
 from services.common.timelimit import Pause, read_clock
-from services.supervision.models import AlertRow, CasePauseRow, CaseWatchRow
-from services.supervision.rule_types import WatchedCase, day_of
+from services.supervision.models import AlertRow, CasePauseRow, CaseWatchRow, ComplaintRow, ReviewRow
+from services.supervision.rule_types import ComplaintFacts, ReviewFacts, WatchedCase, day_of
 
 A = acceptance_events
 P = approval_events
@@ -45,7 +45,9 @@ def take_in(session: Session, payload: Message, traceparent: str, today: date) -
     """Bring the case's watch up to date with the event; None for events about no case."""
     ref = case_ref(payload)
     if ref is None:
-        return None
+        # Supervision's own events (a review, a complaint) name a case it already watches.
+        own = str(getattr(payload, "case_no", "")) if "case_no" in payload.DESCRIPTOR.fields_by_name else ""
+        return session.get(CaseWatchRow, own, with_for_update=True) if own else None
     case_no = str(ref.case_no)
     watch = session.get(CaseWatchRow, case_no, with_for_update=True)
     if watch is None:
@@ -147,4 +149,32 @@ def watched(session: Session, watch: CaseWatchRow, calendar: WorkingCalendar, to
         clock=clock,
         today=today,
         fired=fired_for(session, watch.case_no),
+        department_recent_on_time=_department_recent(session, watch),
+        reviews=tuple(
+            ReviewFacts(r.review_id or 0, r.rating, r.rectify_by, r.rectified_at is not None)
+            for r in session.exec(select(ReviewRow).where(ReviewRow.case_no == watch.case_no))
+        ),
+        complaints=tuple(
+            ComplaintFacts(c.complaint_id or 0, c.answer_by, c.answered_at is not None)
+            for c in session.exec(
+                select(ComplaintRow)
+                .where(ComplaintRow.case_no == watch.case_no)
+                .order_by(col(ComplaintRow.complaint_id))
+            )
+        ),
     )
+
+
+def _department_recent(session: Session, watch: CaseWatchRow) -> tuple[bool, ...]:
+    """On time or not, the department's two latest completed cases (once this one is completed)."""
+    if watch.completed_on is None or not watch.department_code:
+        return ()
+    query = (
+        select(CaseWatchRow.on_time)
+        .where(
+            CaseWatchRow.department_code == watch.department_code, col(CaseWatchRow.completed_on).is_not(None)
+        )
+        .order_by(col(CaseWatchRow.completed_on).desc(), col(CaseWatchRow.case_no).desc())
+        .limit(2)
+    )
+    return tuple(bool(on_time) for on_time in session.exec(query).all())

@@ -16,11 +16,14 @@ from sqlmodel import select
 from tongban.events.v1 import event_pb2
 from tongban.staff.v1 import (
     accounts_pb2_grpc,
+    assessment_pb2_grpc,
+    attendance_pb2_grpc,
     calendar_pb2_grpc,
     keys_pb2,
     keys_pb2_grpc,
     leave_pb2_grpc,
     organisation_pb2_grpc,
+    rotation_pb2_grpc,
 )
 
 from services.common import migrations
@@ -63,6 +66,18 @@ class StaffUnderTest:
     @property
     def leave(self) -> leave_pb2_grpc.LeaveServiceStub:
         return leave_pb2_grpc.LeaveServiceStub(self.channel)
+
+    @property
+    def assessment(self) -> assessment_pb2_grpc.AssessmentServiceStub:
+        return assessment_pb2_grpc.AssessmentServiceStub(self.channel)
+
+    @property
+    def attendance(self) -> attendance_pb2_grpc.AttendanceServiceStub:
+        return attendance_pb2_grpc.AttendanceServiceStub(self.channel)
+
+    @property
+    def rotations(self) -> rotation_pb2_grpc.RotationServiceStub:
+        return rotation_pb2_grpc.RotationServiceStub(self.channel)
 
     @property
     def calendar(self) -> calendar_pb2_grpc.CalendarServiceStub:

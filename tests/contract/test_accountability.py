@@ -13,10 +13,12 @@ import pytest
 from google.protobuf.message import Message
 from sqlalchemy import text
 from tongban.supervision.v1 import supervision_pb2 as S
+from tongban.supervision.v1.deductions_pb2 import DeductionRecorded
 
 from services.common.identity import Caller
+from services.common.outbox import events_for
 from tests.contract.supervision_support import INSPECTOR, Watching, accepted, watching
-from tests.support import as_role, identity_metadata, status_of
+from tests.support import as_role, identity_metadata, payloads, status_of
 
 CASE = "320826101-20260928-0001"
 OTHER = "320826101-20260928-0002"
@@ -143,6 +145,15 @@ def test_a_case_that_ran_over_ends_in_a_decided_closed_accountability_case(sv: W
         S.VerifyRecordRequest(), timeout=10, metadata=identity_metadata(INSPECTOR)
     )
     assert verified.intact and verified.entries == 7
+    # The deduction goes to the staff service's assessment, once, through supervision's outbox.
+    with sv.db.reading() as session:
+        [sent] = payloads(events_for(session, "clerk-gaogou"), DeductionRecorded)
+    assert (sent.finding_id, sent.accountability_case_id, sent.points) == (
+        f"accountability-{case_id}",
+        str(case_id),
+        2,
+    )
+    assert (sent.window_code, sent.site_code, sent.reason_code) == ("", "", "time_limit")
     # Nobody can quietly soften the decision afterwards.
     with sv.db.transaction() as session:
         session.execute(text("UPDATE accountability_cases SET points = 1"))

@@ -294,7 +294,7 @@ def test_a_service_runs_its_relay_as_a_worker_of_its_server(stage: Stage, tmp_pa
     )
     wiring = event_delivery(settings, stage.outbox, name="acceptance", handle=lambda s, e: None)
     # A lane per service that receives events, never one to itself.
-    assert sorted(wiring.relay.destinations) == ["approval", "supervision"]
+    assert sorted(wiring.relay.destinations) == ["approval", "staff", "supervision"]
     running = create_server(
         registrations=[wiring.registration],
         service_names=[wiring.service_name],

@@ -218,7 +218,17 @@ def test_alerts_filter_by_site_and_rule_and_nobody_else_reads_them(sv: Watching)
 def test_the_loaded_rules_are_listed_with_their_parameters(sv: Watching) -> None:
     listed = sv.stub.ListRules(S.ListRulesRequest(), timeout=10, metadata=identity_metadata(INSPECTOR))
     by_name = {r.name: r for r in listed.rules}
-    assert set(by_name) == {"time_limit", "one_time_notice", "off_system", "calendar_gap"}
+    assert set(by_name) == {
+        "time_limit",
+        "one_time_notice",
+        "off_system",
+        "calendar_gap",
+        "reviews",
+        "complaints",
+        "conduct",
+        "repeated_lateness",
+        "attendance",
+    }
     assert by_name["time_limit"].parameters_json == '{"order_days": 3}'
     assert by_name["time_limit"].title.startswith("时限预警")
 
@@ -237,3 +247,15 @@ def test_each_alert_is_a_span_in_its_case_trace(sv: Watching, recorded: InMemory
     attributes = dict(span.attributes or {})
     assert attributes["tongban.case_no"] == C1 and attributes["tongban.rule"] == "time_limit"
     assert attributes["tongban.severity"] == "ALERT_SEVERITY_REMINDER"
+
+
+def test_two_late_completions_in_a_row_propose_public_criticism(sv: Watching) -> None:
+    for case_no in (C1, C2, X1):
+        sv.deliver(accepted(case_no, ACCEPTED_ON, 5))
+    # On time, then late: no pair yet.
+    sv.deliver(P.ReviewDecided(review=P.ReviewRef(case_no=C1), decided_on="2026-10-09", on_time=True))
+    sv.deliver(P.ReviewDecided(review=P.ReviewRef(case_no=C2), decided_on="2026-10-12", on_time=False))
+    assert sv.alerts(rule="repeated_lateness") == []
+    sv.deliver(A.CaseResultIssued(case=case_ref(X1), completed_on="2026-10-13", on_time=False))
+    [proposal] = sv.alerts(rule="repeated_lateness")
+    assert proposal.case_no == X1 and "通报批评" in proposal.summary and proposal.department_code == "NJ"

@@ -351,7 +351,10 @@ def needed_calls() -> set[tuple[str, str]]:
     calls |= {(area, routing.SUPERVISION) for area in contracts.AREAS if area != routing.SUPERVISION}
     for event_type, descriptor in routing.event_types().items():
         source = event_type.split(".")[1]
-        calls |= {(source, destination) for destination in routing.destinations(descriptor)}
+        # A service never sends to itself (supervision's own events go to the others only).
+        calls |= {
+            (source, destination) for destination in routing.destinations(descriptor) if destination != source
+        }
     return calls
 
 

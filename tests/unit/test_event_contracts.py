@@ -15,6 +15,7 @@ from services.common.calendar import WorkingCalendar
 from services.common.clock import SystemClock
 from services.common.db import Database
 from services.common.usecases import UseCases
+from services.staff.deductions import DeductionInbox
 
 # Messages that hold an applicant's name, ID number, phone or address.
 PERSONAL_MESSAGES = {acceptance_pb2.Applicant.DESCRIPTOR.full_name}
@@ -34,7 +35,7 @@ def _fields(message: Descriptor, seen: set[str]) -> Iterator[tuple[str, FieldDes
 
 def test_every_event_type_is_named_and_routed_to_known_services() -> None:
     events = routing.event_types()
-    assert len(events) == 26
+    assert len(events) == 36
     for name, descriptor in events.items():
         options = routing.options_of(descriptor)
         assert options is not None and options.label, name
@@ -89,4 +90,9 @@ def test_each_receiver_handles_exactly_the_events_routed_to_it() -> None:
             "tongban.staff.v1.CalendarYearPublished",
         }
     )
-    assert routing.receivers() == {"acceptance", "approval", "supervision"}
+    assert (
+        DeductionInbox(SystemClock()).consumer().handled_types
+        == routing.routed_to("staff")
+        == {"tongban.supervision.v1.DeductionRecorded"}
+    )
+    assert routing.receivers() == {"acceptance", "approval", "staff", "supervision"}

@@ -28,7 +28,17 @@ from services.supervision.rulebook import Rulebook, RuleLoadingError, read_rules
 from services.supervision.supervising import Supervising
 from tests.support import create_tables, envelope
 
-BUILT_IN = {"time_limit", "one_time_notice", "off_system", "calendar_gap"}
+BUILT_IN = {
+    "time_limit",
+    "one_time_notice",
+    "off_system",
+    "calendar_gap",
+    "reviews",
+    "complaints",
+    "conduct",
+    "repeated_lateness",
+    "attendance",
+}
 HOOKS = [name for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("tongban_")]
 
 
@@ -176,3 +186,11 @@ def test_every_hook_is_implemented_by_a_built_in_rule_and_tested(hook: str) -> N
     # The tests on a real server name the hooks each one exercises ("# Hooks: ...").
     tests = (Path(__file__).parents[1] / "contract" / "test_supervision_rules.py").read_text(encoding="utf-8")
     assert any(hook in line for line in tests.splitlines() if line.strip().startswith("# Hooks:")), hook
+
+
+def test_the_conduct_rules_deductions_are_its_parameters() -> None:
+    rules = Rulebook({"conduct": {"points": {"absent": 5}}})
+    [conduct] = [r for r in rules.rules if r.name == "conduct"]
+    assert conduct.parameters_json() == '{"points": {"absent": 5}}'
+    with pytest.raises(RuleLoadingError, match="conduct"):
+        Rulebook({"conduct": {"points": {"sleeping": 1}}})

@@ -227,7 +227,9 @@ def accountability_cases(response: supervision_pb2.ListAccountabilityCasesRespon
     return "\n".join(lines)
 
 
-_STATISTICS_HEADERS = ["接件", "受理", "即办件", "办结", "按时办结", "按时办结率", "平均用时(工作日)", "预警"]
+_STATISTICS_HEADERS = [
+    "接件", "受理", "即办件", "办结", "按时办结", "按时办结率", "平均用时(工作日)", "预警", "评价", "满意率",
+]  # fmt: skip
 
 
 def _statistics_cells(row: supervision_pb2.StatisticsRow) -> list[str]:
@@ -240,6 +242,8 @@ def _statistics_cells(row: supervision_pb2.StatisticsRow) -> list[str]:
         f"{row.on_time_rate:.1%}" if row.completed else "-",
         f"{row.average_working_days:.1f}" if row.average_working_days else "-",
         str(row.findings),
+        str(row.reviews),
+        f"{row.satisfaction_rate:.1%}" if row.reviews else "-",
     ]
 
 
@@ -269,6 +273,61 @@ def statistics_csv(response: supervision_pb2.GetStatisticsResponse) -> str:
                 f"{row.on_time_rate:.4f}",
                 f"{row.average_working_days:.2f}",
                 row.findings,
+                row.reviews,
+                f"{row.satisfaction_rate:.4f}",
             ]
         )
     return out.getvalue().rstrip("\n")
+
+
+def review(item: supervision_pb2.Review) -> str:
+    rating = label(supervision_pb2.ReviewRating, item.rating)
+    channel = label(supervision_pb2.ReviewChannel, item.channel)
+    lines = [
+        f"评价 {item.review_id}：办件 {item.case_no}，{rating}（{channel}，{local_time(item.review_time)}）"
+    ]
+    if item.comment:
+        lines.append(f"  意见：{one_line(item.comment)}")
+    if item.rectify_by and not item.rectification:
+        lines.append(f"  差评：须于 {item.rectify_by} 前核实整改")
+    if item.rectification:
+        lines.append(
+            f"  整改：{one_line(item.rectification)}（{item.rectified_by}，{local_time(item.rectify_time)}）"
+        )
+    return "\n".join(lines)
+
+
+def reviews(response: supervision_pb2.ListReviewsResponse) -> str:
+    if not response.reviews:
+        return "没有符合条件的评价。"
+    rows = [
+        (
+            str(r.review_id),
+            r.case_no,
+            label(supervision_pb2.ReviewRating, r.rating),
+            label(supervision_pb2.ReviewChannel, r.channel),
+            local_time(r.review_time) or "-",
+            "已整改" if r.rectification else (f"{r.rectify_by} 前整改" if r.rectify_by else "-"),
+            one_line(r.comment),
+        )
+        for r in response.reviews
+    ]
+    lines = table(["编号", "办件编号", "评价", "渠道", "时间", "整改", "意见"], rows)
+    if response.next_page_token:
+        lines.append(f"还有更多，下一页：--page-token {response.next_page_token}")
+    return "\n".join(lines)
+
+
+def complaint(item: supervision_pb2.Complaint) -> str:
+    state = label(supervision_pb2.ComplaintState, item.state)
+    lines = [
+        f"投诉 {item.complaint_id}：办件 {item.case_no}（{state}）",
+        f"  登记：{local_time(item.register_time)} {item.registered_by}，"
+        f"须于 {item.answer_by} 前受理或不予受理",
+        f"  内容：{one_line(item.content)}",
+    ]
+    if item.answer:
+        lines.append(
+            f"  处理意见：{one_line(item.answer)}（{item.answered_by}，{local_time(item.answer_time)}）"
+        )
+    return "\n".join(lines)

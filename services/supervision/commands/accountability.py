@@ -14,6 +14,7 @@ from tongban.supervision.v1 import supervision_pb2 as S
 
 from services.common import labels
 from services.common.calls import CallContext
+from services.common.case_tracing import case_span
 from services.common.errors import (
     FieldProblem,
     StateProblem,
@@ -23,12 +24,13 @@ from services.common.errors import (
     wrong_state,
 )
 from services.common.usecases import Response, UseCases
-from services.supervision import record
+from services.supervision import deductions, record
 from services.supervision.models import (
     AccountabilityAlertRow,
     AccountabilityCaseRow,
     AccountabilityStepRow,
     AlertRow,
+    CaseWatchRow,
 )
 from services.supervision.views import accountability_message
 
@@ -188,6 +190,10 @@ class AccountabilityCommands:
             case.decided_at = self.uc.clock.now()
             # The decision's entry number is the next one: the row names it for verification.
             case.decision_seq = record.next_seq(session)
+            alerts = _alerts_of(session, case)
+            _trace_decision(session, case, alerts)
+            if request.outcome == S.ACCOUNTABILITY_OUTCOME_DEDUCTION:
+                deductions.for_decision(session, case, alerts)
             return record.ACCOUNTABILITY_DECIDED, record.decision_body(case)
 
         return self._step(
@@ -204,6 +210,23 @@ class AccountabilityCommands:
             return "accountability_closed", {"by": call.caller.user_id}
 
         return self._step(call, "CloseAccountabilityCase", request, S.CloseAccountabilityCaseResponse, change)
+
+
+def _trace_decision(session: Session, case: AccountabilityCaseRow, alerts: Sequence[AlertRow]) -> None:
+    """The decision is a span in the trace of each case its alerts were about."""
+    for case_no in dict.fromkeys(a.case_no for a in alerts if a.case_no):
+        watch = session.get(CaseWatchRow, case_no)
+        if watch is not None and watch.trace_id and watch.root_span_id:
+            with case_span("supervision.accountability_decided", watch) as span:
+                span.set_attribute("tongban.accountability_case_id", case.case_id or 0)
+                span.set_attribute("tongban.outcome", S.AccountabilityOutcome.Name(case.outcome))
+
+
+def _alerts_of(session: Session, case: AccountabilityCaseRow) -> list[AlertRow]:
+    ids = select(AccountabilityAlertRow.alert_id).where(AccountabilityAlertRow.case_id == case.case_id)
+    return list(
+        session.exec(select(AlertRow).where(col(AlertRow.alert_id).in_(ids)).order_by(col(AlertRow.alert_id)))
+    )
 
 
 def _due_date(text: str, today: date) -> date:

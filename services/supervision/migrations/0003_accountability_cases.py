@@ -1,6 +1,7 @@
-"""Accountability cases (问责): the cases, the alerts each was opened from, and which record entries
-are its steps; for each watched case the root span of its trace and what the monthly tables count
-(received, completed, on time, instant).
+"""Accountability cases (问责) with the alerts each was opened from and the record entries of its
+steps; reviews (好差评), complaints (投诉) and conduct violations (行为规范); an alert's points; for
+each watched case the root span of its trace and what the monthly tables count (received,
+completed, on time, instant).
 
 Revision 0003_accountability_cases, after 0002_rules_alerts_record.
 """
@@ -64,6 +65,64 @@ def upgrade() -> None:
     with op.batch_alter_table("accountability_steps", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_accountability_steps_case_id"), ["case_id"], unique=False)
 
+    op.create_table(
+        "case_reviews",
+        sa.Column("review_id", sa.Integer(), nullable=False),
+        sa.Column("case_no", sa.String(length=64), nullable=False),
+        sa.Column("rating", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.Integer(), nullable=False),
+        sa.Column("comment", sa.String(length=200), nullable=False),
+        sa.Column("site_code", sa.String(length=12), nullable=False),
+        sa.Column("department_code", sa.String(length=6), nullable=False),
+        sa.Column("window_code", sa.String(length=17), nullable=False),
+        sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reviewed_on", sa.Date(), nullable=False),
+        sa.Column("rectify_by", sa.Date(), nullable=True),
+        sa.Column("rectification", sa.Text(), nullable=False),
+        sa.Column("rectified_by", sa.String(length=64), nullable=False),
+        sa.Column("rectified_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("review_id"),
+        sa.UniqueConstraint("case_no"),
+    )
+    with op.batch_alter_table("case_reviews", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_reviews_reviewed_on"), ["reviewed_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_case_reviews_site_code"), ["site_code"], unique=False)
+
+    op.create_table(
+        "complaints",
+        sa.Column("complaint_id", sa.Integer(), nullable=False),
+        sa.Column("case_no", sa.String(length=64), nullable=False),
+        sa.Column("state", sa.Integer(), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
+        sa.Column("registered_by", sa.String(length=64), nullable=False),
+        sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answer_by", sa.Date(), nullable=False),
+        sa.Column("answer", sa.Text(), nullable=False),
+        sa.Column("answered_by", sa.String(length=64), nullable=False),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("complaint_id"),
+    )
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_complaints_case_no"), ["case_no"], unique=False)
+
+    op.create_table(
+        "conduct_violations",
+        sa.Column("violation_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.String(length=64), nullable=False),
+        sa.Column("site_code", sa.String(length=12), nullable=False),
+        sa.Column("window_code", sa.String(length=17), nullable=False),
+        sa.Column("kind", sa.Integer(), nullable=False),
+        sa.Column("note", sa.String(length=200), nullable=False),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("violation_id"),
+    )
+    with op.batch_alter_table("conduct_violations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_conduct_violations_user_id"), ["user_id"], unique=False)
+
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("points", sa.Integer(), nullable=False, server_default="0"))
+
     with op.batch_alter_table("case_watches", schema=None) as batch_op:
         # Rows written before this revision learn their root from their next event.
         root = sa.Column("root_span_id", sa.String(length=16), nullable=False, server_default="")
@@ -89,6 +148,22 @@ def downgrade() -> None:
         batch_op.drop_column("received_on")
         batch_op.drop_column("root_span_id")
 
+    with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.drop_column("points")
+
+    with op.batch_alter_table("conduct_violations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_conduct_violations_user_id"))
+
+    op.drop_table("conduct_violations")
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_complaints_case_no"))
+
+    op.drop_table("complaints")
+    with op.batch_alter_table("case_reviews", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_reviews_site_code"))
+        batch_op.drop_index(batch_op.f("ix_case_reviews_reviewed_on"))
+
+    op.drop_table("case_reviews")
     with op.batch_alter_table("accountability_steps", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accountability_steps_case_id"))
 
