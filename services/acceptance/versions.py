@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import grpc
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from tongban.acceptance.v1 import catalog_admin_pb2 as A
 from tongban.acceptance.v1 import catalog_pb2 as C
@@ -15,6 +17,7 @@ from tongban.acceptance.v1 import events_pb2 as E
 
 from services.acceptance import matter_diff, repository
 from services.acceptance.models import MatterVersionRow
+from services.common.errors import DomainError
 from services.common.outbox import record_event
 
 SOURCE = "acceptance"
@@ -55,6 +58,15 @@ def save_draft(
             drafted_on=today,
         )
         session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another draft of the same matter took this version number first (PostgreSQL; SQLite
+            # writers take turns): nothing is saved, and the person tries again.
+            raise DomainError(
+                "该事项正由他人同时修改, 请稍后重试 / the matter was changed at the same time; try again",
+                grpc.StatusCode.ABORTED,
+            ) from None
     definition.version = row.version
     definition.ClearField("effective_on")
     row.definition = definition.SerializeToString()
