@@ -4,7 +4,8 @@ acceptance server (issue 15), on SQLite and, when it answers, PostgreSQL.
 The spreadsheet is the demo catalogue's matters repeated under new serial numbers until there are
 300, written by the export's own writer. Each database gets: the import checked and saved as 300
 drafts (cold), the same file again (every matter unchanged), the 300 drafts published one call
-each by a second administrator, and the export of the (then 329-matter) catalogue as xlsx. Prints a table and writes bench/results/catalogue-import-<UTC time>.json; figures, never
+each by a second administrator, and the export of the (then 329-matter) catalogue as xlsx.
+Prints a table and writes bench/results/catalogue-import-<UTC time>.json; figures, never
 assertions.
 """
 
