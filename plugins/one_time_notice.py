@@ -5,8 +5,11 @@ one told later than that, is a violation by the window.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel, ConfigDict, Field
 from tongban.acceptance.v1 import events_pb2 as acceptance_events
+from tongban.supervision.v1 import events_pb2 as supervision_events
 
 from services.common.calendar import CalendarDataMissing, WorkingCalendar
 from services.supervision.hookspecs import hookimpl
@@ -47,13 +50,16 @@ class OneTimeNoticeRule(Rule):
             waited = calendar.working_days_between(received, notified) if received and notified else 0
         except CalendarDataMissing:
             waited = 0
-        if waited > self.parameters.notice_days and not case.has_fired(self.name, "late"):
-            found.append(
-                case.finding(
-                    self.name, "late", Severity.ALERT_SEVERITY_VIOLATION,
-                    f"收件后第 {waited} 个工作日才一次性告知"
-                    f"（应在 {self.parameters.notice_days} 个工作日内），"
-                    f"依法自收件之日（{received}）起即为受理",
-                )
+        if waited > self.parameters.notice_days and not case.has_fired(self.name, "late") and received:
+            late = case.finding(
+                self.name, "late", Severity.ALERT_SEVERITY_VIOLATION,
+                f"收件后第 {waited} 个工作日才一次性告知"
+                f"（应在 {self.parameters.notice_days} 个工作日内），"
+                f"依法自收件之日（{received}）起即为受理",
             )  # fmt: skip
+            # Art. 32: acceptance is told, so the case and its clock follow the law.
+            deemed = supervision_events.CaseDeemedAccepted(
+                case_no=case.case_no, accepted_from=received.isoformat()
+            )
+            found.append(replace(late, events=(deemed,)))
         return [f for f in found if not case.has_fired(self.name, f.key)]

@@ -33,6 +33,22 @@ INTERNAL_KEY = b"test-internal-key-0123456789abcdef"
 PG_ADMIN = "postgresql://127.0.0.1:5432/test"
 
 
+# The rules the project registers (pyproject.toml, entry points tongban.rules).
+BUILT_IN_RULES = frozenset(
+    {
+        "time_limit",
+        "one_time_notice",
+        "off_system",
+        "calendar_gap",
+        "reviews",
+        "complaints",
+        "conduct",
+        "repeated_lateness",
+        "attendance",
+    }
+)
+
+
 def postgres_available() -> bool:
     try:
         with psycopg.connect(PG_ADMIN, connect_timeout=3):

@@ -7,7 +7,7 @@ usage error (exit code 2) that says what is wrong and how to write it.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TypeVar, cast
 
@@ -236,89 +236,41 @@ def parse_hours(text: str) -> float:
     return hours
 
 
-# `tongban supervision alerts --severity / --state`: the label (黄牌) or the name (yellow-card).
-SEVERITIES = choices(supervision_pb2.AlertSeverity)
-SEVERITY_HELP = choice_help(supervision_pb2.AlertSeverity)
-ALERT_STATES = choices(supervision_pb2.AlertState)
-ALERT_STATE_HELP = choice_help(supervision_pb2.AlertState)
+def enum_parser(enum_type: type[_E], what: str) -> Callable[[str], _E]:
+    """An argparse `type` for an enum: its labels or names, refused with the words one may type."""
+    known = choices(enum_type)
+    words = choice_help(cast(EnumType, enum_type))
 
+    def parse(text: str) -> _E:
+        value = known.get(_key(text))
+        if value is None:
+            raise argparse.ArgumentTypeError(f"{what}“{text}”不认识，可用：{words}")
+        return value
 
-def parse_severity(text: str) -> supervision_pb2.AlertSeverity:
-    severity = SEVERITIES.get(_key(text))
-    if severity is None:
-        raise argparse.ArgumentTypeError(f"预警级别“{text}”不认识，可用：{SEVERITY_HELP}")
-    return severity
-
-
-def parse_alert_state(text: str) -> supervision_pb2.AlertState:
-    state = ALERT_STATES.get(_key(text))
-    if state is None:
-        raise argparse.ArgumentTypeError(f"预警状态“{text}”不认识，可用：{ALERT_STATE_HELP}")
-    return state
+    return parse
 
 
 def parse_alert_id(text: str) -> int:
-    """An alert's number as `tongban supervision alerts` prints it."""
+    """An alert's (or accountability case's, review's) number as the listings print it."""
     number = _positive(text.strip().removeprefix("#"))
     if number is None:
-        raise argparse.ArgumentTypeError(
-            f"预警编号“{text}”应为正整数，即 tongban supervision alerts 列出的编号"
-        )
+        raise argparse.ArgumentTypeError(f"编号“{text}”应为正整数，即列表中的编号")
     return number
 
 
-# `tongban accountability decide --outcome` and `list --state`: the label (扣分) or the name (deduction).
-OUTCOMES_OF_ACCOUNTABILITY = choices(supervision_pb2.AccountabilityOutcome)
-ACCOUNTABILITY_OUTCOME_HELP = choice_help(supervision_pb2.AccountabilityOutcome)
-ACCOUNTABILITY_STATES = choices(supervision_pb2.AccountabilityState)
-ACCOUNTABILITY_STATE_HELP = choice_help(supervision_pb2.AccountabilityState)
-
-
-def parse_accountability_outcome(text: str) -> supervision_pb2.AccountabilityOutcome:
-    outcome = OUTCOMES_OF_ACCOUNTABILITY.get(_key(text))
-    if outcome is None:
-        raise argparse.ArgumentTypeError(f"处理决定“{text}”不认识，可用：{ACCOUNTABILITY_OUTCOME_HELP}")
-    return outcome
-
-
-def parse_accountability_state(text: str) -> supervision_pb2.AccountabilityState:
-    state = ACCOUNTABILITY_STATES.get(_key(text))
-    if state is None:
-        raise argparse.ArgumentTypeError(f"问责状态“{text}”不认识，可用：{ACCOUNTABILITY_STATE_HELP}")
-    return state
-
-
-# `tongban supervision stats --by`: window, department or site, or 窗口, 部门, 站点.
-GROUPINGS = choices(supervision_pb2.StatisticsGrouping)
-GROUPING_HELP = choice_help(supervision_pb2.StatisticsGrouping)
-
-
-def parse_grouping(text: str) -> supervision_pb2.StatisticsGrouping:
-    grouping = GROUPINGS.get(_key(text))
-    if grouping is None:
-        raise argparse.ArgumentTypeError(f"统计口径“{text}”不认识，可用：{GROUPING_HELP}")
-    return grouping
-
-
-# `tongban rating give --rating`: 非常满意 … 非常不满意, or very-satisfied … very-dissatisfied.
-RATINGS = choices(supervision_pb2.ReviewRating)
-RATING_HELP = choice_help(supervision_pb2.ReviewRating)
-
-
-def parse_rating(text: str) -> supervision_pb2.ReviewRating:
-    rating = RATINGS.get(_key(text))
-    if rating is None:
-        raise argparse.ArgumentTypeError(f"评价“{text}”不认识，可用：{RATING_HELP}")
-    return rating
-
-
-# `tongban supervision conduct --kind`: 缺位, 迟到早退 … or absent, late-or-early …
-CONDUCT_KINDS = choices(supervision_pb2.ConductKind)
-CONDUCT_KIND_HELP = choice_help(supervision_pb2.ConductKind)
-
-
-def parse_conduct_kind(text: str) -> supervision_pb2.ConductKind:
-    kind = CONDUCT_KINDS.get(_key(text))
-    if kind is None:
-        raise argparse.ArgumentTypeError(f"违规类型“{text}”不认识，可用：{CONDUCT_KIND_HELP}")
-    return kind
+# The supervision commands' enums: each label (黄牌, 扣分, 窗口 …) or name (yellow-card, deduction …).
+S = supervision_pb2
+SEVERITY_HELP = choice_help(S.AlertSeverity)
+ALERT_STATE_HELP = choice_help(S.AlertState)
+ACCOUNTABILITY_OUTCOME_HELP = choice_help(S.AccountabilityOutcome)
+ACCOUNTABILITY_STATE_HELP = choice_help(S.AccountabilityState)
+GROUPING_HELP = choice_help(S.StatisticsGrouping)
+RATING_HELP = choice_help(S.ReviewRating)
+CONDUCT_KIND_HELP = choice_help(S.ConductKind)
+parse_severity = enum_parser(S.AlertSeverity, "预警级别")
+parse_alert_state = enum_parser(S.AlertState, "预警状态")
+parse_accountability_outcome = enum_parser(S.AccountabilityOutcome, "处理决定")
+parse_accountability_state = enum_parser(S.AccountabilityState, "问责状态")
+parse_grouping = enum_parser(S.StatisticsGrouping, "统计口径")
+parse_rating = enum_parser(S.ReviewRating, "评价")
+parse_conduct_kind = enum_parser(S.ConductKind, "违规类型")

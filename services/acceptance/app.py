@@ -39,10 +39,11 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     calendar_store.apply_stored(uc.db, uc.calendar)
     catalog_servicer = CatalogServicer(Catalog(uc))
     admin_servicer = CatalogAdminServicer(CatalogueCommands(uc), CatalogueQueries(uc))
-    acceptance_servicer = AcceptanceServicer(CaseCommands(uc), CaseQueries(uc))
-    # Accepted county cases go to approval; its decisions and send-backs come back here, and the
-    # staff service's sites, windows and calendar years.
-    county = CountyResults(uc.calendar)
+    case_commands = CaseCommands(uc)
+    acceptance_servicer = AcceptanceServicer(case_commands, CaseQueries(uc))
+    # Accepted county cases go to approval; its decisions and send-backs come back here, the
+    # staff service's sites, windows and calendar years, and supervision's Art. 32 word.
+    county = CountyResults(uc.calendar, deemed_accepted=case_commands.deemed_accepted)
     delivery = event_delivery(settings, uc.db, name=NAME, handle=county.consumer(), clock=uc.clock)
     # A calendar year loaded since the last start gives waiting decisions their issue deadline.
     county.fill_issue_deadlines(uc.db)

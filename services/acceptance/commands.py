@@ -16,6 +16,8 @@ from typing import Any
 from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 from tongban.acceptance.v1 import events_pb2 as E
+from tongban.events.v1 import event_pb2
+from tongban.supervision.v1 import events_pb2 as supervision_events
 
 from services.acceptance import applicants, extension, materials, numbering, repository, views
 from services.acceptance.documents import DocumentFacts, render
@@ -26,6 +28,7 @@ from services.common.calendar import CalendarDataMissing
 from services.common.calls import CallContext
 from services.common.case_trace_ids import case_trace_ids
 from services.common.case_tracing import case_root_span, case_span
+from services.common.consumers import iso_date
 from services.common.errors import (
     DomainError,
     FieldProblem,
@@ -215,8 +218,11 @@ class CaseCommands:
         )
         return self._issue_document(session, row, matter, S.DOCUMENT_KIND_ONE_TIME_NOTICE)
 
-    def _accept(self, session: Session, row: CaseRow, matter: catalog_pb2.Matter) -> DocumentRow:
-        today = self.uc.today()
+    def _accept(
+        self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, accepted_on: date | None = None
+    ) -> DocumentRow:
+        # Accepted today, or from an earlier day the law names (Art. 32: from the receipt).
+        today = accepted_on or self.uc.today()
         row.state = S.CASE_STATE_ACCEPTED
         row.outstanding = "[]"
         row.accepted_on = today
@@ -240,6 +246,22 @@ class CaseCommands:
             ),
         )
         return self._issue_document(session, row, matter, S.DOCUMENT_KIND_ACCEPTANCE_RECEIPT)
+
+    # ----- what supervision tells -----
+
+    def deemed_accepted(
+        self, session: Session, _event: event_pb2.Event, deemed: supervision_events.CaseDeemedAccepted
+    ) -> None:
+        """行政许可法 Art. 32: the one-time notice came too late, so the application counts as
+        accepted from the day the materials were received. A case still waiting for its supplement
+        is accepted from then (its clock and promised date follow); one that has moved on is left
+        as it is (the event is recorded)."""
+        row = repository.case(session, deemed.case_no, for_update=True)
+        if row is None or row.state != S.CASE_STATE_SUPPLEMENT_REQUESTED:
+            return
+        matter = repository.case_matter(session, row)
+        with case_span("acceptance.deemed_accepted", row):
+            self._accept(session, row, matter, accepted_on=iso_date(deemed.accepted_from, "accepted_from"))
 
     # ----- use cases -----
 

@@ -9,9 +9,11 @@ and from the staff service, its sites, windows and calendar years (the copies ac
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
+import grpc
 from google.protobuf.message import Message
 from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
@@ -20,6 +22,7 @@ from tongban.approval.v1 import approval_pb2
 from tongban.approval.v1 import events_pb2 as approval_events
 from tongban.events.v1 import event_pb2
 from tongban.staff.v1 import events_pb2 as staff_events
+from tongban.supervision.v1 import events_pb2 as supervision_events
 
 from services.acceptance import organisation, repository
 from services.acceptance.models import CaseRow
@@ -29,6 +32,7 @@ from services.common.calendar_store import CalendarCopy
 from services.common.case_tracing import case_span, event_traceparent
 from services.common.consumers import Consumer, iso_date, on
 from services.common.db import Database
+from services.common.errors import DomainError
 from services.common.outbox import record_event
 
 S = acceptance_pb2
@@ -83,11 +87,24 @@ def county_review_plan(
     )
 
 
+def _not_wired(
+    _session: Session, _event: event_pb2.Event, _deemed: supervision_events.CaseDeemedAccepted
+) -> None:
+    raise DomainError(
+        "本服务未接入视为受理 / deemed acceptance is not wired here", grpc.StatusCode.UNIMPLEMENTED
+    )
+
+
 @dataclass
 class CountyResults:
-    """Applies approval's events to the case at the accepting window."""
+    """Applies approval's events to the case at the accepting window, the staff service's sites,
+    windows and calendar years, and supervision's word that a case counts as accepted."""
 
     calendar: WorkingCalendar
+    # Supervision's Art. 32 event; the case commands accept the case (app.py wires them).
+    deemed_accepted: Callable[[Session, event_pb2.Event, supervision_events.CaseDeemedAccepted], None] = (
+        field(default=_not_wired)
+    )
 
     def consumer(self) -> Consumer:
         # A year loaded by the administrator gives waiting decisions their issue deadline at once.
@@ -98,6 +115,7 @@ class CountyResults:
             on(staff_events.SiteChanged, organisation.site_changed),
             on(staff_events.WindowChanged, organisation.window_changed),
             on(staff_events.CalendarYearPublished, calendar.apply),
+            on(supervision_events.CaseDeemedAccepted, self.deemed_accepted),
         )
 
     def fill_issue_deadlines(self, db: Database) -> int:

@@ -50,7 +50,8 @@ def for_alerts(session: Session, alerts: Sequence[AlertRow]) -> None:
                 window_code=alert.window_code,
                 site_code=alert.site_code,
                 points=alert.points,
-                reason_code=f"{alert.rule}:{alert.finding_key}"[:40],
+                # The rule and the kind of finding (attendance:late, conduct:violation), no dates.
+                reason_code=f"{alert.rule}:{alert.finding_key.split('-')[0]}"[:40],
                 decided_at=_stamp(alert.raised_at),
             )
             _send(session, deduction, alert.raised_at, alert.case_no)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 from tongban.supervision.v1 import supervision_pb2
 
+from services.common.outbox import record_event
 from services.supervision import deductions, record
 from services.supervision.models import AlertRow
 from services.supervision.rule_types import Finding
@@ -44,6 +45,10 @@ def store(
         session.add(alert)
         session.flush()
         alert.record_seq = record.append(session, record.ALERT_RAISED, record.alert_body(alert), at).seq
+        for payload in finding.events:
+            record_event(
+                session, source="supervision", aggregate_id=finding.case_no, payload=payload, occurred=at
+            )
         raised.append(alert)
     session.flush()
     deductions.for_alerts(session, raised)

@@ -38,6 +38,9 @@ class Finding:
     finish_by: date | None = None
     # Points deducted from `user_id`'s assessment for it (a conduct violation's), 0 for none.
     points: int = 0
+    # Events supervision sends, once, when it stores the finding (e.g. telling acceptance that a
+    # late one-time notice makes the case accepted from its receipt): rules never write.
+    events: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True)

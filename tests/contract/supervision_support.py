@@ -25,6 +25,7 @@ from services.common.settings import Settings
 from services.supervision import app
 from services.supervision.sweep import Sweeper
 from tests.contract.delivery_support import databases
+from tests.support import BUILT_IN_RULES as BUILT_IN_RULES
 from tests.support import INTERNAL_KEY, as_role, envelope, identity_metadata
 
 INSPECTOR = as_role("inspector", user="inspector-county")

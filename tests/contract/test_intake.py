@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import grpc
+from google.protobuf.message import Message
 from tongban.acceptance.v1 import acceptance_pb2 as A
 from tongban.acceptance.v1 import catalog_pb2
 from tongban.acceptance.v1 import events_pb2 as acceptance_events
+from tongban.events.v1 import intake_pb2, intake_pb2_grpc
+from tongban.supervision.v1 import events_pb2 as supervision_events
 
 from services.common.clock import CHINA
+from services.common.identity import Caller
 from services.common.outbox import events_for
 from tests.conftest import START, AcceptanceUnderTest
 from tests.contract.helpers import (
@@ -27,7 +31,7 @@ from tests.contract.helpers import (
     rpc_error,
     submit_request,
 )
-from tests.support import clerk, identity_metadata, payloads
+from tests.support import clerk, envelope, identity_metadata, payloads
 
 AS_CLERK = identity_metadata(clerk())
 
@@ -370,3 +374,40 @@ def test_calls_without_the_gateway_identity_are_unauthenticated(acceptance: Acce
     error = rpc_error(lambda: acceptance.cases.SubmitApplication(submit_request(JOINT, JOINT_COMPLETE)))
     assert error.code() == grpc.StatusCode.UNAUTHENTICATED
     assert counts(acceptance.db) == (0, 0, 0)
+
+
+def _deliver_from_supervision(acceptance: AcceptanceUnderTest, payload: Message, case_no: str) -> None:
+    supervision = Caller("service:supervision", "", frozenset({"service"}))
+    stub = intake_pb2_grpc.EventIntakeServiceStub(acceptance.channel)
+    event = envelope(payload, source="supervision", aggregate_id=case_no, at=acceptance.clock.now())
+    reply = stub.DeliverEvents(
+        intake_pb2.DeliverEventsRequest(events=[event]), timeout=10, metadata=identity_metadata(supervision)
+    )
+    assert reply.applied_count == 1
+
+
+def test_a_notice_later_than_five_working_days_makes_the_case_accepted_from_its_receipt(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    first = acceptance.cases.SubmitApplication(submit_request(JOINT, ["M01", "M02"]), metadata=AS_CLERK)
+    case_no = first.case.case_no
+    # Supervision found the notice late (Art. 32) and says so, some days on.
+    acceptance.clock.advance(timedelta(days=14))
+    deemed = supervision_events.CaseDeemedAccepted(case_no=case_no, accepted_from="2026-09-28")
+    _deliver_from_supervision(acceptance, deemed, case_no)
+
+    case = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
+    assert case.state == A.CASE_STATE_ACCEPTED and case.accepted_on == "2026-09-28"
+    # 9-29, 9-30, 10-8, 10-9 and the make-up Saturday 10-10: the clock ran from the receipt.
+    assert case.promised_date == "2026-10-10"
+    assert [d.kind for d in case.documents] == [
+        A.DOCUMENT_KIND_ONE_TIME_NOTICE,
+        A.DOCUMENT_KIND_ACCEPTANCE_RECEIPT,
+    ]
+    with acceptance.db.reading() as session:
+        [accepted] = payloads(events_for(session, case_no), acceptance_events.CaseAccepted)
+    assert accepted.accepted_on == "2026-09-28"
+    # Told again (another event): the case has moved on, nothing changes.
+    _deliver_from_supervision(acceptance, deemed, case_no)
+    again = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
+    assert [d.kind for d in again.documents] == [d.kind for d in case.documents]

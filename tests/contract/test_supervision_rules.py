@@ -15,13 +15,23 @@ import grpc
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlmodel import select
 from tongban.acceptance.v1 import events_pb2 as A
 from tongban.approval.v1 import events_pb2 as P
+from tongban.supervision.v1 import events_pb2 as SupervisionEvents
 from tongban.supervision.v1 import supervision_pb2 as S
 
+from services.common.outbox import OutboxEvent, events_for
 from services.supervision.models import CaseWatchRow
-from tests.contract.supervision_support import INSPECTOR, Watching, accepted, case_ref, watching
-from tests.support import as_role, identity_metadata, status_of, wait_until
+from tests.contract.supervision_support import (
+    BUILT_IN_RULES,
+    INSPECTOR,
+    Watching,
+    accepted,
+    case_ref,
+    watching,
+)
+from tests.support import as_role, identity_metadata, payloads, status_of, wait_until
 
 ACCEPTED_ON = date(2026, 9, 28)
 C1, C2, X1, X2 = (f"320826101-20260928-000{n}" for n in range(1, 5))
@@ -145,6 +155,13 @@ def test_a_second_notice_and_a_late_notice_break_the_one_time_rule(sv: Watching)
     assert len(found) == 2
     assert "第 2 次补正告知" in found[0] + found[1]
     assert any("第 6 个工作日" in s and "即为受理" in s for s in found)
+    # Art. 32: acceptance is told the case counts as accepted from its receipt, once.
+    with sv.db.reading() as session:
+        [deemed] = payloads(events_for(session, C2), SupervisionEvents.CaseDeemedAccepted)
+        destinations = session.exec(
+            select(OutboxEvent.destination).where(OutboxEvent.aggregate_id == C2)
+        ).all()
+    assert deemed.accepted_from == "2026-09-28" and destinations == ["acceptance"]
 
 
 def test_a_decision_without_an_acceptance_is_off_system_work(sv: Watching) -> None:
@@ -218,17 +235,7 @@ def test_alerts_filter_by_site_and_rule_and_nobody_else_reads_them(sv: Watching)
 def test_the_loaded_rules_are_listed_with_their_parameters(sv: Watching) -> None:
     listed = sv.stub.ListRules(S.ListRulesRequest(), timeout=10, metadata=identity_metadata(INSPECTOR))
     by_name = {r.name: r for r in listed.rules}
-    assert set(by_name) == {
-        "time_limit",
-        "one_time_notice",
-        "off_system",
-        "calendar_gap",
-        "reviews",
-        "complaints",
-        "conduct",
-        "repeated_lateness",
-        "attendance",
-    }
+    assert set(by_name) == BUILT_IN_RULES
     assert by_name["time_limit"].parameters_json == '{"order_days": 3}'
     assert by_name["time_limit"].title.startswith("时限预警")
 

@@ -45,6 +45,9 @@ def newcomer_environment(*, home: Path, config_home: Path, var_dir: Path, gatewa
         "XDG_CONFIG_HOME": str(config_home),
         "TONGBAN_VAR_DIR": str(var_dir),
         "TONGBAN_GATEWAY": gateway,
+        # The stack's clock file, which the README has the newcomer export before `make run`
+        # (Quick start) so the inspector's session can move time.
+        "TONGBAN_CLOCK_FILE": str(var_dir / "clock"),
         # A terminal makes Python's stdout line-buffered; through a pipe it would be buffered
         # whole and land after stderr, an order no person sees.
         "PYTHONUNBUFFERED": "1",

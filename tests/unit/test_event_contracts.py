@@ -35,7 +35,7 @@ def _fields(message: Descriptor, seen: set[str]) -> Iterator[tuple[str, FieldDes
 
 def test_every_event_type_is_named_and_routed_to_known_services() -> None:
     events = routing.event_types()
-    assert len(events) == 36
+    assert len(events) == 37
     for name, descriptor in events.items():
         options = routing.options_of(descriptor)
         assert options is not None and options.label, name
@@ -88,6 +88,7 @@ def test_each_receiver_handles_exactly_the_events_routed_to_it() -> None:
             "tongban.staff.v1.SiteChanged",
             "tongban.staff.v1.WindowChanged",
             "tongban.staff.v1.CalendarYearPublished",
+            "tongban.supervision.v1.CaseDeemedAccepted",
         }
     )
     assert (

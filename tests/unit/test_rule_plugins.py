@@ -26,19 +26,9 @@ from services.supervision.events import EventRecorder
 from services.supervision.models import AlertRow
 from services.supervision.rulebook import Rulebook, RuleLoadingError, read_rules_file
 from services.supervision.supervising import Supervising
-from tests.support import create_tables, envelope
+from tests.support import BUILT_IN_RULES, create_tables, envelope
 
-BUILT_IN = {
-    "time_limit",
-    "one_time_notice",
-    "off_system",
-    "calendar_gap",
-    "reviews",
-    "complaints",
-    "conduct",
-    "repeated_lateness",
-    "attendance",
-}
+BUILT_IN = BUILT_IN_RULES
 HOOKS = [name for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("tongban_")]
 
 
