@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TypeAlias
 
-from tongban_cli import commands, staff_parser, supervision_commands
+from tongban_cli import catalogue_parser, commands, staff_parser, supervision_commands
 from tongban_cli.argparse_zh import ArgumentParser
 from tongban_cli.client import CliError
 from tongban_cli.render.supervision import EVENT_TYPE_NAMES, short_type
@@ -121,8 +121,10 @@ def _add_local_run(sub: _Subparsers, common: ArgumentParser) -> None:
     _leaf(sub, "users", commands.users, "列出演示用户及其角色和站点", [common])
 
 
-def _add_catalog(sub: _Subparsers, common: ArgumentParser) -> None:
-    catalog = sub.add_parser("catalog", help="事项目录", description="事项目录：事项、站点、部门")
+def _add_catalog(sub: _Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser]) -> None:
+    catalog = sub.add_parser(
+        "catalog", help="事项目录", description="事项目录：事项、站点、部门；起草、发布、延伸、导入导出"
+    )
     leaves = catalog.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = _leaf(leaves, "list", commands.catalog_list, "查询事项", [common])
     listing.add_argument("--keyword", help="按名称、编码或部门名称查找")
@@ -133,6 +135,7 @@ def _add_catalog(sub: _Subparsers, common: ArgumentParser) -> None:
     show.add_argument("code", metavar="CODE", help="事项编码")
     _leaf(leaves, "sites", commands.catalog_sites, "列出站点及其窗口", [common])
     _leaf(leaves, "departments", commands.catalog_departments, "列出部门", [common])
+    catalogue_parser.add_admin(leaves, common, keyed, _leaf)
 
 
 def _add_paging(parser: argparse.ArgumentParser) -> None:
@@ -476,7 +479,7 @@ def build_parser() -> ArgumentParser:
     keyed = [common, _keyed_options()]
     staff_parser.add_sign_in(sub, common, _leaf)
     _add_local_run(sub, common)
-    _add_catalog(sub, common)
+    _add_catalog(sub, common, keyed)
     _add_case(sub, common)
     _add_review(sub, common)
     _add_supervision(sub, common, keyed)

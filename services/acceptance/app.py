@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2_grpc
+from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_admin_pb2_grpc, catalog_pb2_grpc
 
 from services.acceptance import measures, models
+from services.acceptance.catalogue_commands import CatalogueCommands
+from services.acceptance.catalogue_queries import CatalogueQueries
 from services.acceptance.commands import CaseCommands
 from services.acceptance.events import CountyResults
 from services.acceptance.queries import CaseQueries, Catalog
-from services.acceptance.servicer import AcceptanceServicer, CatalogServicer
+from services.acceptance.servicer import AcceptanceServicer, CatalogAdminServicer, CatalogServicer
 from services.common import calendar_store, contracts
 from services.common.calendar import WorkingCalendar
 from services.common.calls import IdentityInterceptor
@@ -37,6 +39,7 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     # Years the administrator loaded count over the package's and the files'.
     calendar_store.apply_stored(uc.db, uc.calendar)
     catalog_servicer = CatalogServicer(Catalog(uc))
+    admin_servicer = CatalogAdminServicer(CatalogueCommands(uc), CatalogueQueries(uc))
     case_commands = CaseCommands(uc)
     acceptance_servicer = AcceptanceServicer(case_commands, CaseQueries(uc))
     # Accepted county cases go to approval; its decisions and send-backs come back here, the
@@ -51,6 +54,9 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     return create_server(
         registrations=[
             lambda server: catalog_pb2_grpc.add_CatalogServiceServicer_to_server(catalog_servicer, server),
+            lambda server: catalog_admin_pb2_grpc.add_CatalogAdminServiceServicer_to_server(
+                admin_servicer, server
+            ),
             lambda server: acceptance_pb2_grpc.add_AcceptanceServiceServicer_to_server(
                 acceptance_servicer, server
             ),

@@ -19,10 +19,10 @@ from tongban.acceptance.v1 import events_pb2 as E
 from tongban.events.v1 import event_pb2
 from tongban.supervision.v1 import events_pb2 as supervision_events
 
-from services.acceptance import applicants, materials, numbering, repository, views
+from services.acceptance import applicants, extension, materials, numbering, repository, views
 from services.acceptance.documents import DocumentFacts, render
 from services.acceptance.events import case_ref, county_review_plan, publish
-from services.acceptance.models import CaseRow, DocumentRow, WindowRow
+from services.acceptance.models import CaseRow, DocumentRow, SiteRow, WindowRow
 from services.common import labels
 from services.common.calendar import CalendarDataMissing
 from services.common.calls import CallContext
@@ -81,6 +81,30 @@ def _window_problems(window: WindowRow | None, site_code: str, matter_code: str)
     if matter_code and served and matter_code not in served:
         return [FieldProblem("window_code", "该窗口不办理此事项 / the window does not serve this matter")]
     return []
+
+
+def _check_accepts(session: Session, matter: catalog_pb2.Matter, site: SiteRow, today: date) -> None:
+    """The site accepts the matter today: by its levels, or by the extension decisions in force."""
+    standing = extension.standing(
+        matter, site, repository.extensions(session, matter_code=matter.code), today
+    )
+    if standing.accepts:
+        return
+    level = labels.zh(catalog_pb2.SiteLevel, site.level)
+    if standing.decision is not None:
+        decision = standing.decision
+        raise wrong_state(
+            f"「{matter.name}」已于 {decision.effective_on.isoformat()} 从本站点收回"
+            f"({decision.document_number}), 请引导申请人到有权受理的站点办理 / "
+            f"matter {matter.code} was withdrawn from this site on {decision.effective_on.isoformat()}",
+            [StateProblem(matter.code, "本站点已收回 / withdrawn from this site", "EXTENSION")],
+        )
+    levels = "、".join(labels.zh(catalog_pb2.SiteLevel, lv) for lv in matter.accepting_levels)
+    raise wrong_state(
+        f"{level}不能受理「{matter.name}」, 请引导申请人到{levels}办理 / "
+        f"a {labels.en(catalog_pb2.SiteLevel, site.level)} may not accept matter {matter.code}",
+        [StateProblem(matter.code, f"{level}不可受理 / not accepted at this site level", "SITE_LEVEL")],
+    )
 
 
 @dataclass
@@ -235,7 +259,7 @@ class CaseCommands:
         row = repository.case(session, deemed.case_no, for_update=True)
         if row is None or row.state != S.CASE_STATE_SUPPLEMENT_REQUESTED:
             return
-        matter = repository.known_matter(session, row.matter_code)
+        matter = repository.case_matter(session, row)
         with case_span("acceptance.deemed_accepted", row):
             self._accept(session, row, matter, accepted_on=iso_date(deemed.accepted_from, "accepted_from"))
 
@@ -251,7 +275,7 @@ class CaseCommands:
             problems += required(request.window_code, "window_code", "受理窗口")
             problems += applicants.problems(applicant, today)
             problems += _non_acceptance_problems(request)
-            matter = repository.matter(session, request.matter_code) if request.matter_code else None
+            matter = repository.matter(session, request.matter_code, today) if request.matter_code else None
             if matter is not None:
                 problems += materials.input_problems(matter, request.materials, request.conditions_apply)
             window = repository.window(session, request.window_code) if request.window_code else None
@@ -260,24 +284,13 @@ class CaseCommands:
             if problems:
                 raise invalid_input("申请信息有误, 请按提示修改 / the application has errors", problems)
             if matter is None:
-                matter = repository.known_matter(session, request.matter_code)
+                matter = repository.known_matter(session, request.matter_code, today)
             site = repository.site(session, call.caller.site_code)
             if site is None:
                 raise not_found(
                     "site", call.caller.site_code, "您所在的站点未登记 / your site is not registered"
                 )
-            if site.level not in matter.accepting_levels:
-                level = labels.zh(catalog_pb2.SiteLevel, site.level)
-                levels = "、".join(labels.zh(catalog_pb2.SiteLevel, lv) for lv in matter.accepting_levels)
-                raise wrong_state(
-                    f"{level}不能受理「{matter.name}」, 请引导申请人到{levels}办理 / "
-                    f"a {labels.en(catalog_pb2.SiteLevel, site.level)} may not accept matter {matter.code}",
-                    [
-                        StateProblem(
-                            matter.code, f"{level}不可受理 / not accepted at this site level", "SITE_LEVEL"
-                        )
-                    ],
-                )
+            _check_accepts(session, matter, site, today)
             case_no = numbering.take_case_number(session, site.code, today)
             # The case's trace ids come from its number: clients can join it knowing only that.
             ids = case_trace_ids(case_no)
@@ -287,6 +300,7 @@ class CaseCommands:
                 site_code=site.code,
                 window_code=request.window_code,
                 matter_code=matter.code,
+                matter_version=matter.version,
                 state=S.CASE_STATE_RECEIVED,
                 applicant_kind=applicant.kind,
                 applicant_name=applicant.name,
@@ -332,7 +346,7 @@ class CaseCommands:
     ) -> acceptance_pb2.SupplementMaterialsResponse:
         def use_case(session: Session) -> acceptance_pb2.SupplementMaterialsResponse:
             row = self._load(session, call, request.case_no)
-            matter = repository.known_matter(session, row.matter_code)
+            matter = repository.case_matter(session, row)
             problems = materials.input_problems(matter, request.materials, request.conditions_apply)
             problems += _non_acceptance_problems(request)
             if problems:
@@ -409,7 +423,7 @@ class CaseCommands:
             row = self._load(session, call, request.case_no)
             if row.state not in allowed:
                 raise _wrong_state(row, "撤回", allowed)
-            matter = repository.known_matter(session, row.matter_code)
+            matter = repository.case_matter(session, row)
             with case_span("acceptance.withdraw", row):
                 row.state = S.CASE_STATE_WITHDRAWN
                 row.withdrawal_reason = request.reason.strip()
@@ -434,7 +448,7 @@ class CaseCommands:
             if problems:
                 raise invalid_input("请填写办理结果 / the result is required", problems)
             row = self._load(session, call, request.case_no)
-            matter = repository.known_matter(session, row.matter_code)
+            matter = repository.case_matter(session, row)
             if matter.handling_type != catalog_pb2.HANDLING_TYPE_INSTANT:
                 raise wrong_state(
                     f"「{matter.name}」是承诺件, 不能当场办结 / "
@@ -468,7 +482,7 @@ class CaseCommands:
             if problems:
                 raise invalid_input("出件信息不完整 / the handover is incomplete", problems)
             row = self._load(session, call, request.case_no)
-            matter = repository.known_matter(session, row.matter_code)
+            matter = repository.case_matter(session, row)
             self._check_issuable(row, matter, request)
             with case_span("acceptance.issue", row):
                 today = self.uc.today()

@@ -48,6 +48,7 @@ def case_ref(row: CaseRow, matter: catalog_pb2.Matter) -> E.CaseRef:
         site_code=row.site_code,
         window_code=row.window_code,
         state=row.state,  # type: ignore[arg-type]
+        matter_version=row.matter_version,
     )
 
 

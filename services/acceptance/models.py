@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, LargeBinary, Text, false
+from sqlalchemy import Boolean, Integer, LargeBinary, Text, false
 from sqlmodel import Column, Field, SQLModel
 
 # Shared tables: the calendar years an administrator loaded, serial numbers, the outbox it
@@ -62,6 +62,49 @@ class MatterRow(SQLModel, table=True):
     definition: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class MatterVersionRow(SQLModel, table=True):
+    """Every version of every matter: drafts, and the published ones with their effective date.
+    Cases point at the version they were received under; nothing here is ever rewritten once
+    published."""
+
+    __tablename__ = "matter_versions"
+
+    matter_code: str = Field(primary_key=True, max_length=40)
+    version: int = Field(primary_key=True)
+    # tongban.acceptance.v1.VersionState
+    state: int = Field(index=True)
+    department_code: str = Field(index=True, max_length=16)
+    # The whole tongban.acceptance.v1.Matter of this version.
+    definition: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    drafted_by: str = Field(max_length=64)
+    drafted_on: date
+    published_by: str = Field(default="", max_length=64)
+    published_on: date | None = None
+    effective_on: date | None = Field(default=None, index=True)
+    note: str = Field(default="", max_length=500)
+
+
+class ExtensionRow(SQLModel, table=True):
+    """Extension decisions (事项延伸/收回), appended, never changed: for a site on a day, the latest
+    decision in force about the site itself counts, else the latest about its level, else the
+    matter's own accepting levels."""
+
+    __tablename__ = "matter_extensions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    matter_code: str = Field(index=True, max_length=40)
+    # Either a SiteLevel (site_code empty) or one site.
+    site_level: int = 0
+    site_code: str = Field(default="", max_length=32)
+    # tongban.acceptance.v1.ExtensionAction
+    action: int
+    effective_on: date
+    document_number: str = Field(max_length=40)
+    document_date: date
+    changed_by: str = Field(max_length=64)
+    recorded_at: datetime
+
+
 class CaseRow(SQLModel, table=True):
     __tablename__ = "cases"
 
@@ -69,6 +112,8 @@ class CaseRow(SQLModel, table=True):
     site_code: str = Field(foreign_key="sites.code", index=True, max_length=32)
     window_code: str = Field(max_length=40)
     matter_code: str = Field(foreign_key="matters.code", index=True, max_length=40)
+    # The catalogue version the case was received under (matter_versions): it follows that one.
+    matter_version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
     state: int = Field(index=True)
     applicant_kind: int
     # Personal data: only ever leaves this service masked, unless the role needs it.

@@ -9,7 +9,7 @@ from typing import cast
 from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
-from services.acceptance import repository, views
+from services.acceptance import extension, repository, views
 from services.acceptance.models import CaseRow
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
@@ -32,7 +32,7 @@ def _date(value: str, field: str) -> date | None:
 
 def _require_scope(session: Session, call: CallContext, row: CaseRow) -> None:
     """The caller's site, or for a county reviewer the case being under their department's review."""
-    departments = views.reviewing_departments(row, repository.known_matter(session, row.matter_code))
+    departments = views.reviewing_departments(row, repository.case_matter(session, row))
     call.require(row.site_code, departments)
 
 
@@ -41,31 +41,38 @@ class Catalog:
     uc: UseCases
 
     def list_matters(self, request: catalog_pb2.ListMattersRequest) -> catalog_pb2.ListMattersResponse:
+        """Matters in force today, filtered; a site lists what it accepts today (its levels and the
+        extension decisions in force). The catalogue is hundreds of matters: filtered here."""
         offset, limit = page_window(request.page_size, request.page_token)
+        keyword, today = request.keyword.strip(), self.uc.today()
         with self.uc.db.reading() as session:
-            level = None
+            matters = repository.matters_in_force(session, today)
             if request.site_code:
                 site = repository.site(session, request.site_code)
                 if site is None:
                     raise not_found(
                         "site", request.site_code, f"站点 {request.site_code} 不存在 / no such site"
                     )
-                level = site.level
-            matters, total = repository.search_matters(
-                session,
-                keyword=request.keyword.strip(),
-                department_code=request.department_code,
-                site_level=level,
-                offset=offset,
-                limit=limit,
-            )
+                records = repository.extensions(session, site=site)
+                matters = [m for m in matters if extension.standing(m, site, records, today).accepts]
+        if keyword:
+            matters = [
+                m for m in matters if keyword in m.name or keyword in m.code or keyword in m.department_name
+            ]
+        if request.department_code:
+            matters = [m for m in matters if m.department_code == request.department_code]
+        total = len(matters)
         return catalog_pb2.ListMattersResponse(
-            matters=matters, next_page_token=next_token(offset, limit, total), total_size=total
+            matters=matters[offset : offset + limit],
+            next_page_token=next_token(offset, limit, total),
+            total_size=total,
         )
 
     def get_matter(self, request: catalog_pb2.GetMatterRequest) -> catalog_pb2.GetMatterResponse:
         with self.uc.db.reading() as session:
-            return catalog_pb2.GetMatterResponse(matter=repository.known_matter(session, request.code))
+            return catalog_pb2.GetMatterResponse(
+                matter=repository.known_matter(session, request.code, self.uc.today())
+            )
 
     def list_departments(self) -> catalog_pb2.ListDepartmentsResponse:
         with self.uc.db.reading() as session:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
@@ -14,55 +14,125 @@ from services.acceptance.models import (
     CaseRow,
     DepartmentRow,
     DocumentRow,
+    ExtensionRow,
     MatterRow,
+    MatterVersionRow,
     SiteRow,
     WindowRow,
 )
 from services.common.errors import or_not_found
 
-
-def matter(session: Session, code: str) -> catalog_pb2.Matter | None:
-    row = session.get(MatterRow, code)
-    return catalog_pb2.Matter.FromString(row.definition) if row else None
+PUBLISHED = 2  # tongban.acceptance.v1.VERSION_STATE_PUBLISHED
+DRAFT = 1
 
 
-def known_matter(session: Session, code: str) -> catalog_pb2.Matter:
-    """The matter, or NOT_FOUND for a code the catalogue does not list."""
-    return or_not_found(
-        matter(session, code), "matter", code, f"事项 {code} 不在目录中 / no such matter in the catalogue"
+def definition(row: MatterVersionRow) -> catalog_pb2.Matter:
+    return catalog_pb2.Matter.FromString(row.definition)
+
+
+def version_in_force(session: Session, code: str, day: date) -> MatterVersionRow | None:
+    """The published version of the matter in force on the day: the latest effective by then."""
+    query = (
+        select(MatterVersionRow)
+        .where(
+            MatterVersionRow.matter_code == code,
+            MatterVersionRow.state == PUBLISHED,
+            col(MatterVersionRow.effective_on) <= day,
+        )
+        .order_by(col(MatterVersionRow.effective_on).desc(), col(MatterVersionRow.version).desc())
     )
+    return session.exec(query.limit(1)).first()
+
+
+def matter(session: Session, code: str, day: date) -> catalog_pb2.Matter | None:
+    row = version_in_force(session, code, day)
+    return definition(row) if row else None
+
+
+def known_matter(session: Session, code: str, day: date) -> catalog_pb2.Matter:
+    """The matter in force on the day, or NOT_FOUND for a code the catalogue does not list."""
+    return or_not_found(
+        matter(session, code, day),
+        "matter",
+        code,
+        f"事项 {code} 不在目录中 / no such matter in the catalogue",
+    )
+
+
+def case_matter(session: Session, row: CaseRow) -> catalog_pb2.Matter:
+    """The version of its matter the case was received under."""
+    found = session.get(MatterVersionRow, (row.matter_code, row.matter_version))
+    assert found is not None, "a case's matter version is never deleted"
+    return definition(found)
+
+
+def matter_version(session: Session, code: str, version: int) -> MatterVersionRow | None:
+    return session.get(MatterVersionRow, (code, version))
+
+
+def matter_versions(session: Session, code: str) -> list[MatterVersionRow]:
+    query = select(MatterVersionRow).where(MatterVersionRow.matter_code == code)
+    return list(session.exec(query.order_by(col(MatterVersionRow.version).desc())).all())
+
+
+def latest_version(session: Session, code: str, *, for_update: bool = False) -> MatterVersionRow | None:
+    query = select(MatterVersionRow).where(MatterVersionRow.matter_code == code)
+    query = query.order_by(col(MatterVersionRow.version).desc()).limit(1)
+    return session.exec(query.with_for_update() if for_update else query).first()
+
+
+def matters_in_force(session: Session, day: date | None) -> list[catalog_pb2.Matter]:
+    """Every matter's version in force on the day, by code; its latest published when day is None."""
+    query = select(MatterVersionRow).where(MatterVersionRow.state == PUBLISHED)
+    if day is not None:
+        query = query.where(col(MatterVersionRow.effective_on) <= day)
+    rows = session.exec(
+        query.order_by(
+            col(MatterVersionRow.matter_code),
+            col(MatterVersionRow.effective_on),
+            col(MatterVersionRow.version),
+        )
+    ).all()
+    latest = {row.matter_code: row for row in rows}
+    return [definition(latest[code]) for code in sorted(latest)]
+
+
+def extensions(session: Session, *, matter_code: str = "", site: SiteRow | None = None) -> list[ExtensionRow]:
+    """Extension decisions, in the order they were recorded; of one matter, or about one site
+    (the site itself or its level)."""
+    query = select(ExtensionRow)
+    if matter_code:
+        query = query.where(ExtensionRow.matter_code == matter_code)
+    if site is not None:
+        query = query.where(
+            or_(
+                col(ExtensionRow.site_code) == site.code,
+                and_(col(ExtensionRow.site_code) == "", col(ExtensionRow.site_level) == site.level),
+            )
+        )
+    return list(session.exec(query.order_by(col(ExtensionRow.id))).all())
+
+
+def department_codes(session: Session) -> set[str]:
+    return set(session.exec(select(DepartmentRow.code)).all())
 
 
 def department(session: Session, code: str) -> DepartmentRow | None:
     return session.get(DepartmentRow, code)
 
 
-def search_matters(
-    session: Session,
-    *,
-    keyword: str,
-    department_code: str,
-    site_level: int | None,
-    offset: int,
-    limit: int,
-) -> tuple[list[catalog_pb2.Matter], int]:
-    query = select(MatterRow)
-    if keyword:
-        pattern = f"%{keyword}%"
-        query = query.where(
-            or_(
-                col(MatterRow.name).like(pattern),
-                col(MatterRow.code).like(pattern),
-                col(MatterRow.department_name).like(pattern),
-            )
+def publish_matter_row(session: Session, matter: catalog_pb2.Matter) -> None:
+    """The matter's searchable row follows its latest published version (cases refer to it)."""
+    session.merge(
+        MatterRow(
+            code=matter.code,
+            name=matter.name,
+            department_code=matter.department_code,
+            department_name=matter.department_name,
+            accepting_levels=" ".join(str(level) for level in matter.accepting_levels),
+            definition=matter.SerializeToString(),
         )
-    if department_code:
-        query = query.where(MatterRow.department_code == department_code)
-    if site_level is not None:
-        query = query.where(col(MatterRow.accepting_levels).contains(str(site_level)))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(MatterRow.code)).offset(offset).limit(limit)).all()
-    return [catalog_pb2.Matter.FromString(r.definition) for r in rows], int(total)
+    )
 
 
 def departments(session: Session) -> list[tuple[DepartmentRow, int]]:
@@ -112,15 +182,16 @@ class CaseFilter:
 
 def matters_reviewed_by(session: Session, department_code: str) -> list[str]:
     """Codes of the county-decided matters in whose review flow the department acts."""
-    found = []
-    for row in session.exec(select(MatterRow)).all():
-        matter = catalog_pb2.Matter.FromString(row.definition)
+    found = set()
+    # Every published version: a case follows the version it was received under.
+    for row in session.exec(select(MatterVersionRow).where(MatterVersionRow.state == PUBLISHED)).all():
+        matter = definition(row)
         departments = {matter.department_code} | {
             c for step in matter.review_steps for c in step.department_codes
         }
         if matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY and department_code in departments:
-            found.append(matter.code)
-    return found
+            found.add(matter.code)
+    return sorted(found)
 
 
 def list_cases(session: Session, where: CaseFilter, offset: int, limit: int) -> tuple[list[CaseRow], int]:

@@ -1,67 +1,38 @@
-"""Load the demo catalogue (departments, matters) idempotently. Sites and windows are the staff
-service's (services/staff/seed); acceptance keeps its copy of them from staff's events."""
+"""Load the demo catalogue through the catalogue's own import (the same checks as any file), then
+publish what it drafted. Idempotent: a second run finds nothing changed. Sites and windows are the
+staff service's (services/staff/seed); acceptance keeps its copy of them from staff's events.
+
+Seeding is the operator's set-up of an empty county, not a person's change: its drafts are
+published under the seed's name, outside the two-person rule that governs the RPCs, and
+announce no event: the starting catalogue is no change for supervision to record.
+"""
 
 from __future__ import annotations
 
-import json
+from datetime import date, datetime
 from pathlib import Path
 
-from google.protobuf import json_format
-from tongban.acceptance.v1 import catalog_pb2
-
-from services.acceptance.models import DepartmentRow, MatterRow
+from services.acceptance import catalogue_file, repository, versions
+from services.acceptance.catalogue_commands import import_file
+from services.common.clock import CHINA
 from services.common.db import Database
 
 CATALOG_FILE = Path(__file__).parent / "seed" / "catalog.json"
+SEED_USER = "seed"
+# The demo catalogue is in force from the start of the demo year.
+DEMO_EFFECTIVE_ON = date(2026, 1, 1)
 
 
-def review_flow_problems(matter: catalog_pb2.Matter, departments: set[str]) -> list[str]:
-    """What is wrong with a matter's review flow; approval relies on these rules."""
-    steps = list(matter.review_steps)
-    if matter.deciding_level != catalog_pb2.DECIDING_LEVEL_COUNTY:
-        return [f"{matter.code}: only county-decided matters have a review flow"] if steps else []
-    if matter.handling_type != catalog_pb2.HANDLING_TYPE_PROMISED:
-        return []
-    if not steps or steps[-1].kind != catalog_pb2.STEP_KIND_DECISION:
-        return [f"{matter.code}: the review flow must end with a decision step"]
-    problems = []
-    if sum(step.time_limit_days for step in steps) > matter.promised_limit_days:
-        problems.append(f"{matter.code}: the steps' time limits exceed the promised limit")
-    for step in steps:
-        unknown = set(step.department_codes) - departments
-        if unknown or step.time_limit_days < 1:
-            problems.append(
-                f"{matter.code}/{step.name}: unknown departments {sorted(unknown)} or no time limit"
-            )
-        parallel = step.kind == catalog_pb2.STEP_KIND_PARALLEL_REVIEW
-        if parallel and (
-            len(step.department_codes) < 2 or step.lead_department_code not in step.department_codes
-        ):
-            problems.append(f"{matter.code}/{step.name}: parallel review needs 2+ departments and their lead")
-    return problems
-
-
-def load_catalog(db: Database, path: Path = CATALOG_FILE) -> int:
-    """Insert or update every entry of the file; returns the number of matters."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    departments = {item["code"] for item in data["departments"]}
-    for item in data["matters"]:
-        problems = review_flow_problems(json_format.ParseDict(item, catalog_pb2.Matter()), departments)
-        if problems:
-            raise ValueError(f"{path}: " + "; ".join(problems))
+def load_catalog(db: Database, path: Path = CATALOG_FILE, effective_on: date = DEMO_EFFECTIVE_ON) -> int:
+    """Import the file and publish its drafts; returns the number of matters in the file."""
+    parsed = catalogue_file.from_json(path.read_bytes())
+    now = datetime.combine(effective_on, datetime.min.time(), CHINA)
     with db.transaction() as session:
-        for item in data["departments"]:
-            session.merge(DepartmentRow(code=item["code"], name=item["name"]))
-        for item in data["matters"]:
-            matter = json_format.ParseDict(item, catalog_pb2.Matter())
-            session.merge(
-                MatterRow(
-                    code=matter.code,
-                    name=matter.name,
-                    department_code=matter.department_code,
-                    department_name=matter.department_name,
-                    accepting_levels=" ".join(str(level) for level in matter.accepting_levels),
-                    definition=matter.SerializeToString(),
-                )
-            )
-    return len(data["matters"])
+        imported = import_file(
+            session, parsed, by=SEED_USER, today=effective_on, note="演示目录 / demo catalogue"
+        )
+        for draft in imported.drafts:
+            row = repository.matter_version(session, draft.matter_code, draft.version)
+            assert row is not None
+            versions.publish(session, row, by=SEED_USER, effective_on=effective_on, now=now, announce=False)
+    return len(parsed.matters)

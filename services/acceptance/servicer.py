@@ -6,10 +6,14 @@ import grpc
 from tongban.acceptance.v1 import (
     acceptance_pb2,
     acceptance_pb2_grpc,
+    catalog_admin_pb2,
+    catalog_admin_pb2_grpc,
     catalog_pb2,
     catalog_pb2_grpc,
 )
 
+from services.acceptance.catalogue_commands import CatalogueCommands
+from services.acceptance.catalogue_queries import CatalogueQueries
 from services.acceptance.commands import CaseCommands
 from services.acceptance.queries import CaseQueries, Catalog
 from services.common.calls import current_call
@@ -97,3 +101,69 @@ class AcceptanceServicer(acceptance_pb2_grpc.AcceptanceServiceServicer):
         self, request: acceptance_pb2.GetDocumentRequest, context: grpc.ServicerContext
     ) -> acceptance_pb2.GetDocumentResponse:
         return self.queries.get_document(current_call(), request)
+
+
+class CatalogAdminServicer(catalog_admin_pb2_grpc.CatalogAdminServiceServicer):
+    def __init__(self, commands: CatalogueCommands, queries: CatalogueQueries) -> None:
+        self.commands = commands
+        self.queries = queries
+
+    @grpc_errors
+    def SaveMatterDraft(
+        self, request: catalog_admin_pb2.SaveMatterDraftRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.SaveMatterDraftResponse:
+        return self.commands.save_draft(current_call(), request)
+
+    @grpc_errors
+    def PublishMatterVersion(
+        self, request: catalog_admin_pb2.PublishMatterVersionRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.PublishMatterVersionResponse:
+        return self.commands.publish(current_call(), request)
+
+    @grpc_errors
+    def ListMatterVersions(
+        self, request: catalog_admin_pb2.ListMatterVersionsRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.ListMatterVersionsResponse:
+        return self.queries.versions(request)
+
+    @grpc_errors
+    def GetMatterVersion(
+        self, request: catalog_admin_pb2.GetMatterVersionRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.GetMatterVersionResponse:
+        return self.queries.version(request)
+
+    @grpc_errors
+    def DiffMatterVersions(
+        self, request: catalog_admin_pb2.DiffMatterVersionsRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.DiffMatterVersionsResponse:
+        return self.queries.diff(request)
+
+    @grpc_errors
+    def ChangeExtension(
+        self, request: catalog_admin_pb2.ChangeExtensionRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.ChangeExtensionResponse:
+        return self.commands.change_extension(current_call(), request)
+
+    @grpc_errors
+    def ListExtensions(
+        self, request: catalog_admin_pb2.ListExtensionsRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.ListExtensionsResponse:
+        return self.queries.extensions(request)
+
+    @grpc_errors
+    def GetSiteCatalogue(
+        self, request: catalog_admin_pb2.GetSiteCatalogueRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.GetSiteCatalogueResponse:
+        return self.queries.site_catalogue(request)
+
+    @grpc_errors
+    def ExportCatalogue(
+        self, request: catalog_admin_pb2.ExportCatalogueRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.ExportCatalogueResponse:
+        return self.queries.export(request)
+
+    @grpc_errors
+    def ImportCatalogue(
+        self, request: catalog_admin_pb2.ImportCatalogueRequest, context: grpc.ServicerContext
+    ) -> catalog_admin_pb2.ImportCatalogueResponse:
+        return self.commands.import_catalogue(current_call(), request)

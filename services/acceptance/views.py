@@ -102,6 +102,7 @@ def case_message(
         issued_on=_iso(row.issued_on),
         withdrawal_reason=row.withdrawal_reason,
         trace_id=row.trace_id,
+        matter_version=row.matter_version,
         received_by=row.received_by,
         issued_by=row.issued_by,
         documents=[
@@ -135,7 +136,7 @@ def case_view(
     assert site is not None  # foreign key
     return case_message(
         row,
-        matter=repository.known_matter(session, row.matter_code),
+        matter=repository.case_matter(session, row),
         site=site,
         documents=repository.documents_of(session, row.case_no),
         calendar=calendar,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from google.protobuf.descriptor import ServiceDescriptor
-from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
+from tongban.acceptance.v1 import acceptance_pb2, catalog_admin_pb2, catalog_pb2
 from tongban.acceptance.v1 import events_pb2 as acceptance_events_pb2
 from tongban.approval.v1 import approval_pb2
 from tongban.approval.v1 import events_pb2 as approval_events_pb2
@@ -29,7 +29,7 @@ from tongban.supervision.v1 import deductions_pb2, supervision_pb2
 from tongban.supervision.v1 import events_pb2 as supervision_events_pb2
 
 SERVICE_MODULES: dict[str, list[ModuleType]] = {
-    "acceptance": [catalog_pb2, acceptance_pb2],
+    "acceptance": [catalog_pb2, catalog_admin_pb2, acceptance_pb2],
     "approval": [approval_pb2],
     "staff": [
         organisation_pb2,

@@ -23,7 +23,7 @@ import grpc
 from opentelemetry import metrics
 from opentelemetry.environment_variables import OTEL_METRICS_EXPORTER
 from opentelemetry.metrics import CallbackOptions, Observation
-from opentelemetry.sdk._configuration import _import_exporters
+from opentelemetry.sdk._configuration import _get_exporter_names, _import_exporters
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -39,8 +39,11 @@ METER = "tongban"
 
 
 def exporter_names() -> list[str]:
-    names = [n.strip() for n in os.environ.get(OTEL_METRICS_EXPORTER, "").split(",")]
-    return [n for n in names if n and n != "none"]
+    """The metric exporters OTEL_METRICS_EXPORTER asks for, as the SDK's entry-point names
+    (`otlp` becomes the one of OTEL_EXPORTER_OTLP_PROTOCOL, as for the spans)."""
+    if not os.environ.get(OTEL_METRICS_EXPORTER, "").strip():
+        return []
+    return _get_exporter_names("metrics")
 
 
 def setup_metrics(service_name: str) -> metrics.MeterProvider:

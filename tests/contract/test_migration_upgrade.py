@@ -3,6 +3,7 @@ case is still readable, on SQLite and PostgreSQL. The rows are written as revisi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date, datetime
@@ -11,14 +12,15 @@ from typing import Any
 
 import grpc
 import pytest
+from google.protobuf import json_format
 from sqlalchemy import Connection, text
 from tongban.acceptance.v1 import acceptance_pb2 as A
-from tongban.acceptance.v1 import acceptance_pb2_grpc
+from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2, catalog_pb2_grpc
 from tongban.approval.v1 import approval_pb2 as R
 from tongban.approval.v1 import approval_pb2_grpc
 
 from services.acceptance import app as acceptance_app
-from services.acceptance.seed import load_catalog
+from services.acceptance.seed import CATALOG_FILE
 from services.approval import app as approval_app
 from services.common import migrations
 from services.common.clock import CHINA, FixedClock
@@ -46,6 +48,21 @@ def _insert(connection: Connection, table: str, **values: Any) -> None:
     )
 
 
+def _old_catalogue(connection: Connection) -> None:
+    """Departments and matters as the seed wrote them before matters had versions."""
+    data = json.loads(CATALOG_FILE.read_text(encoding="utf-8"))
+    for item in data["departments"]:
+        _insert(connection, "departments", code=item["code"], name=item["name"])
+    for item in data["matters"]:
+        matter = json_format.ParseDict(item, catalog_pb2.Matter())
+        _insert(
+            connection, "matters", code=matter.code, name=matter.name, department_code=matter.department_code,
+            department_name=matter.department_name,
+            accepting_levels=" ".join(str(level) for level in matter.accepting_levels),
+            definition=matter.SerializeToString(),
+        )  # fmt: skip
+
+
 def _settings(url: str, tmp_path: Path) -> Settings:
     return Settings(port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path)
 
@@ -53,8 +70,8 @@ def _settings(url: str, tmp_path: Path) -> Settings:
 def test_cases_written_before_the_upgrade_are_read_after_it(url: str, tmp_path: Path) -> None:
     db = acceptance_app.database(_settings(url, tmp_path))
     migrations.upgrade(db, "acceptance", BEFORE["acceptance"])
-    load_catalog(db)  # the catalogue's tables did not change
     with db.engine.begin() as connection:
+        _old_catalogue(connection)
         # Sites and windows as the catalogue's seed wrote them then (now staff's events do).
         _insert(connection, "sites", code="320826000", name="涟水县政务服务中心", level=1, parent_code="")
         _insert(
@@ -106,11 +123,18 @@ def test_cases_written_before_the_upgrade_are_read_after_it(url: str, tmp_path: 
             as_clerk = identity_metadata(clerk())
             for case_no in CASES:
                 case = cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=as_clerk).case
-                assert (case.state, case.promised_date, case.applicant.name) == (
+                assert (case.state, case.promised_date, case.applicant.name, case.matter_version) == (
                     A.CASE_STATE_ACCEPTED,
                     "2026-10-10",
                     "王秀英",
+                    1,
                 )
+            # Every matter became its own version 1, in force.
+            catalog = catalog_pb2_grpc.CatalogServiceStub(channel)
+            matter = catalog.GetMatter(
+                catalog_pb2.GetMatterRequest(code="320826-GA-QT-001"), metadata=as_clerk
+            ).matter
+            assert (matter.version, matter.promised_limit_days) == (1, 5)
             listed = cases.ListCases(A.ListCasesRequest(), metadata=as_clerk)
             assert [c.case_no for c in listed.cases] == list(reversed(CASES))
     finally:

@@ -184,6 +184,9 @@ def running_stack(
         TONGBAN_CLOCK_FILE=str(var_dir / "clock"),
         TONGBAN_RELAY_POLL_SECONDS="0.2",
         TONGBAN_RELAY_MAX_BACKOFF_SECONDS="2",
+        # Supervision sweeps once at start; the tests (and the README) sweep when they move the
+        # clock (`tongban supervision sweep`), so a background pass never races them.
+        TONGBAN_SWEEP_SECONDS="3600",
         OTEL_TRACES_EXPORTER="otlp",
         OTEL_EXPORTER_OTLP_PROTOCOL="grpc",
         OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{collector.port}",

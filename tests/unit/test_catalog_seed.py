@@ -335,12 +335,12 @@ def test_named_examples_are_present(matters):
 
 
 def test_every_county_decided_promised_matter_has_a_valid_review_flow() -> None:
-    from services.acceptance.seed import review_flow_problems
+    from services.acceptance.matter_rules import problems
 
     data = json.loads(CATALOG_PATH.read_text(encoding="utf-8"))
     departments = {item["code"] for item in data["departments"]}
     matters = [ParseDict(item, catalog_pb2.Matter()) for item in data["matters"]]
-    assert [p for m in matters for p in review_flow_problems(m, departments)] == []
+    assert [p for m in matters for p in problems(m, departments)] == []
     flows = [m for m in matters if m.review_steps]
     assert {m.code for m in flows} == {
         m.code for m in matters if m.deciding_level == DECIDED_BY_COUNTY and m.handling_type == PROMISED
@@ -351,10 +351,16 @@ def test_every_county_decided_promised_matter_has_a_valid_review_flow() -> None:
 
 
 def test_a_broken_review_flow_is_named() -> None:
-    from services.acceptance.seed import review_flow_problems
+    from services.acceptance.matter_rules import problems
 
     matter = catalog_pb2.Matter(
         code="320826-ZR-XK-009",
+        name="测试事项",
+        department_code="ZR",
+        kind=catalog_pb2.MATTER_KIND_LICENCE,
+        service_mode=catalog_pb2.SERVICE_MODE_JOINT,
+        accepting_levels=[TOWNSHIP],
+        legal_limit_days=20,
         deciding_level=DECIDED_BY_COUNTY,
         handling_type=PROMISED,
         promised_limit_days=5,
@@ -369,6 +375,11 @@ def test_a_broken_review_flow_is_named() -> None:
             catalog_pb2.ReviewStep(name="决定", kind=catalog_pb2.STEP_KIND_DECISION, time_limit_days=2),
         ],
     )
-    problems = review_flow_problems(matter, {"ZR", "ZJ"})
-    assert len(problems) == 3
-    assert "exceed" in problems[0] and "XX" in problems[1] and "lead" in problems[2]
+    found = problems(matter, {"ZR", "ZJ"})
+    assert [(p.field, p.description.split(" / ")[1]) for p in found] == [
+        ("matter.review_steps", "the steps' limits exceed the promised limit"),
+        ("matter.review_steps[0].role", "role is required"),
+        ("matter.review_steps[0].department_codes", "unknown departments ['XX']"),
+        ("matter.review_steps[0].lead_department_code", "a lead among them"),
+        ("matter.review_steps[1].role", "role is required"),
+    ]

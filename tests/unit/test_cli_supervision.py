@@ -308,8 +308,8 @@ def test_help_lists_every_event_type(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_every_event_type_has_a_chinese_name() -> None:
-    # Acceptance's 8, approval's 8, staff's 12, supervision's 6.
-    assert len(supervision.EVENT_TYPE_NAMES) == 35
+    # Acceptance's 10, approval's 8, staff's 12, supervision's 7.
+    assert len(supervision.EVENT_TYPE_NAMES) == 37
     assert all(supervision.EVENT_TYPE_NAMES.values())
     assert supervision.event_type_text("tongban.acceptance.v1.CaseAccepted") == "受理 CaseAccepted"
     assert supervision.event_type_text("tongban.audit.v1.Flagged") == "tongban.audit.v1.Flagged"

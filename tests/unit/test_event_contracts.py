@@ -35,7 +35,7 @@ def _fields(message: Descriptor, seen: set[str]) -> Iterator[tuple[str, FieldDes
 
 def test_every_event_type_is_named_and_routed_to_known_services() -> None:
     events = routing.event_types()
-    assert len(events) == 35
+    assert len(events) == 37
     for name, descriptor in events.items():
         options = routing.options_of(descriptor)
         assert options is not None and options.label, name

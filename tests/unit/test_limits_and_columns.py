@@ -15,7 +15,15 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 from tongban.events.v1 import intake_pb2
 
-from services.acceptance.models import CaseRow, DepartmentRow, DocumentRow, MatterRow, SiteRow
+from services.acceptance.models import (
+    CaseRow,
+    DepartmentRow,
+    DocumentRow,
+    ExtensionRow,
+    MatterRow,
+    MatterVersionRow,
+    SiteRow,
+)
 from services.approval.models import PauseRow, ReviewDocumentRow, ReviewRow, StepRow
 from services.common.idempotency import IdempotencyKey
 from services.common.inbox import InboxEntry
@@ -46,6 +54,18 @@ STORED: dict[str, list[Column]] = {
     "ListMattersRequest.site_code": [(SiteRow, "code")],
     "ListMattersRequest.department_code": [(DepartmentRow, "code"), (MatterRow, "department_code")],
     "GetMatterRequest.code": [(MatterRow, "code")],
+    "SaveMatterDraftRequest.matter.code": [(MatterVersionRow, "matter_code"), (MatterRow, "code")],
+    "SaveMatterDraftRequest.matter.name": [(MatterRow, "name")],
+    "SaveMatterDraftRequest.matter.department_code": [
+        (MatterVersionRow, "department_code"),
+        (MatterRow, "department_code"),
+    ],
+    "SaveMatterDraftRequest.note": [(MatterVersionRow, "note")],
+    "ImportCatalogueRequest.note": [(MatterVersionRow, "note")],
+    "PublishMatterVersionRequest.version": [(MatterVersionRow, "version")],
+    "ChangeExtensionRequest.matter_code": [(ExtensionRow, "matter_code")],
+    "ChangeExtensionRequest.site_code": [(ExtensionRow, "site_code")],
+    "ChangeExtensionRequest.document_number": [(ExtensionRow, "document_number")],
     "GetDocumentRequest.number": [(DocumentRow, "number")],
     "ReassignStepRequest.assignee": [(StepRow, "assignee")],
     "ReassignStepRequest.step_number": [(StepRow, "number")],

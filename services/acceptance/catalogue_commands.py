@@ -1,0 +1,259 @@
+"""The catalogue's use cases that write: draft, publish (two-person rule), extend, import.
+
+A county department's reviewer drafts for their own department (the department's catalogue
+officer); the centre administrator drafts for any. Only the centre administrator publishes, and
+never a draft they saved themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+from tongban.acceptance.v1 import catalog_admin_pb2 as A
+from tongban.acceptance.v1 import events_pb2 as E
+
+from services.acceptance import catalogue_file, matter_rules, repository, versions
+from services.acceptance.catalogue_file import CatalogueFile
+from services.acceptance.models import DepartmentRow, ExtensionRow, MatterRow
+from services.acceptance.versions import version_message
+from services.common.calls import CallContext
+from services.common.errors import (
+    FieldProblem,
+    StateProblem,
+    invalid_input,
+    not_found,
+    permission_denied,
+    required,
+    wrong_state,
+)
+from services.common.outbox import record_event
+from services.common.usecases import UseCases
+
+CENTRE_ADMIN = "centre_admin"
+
+
+def iso_day(value: str, field: str, label: str, problems: list[FieldProblem]) -> date | None:
+    """The YYYY-MM-DD date, or a problem added for a blank or impossible one."""
+    if not value.strip():
+        problems.append(FieldProblem(field, f"{label}必填 / {field} is required"))
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.append(FieldProblem(field, f"{label}不是有效日期 / not a valid date"))
+        return None
+
+
+def may_draft(call: CallContext, department_code: str) -> bool:
+    caller = call.caller
+    return CENTRE_ADMIN in caller.roles or bool(
+        caller.department_code and caller.department_code == department_code
+    )
+
+
+def _import_problems(parsed: CatalogueFile) -> None:
+    if parsed.problems:
+        raise invalid_input(
+            f"目录文件有 {len(parsed.problems)} 处错误, 未导入任何内容 / "
+            f"{len(parsed.problems)} errors in the file; nothing was imported",
+            parsed.problems,
+        )
+
+
+def import_file(
+    session: Session, parsed: CatalogueFile, *, by: str, today: date, note: str
+) -> A.ImportCatalogueResponse:
+    """Check the whole file, then save its departments and a draft of each matter it changes."""
+    parsed.check(repository.department_codes(session))
+    _import_problems(parsed)
+    for code, name in parsed.departments.items():
+        session.merge(DepartmentRow(code=code, name=name))
+    session.flush()
+    drafts, unchanged = [], 0
+    for matter in parsed.matters:
+        row = versions.save_draft(session, matter, by=by, today=today, note=note)
+        if row is None:
+            unchanged += 1
+        else:
+            drafts.append(row)
+    session.flush()
+    return A.ImportCatalogueResponse(
+        drafts=[version_message(row) for row in drafts],
+        unchanged_count=unchanged,
+        department_count=len(parsed.departments),
+    )
+
+
+def parse(format: int, content: bytes) -> CatalogueFile:
+    if format == A.CATALOGUE_FORMAT_XLSX:
+        return catalogue_file.from_xlsx(content)
+    return catalogue_file.from_json(content)
+
+
+@dataclass
+class CatalogueCommands:
+    uc: UseCases
+
+    def save_draft(self, call: CallContext, request: A.SaveMatterDraftRequest) -> A.SaveMatterDraftResponse:
+        def use_case(session: Session) -> A.SaveMatterDraftResponse:
+            matter = request.matter
+            problems = matter_rules.problems(matter, repository.department_codes(session))
+            if problems:
+                raise invalid_input("事项草稿有误, 请按提示修改 / the draft has errors", problems)
+            latest = repository.latest_version(session, matter.code)
+            departments = {matter.department_code} | ({latest.department_code} if latest else set())
+            if not all(may_draft(call, code) for code in departments):
+                raise permission_denied(
+                    "只能起草本部门的事项 / you may only draft your own department's matters"
+                )
+            row = versions.save_draft(
+                session, matter, by=call.caller.user_id, today=self.uc.today(), note=request.note
+            )
+            if row is None:
+                raise wrong_state(
+                    "草稿与当前版本相同, 无需保存 / the draft equals the latest version",
+                    [StateProblem(matter.code, "内容未变 / nothing changed", "UNCHANGED")],
+                )
+            return A.SaveMatterDraftResponse(version=version_message(row))
+
+        return self.uc.once(call, "SaveMatterDraft", request, A.SaveMatterDraftResponse, use_case)
+
+    def publish(
+        self, call: CallContext, request: A.PublishMatterVersionRequest
+    ) -> A.PublishMatterVersionResponse:
+        def use_case(session: Session) -> A.PublishMatterVersionResponse:
+            today = self.uc.today()
+            problems = required(request.matter_code, "matter_code", "事项编码")
+            if request.version < 1:
+                problems.append(FieldProblem("version", "版本必填 / version is required"))
+            effective_on = iso_day(request.effective_on, "effective_on", "生效日期", problems)
+            if effective_on is not None and effective_on < today:
+                problems.append(FieldProblem("effective_on", "生效日期不能早于今天 / not before today"))
+            if problems:
+                raise invalid_input("发布信息有误 / the publication has errors", problems)
+            assert effective_on is not None
+            row = repository.matter_version(session, request.matter_code, request.version)
+            if row is None:
+                raise not_found(
+                    "matter_version",
+                    f"{request.matter_code}/{request.version}",
+                    f"事项 {request.matter_code} 没有第 {request.version} 版 / no such version",
+                )
+            if row.state != repository.DRAFT:
+                raise wrong_state(
+                    "该版本已发布 / the version is already published",
+                    [StateProblem(f"{row.matter_code}/{row.version}", "已发布 / published", "VERSION_STATE")],
+                )
+            if row.drafted_by == call.caller.user_id:
+                raise permission_denied(
+                    "双人复核: 不能发布自己起草的版本, 请由另一位中心管理员发布 / "
+                    "two-person rule: another administrator publishes your draft"
+                )
+            problems = matter_rules.problems(repository.definition(row), repository.department_codes(session))
+            if problems:
+                raise invalid_input("草稿不符合目录规则 / the draft breaks the catalogue's rules", problems)
+            versions.publish(
+                session, row, by=call.caller.user_id, effective_on=effective_on, now=self.uc.clock.now()
+            )
+            return A.PublishMatterVersionResponse(version=version_message(row))
+
+        return self.uc.once(call, "PublishMatterVersion", request, A.PublishMatterVersionResponse, use_case)
+
+    def change_extension(
+        self, call: CallContext, request: A.ChangeExtensionRequest
+    ) -> A.ChangeExtensionResponse:
+        def use_case(session: Session) -> A.ChangeExtensionResponse:
+            today = self.uc.today()
+            problems = required(request.matter_code, "matter_code", "事项编码")
+            problems += required(request.document_number, "document_number", "决定文号")
+            if bool(request.site_level) == bool(request.site_code):
+                problems.append(
+                    FieldProblem("site_code", "请指定站点层级或站点之一 / a site level or a site, one")
+                )
+            if not request.action:
+                problems.append(FieldProblem("action", "请选择延伸或收回 / extend or withdraw"))
+            effective_on = iso_day(request.effective_on, "effective_on", "生效日期", problems)
+            document_date = iso_day(request.document_date, "document_date", "文件日期", problems)
+            if effective_on is not None and effective_on < today:
+                problems.append(FieldProblem("effective_on", "生效日期不能早于今天 / not before today"))
+            if effective_on and document_date and document_date > effective_on:
+                problems.append(
+                    FieldProblem("document_date", "文件日期晚于生效日期 / after the effective date")
+                )
+            matter = session.get(MatterRow, request.matter_code) if request.matter_code else None
+            if request.matter_code and matter is None:
+                problems.append(FieldProblem("matter_code", "事项不在目录中 / no such matter"))
+            if request.site_code and repository.site(session, request.site_code) is None:
+                problems.append(FieldProblem("site_code", "站点不存在 / no such site"))
+            if problems:
+                raise invalid_input("延伸调整信息有误 / the extension has errors", problems)
+            assert effective_on and document_date and matter
+            row = ExtensionRow(
+                matter_code=request.matter_code,
+                site_level=request.site_level,
+                site_code=request.site_code,
+                action=request.action,
+                effective_on=effective_on,
+                document_number=request.document_number.strip(),
+                document_date=document_date,
+                changed_by=call.caller.user_id,
+                recorded_at=self.uc.clock.now(),
+            )
+            session.add(row)
+            record_event(
+                session,
+                source=versions.SOURCE,
+                aggregate_id=row.matter_code,
+                payload=E.MatterExtensionChanged(
+                    matter_code=row.matter_code,
+                    department_code=matter.department_code,
+                    site_level=request.site_level,
+                    site_code=row.site_code,
+                    extended=row.action == A.EXTENSION_ACTION_EXTEND,
+                    effective_on=effective_on.isoformat(),
+                    document_number=row.document_number,
+                    document_date=document_date.isoformat(),
+                    changed_by=row.changed_by,
+                ),
+                occurred=self.uc.clock.now(),
+            )
+            session.flush()
+            return A.ChangeExtensionResponse(extension=extension_message(row, matter.name))
+
+        return self.uc.once(call, "ChangeExtension", request, A.ChangeExtensionResponse, use_case)
+
+    def import_catalogue(
+        self, call: CallContext, request: A.ImportCatalogueRequest
+    ) -> A.ImportCatalogueResponse:
+        def use_case(session: Session) -> A.ImportCatalogueResponse:
+            if not request.format:
+                raise invalid_input(
+                    "请选择文件格式 / choose a format",
+                    [FieldProblem("format", "请选择 JSON 或 xlsx / json or xlsx")],
+                )
+            if not request.content:
+                raise invalid_input(
+                    "目录文件为空 / the file is empty", [FieldProblem("content", "必填 / required")]
+                )
+            parsed = parse(request.format, request.content)
+            return import_file(
+                session, parsed, by=call.caller.user_id, today=self.uc.today(), note=request.note
+            )
+
+        return self.uc.once(call, "ImportCatalogue", request, A.ImportCatalogueResponse, use_case)
+
+
+def extension_message(row: ExtensionRow, matter_name: str) -> A.Extension:
+    return A.Extension(
+        matter_code=row.matter_code,
+        matter_name=matter_name,
+        site_level=row.site_level,  # type: ignore[arg-type]
+        site_code=row.site_code,
+        action=row.action,  # type: ignore[arg-type]
+        effective_on=row.effective_on.isoformat(),
+        document_number=row.document_number,
+        document_date=row.document_date.isoformat(),
+        changed_by=row.changed_by,
+    )

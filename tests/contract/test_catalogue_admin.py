@@ -1,0 +1,342 @@
+"""The catalogue administered, against a real server on SQLite and PostgreSQL: versions under the
+two-person rule, a case that keeps its version, extension decisions by date, import and export."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import grpc
+from openpyxl import load_workbook
+from sqlmodel import select
+from tongban.acceptance.v1 import acceptance_pb2 as A
+from tongban.acceptance.v1 import catalog_admin_pb2 as M
+from tongban.acceptance.v1 import catalog_admin_pb2_grpc
+from tongban.acceptance.v1 import catalog_pb2 as C
+from tongban.acceptance.v1 import events_pb2 as E
+
+from services.common.outbox import OutboxEvent
+from tests.conftest import AcceptanceUnderTest
+from tests.contract.helpers import (
+    JOINT,
+    JOINT_COMPLETE,
+    TOWNSHIP,
+    TOWNSHIP_COMPLETE,
+    field_violations,
+    request_id,
+    rpc_error,
+    submit_request,
+)
+from tests.support import Caller, clerk, identity_metadata, reviewer, row_counts
+
+ADMIN = identity_metadata(Caller("admin-county", "320826000", frozenset({"centre_admin"})))
+OTHER_ADMIN = identity_metadata(Caller("admin-deputy", "320826000", frozenset({"centre_admin"})))
+GA_OFFICER = identity_metadata(reviewer("GA", user="catalogue-ga"))
+NJ_OFFICER = identity_metadata(reviewer("NJ", user="catalogue-nj"))
+AS_CLERK = identity_metadata(clerk())
+# 2026-09-28 is the fixture's today (a Monday); the next day is a working day too.
+TOMORROW = "2026-09-29"
+
+
+def _counts(acceptance: AcceptanceUnderTest) -> dict[str, int]:
+    """Rows of every table but the request ids (a refusal is kept for its retries)."""
+    return {table: n for table, n in row_counts(acceptance.db).items() if table != "idempotency_keys"}
+
+
+def _admin(acceptance: AcceptanceUnderTest) -> catalog_admin_pb2_grpc.CatalogAdminServiceStub:
+    return catalog_admin_pb2_grpc.CatalogAdminServiceStub(acceptance.channel)
+
+
+def _current(acceptance: AcceptanceUnderTest, code: str) -> C.Matter:
+    return acceptance.catalog.GetMatter(C.GetMatterRequest(code=code), metadata=AS_CLERK).matter
+
+
+def _events(acceptance: AcceptanceUnderTest, payload_type: type[E.MatterVersionPublished]) -> int:
+    with acceptance.db.reading() as session:
+        rows = session.exec(
+            select(OutboxEvent).where(OutboxEvent.event_type == payload_type.DESCRIPTOR.full_name)
+        )
+        return len({row.event_id for row in rows})
+
+
+def _draft_v2(acceptance: AcceptanceUnderTest, metadata: object = GA_OFFICER) -> M.MatterVersion:
+    """Version 2 of the joint matter: a shorter promise and one more required material."""
+    matter = _current(acceptance, JOINT)
+    matter.promised_limit_days = 4
+    matter.review_steps[-1].time_limit_days = 1
+    matter.materials.add(
+        code="M07",
+        name="迁入地住房证明",
+        requirement=C.MATERIAL_REQUIREMENT_REQUIRED,
+        form=C.MATERIAL_FORM_COPY,
+        copies=1,
+    )
+    return (
+        _admin(acceptance)
+        .SaveMatterDraft(
+            M.SaveMatterDraftRequest(request_id=request_id(), matter=matter, note="缩短承诺时限"),
+            metadata=metadata,
+        )
+        .version
+    )
+
+
+def _publish(
+    acceptance: AcceptanceUnderTest, version: int, on: str, metadata: object = ADMIN
+) -> M.MatterVersion:
+    return (
+        _admin(acceptance)
+        .PublishMatterVersion(
+            M.PublishMatterVersionRequest(
+                request_id=request_id(), matter_code=JOINT, version=version, effective_on=on
+            ),
+            metadata=metadata,
+        )
+        .version
+    )
+
+
+def test_a_case_keeps_the_version_it_was_accepted_under(acceptance: AcceptanceUnderTest) -> None:
+    before = acceptance.cases.SubmitApplication(submit_request(JOINT, JOINT_COMPLETE), metadata=AS_CLERK)
+    assert (before.case.state, before.case.matter_version) == (A.CASE_STATE_ACCEPTED, 1)
+
+    draft = _draft_v2(acceptance)
+    assert (draft.version, draft.state, draft.drafted_by) == (2, M.VERSION_STATE_DRAFT, "catalogue-ga")
+    published = _publish(acceptance, 2, TOMORROW)
+    assert (published.state, published.effective_on, published.published_by) == (
+        M.VERSION_STATE_PUBLISHED,
+        TOMORROW,
+        "admin-county",
+    )
+    assert _events(acceptance, E.MatterVersionPublished) == 1
+    # Not in force before its date: today's applications still follow version 1.
+    assert _current(acceptance, JOINT).version == 1
+
+    acceptance.clock.advance(timedelta(days=1))
+    assert (_current(acceptance, JOINT).version, _current(acceptance, JOINT).promised_limit_days) == (2, 4)
+    kept = acceptance.cases.GetCase(A.GetCaseRequest(case_no=before.case.case_no), metadata=AS_CLERK).case
+    assert (kept.matter_version, kept.promised_limit_days, kept.promised_date) == (
+        1,
+        before.case.promised_limit_days,
+        before.case.promised_date,
+    )
+    # The old case's receipt named version 1's materials; a new one needs M07 (version 2).
+    receipt = acceptance.cases.GetDocument(
+        A.GetDocumentRequest(number=before.document.number), metadata=AS_CLERK
+    ).document
+    assert "迁入地住房证明" not in receipt.text
+    after = acceptance.cases.SubmitApplication(submit_request(JOINT, JOINT_COMPLETE), metadata=AS_CLERK)
+    assert (after.case.state, after.case.matter_version) == (A.CASE_STATE_SUPPLEMENT_REQUESTED, 2)
+    assert [issue.material_code for issue in after.case.outstanding] == ["M07"]
+
+    history = _admin(acceptance).ListMatterVersions(
+        M.ListMatterVersionsRequest(matter_code=JOINT), metadata=AS_CLERK
+    )
+    assert [v.version for v in history.versions] == [2, 1]
+    diff = _admin(acceptance).DiffMatterVersions(
+        M.DiffMatterVersionsRequest(matter_code=JOINT, from_version=1, to_version=2), metadata=AS_CLERK
+    )
+    assert {c.path for c in diff.changes} >= {"promised_limit_days", "materials[M07].name"}
+    assert "~ 承诺时限: 5 → 4" in diff.text and "+ 申请材料 M07 材料名称: 迁入地住房证明" in diff.text
+
+
+def test_the_two_person_rule(acceptance: AcceptanceUnderTest) -> None:
+    # A department's catalogue officer drafts only for their own department.
+    error = rpc_error(lambda: _draft_v2(acceptance, NJ_OFFICER))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    # The administrator's own draft: another administrator publishes it, never they themselves.
+    _draft_v2(acceptance, ADMIN)
+    error = rpc_error(lambda: _publish(acceptance, 2, TOMORROW, ADMIN))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED and "双人复核" in (error.details() or "")
+    # A catalogue officer may not publish at all.
+    error = rpc_error(lambda: _publish(acceptance, 2, TOMORROW, GA_OFFICER))
+    assert error.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert _publish(acceptance, 2, TOMORROW, OTHER_ADMIN).state == M.VERSION_STATE_PUBLISHED
+    # Published is final: no second publication.
+    error = rpc_error(lambda: _publish(acceptance, 2, TOMORROW, ADMIN))
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+def test_a_bad_draft_reports_every_problem_and_changes_nothing(acceptance: AcceptanceUnderTest) -> None:
+    matter = _current(acceptance, JOINT)
+    matter.promised_limit_days = 80  # over the legal limit, and the steps no longer sum past it
+    matter.review_steps[-1].kind = C.STEP_KIND_REVIEW  # the flow no longer ends in a decision
+    matter.materials[1].code = matter.materials[0].code
+    untouched = _counts(acceptance)
+    error = rpc_error(
+        lambda: _admin(acceptance).SaveMatterDraft(
+            M.SaveMatterDraftRequest(request_id=request_id(), matter=matter), metadata=GA_OFFICER
+        )
+    )
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert set(field_violations(error)) == {
+        "matter.promised_limit_days",
+        "matter.review_steps",
+        "matter.materials[1].code",
+    }
+    assert _counts(acceptance) == untouched
+
+
+def test_an_extension_takes_effect_on_its_date(acceptance: AcceptanceUnderTest) -> None:
+    admin = _admin(acceptance)
+    gaogou = "320826101"
+    # 农村宅基地用地审批 is accepted at townships; withdrawn from 高沟镇 from tomorrow.
+    accepted = acceptance.cases.SubmitApplication(
+        submit_request(TOWNSHIP, TOWNSHIP_COMPLETE), metadata=AS_CLERK
+    )
+    assert accepted.case.state == A.CASE_STATE_ACCEPTED
+    change = admin.ChangeExtension(
+        M.ChangeExtensionRequest(
+            request_id=request_id(),
+            matter_code=TOWNSHIP,
+            site_code=gaogou,
+            action=M.EXTENSION_ACTION_WITHDRAW,
+            effective_on=TOMORROW,
+            document_number="涟政办发〔2026〕12号",
+            document_date="2026-09-25",
+        ),
+        metadata=ADMIN,
+    ).extension
+    assert change.action == M.EXTENSION_ACTION_WITHDRAW
+    assert _events(acceptance, E.MatterExtensionChanged) == 1  # type: ignore[arg-type]
+    # The day before: still accepted, and on the hall's list.
+    assert (
+        acceptance.cases.SubmitApplication(
+            submit_request(TOWNSHIP, TOWNSHIP_COMPLETE), metadata=AS_CLERK
+        ).case.state
+        == A.CASE_STATE_ACCEPTED
+    )
+    listed = admin.GetSiteCatalogue(M.GetSiteCatalogueRequest(site_code=gaogou), metadata=AS_CLERK)
+    assert TOWNSHIP in [e.matter.code for e in listed.entries] and "进驻事项目录" in listed.text
+
+    acceptance.clock.advance(timedelta(days=1))
+    error = rpc_error(
+        lambda: acceptance.cases.SubmitApplication(
+            submit_request(TOWNSHIP, TOWNSHIP_COMPLETE), metadata=AS_CLERK
+        )
+    )
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and "收回" in (error.details() or "")
+    listed = admin.GetSiteCatalogue(M.GetSiteCatalogueRequest(site_code=gaogou), metadata=AS_CLERK)
+    assert TOWNSHIP not in [e.matter.code for e in listed.entries]
+    # The case accepted before goes on.
+    kept = acceptance.cases.GetCase(A.GetCaseRequest(case_no=accepted.case.case_no), metadata=AS_CLERK).case
+    assert kept.state == A.CASE_STATE_ACCEPTED
+
+    # A county-only matter extended to every township from the next day, and the withdrawn one
+    # extended to every township again: 高沟镇's own withdrawal still counts for it (a decision
+    # about a site outranks one about its level).
+    for code, number in (("320826-ZJ-XK-001", "13"), (TOWNSHIP, "14")):
+        admin.ChangeExtension(
+            M.ChangeExtensionRequest(
+                request_id=request_id(),
+                matter_code=code,
+                site_level=C.SITE_LEVEL_TOWNSHIP,
+                action=M.EXTENSION_ACTION_EXTEND,
+                effective_on="2026-09-30",
+                document_number=f"涟政办发〔2026〕{number}号",
+                document_date="2026-09-29",
+            ),
+            metadata=ADMIN,
+        )
+    on_the_day = admin.GetSiteCatalogue(
+        M.GetSiteCatalogueRequest(site_code=gaogou, on="2026-09-30"), metadata=ADMIN
+    )
+    entry = next(e for e in on_the_day.entries if e.matter.code == "320826-ZJ-XK-001")
+    assert (entry.document_number, entry.extended_on) == ("涟政办发〔2026〕13号", "2026-09-30")
+    assert TOWNSHIP not in [e.matter.code for e in on_the_day.entries]
+    listed_today = acceptance.catalog.ListMatters(
+        C.ListMattersRequest(site_code=gaogou, page_size=100), metadata=AS_CLERK
+    )
+    assert "320826-ZJ-XK-001" not in [m.code for m in listed_today.matters]
+    acceptance.clock.advance(timedelta(days=1))
+    listed = acceptance.catalog.ListMatters(
+        C.ListMattersRequest(site_code=gaogou, page_size=100), metadata=AS_CLERK
+    )
+    assert "320826-ZJ-XK-001" in [m.code for m in listed.matters]
+    assert TOWNSHIP not in [m.code for m in listed.matters]
+    hongyao = acceptance.catalog.ListMatters(
+        C.ListMattersRequest(site_code="320826102", page_size=100), metadata=AS_CLERK
+    )
+    assert {"320826-ZJ-XK-001", TOWNSHIP} <= {m.code for m in hongyao.matters}
+
+
+def test_a_bad_extension_is_refused_with_every_field(acceptance: AcceptanceUnderTest) -> None:
+    untouched = _counts(acceptance)
+    error = rpc_error(
+        lambda: _admin(acceptance).ChangeExtension(
+            M.ChangeExtensionRequest(
+                request_id=request_id(), matter_code="320826-XX-XK-999", effective_on="2026-01-01"
+            ),
+            metadata=ADMIN,
+        )
+    )
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert set(field_violations(error)) == {
+        "matter_code",
+        "document_number",
+        "site_code",
+        "action",
+        "effective_on",
+        "document_date",
+    }
+    assert _counts(acceptance) == untouched
+
+
+def _export(acceptance: AcceptanceUnderTest, kind: int) -> bytes:
+    return (
+        _admin(acceptance).ExportCatalogue(M.ExportCatalogueRequest(format=kind), metadata=ADMIN).content  # type: ignore[arg-type]
+    )
+
+
+def test_an_import_with_errors_in_three_sheets_reports_all_and_changes_nothing(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    book = load_workbook(io.BytesIO(_export(acceptance, M.CATALOGUE_FORMAT_XLSX)))
+    book["事项"]["G2"] = 999  # 承诺时限 past the legal limit
+    book["材料"]["F3"] = "影印件"  # no such form
+    book["审查环节"]["E4"] = "三天"  # no number
+    out = io.BytesIO()
+    book.save(out)
+    untouched = _counts(acceptance)
+    error = rpc_error(
+        lambda: _admin(acceptance).ImportCatalogue(
+            M.ImportCatalogueRequest(
+                request_id=request_id(), format=M.CATALOGUE_FORMAT_XLSX, content=out.getvalue()
+            ),
+            metadata=ADMIN,
+        )
+    )
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "3 处错误" in (error.details() or "")
+    places = set(field_violations(error))
+    assert {"事项!G2(承诺时限)", "材料!F3(材料形式)", "审查环节!E4(环节时限)"} <= places, places
+    assert len(places) == 3
+    assert _counts(acceptance) == untouched
+
+
+def test_export_then_import_changes_nothing_and_an_edit_becomes_a_draft(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    admin = _admin(acceptance)
+    for kind in (M.CATALOGUE_FORMAT_JSON, M.CATALOGUE_FORMAT_XLSX):
+        same = admin.ImportCatalogue(
+            M.ImportCatalogueRequest(request_id=request_id(), format=kind, content=_export(acceptance, kind)),  # type: ignore[arg-type]
+            metadata=ADMIN,
+        )
+        assert (len(same.drafts), same.unchanged_count) == (0, 29)
+    book = load_workbook(io.BytesIO(_export(acceptance, M.CATALOGUE_FORMAT_XLSX)))
+    sheet = book["事项"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == JOINT)
+    sheet.cell(row, 2).value = "户口迁移(准迁证)核发"
+    out = io.BytesIO()
+    book.save(out)
+    changed = admin.ImportCatalogue(
+        M.ImportCatalogueRequest(
+            request_id=request_id(), format=M.CATALOGUE_FORMAT_XLSX, content=out.getvalue()
+        ),
+        metadata=ADMIN,
+    )
+    assert [(d.matter_code, d.version, d.state) for d in changed.drafts] == [
+        (JOINT, 2, M.VERSION_STATE_DRAFT)
+    ]
+    published = _publish(acceptance, 2, "2026-09-28", OTHER_ADMIN)
+    assert published.matter.name == "户口迁移(准迁证)核发" and _current(acceptance, JOINT).version == 2
