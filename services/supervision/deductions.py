@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
 from sqlmodel import Session
 from tongban.supervision.v1 import deductions_pb2
 
 from services.common.case_tracing import event_traceparent
 from services.common.outbox import record_event
 from services.supervision.models import AccountabilityCaseRow, AlertRow, CaseWatchRow
+from services.supervision.views import stamp
 
 SOURCE = "supervision"
 
@@ -34,12 +34,6 @@ def _send(session: Session, deduction: deductions_pb2.DeductionRecorded, at: dat
     )
 
 
-def _stamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 def for_alerts(session: Session, alerts: Sequence[AlertRow]) -> None:
     """The deductions the rules attached to findings about a person (a conduct violation's)."""
     for alert in alerts:
@@ -52,7 +46,7 @@ def for_alerts(session: Session, alerts: Sequence[AlertRow]) -> None:
                 points=alert.points,
                 # The rule and the kind of finding (attendance:late, conduct:violation), no dates.
                 reason_code=f"{alert.rule}:{alert.finding_key.split('-')[0]}"[:40],
-                decided_at=_stamp(alert.raised_at),
+                decided_at=stamp(alert.raised_at),
             )
             _send(session, deduction, alert.raised_at, alert.case_no)
 
@@ -72,6 +66,6 @@ def for_decision(session: Session, case: AccountabilityCaseRow, alerts: Sequence
         site_code="",
         points=case.points,
         reason_code=first.rule if first else "accountability",
-        decided_at=_stamp(case.decided_at),
+        decided_at=stamp(case.decided_at),
     )
     _send(session, deduction, case.decided_at, first.case_no if first else "")

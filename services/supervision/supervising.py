@@ -9,12 +9,10 @@ from datetime import date, timedelta
 from google.protobuf import symbol_database
 from google.protobuf.message import DecodeError, Message
 from sqlmodel import Session
-from tongban.acceptance.v1 import events_pb2 as _acceptance_events  # noqa: F401 (registers the types)
-from tongban.approval.v1 import events_pb2 as _approval_events  # noqa: F401
 from tongban.events.v1 import event_pb2
-from tongban.staff.v1 import events_pb2 as _staff_events  # noqa: F401
 from tongban.supervision.v1 import supervision_pb2 as S
 
+from services.common import contracts  # noqa: F401 (imports every area's events: their types decode)
 from services.common.calendar import WorkingCalendar
 from services.common.case_tracing import case_span
 from services.common.clock import Clock

@@ -18,7 +18,8 @@ from services.supervision.models import (
 )
 
 
-def _stamp(moment: datetime | None) -> Timestamp | None:
+def stamp(moment: datetime | None) -> Timestamp | None:
+    """A stored moment as a Timestamp (SQLite gives it back without its zone: UTC)."""
     if moment is None:
         return None
     stamp = Timestamp()
@@ -38,13 +39,13 @@ def alert_message(alert: AlertRow) -> S.Alert:
         department_code=alert.department_code,
         window_code=alert.window_code,
         user_id=alert.user_id,
-        raise_time=_stamp(alert.raised_at),
+        raise_time=stamp(alert.raised_at),
         finish_by=alert.finish_by.isoformat() if alert.finish_by else "",
         points=alert.points,
         trace_id=alert.trace_id,
         record_seq=alert.record_seq,
         acknowledged_by=alert.acknowledged_by,
-        acknowledge_time=_stamp(alert.acknowledged_at),
+        acknowledge_time=stamp(alert.acknowledged_at),
     )
 
 
@@ -68,7 +69,7 @@ def accountability_message(session: Session, case: AccountabilityCaseRow) -> S.A
         reason=case.reason,
         alert_ids=list(alerts),
         opened_by=case.opened_by,
-        open_time=_stamp(case.opened_at),
+        open_time=stamp(case.opened_at),
         question=case.question,
         explanation_due=case.explanation_due.isoformat() if case.explanation_due else "",
         explanation=case.explanation,
@@ -76,8 +77,8 @@ def accountability_message(session: Session, case: AccountabilityCaseRow) -> S.A
         points=case.points,
         decision_reasons=case.decision_reasons,
         decided_by=case.decided_by,
-        decide_time=_stamp(case.decided_at),
-        close_time=_stamp(case.closed_at),
+        decide_time=stamp(case.decided_at),
+        close_time=stamp(case.closed_at),
         record_seqs=list(steps),
     )
 
@@ -92,11 +93,11 @@ def review_message(review: ReviewRow) -> S.Review:
         site_code=review.site_code,
         department_code=review.department_code,
         window_code=review.window_code,
-        review_time=_stamp(review.reviewed_at),
+        review_time=stamp(review.reviewed_at),
         rectify_by=review.rectify_by.isoformat() if review.rectify_by else "",
         rectification=review.rectification,
         rectified_by=review.rectified_by,
-        rectify_time=_stamp(review.rectified_at),
+        rectify_time=stamp(review.rectified_at),
     )
 
 
@@ -107,9 +108,9 @@ def complaint_message(complaint: ComplaintRow) -> S.Complaint:
         state=complaint.state,  # type: ignore[arg-type]
         content=complaint.content,
         registered_by=complaint.registered_by,
-        register_time=_stamp(complaint.registered_at),
+        register_time=stamp(complaint.registered_at),
         answer_by=complaint.answer_by.isoformat(),
         answer=complaint.answer,
         answered_by=complaint.answered_by,
-        answer_time=_stamp(complaint.answered_at),
+        answer_time=stamp(complaint.answered_at),
     )
