@@ -6,8 +6,8 @@ once; its health at the gateway says it does not answer; nothing logs a tracebac
 from __future__ import annotations
 
 import logging
-import time
 import threading
+import time
 from collections.abc import Iterator
 from concurrent import futures
 from pathlib import Path
@@ -135,7 +135,7 @@ def test_a_hung_backend_holds_only_its_share(
             assert hung.waiting == SHARE
             # Meanwhile the catalogue (acceptance) answers every call, as fast as before.
             hung_p99 = _p99_ms(catalog, token)
-            print(f"\ncatalogue p99 through the gateway: {baseline:.1f} ms, {hung_p99:.1f} ms with approval hung")
+            print(f"\ncatalogue p99 via the gateway: {baseline:.1f} ms, {hung_p99:.1f} ms with approval hung")
             assert hung.waiting == SHARE and sum(f.done() for f in waiting) == HUNG_CALLERS - SHARE
             assert hung_p99 < 5 * baseline
             # The gateway's health answers at once; its health of approval says it does not answer.

@@ -12,6 +12,7 @@ Threads, loopback only; a few connections at most (a gRPC channel keeps one).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import queue
 import select
@@ -34,10 +35,8 @@ class Mode(enum.Enum):
 
 def _reset(sock: socket.socket) -> None:
     """Close with RST: SO_LINGER on with a zero timeout."""
-    try:
+    with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    except OSError:
-        pass
     sock.close()
 
 
@@ -167,7 +166,9 @@ class FaultProxy:
             pass
         out.put(None)
 
-    def _write(self, link: _Link, sink: socket.socket, delayed: queue.Queue[tuple[float, bytes] | None]) -> None:
+    def _write(
+        self, link: _Link, sink: socket.socket, delayed: queue.Queue[tuple[float, bytes] | None]
+    ) -> None:
         try:
             while (item := delayed.get()) is not None:
                 due, data = item
