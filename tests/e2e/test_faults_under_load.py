@@ -135,6 +135,10 @@ def sigterm(stack: Stack, load: Load, books: Books, name: str) -> Drain:
     """SIGTERM `name` under load; wait for it to exit; check what it committed was acknowledged."""
     child = process(stack, name)
     log_start = stack.var_dir.joinpath("log", f"{name}.log").stat().st_size
+    # Signal while a call to it is under way (reads take a few milliseconds: poll closely).
+    deadline = time.monotonic() + 30
+    while not load.in_flight(REACHES[name]) and time.monotonic() < deadline:
+        time.sleep(0.0005)
     signalled = time.monotonic()
     child.send_signal(signal.SIGTERM)
     load.wait_for(lambda: child.poll() is not None, f"{name} to exit after SIGTERM", timeout=60)
@@ -160,7 +164,7 @@ def sigterm(stack: Stack, load: Load, books: Books, name: str) -> Drain:
 def test_sigterm_drains_in_flight_calls_on_every_process(stack: Stack) -> None:
     books = Books(stack)
     before = books.case_numbers()
-    load = Load(stack.gateway, tokens(stack), f"term-{time.time_ns()}", 10**6, readers=3).start()
+    load = Load(stack.gateway, tokens(stack), f"term-{time.time_ns()}", 10**6, readers=6).start()
     drains: list[Drain] = []
     try:
         for name in ORDER:

@@ -84,7 +84,7 @@ class Load:
     _submitting: list[futures.Future[None]] = field(default_factory=list)
     _reading: list[futures.Future[None]] = field(default_factory=list)
     # When each client thread's current attempt began (attempts are recorded when they end).
-    _active: dict[int, float] = field(default_factory=dict)
+    _active: dict[int, tuple[str, float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._channel = grpc.insecure_channel(self.gateway, options=CHANNEL_OPTIONS)
@@ -132,7 +132,12 @@ class Load:
     def running_since_before(self, moment: float) -> bool:
         """Some attempt begun before `moment` has not ended yet."""
         with self._lock:
-            return any(began < moment for began in self._active.values())
+            return any(began < moment for _method, began in self._active.values())
+
+    def in_flight(self, methods: set[str]) -> bool:
+        """Some attempt of one of `methods` is under way."""
+        with self._lock:
+            return any(method in methods for method, _began in self._active.values())
 
     def raise_failure(self) -> None:
         if self.failure is not None:
@@ -152,7 +157,7 @@ class Load:
         began = time.monotonic()
         code = OK
         with self._lock:
-            self._active[threading.get_ident()] = began
+            self._active[threading.get_ident()] = (method, began)
         try:
             call()
         except grpc.RpcError as error:
