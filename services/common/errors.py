@@ -16,6 +16,7 @@ import grpc
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from services.common.calendar import CalendarDataMissing
 
@@ -143,6 +144,17 @@ log = logging.getLogger(__name__)
 
 _Handler = TypeVar("_Handler", bound=Callable[..., Any])
 
+_RETRY_LATER = (
+    "数据库暂不可用, 请用同一请求编号重试 / the database is unavailable; try again with the same request_id"
+)
+
+
+def _database_unreachable(error: Exception) -> bool:
+    """The database connection failed or was lost (not a wrong statement): worth trying again."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | InterfaceError)
+
 
 def grpc_errors(method: _Handler) -> _Handler:
     """Turn a DomainError raised by a servicer method into its gRPC status."""
@@ -153,7 +165,13 @@ def grpc_errors(method: _Handler) -> _Handler:
             return method(self, request, context)
         except DomainError as error:
             abort(context, error)
-        except Exception:
+        except Exception as error:
+            if _database_unreachable(error):
+                # A restart or failover: nothing to debug, and the client's retry (same request_id,
+                # so a commit that did happen is replayed) will find the database back.
+                cause = type(getattr(error, "orig", None) or error).__name__
+                log.warning("%s: database unreachable (%s)", method.__name__, cause)
+                abort(context, DomainError(_RETRY_LATER, grpc.StatusCode.UNAVAILABLE))
             # The clerk gets a plain sentence; the log gets the traceback (SQL parameters
             # are hidden by the engine, so no applicant data reaches it).
             log.exception("unexpected error in %s", method.__name__)
