@@ -86,7 +86,7 @@ def submit_without_deadline(stack: Stack, token: str) -> grpc.StatusCode:
         try:
             stub.SubmitApplication(request, metadata=bearer(token))
         except grpc.RpcError as error:
-            return error.code()  # type: ignore[no-any-return]
+            return error.code()
     return OK
 
 
@@ -106,8 +106,7 @@ def test_retries_through_a_faulty_link_make_no_duplicates_and_deadlines_hold(
         return time.monotonic()
 
     def until_cases(count: int) -> None:
-        mark = load.acknowledged()
-        load.wait_for(lambda: load.done() or load.acknowledged() >= mark + count, f"{count} cases")
+        load.wait_acknowledged(load.acknowledged() + count, f"{count} more cases")
 
     def until_failed(since: float, code: grpc.StatusCode) -> None:
         load.wait_for(lambda: codes_since(load, since)[code] >= ATTEMPTS_PER_FAULT, f"{code.name} attempts")

@@ -74,15 +74,12 @@ def test_kill_9_each_process_in_turn_under_load(stack: Stack) -> None:
     try:
         for turn, name in enumerate(ORDER, start=1):
             # Spread the kills over the run: the n-th once n/6 of the cases were acknowledged.
-            load.wait_for(lambda n=turn: load.acknowledged() >= CASES * n // (len(ORDER) + 1), "progress")
+            load.wait_acknowledged(CASES * turn // (len(ORDER) + 1), f"progress before killing {name}")
             kill = Kill(name, acked_at_kill=load.acknowledged())
             stack.kill(name)
             killed = time.monotonic()
             if name not in ON_THE_PATH:
-                load.wait_for(
-                    lambda k=kill: load.done() or load.acknowledged() >= k.acked_at_kill + ACKED_WHILE_DOWN,
-                    f"submissions to go on without {name}",
-                )
+                load.wait_acknowledged(kill.acked_at_kill + ACKED_WHILE_DOWN, f"cases without {name}")
             time.sleep(max(0.0, DOWN_SECONDS - (time.monotonic() - killed)))
             kill.acked_at_start = load.acknowledged()
             stack.start(name)
@@ -168,8 +165,7 @@ def test_sigterm_drains_in_flight_calls_on_every_process(stack: Stack) -> None:
     drains: list[Drain] = []
     try:
         for name in ORDER:
-            mark = load.acknowledged()
-            load.wait_for(lambda m=mark: load.acknowledged() >= m + 30, f"load before stopping {name}")
+            load.wait_acknowledged(load.acknowledged() + 30, f"load before stopping {name}")
             drains.append(sigterm(stack, load, books, name))
         # Finish: the submissions begun so far, then the checks.
         load.total = load.acknowledged() + 30

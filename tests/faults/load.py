@@ -117,6 +117,10 @@ class Load:
                 raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
             time.sleep(0.05)
 
+    def wait_acknowledged(self, count: int, what: str) -> None:
+        """Bounded poll until `count` cases were acknowledged (or every submission was)."""
+        self.wait_for(lambda: self.done() or self.acknowledged() >= count, what)
+
     def finish(self, timeout: float = 300.0) -> None:
         """Wait for every submission, then stop the readers; raise what went wrong."""
         try:
