@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from google.protobuf.message import Message
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 from tongban.acceptance.v1 import catalog_pb2
 from tongban.acceptance.v1 import events_pb2 as acceptance_events
@@ -49,10 +50,7 @@ def take_in(session: Session, payload: Message, traceparent: str, today: date) -
         own = str(getattr(payload, "case_no", "")) if "case_no" in payload.DESCRIPTOR.fields_by_name else ""
         return session.get(CaseWatchRow, own, with_for_update=True) if own else None
     case_no = str(ref.case_no)
-    watch = session.get(CaseWatchRow, case_no, with_for_update=True)
-    if watch is None:
-        watch = CaseWatchRow(case_no=case_no, first_seen_on=today)
-        session.add(watch)
+    watch = session.get(CaseWatchRow, case_no, with_for_update=True) or _new_watch(session, case_no, today)
     for name in ("matter_code", "site_code", "department_code", "window_code"):
         if getattr(ref, name, "") and not getattr(watch, name):
             setattr(watch, name, getattr(ref, name))
@@ -61,6 +59,20 @@ def take_in(session: Session, payload: Message, traceparent: str, today: date) -
         watch.trace_id, watch.root_span_id = ids.trace_id, ids.root_span_id
     _apply(session, watch, payload)
     return watch
+
+
+def _new_watch(session: Session, case_no: str, today: date) -> CaseWatchRow:
+    """The watch of a case seen for the first time, locked. Acceptance's and approval's events about
+    a new case may be applied at once (two transactions on PostgreSQL): the second insert waits for
+    the first and yields to it, instead of failing its whole batch on the primary key."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.exec(
+        insert(CaseWatchRow)
+        .values(case_no=case_no, first_seen_on=today)
+        .on_conflict_do_nothing(index_elements=["case_no"])
+    )
+    return session.get_one(CaseWatchRow, case_no, with_for_update=True, populate_existing=True)
 
 
 def _apply(session: Session, watch: CaseWatchRow, payload: Message) -> None:
