@@ -29,7 +29,7 @@ from tongban.acceptance.v1 import acceptance_pb2 as S
 from tongban.acceptance.v1 import acceptance_pb2_grpc
 
 from tests.e2e.conftest import Stack, running_stack
-from tests.faults.checks import Books, assert_events_exactly_once, assert_nothing_lost_or_doubled
+from tests.faults.checks import Books, Logs, assert_events_exactly_once, assert_nothing_lost_or_doubled
 from tests.faults.load import APPLICANT, CLERK, INSPECTOR, MATERIALS, MATTER, OK, WINDOW, Load, bearer
 from tests.faults.proxy import FaultProxy, Mode
 
@@ -95,6 +95,7 @@ def test_retries_through_a_faulty_link_make_no_duplicates_and_deadlines_hold(
 ) -> None:
     stack, proxy = proxied
     books = Books(stack)
+    logs = Logs(stack)
     before = books.case_numbers()
     tokens = {CLERK: stack.token(CLERK), INSPECTOR: stack.token(INSPECTOR)}
     load = Load(stack.gateway, tokens, f"proxy-{time.time_ns()}", CASES, readers=3, deadline=DEADLINE)
@@ -146,6 +147,7 @@ def test_retries_through_a_faulty_link_make_no_duplicates_and_deadlines_hold(
     cases = assert_nothing_lost_or_doubled(books, load, before)
     settled = books.wait_settled(cases)
     assert_events_exactly_once(books, cases)
+    logs.assert_no_unexpected_errors()
     retried = Counter(a.key for a in load.attempts if a.method == "SubmitApplication" and a.code != OK)
     print(
         f"\n{CASES} cases through {' → '.join(phases)}; settled in {settled:.1f}s; "

@@ -26,7 +26,7 @@ import grpc
 import pytest
 
 from tests.e2e.conftest import Stack, running_stack
-from tests.faults.checks import Books, assert_events_exactly_once, assert_nothing_lost_or_doubled
+from tests.faults.checks import Books, Logs, assert_events_exactly_once, assert_nothing_lost_or_doubled
 from tests.faults.load import CLERK, INSPECTOR, OK, Load
 
 pytestmark = pytest.mark.e2e
@@ -67,6 +67,7 @@ class Kill:
 
 def test_kill_9_each_process_in_turn_under_load(stack: Stack) -> None:
     books = Books(stack)
+    logs = Logs(stack)
     before = books.case_numbers()
     load = Load(stack.gateway, tokens(stack), f"kill9-{time.time_ns()}", CASES).start()
     began = time.monotonic()
@@ -94,6 +95,7 @@ def test_kill_9_each_process_in_turn_under_load(stack: Stack) -> None:
     cases = assert_nothing_lost_or_doubled(books, load, before)
     settled = books.wait_settled(cases)
     assert_events_exactly_once(books, cases)
+    logs.assert_no_unexpected_errors()
     retried = sum(1 for a in load.attempts if a.code is not OK)
     print(
         f"\n{CASES} cases acknowledged in {submitted:.1f}s, settled {settled:.1f}s later; "
@@ -160,6 +162,7 @@ def sigterm(stack: Stack, load: Load, books: Books, name: str) -> Drain:
 
 def test_sigterm_drains_in_flight_calls_on_every_process(stack: Stack) -> None:
     books = Books(stack)
+    logs = Logs(stack)
     before = books.case_numbers()
     load = Load(stack.gateway, tokens(stack), f"term-{time.time_ns()}", 10**6, readers=6).start()
     drains: list[Drain] = []
@@ -183,6 +186,7 @@ def test_sigterm_drains_in_flight_calls_on_every_process(stack: Stack) -> None:
     cases = assert_nothing_lost_or_doubled(books, load, before)
     books.wait_settled(cases)
     assert_events_exactly_once(books, cases)
+    logs.assert_no_unexpected_errors()
     print(
         f"\n{len(cases)} cases; attempts {dict(load.codes())}; "
         + "; ".join(

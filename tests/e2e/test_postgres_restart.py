@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import Stack, running_stack
-from tests.faults.checks import Books, assert_events_exactly_once, assert_nothing_lost_or_doubled
+from tests.faults.checks import Books, Logs, assert_events_exactly_once, assert_nothing_lost_or_doubled
 from tests.faults.load import CLERK, INSPECTOR, Load
 from tests.support import fresh_postgres_databases, postgres_available
 
@@ -63,6 +63,7 @@ def test_services_reconnect_after_a_postgresql_restart_and_lose_nothing(pg_stack
     version, name = cluster()
     url = pg_stack.child_env["TONGBAN_DATABASE_URL"]
     books = Books(pg_stack, url)
+    logs = Logs(pg_stack)
     before = books.case_numbers()
     tokens = {CLERK: pg_stack.token(CLERK), INSPECTOR: pg_stack.token(INSPECTOR)}
     load = Load(pg_stack.gateway, tokens, f"pg-{time.time_ns()}", CASES, readers=3).start()
@@ -81,6 +82,7 @@ def test_services_reconnect_after_a_postgresql_restart_and_lose_nothing(pg_stack
     cases = assert_nothing_lost_or_doubled(books, load, before)
     settled = books.wait_settled(cases)
     assert_events_exactly_once(books, cases)
+    logs.assert_no_unexpected_errors()
     services = [c.name for c in pg_stack.children if c.process.poll() is not None]
     assert not services, f"processes died with the database: {services}"
     print(

@@ -74,6 +74,27 @@ class Books:
         return time.monotonic() - began
 
 
+class Logs:
+    """What the processes log from now on: a test checks no call failed unexpectedly (INTERNAL with
+    a traceback) while faults were injected; lost connections and retries are expected."""
+
+    def __init__(self, stack: Stack) -> None:
+        self._folder = stack.var_dir / "log"
+        self._start = {path.name: path.stat().st_size for path in self._folder.glob("*.log")}
+
+    def since(self) -> dict[str, str]:
+        with_text: dict[str, str] = {}
+        for path in self._folder.glob("*.log"):
+            with path.open("rb") as log:
+                log.seek(self._start.get(path.name, 0))
+                with_text[path.stem] = log.read().decode(errors="replace")
+        return with_text
+
+    def assert_no_unexpected_errors(self) -> None:
+        found = {name: text.count("unexpected error in") for name, text in self.since().items()}
+        assert not any(found.values()), f"calls ended INTERNAL (unexpected error) in {found}"
+
+
 def assert_nothing_lost_or_doubled(books: Books, load: Load, before: set[str]) -> set[str]:
     """Each acknowledged request made exactly one case, the one its client was told; no other case."""
     told = dict(load.acked)
