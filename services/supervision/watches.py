@@ -67,12 +67,13 @@ def _new_watch(session: Session, case_no: str, today: date) -> CaseWatchRow:
     the first and yields to it, instead of failing its whole batch on the primary key."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.exec(
+    created = session.scalars(
         insert(CaseWatchRow)
         .values(case_no=case_no, first_seen_on=today)
         .on_conflict_do_nothing(index_elements=["case_no"])
-    )
-    return session.get_one(CaseWatchRow, case_no, with_for_update=True, populate_existing=True)
+        .returning(CaseWatchRow)
+    ).first()
+    return created or session.get_one(CaseWatchRow, case_no, with_for_update=True, populate_existing=True)
 
 
 def _apply(session: Session, watch: CaseWatchRow, payload: Message) -> None:
