@@ -149,7 +149,7 @@ _RETRY_LATER = (
 )
 
 
-def _database_unreachable(error: Exception) -> bool:
+def database_unreachable(error: Exception) -> bool:
     """The database connection failed or was lost (not a wrong statement): worth trying again."""
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
@@ -166,7 +166,7 @@ def grpc_errors(method: _Handler) -> _Handler:
         except DomainError as error:
             abort(context, error)
         except Exception as error:
-            if _database_unreachable(error):
+            if database_unreachable(error):
                 # A restart or failover: nothing to debug, and the client's retry (same request_id,
                 # so a commit that did happen is replayed) will find the database back.
                 cause = type(getattr(error, "orig", None) or error).__name__

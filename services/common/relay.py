@@ -34,6 +34,7 @@ from tongban.events.v1 import event_pb2, intake_pb2, intake_pb2_grpc
 from services.common import delivery_tracing
 from services.common.clock import Clock, SystemClock
 from services.common.db import Database
+from services.common.errors import database_unreachable
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
 from services.common.metrics import relay_failures
 from services.common.outbox import OutboxEvent
@@ -173,9 +174,13 @@ class Relay:
                 )
                 self._back_off(lane)
                 continue
-            except Exception:
-                # The database or the channel failed; SQL parameters are hidden by the engine.
-                log.exception("relay %s -> %s: delivery failed", self._source, lane.destination)
+            except Exception as error:
+                if database_unreachable(error):
+                    # A database restart or failover: the batch goes again once it is back.
+                    log.warning("relay %s -> %s: database unreachable", self._source, lane.destination)
+                else:
+                    # The database or the channel failed; SQL parameters are hidden by the engine.
+                    log.exception("relay %s -> %s: delivery failed", self._source, lane.destination)
                 self._back_off(lane)
                 continue
             lane.failures = 0
