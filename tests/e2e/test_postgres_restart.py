@@ -83,6 +83,8 @@ def test_services_reconnect_after_a_postgresql_restart_and_lose_nothing(pg_stack
     settled = books.wait_settled(cases)
     assert_events_exactly_once(books, cases)
     logs.assert_no_unexpected_errors()
+    # A restart is routine: one line per failed attempt, no traceback.
+    logs.assert_no_tracebacks()
     services = [c.name for c in pg_stack.children if c.process.poll() is not None]
     assert not services, f"processes died with the database: {services}"
     print(

@@ -94,6 +94,10 @@ class Logs:
         found = {name: text.count("unexpected error in") for name, text in self.since().items()}
         assert not any(found.values()), f"calls ended INTERNAL (unexpected error) in {found}"
 
+    def assert_no_tracebacks(self) -> None:
+        found = {name: text.count("Traceback") for name, text in self.since().items()}
+        assert not any(found.values()), f"tracebacks logged: {found}"
+
 
 def assert_nothing_lost_or_doubled(books: Books, load: Load, before: set[str]) -> set[str]:
     """Each acknowledged request made exactly one case, the one its client was told; no other case."""
