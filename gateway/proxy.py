@@ -53,7 +53,10 @@ AREA_LABELS = {
 
 # Every RPC is a read or takes a request_id (ARCHITECTURE.md, Contracts), so a call
 # the backend could not take is safe to try again; spread calls over every address
-# the backend name resolves to (several replicas behind a headless Service).
+# the backend name resolves to (several replicas behind a headless Service). A backend
+# stopping gracefully still cancels the calls that reached it but no handler yet (gRPC's
+# server shutdown): CANCELLED from a backend is retried too (the gateway's own
+# cancellation, when its client gives up, never is).
 _SERVICE_CONFIG = json.dumps(
     {
         "loadBalancingConfig": [{"round_robin": {}}],
@@ -65,7 +68,7 @@ _SERVICE_CONFIG = json.dumps(
                     "initialBackoff": "0.1s",
                     "maxBackoff": "1s",
                     "backoffMultiplier": 2,
-                    "retryableStatusCodes": ["UNAVAILABLE"],
+                    "retryableStatusCodes": ["UNAVAILABLE", "CANCELLED"],
                 },
             }
         ],
@@ -389,6 +392,9 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         trailing = _relayable(error.trailing_metadata())
         from_backend = any(key == STATUS_DETAILS_HEADER for key, _ in trailing)
         zh, en = AREA_LABELS.get(route.area, (route.area, f"the {route.area} service"))
+        if code == grpc.StatusCode.CANCELLED and not from_backend:
+            # The backend dropped the call (it was stopping); the client may try again.
+            code = grpc.StatusCode.UNAVAILABLE
         if code == grpc.StatusCode.UNAVAILABLE and not from_backend:
             # gRPC's own text names internal addresses: log it, do not show it.
             log.warning("%s unavailable for %s: %s", route.area, route.method, details)
