@@ -139,9 +139,11 @@ def sigterm(stack: Stack, load: Load, books: Books, name: str) -> Drain:
     """SIGTERM `name` under load; wait for it to exit; check what it committed was acknowledged."""
     child = process(stack, name)
     log_start = stack.var_dir.joinpath("log", f"{name}.log").stat().st_size
-    # Signal while a call to it is under way (reads take a few milliseconds: poll closely).
+    # Signal while calls to it are under way (reads take a few milliseconds: every reader reads
+    # this backend meanwhile, and the poll is close).
+    load.focus = name if name in ("approval", "staff", "supervision") else None
     deadline = time.monotonic() + 30
-    while not load.in_flight(REACHES[name]) and time.monotonic() < deadline:
+    while load.in_flight(REACHES[name]) < 2 and time.monotonic() < deadline:
         time.sleep(0.0005)
     signalled = time.monotonic()
     child.send_signal(signal.SIGTERM)
@@ -153,13 +155,14 @@ def sigterm(stack: Stack, load: Load, books: Books, name: str) -> Drain:
     if name in ("acceptance", "gateway"):
         unacknowledged = committed - set(load.acked)
         assert not unacknowledged, f"{name} committed without answering: {sorted(unacknowledged)[:10]}"
-    log = stack.var_dir.joinpath("log", f"{name}.log").read_text(errors="replace")[log_start:]
+    log = stack.var_dir.joinpath("log", f"{name}.log").read_bytes()[log_start:].decode(errors="replace")
     assert "Traceback" not in log, f"{name} logged a traceback while stopping:\n{log[-3000:]}"
     in_flight_ok = sum(
         1
         for a in list(load.attempts)
         if a.method in REACHES[name] and a.began < signalled < a.ended and a.code is OK
     )
+    load.focus = None
     drain = Drain(name, signalled, exited, child.returncode, in_flight_ok)
     stack.start(name)
     return drain
@@ -174,8 +177,14 @@ def test_sigterm_drains_in_flight_calls_on_every_process(stack: Stack) -> None:
     drains: list[Drain] = []
     try:
         for name in ORDER:
-            load.wait_acknowledged(load.acknowledged() + 30, f"load before stopping {name}")
-            drains.append(sigterm(stack, load, books, name))
+            # Reads take milliseconds: on a busy machine the calls under way at the signal may not
+            # have reached the process yet (refused, UNAVAILABLE). Stop it again, up to 3 times,
+            # until calls were in flight in it at the signal.
+            for _ in range(3):
+                load.wait_acknowledged(load.acknowledged() + 30, f"load before stopping {name}")
+                drains.append(sigterm(stack, load, books, name))
+                if drains[-1].in_flight_ok:
+                    break
         # Finish: the submissions begun so far, then the checks.
         load.total = load.acknowledged() + 30
         load.finish()
@@ -187,14 +196,18 @@ def test_sigterm_drains_in_flight_calls_on_every_process(stack: Stack) -> None:
     assert codes <= {OK, UNAVAILABLE, CANCELLED}, f"calls failed otherwise: {load.codes()}"
     # CANCELLED comes only from the gateway's own shutdown, to calls that reached it but no
     # handler yet (gRPC's server); a backend's is retried by the gateway (gateway/proxy.py).
-    gateway = next(d for d in drains if d.name == "gateway")
-    # (Its window: from the signal to the exit, plus a second for the client to note the answer.)
-    window = (gateway.signalled, gateway.exited + 1.0)
-    stray = [a for a in load.attempts if a.code == CANCELLED and not window[0] <= a.ended <= window[1]]
+    # (Its windows: from each signal to the exit, plus a second for the client to note the answer.)
+    windows = [(d.signalled, d.exited + 1.0) for d in drains if d.name == "gateway"]
+    stray = [
+        a
+        for a in load.attempts
+        if a.code == CANCELLED and not any(begin <= a.ended <= end for begin, end in windows)
+    ]
     assert not stray, f"calls cancelled outside the gateway's shutdown: {stray[:5]}"
     for drain in drains:
         assert drain.exit_code == 0, f"{drain.name} exited {drain.exit_code} after SIGTERM"
-        assert drain.in_flight_ok > 0, f"no call to {drain.name} was in flight at its SIGTERM"
+    for name in ORDER:
+        assert any(d.in_flight_ok for d in drains if d.name == name), f"no call was in {name} at SIGTERM"
     load.total = len(load.acked)
     cases = assert_nothing_lost_or_doubled(books, load, before)
     books.wait_settled(cases)

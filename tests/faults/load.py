@@ -77,6 +77,8 @@ class Load:
     # CANCELLED by the server is retried too: gRPC's graceful server shutdown cancels the calls
     # that reached the server but no handler yet (the test then says where they may come from).
     retry_cancelled: bool = False
+    # The one backend the readers read, when set ("approval", "staff", "supervision").
+    focus: str | None = None
     acked: dict[str, str] = field(default_factory=dict)
     attempts: list[Attempt] = field(default_factory=list)
     failure: BaseException | None = None
@@ -141,10 +143,10 @@ class Load:
         with self._lock:
             return any(began < moment for _method, began in self._active.values())
 
-    def in_flight(self, methods: set[str]) -> bool:
-        """Some attempt of one of `methods` is under way."""
+    def in_flight(self, methods: set[str]) -> int:
+        """How many attempts of `methods` are under way."""
         with self._lock:
-            return any(method in methods for method, _began in self._active.values())
+            return sum(method in methods for method, _began in self._active.values())
 
     def raise_failure(self) -> None:
         if self.failure is not None:
@@ -240,8 +242,10 @@ class Load:
         turn = index
         while not self._stop.is_set():
             method, call = self._reads[turn % len(self._reads)]
-            self._call(method, "read", call)
             turn += 1
+            if self.focus is not None and method != self.focus:
+                continue
+            self._call(method, "read", call)
             time.sleep(0.01)
 
     # --- what happened ----------------------------------------------------------------------
