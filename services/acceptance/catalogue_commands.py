@@ -1,8 +1,8 @@
 """The catalogue's use cases that write: draft, publish (two-person rule), extend, import.
 
-A county department's reviewer drafts for their own department (the department's catalogue
-officer); the centre administrator drafts for any. Only the centre administrator publishes, and
-never a draft they saved themselves.
+A county department's catalogue officer drafts for their own department only (the department
+named in their identity); the centre administrator drafts for any. Only the centre administrator
+publishes (the RPC's access rule), and never a draft they saved themselves (checked here).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from services.common.outbox import record_event
 from services.common.usecases import UseCases
 
 CENTRE_ADMIN = "centre_admin"
+CATALOGUE_OFFICER = "catalogue_officer"
 
 
 def iso_day(value: str, field: str, label: str, problems: list[FieldProblem]) -> date | None:
@@ -48,8 +49,11 @@ def iso_day(value: str, field: str, label: str, problems: list[FieldProblem]) ->
 
 def may_draft(call: CallContext, department_code: str) -> bool:
     caller = call.caller
-    return CENTRE_ADMIN in caller.roles or bool(
-        caller.department_code and caller.department_code == department_code
+    if CENTRE_ADMIN in caller.roles:
+        return True
+    # An officer whose identity names no department drafts for none.
+    return CATALOGUE_OFFICER in caller.roles and bool(caller.department_code) and (
+        caller.department_code == department_code
     )
 
 
@@ -99,15 +103,17 @@ class CatalogueCommands:
     def save_draft(self, call: CallContext, request: A.SaveMatterDraftRequest) -> A.SaveMatterDraftResponse:
         def use_case(session: Session) -> A.SaveMatterDraftResponse:
             matter = request.matter
-            problems = matter_rules.problems(matter, repository.department_codes(session))
-            if problems:
-                raise invalid_input("事项草稿有误, 请按提示修改 / the draft has errors", problems)
-            latest = repository.latest_version(session, matter.code)
-            departments = {matter.department_code} | ({latest.department_code} if latest else set())
+            # Who may draft is settled before what is drafted: a refusal says nothing of the draft.
+            # A blank department is the rules' problem below, not a permission one.
+            latest = repository.latest_version(session, matter.code) if matter.code else None
+            departments = {matter.department_code} - {""} | ({latest.department_code} if latest else set())
             if not all(may_draft(call, code) for code in departments):
                 raise permission_denied(
                     "只能起草本部门的事项 / you may only draft your own department's matters"
                 )
+            problems = matter_rules.problems(matter, repository.department_codes(session))
+            if problems:
+                raise invalid_input("事项草稿有误, 请按提示修改 / the draft has errors", problems)
             row = versions.save_draft(
                 session, matter, by=call.caller.user_id, today=self.uc.today(), note=request.note
             )

@@ -31,8 +31,21 @@ from tests.support import Caller, clerk, identity_metadata, reviewer, row_counts
 
 ADMIN = identity_metadata(Caller("admin-county", "320826000", frozenset({"centre_admin"})))
 OTHER_ADMIN = identity_metadata(Caller("admin-deputy", "320826000", frozenset({"centre_admin"})))
-GA_OFFICER = identity_metadata(reviewer("GA", user="catalogue-ga"))
-NJ_OFFICER = identity_metadata(reviewer("NJ", user="catalogue-nj"))
+
+
+def _officer(department: str) -> Caller:
+    """A county department's catalogue officer (部门事项管理员)."""
+    return Caller(
+        f"catalogue-{department.lower()}", "320826000", frozenset({"catalogue_officer"}), department
+    )
+
+
+GA_OFFICER = identity_metadata(_officer("GA"))
+NJ_OFFICER = identity_metadata(_officer("NJ"))
+# A reviewer of the same department: reviewing cases is not drafting the catalogue.
+GA_REVIEWER = identity_metadata(reviewer("GA"))
+# An officer whose identity names no department drafts for none.
+NO_DEPARTMENT_OFFICER = identity_metadata(_officer(""))
 AS_CLERK = identity_metadata(clerk())
 # 2026-09-28 is the fixture's today (a Monday); the next day is a working day too.
 TOMORROW = "2026-09-29"
@@ -141,11 +154,29 @@ def test_a_case_keeps_the_version_it_was_accepted_under(acceptance: AcceptanceUn
 
 
 def test_the_two_person_rule(acceptance: AcceptanceUnderTest) -> None:
-    # A department's catalogue officer drafts only for their own department.
-    error = rpc_error(lambda: _draft_v2(acceptance, NJ_OFFICER))
+    untouched = _counts(acceptance)
+    # A department's catalogue officer drafts only for their own department; a reviewer (even of
+    # the matter's department) and an officer of no department draft for none.
+    for outsider in (NJ_OFFICER, GA_REVIEWER, NO_DEPARTMENT_OFFICER, AS_CLERK):
+        error = rpc_error(lambda outsider=outsider: _draft_v2(acceptance, outsider))
+        assert error.code() == grpc.StatusCode.PERMISSION_DENIED, outsider
+    assert _counts(acceptance) == untouched
+    # The officer's draft of their own department's matter: published by the administrator.
+    own = _draft_v2(acceptance, GA_OFFICER)
+    assert (own.version, own.drafted_by) == (2, "catalogue-ga")
+    error = rpc_error(lambda: _publish(acceptance, 2, TOMORROW, GA_OFFICER))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
-    # The administrator's own draft: another administrator publishes it, never they themselves.
-    _draft_v2(acceptance, ADMIN)
+    assert _counts(acceptance) == {**untouched, "matter_versions": untouched["matter_versions"] + 1}
+    # The administrator takes the draft over and so becomes its drafter: another administrator
+    # publishes it, never they themselves.
+    matter = _current(acceptance, JOINT)
+    matter.name = "户口迁移(准迁证)核发"
+    retaken = (
+        _admin(acceptance)
+        .SaveMatterDraft(M.SaveMatterDraftRequest(request_id=request_id(), matter=matter), metadata=ADMIN)
+        .version
+    )
+    assert (retaken.version, retaken.drafted_by) == (2, "admin-county")
     error = rpc_error(lambda: _publish(acceptance, 2, TOMORROW, ADMIN))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED and "双人复核" in (error.details() or "")
     # A catalogue officer may not publish at all.

@@ -22,6 +22,7 @@ USERS = {
     "centre_admin": "admin-county",
     "township_officer": "officer-gaogou",
     "inspector": "inspector-county",
+    "catalogue_officer": "catalogue-mz",
 }
 RPCS = every_rpc()
 PUBLIC = [(area, method) for area, method in RPCS if area != "internal"]

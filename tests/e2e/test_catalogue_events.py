@@ -35,12 +35,12 @@ def test_publication_and_extension_are_on_supervisions_record(stack: Stack) -> N
         catalog = catalog_pb2_grpc.CatalogServiceStub(channel)
         admin = catalog_admin_pb2_grpc.CatalogAdminServiceStub(channel)
         matter = catalog.GetMatter(
-            catalog_pb2.GetMatterRequest(code=MATTER), metadata=_auth(stack, "reviewer-mz")
+            catalog_pb2.GetMatterRequest(code=MATTER), metadata=_auth(stack, "catalogue-mz")
         ).matter
         matter.promised_limit_days = 8
         draft = admin.SaveMatterDraft(
             M.SaveMatterDraftRequest(request_id="e2e-draft-1", matter=matter),
-            metadata=_auth(stack, "reviewer-mz"),
+            metadata=_auth(stack, "catalogue-mz"),
         ).version
         admin.PublishMatterVersion(
             M.PublishMatterVersionRequest(
@@ -76,7 +76,7 @@ def test_publication_and_extension_are_on_supervisions_record(stack: Stack) -> N
     (published,) = payloads(events, E.MatterVersionPublished)
     assert (published.version, published.drafted_by, published.published_by) == (
         2,
-        "reviewer-mz",
+        "catalogue-mz",
         "admin-county",
     )
     assert (published.promised_limit_days, published.changed_field_count) == (8, 1)
