@@ -52,8 +52,10 @@ def may_draft(call: CallContext, department_code: str) -> bool:
     if CENTRE_ADMIN in caller.roles:
         return True
     # An officer whose identity names no department drafts for none.
-    return CATALOGUE_OFFICER in caller.roles and bool(caller.department_code) and (
-        caller.department_code == department_code
+    return (
+        CATALOGUE_OFFICER in caller.roles
+        and bool(caller.department_code)
+        and (caller.department_code == department_code)
     )
 
 
