@@ -10,7 +10,8 @@ from tongban.acceptance.v1 import catalog_admin_pb2 as A
 from tongban.acceptance.v1 import catalog_pb2 as C
 
 from services.acceptance import catalogue_file, extension, matter_diff, repository
-from services.acceptance.catalogue_commands import extension_message, iso_day
+from services.acceptance.extension_decisions import iso_day
+from services.acceptance.extension_decisions import message as extension_message
 from services.acceptance.models import DepartmentRow, MatterRow, MatterVersionRow, SiteRow
 from services.acceptance.versions import version_message
 from services.common import labels

@@ -4,6 +4,7 @@ two-person rule, a case that keeps its version, extension decisions by date, imp
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 
 import grpc
@@ -371,3 +372,94 @@ def test_export_then_import_changes_nothing_and_an_edit_becomes_a_draft(
     ]
     published = _publish(acceptance, 2, "2026-09-28", OTHER_ADMIN)
     assert published.matter.name == "户口迁移(准迁证)核发" and _current(acceptance, JOINT).version == 2
+
+
+def _import(acceptance: AcceptanceUnderTest, kind: int, content: bytes) -> M.ImportCatalogueResponse:
+    return _admin(acceptance).ImportCatalogue(
+        M.ImportCatalogueRequest(request_id=request_id(), format=kind, content=content),  # type: ignore[arg-type]
+        metadata=ADMIN,
+    )
+
+
+def test_the_demo_catalogues_extension_decisions_were_imported_with_it(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    listed = _admin(acceptance).ListExtensions(M.ListExtensionsRequest(matter_code=JOINT), metadata=AS_CLERK)
+    assert [(e.site_level, e.document_number, e.changed_by) for e in listed.extensions] == [
+        (C.SITE_LEVEL_TOWNSHIP, "涟政办发〔2025〕58号", "seed")
+    ]
+    hall = _admin(acceptance).GetSiteCatalogue(
+        M.GetSiteCatalogueRequest(site_code="320826101"), metadata=AS_CLERK
+    )
+    entry = next(e for e in hall.entries if e.matter.code == JOINT)
+    assert (entry.document_number, entry.document_date, entry.extended_on) == (
+        "涟政办发〔2025〕58号",
+        "2025-12-15",
+        "2026-01-01",
+    )
+    # The starting catalogue is no change for supervision: no event.
+    assert _events(acceptance, E.MatterExtensionChanged) == 0  # type: ignore[arg-type]
+
+
+def test_an_import_records_new_extension_decisions_from_their_date(acceptance: AcceptanceUnderTest) -> None:
+    """An xlsx with one more row in 延伸 extends a county-only matter to 高沟镇 from tomorrow."""
+    book = load_workbook(io.BytesIO(_export(acceptance, M.CATALOGUE_FORMAT_XLSX)))
+    book["延伸"].append(
+        ["320826-ZJ-XK-001", "", "320826101", "延伸", TOMORROW, "涟政办发〔2026〕30号", "2026-09-25"]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    done = _import(acceptance, M.CATALOGUE_FORMAT_XLSX, out.getvalue())
+    assert (len(done.drafts), done.extension_count, done.unchanged_extension_count) == (0, 1, 26)
+    assert _events(acceptance, E.MatterExtensionChanged) == 1  # type: ignore[arg-type]
+    # The same file again: the decision is on record, nothing new.
+    again = _import(acceptance, M.CATALOGUE_FORMAT_XLSX, out.getvalue())
+    assert (again.extension_count, again.unchanged_extension_count) == (0, 27)
+
+    def at_gaogou() -> set[str]:
+        listed = acceptance.catalog.ListMatters(
+            C.ListMattersRequest(site_code="320826101", page_size=100), metadata=AS_CLERK
+        )
+        return {m.code for m in listed.matters}
+
+    assert "320826-ZJ-XK-001" not in at_gaogou()
+    acceptance.clock.advance(timedelta(days=1))
+    assert "320826-ZJ-XK-001" in at_gaogou()
+
+
+def test_an_import_with_errors_in_matters_materials_and_extensions_changes_nothing(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    """Three errors in three sheets, one of them 延伸; the same three in a JSON file."""
+    book = load_workbook(io.BytesIO(_export(acceptance, M.CATALOGUE_FORMAT_XLSX)))
+    book["事项"]["B2"] = ""  # a name is required
+    book["材料"]["D3"] = "看情况"  # no such requirement
+    book["延伸"].append(
+        [
+            "320826-ZJ-XK-001",
+            "乡镇(园区)分中心",
+            "",
+            "延伸",
+            "2026-09-01",
+            "涟政办发〔2026〕31号",
+            "2026-08-25",
+        ]
+    )  # effective before today
+    out = io.BytesIO()
+    book.save(out)
+    untouched = _counts(acceptance)
+    error = rpc_error(lambda: _import(acceptance, M.CATALOGUE_FORMAT_XLSX, out.getvalue()))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "3 处错误" in (error.details() or "")
+    assert set(field_violations(error)) == {"事项!B2(事项名称)", "材料!D3(材料要求)", "延伸!E28(生效日期)"}
+
+    data = json.loads(_export(acceptance, M.CATALOGUE_FORMAT_JSON))
+    data["matters"][0]["legalLimitDays"] = -1
+    data["matters"][1]["materials"][0]["form"] = "MATERIAL_FORM_SCAN"  # no such form: unreadable
+    data["extensions"].append(
+        {"matterCode": JOINT, "siteCode": "320826999", "action": "EXTENSION_ACTION_EXTEND"}
+    )
+    error = rpc_error(lambda: _import(acceptance, M.CATALOGUE_FORMAT_JSON, json.dumps(data).encode()))
+    places = set(field_violations(error))
+    assert {"matters[0].legal_limit_days", "matters[1]", "extensions[26].site_code"} <= places, places
+    assert {"extensions[26].effective_on", "extensions[26].document_number"} <= places
+    assert _counts(acceptance) == untouched

@@ -63,7 +63,8 @@ def extension_list(extensions: Iterable[A.Extension]) -> str:
 def imported(response: A.ImportCatalogueResponse) -> str:
     lines = [
         f"已导入：{response.department_count} 个部门；{len(response.drafts)} 个事项存为草稿，"
-        f"{response.unchanged_count} 个事项未变。"
+        f"{response.unchanged_count} 个事项未变；{response.extension_count} 项延伸决定已记录，"
+        f"{response.unchanged_extension_count} 项已在册。"
     ]
     lines += [f"  草稿 {d.matter_code} 第 {d.version} 版  {d.matter.name}" for d in response.drafts]
     if response.drafts:
