@@ -15,6 +15,7 @@ from tongban.acceptance.v1 import catalog_admin_pb2 as M
 from tongban.acceptance.v1 import catalog_admin_pb2_grpc
 from tongban.acceptance.v1 import catalog_pb2 as C
 from tongban.acceptance.v1 import events_pb2 as E
+from tongban.events.v1 import event_pb2
 
 from services.common.outbox import OutboxEvent
 from tests.conftest import AcceptanceUnderTest
@@ -24,11 +25,12 @@ from tests.contract.helpers import (
     TOWNSHIP,
     TOWNSHIP_COMPLETE,
     field_violations,
+    provided,
     request_id,
     rpc_error,
     submit_request,
 )
-from tests.support import Caller, clerk, identity_metadata, reviewer, row_counts
+from tests.support import Caller, clerk, identity_metadata, payloads, reviewer, row_counts
 
 ADMIN = identity_metadata(Caller("admin-county", "320826000", frozenset({"centre_admin"})))
 OTHER_ADMIN = identity_metadata(Caller("admin-deputy", "320826000", frozenset({"centre_admin"})))
@@ -217,6 +219,11 @@ def test_an_extension_takes_effect_on_its_date(acceptance: AcceptanceUnderTest) 
         submit_request(TOWNSHIP, TOWNSHIP_COMPLETE), metadata=AS_CLERK
     )
     assert accepted.case.state == A.CASE_STATE_ACCEPTED
+    # Received with two materials missing: the supplement comes after the withdrawal.
+    waiting = acceptance.cases.SubmitApplication(
+        submit_request(TOWNSHIP, TOWNSHIP_COMPLETE[:2]), metadata=AS_CLERK
+    ).case
+    assert waiting.state == A.CASE_STATE_SUPPLEMENT_REQUESTED
     change = admin.ChangeExtension(
         M.ChangeExtensionRequest(
             request_id=request_id(),
@@ -250,9 +257,16 @@ def test_an_extension_takes_effect_on_its_date(acceptance: AcceptanceUnderTest) 
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and "收回" in (error.details() or "")
     listed = admin.GetSiteCatalogue(M.GetSiteCatalogueRequest(site_code=gaogou), metadata=AS_CLERK)
     assert TOWNSHIP not in [e.matter.code for e in listed.entries]
-    # The case accepted before goes on.
+    # The cases received before go on: the accepted one stays, the waiting one is accepted.
     kept = acceptance.cases.GetCase(A.GetCaseRequest(case_no=accepted.case.case_no), metadata=AS_CLERK).case
     assert kept.state == A.CASE_STATE_ACCEPTED
+    supplemented = acceptance.cases.SupplementMaterials(
+        A.SupplementMaterialsRequest(
+            request_id=request_id(), case_no=waiting.case_no, materials=provided(*TOWNSHIP_COMPLETE[2:])
+        ),
+        metadata=AS_CLERK,
+    ).case
+    assert supplemented.state == A.CASE_STATE_ACCEPTED
 
     # A county-only matter extended to every township from the next day, and the withdrawn one
     # extended to every township again: 高沟镇's own withdrawal still counts for it (a decision
@@ -280,7 +294,16 @@ def test_an_extension_takes_effect_on_its_date(acceptance: AcceptanceUnderTest) 
         C.ListMattersRequest(site_code=gaogou, page_size=100), metadata=AS_CLERK
     )
     assert "320826-ZJ-XK-001" not in [m.code for m in listed_today.matters]
+    # The day before, 高沟镇's window refuses the county-only matter; on the day it accepts it.
+    licence = _current(acceptance, "320826-ZJ-XK-001")
+    complete = [m.code for m in licence.materials if m.requirement == C.MATERIAL_REQUIREMENT_REQUIRED]
+    error = rpc_error(
+        lambda: acceptance.cases.SubmitApplication(submit_request(licence.code, complete), metadata=AS_CLERK)
+    )
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and "不能受理" in (error.details() or "")
     acceptance.clock.advance(timedelta(days=1))
+    extended = acceptance.cases.SubmitApplication(submit_request(licence.code, complete), metadata=AS_CLERK)
+    assert extended.case.state == A.CASE_STATE_ACCEPTED
     listed = acceptance.catalog.ListMatters(
         C.ListMattersRequest(site_code=gaogou, page_size=100), metadata=AS_CLERK
     )
@@ -463,3 +486,45 @@ def test_an_import_with_errors_in_matters_materials_and_extensions_changes_nothi
     assert {"matters[0].legal_limit_days", "matters[1]", "extensions[26].site_code"} <= places, places
     assert {"extensions[26].effective_on", "extensions[26].document_number"} <= places
     assert _counts(acceptance) == untouched
+
+
+def _accepted_events(acceptance: AcceptanceUnderTest, case_no: str) -> list[E.CaseAccepted]:
+    with acceptance.db.reading() as session:
+        rows = session.exec(
+            select(OutboxEvent)
+            .where(OutboxEvent.aggregate_id == case_no)
+            .where(OutboxEvent.event_type == E.CaseAccepted.DESCRIPTOR.full_name)
+        ).all()
+        # One row per destination; the same event.
+        events = {row.event_id: event_pb2.Event.FromString(row.payload) for row in rows}
+    return payloads(list(events.values()), E.CaseAccepted)
+
+
+def test_a_case_received_under_version_1_is_accepted_under_it_after_version_2(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    """Received with materials missing under version 1; version 2 (one more material, a shorter
+    promise and a shorter decision step) in force the next day; the supplement completes version
+    1's list and the case is accepted with version 1's limits and flow, which approval receives."""
+    v1 = _current(acceptance, JOINT)
+    received = acceptance.cases.SubmitApplication(
+        submit_request(JOINT, ["M01", "M02"]), metadata=AS_CLERK
+    ).case
+    assert (received.state, received.matter_version) == (A.CASE_STATE_SUPPLEMENT_REQUESTED, 1)
+    _draft_v2(acceptance)
+    _publish(acceptance, 2, TOMORROW)
+    acceptance.clock.advance(timedelta(days=1))
+    assert _current(acceptance, JOINT).version == 2
+
+    accepted = acceptance.cases.SupplementMaterials(
+        A.SupplementMaterialsRequest(
+            request_id=request_id(), case_no=received.case_no, materials=provided("M03", "M04")
+        ),
+        metadata=AS_CLERK,
+    ).case
+    assert (accepted.state, accepted.matter_version) == (A.CASE_STATE_ACCEPTED, 1)
+    assert accepted.promised_limit_days == v1.promised_limit_days != 4
+    assert not accepted.outstanding  # M07 is version 2's
+    (event,) = _accepted_events(acceptance, received.case_no)
+    assert (event.case.matter_version, event.promised_limit_days) == (1, v1.promised_limit_days)
+    assert list(event.county_review.steps) == list(v1.review_steps)
