@@ -31,7 +31,7 @@ def version_list(versions: Iterable[A.MatterVersion]) -> str:
 def saved(version: A.MatterVersion) -> str:
     return (
         f"已保存草稿：{version.matter.name}（{version.matter_code}）第 {version.version} 版。\n"
-        f"须由另一位中心管理员发布：tongban catalog publish {version.matter_code} {version.version} "
+        f"须由中心管理员（起草人以外）发布：tongban catalog publish {version.matter_code} {version.version} "
         "--effective YYYY-MM-DD"
     )
 
