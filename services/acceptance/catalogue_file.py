@@ -2,7 +2,9 @@
 
 Reading collects every problem with where it is (sheet, row and column for a spreadsheet, the
 JSON path for a file) and never stops at the first; the rules of a matter are checked by
-services.acceptance.matter_rules, their field paths translated back to the cell they came from.
+services.acceptance.matter_rules, those of an extension decision by
+services.acceptance.extension_decisions, their field paths translated back to the cell they came
+from.
 """
 
 from __future__ import annotations
