@@ -86,10 +86,10 @@ class CatalogueQueries:
             raise invalid_input("日期有误 / the date is wrong", problems)
         with self.uc.db.reading() as session:
             site = _site(session, request.site_code)
-            records = repository.extensions(session, site=site)
+            records = extension.by_matter(repository.extensions(session, site=site))
             entries = []
             for matter in repository.matters_in_force(session, day):
-                standing = extension.standing(matter, site, records, day)
+                standing = extension.standing(matter, site, records.get(matter.code, []), day)
                 if not standing.accepts:
                     continue
                 entry = A.SiteCatalogueEntry(matter=matter)
