@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, update
+from sqlmodel import col
 
 from services.common import migrations
 from services.common.calendar import WorkingCalendar
@@ -88,7 +89,9 @@ def _reset(db: Database) -> None:
         connection.execute(update(RecordHeadRow).values(seq=0, hash="0" * 64))
         due = [f"320826101-20260928-{n:07d}" for n in range(DUE)]
         connection.execute(
-            update(CaseWatchRow).where(CaseWatchRow.case_no.in_(due)).values(next_check_on=TODAY)  # type: ignore[attr-defined]
+            update(CaseWatchRow)
+            .where(col(CaseWatchRow.case_no).in_(due))
+            .values(next_check_on=TODAY, has_findings=False)
         )
 
 

@@ -141,6 +141,12 @@ def department(session: Session, code: str) -> DepartmentRow | None:
     return session.get(DepartmentRow, code)
 
 
+def department_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
+    """{code: name} of the departments with these codes (one query, whatever their number)."""
+    query = select(DepartmentRow.code, DepartmentRow.name).where(col(DepartmentRow.code).in_(codes))
+    return dict(session.exec(query).all())
+
+
 def publish_matter_row(session: Session, matter: catalog_pb2.Matter) -> None:
     """The matter's searchable row follows its latest published version (cases refer to it)."""
     session.merge(
