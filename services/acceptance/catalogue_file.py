@@ -152,7 +152,10 @@ def from_json(content: bytes) -> CatalogueFile:
     for i, item in enumerate(data.get("departments") or []):
         entry = item if isinstance(item, dict) else {}
         found.department(str(entry.get("code") or ""), str(entry.get("name") or ""), f"departments[{i}]")
-    extensions = data.get("extensions") or []
+    # A file without decisions (the seed's shape before them) records none.
+    extensions = data.get("extensions", [])
+    if extensions is None:
+        extensions = []
     if not isinstance(extensions, list):
         found.problems.append(FieldProblem("extensions", "应为列表 / a list of decisions"))
         extensions = []
