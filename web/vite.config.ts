@@ -4,7 +4,7 @@ import { defineConfig } from "vite";
 
 // `npm run dev` serves the pages with hot reload and sends the API to a running `make run`
 // (the gateway's edge on 50080), so pages and API still look like one origin to the browser.
-const edge = process.env.TONGBAN_WEB ?? "http://127.0.0.1:50080";
+const edge = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.TONGBAN_WEB ?? "http://127.0.0.1:50080";
 
 export default defineConfig({
   plugins: [react()],
