@@ -12,7 +12,7 @@ dayjs.locale("zh-cn");
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} componentSize="middle">
+    <ConfigProvider locale={zhCN} componentSize="middle" button={{ autoInsertSpace: false }}>
       <AntApp>
         <App />
       </AntApp>

@@ -45,3 +45,13 @@ describe("codeOf", async () => {
     expect(codeOf("nonsense")).toBe(Code.Unknown);
   });
 });
+
+describe("answered", async () => {
+  const { answered } = await import("./errors");
+  it("needs a new request id only when the service surely refused", () => {
+    expect(answered(Code.InvalidArgument)).toBe(true);
+    expect(answered(Code.FailedPrecondition)).toBe(true);
+    expect(answered(Code.Unavailable)).toBe(false);
+    expect(answered(Code.DeadlineExceeded)).toBe(false);
+  });
+});

@@ -38,3 +38,10 @@ export function explain(reason: unknown): Explained {
   const message = raw || BY_CODE[error.code] || "操作未成功";
   return { message, fields, code: error.code };
 }
+
+/** Whether the service answered (so the action surely did not happen) rather than the answer
+ * being lost on the way: only then does a retry need a new request id. After a lost answer the
+ * same id is sent again, and the service returns the first result instead of acting twice. */
+export function answered(code: Code): boolean {
+  return ![Code.Unavailable, Code.DeadlineExceeded, Code.Canceled, Code.Unknown, Code.Internal].includes(code);
+}

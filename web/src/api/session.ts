@@ -8,6 +8,7 @@ export interface Me {
   siteCode: string;
   roles: string[];
   departmentCode: string;
+  windowCode: string;
   expireTime: string;
 }
 

@@ -1,10 +1,10 @@
-// A small form for one action (withdraw, issue, approve, ...): its request id is fixed for the
-// form's life, so pressing again after a lost answer repeats the same request, never a second one.
+// A small form for one action (withdraw, issue, approve, ...): pressing again after a lost answer
+// repeats the same request id, so the action never happens twice.
 // A refusal's field sentences land beside the fields; the rest above the buttons.
 import { Button, Form, type FormInstance, Space } from "antd";
-import { type ReactNode, useMemo, useState } from "react";
-import { requestId } from "../api/clients";
+import { type ReactNode, useState } from "react";
 import { explain, type Explained } from "../api/errors";
+import { useAttempt } from "../lib/attempt";
 import { placeFieldErrors } from "../lib/formErrors";
 import { ErrorAlert } from "./ErrorAlert";
 
@@ -21,7 +21,7 @@ export function ActionForm<V extends object>(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Explained | null>(null);
   const [rest, setRest] = useState<string[]>([]);
-  const attempt = useMemo(() => requestId(), []);
+  const [attempt, settle] = useAttempt();
   const known = new Set(props.fields);
   const submit = async (values: V) => {
     setBusy(true);
@@ -31,6 +31,7 @@ export function ActionForm<V extends object>(props: {
       props.onDone();
     } catch (reason) {
       const explained = explain(reason);
+      settle(explained);
       const placed = placeFieldErrors(explained.fields, (path) => known.has(path.join(".")));
       form.setFields(placed.placed as Parameters<typeof form.setFields>[0]);
       setError(explained);

@@ -113,22 +113,22 @@ export function CaseDetail() {
           <Descriptions.Item label="承诺办结">
             {item.promisedDate ? `${item.promisedDate}（${item.promisedLimitDays} 个工作日）` : "—"}
           </Descriptions.Item>
-          {item.decidedOn && (
+          {item.decidedOn ? (
             <Descriptions.Item label="县级决定">
               {zh(OutcomeSchema, item.outcome)} {item.decisionNumber}（{item.decidedOn}），出件期限 {item.issueDueOn}
             </Descriptions.Item>
-          )}
-          {item.issuedOn && (
+          ) : null}
+          {item.issuedOn ? (
             <Descriptions.Item label="出件">
               {item.issuedOn} {item.resultSummary} 经办 {item.issuedBy}
             </Descriptions.Item>
-          )}
-          {item.withdrawalReason && <Descriptions.Item label="撤回原因">{item.withdrawalReason}</Descriptions.Item>}
-          {item.nonAcceptance?.reason && (
+          ) : null}
+          {item.withdrawalReason ? <Descriptions.Item label="撤回原因">{item.withdrawalReason}</Descriptions.Item> : null}
+          {item.nonAcceptance?.reason ? (
             <Descriptions.Item label="不予受理">
               {item.nonAcceptance.reason}；请向 {item.nonAcceptance.competentAgency} 申请
             </Descriptions.Item>
-          )}
+          ) : null}
         </Descriptions>
         {item.outstanding.length > 0 && (
           <List

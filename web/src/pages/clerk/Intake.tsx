@@ -1,10 +1,11 @@
 // The intake form at the window: the applicant, the materials checklist from the matter, and
 // one of the three outcomes (receipt, one-time notice, non-acceptance), which the service decides
 // from what was handed in. Every refusal sentence lands beside its field.
-import { Button, Card, Descriptions, Form, Input, Radio, Space, Spin, Switch, Typography } from "antd";
-import { useEffect, useMemo, useState } from "react";
+import { Button, Card, Col, Descriptions, Form, Input, Radio, Row, Space, Spin, Switch, Typography } from "antd";
+import { useEffect, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
-import { acceptance, catalog, requestId } from "../../api/clients";
+import { useAuth } from "../../auth";
+import { acceptance, catalog } from "../../api/clients";
 import { explain, type Explained } from "../../api/errors";
 import { zh } from "../../api/labels";
 import { ErrorAlert } from "../../components/ErrorAlert";
@@ -12,6 +13,7 @@ import { type Checklist, emptyChecklist, MaterialsChecklist, provided } from "..
 import { ApplicantKind } from "../../gen/tongban/acceptance/v1/acceptance_pb";
 import { HandlingTypeSchema, type Matter, ServiceModeSchema } from "../../gen/tongban/acceptance/v1/catalog_pb";
 import { checkIdNumber } from "../../lib/idNumber";
+import { useAttempt } from "../../lib/attempt";
 import { placeFieldErrors } from "../../lib/formErrors";
 
 interface Values {
@@ -32,6 +34,7 @@ const FIELDS = new Set([
 export function Intake() {
   const { matterCode = "" } = useParams();
   const navigate = useNavigate();
+  const { user } = useAuth();
   const [form] = Form.useForm<Values>();
   const [matter, setMatter] = useState<Matter | null>(null);
   const [loadError, setLoadError] = useState<Explained | null>(null);
@@ -40,8 +43,8 @@ export function Intake() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Explained | null>(null);
   const [rest, setRest] = useState<string[]>([]);
-  // One id per filled-in form: a retry after a lost answer cannot register the case twice.
-  const attempt = useMemo(() => requestId(), []);
+  // A retry after a lost answer cannot register the case twice.
+  const [attempt, settle] = useAttempt();
   const kind = Form.useWatch(["applicant", "kind"], form);
   const idNumber = Form.useWatch(["applicant", "idNumber"], form) ?? "";
 
@@ -63,6 +66,7 @@ export function Intake() {
       const answer = await acceptance.submitApplication({
         requestId: attempt,
         matterCode,
+        windowCode: user?.windowCode ?? "",
         applicant: { ...values.applicant, idNumber: values.applicant.idNumber.trim().toUpperCase() },
         ...provided(checklist),
         nonAcceptance: refusing ? values.nonAcceptance : undefined,
@@ -71,6 +75,7 @@ export function Intake() {
       navigate(`/cases/${caseNo}`, { state: { document: answer.document?.number } });
     } catch (reason) {
       const explained = explain(reason);
+      settle(explained);
       const { placed, rest: others } = placeFieldErrors(explained.fields, (path) => FIELDS.has(path.join(".")));
       form.setFields(placed as Parameters<typeof form.setFields>[0]);
       setError(explained);
@@ -111,30 +116,36 @@ export function Intake() {
             ]}
           />
         </Form.Item>
-        <Space size="large" wrap align="start">
-          <Form.Item label="姓名/名称" name={["applicant", "name"]} rules={[{ required: true, message: "请填写申请人姓名或名称" }]}>
-            <Input style={{ width: 220 }} autoFocus />
-          </Form.Item>
-          <Form.Item
-            label={personal ? "身份证号" : "证件号码"}
-            name={["applicant", "idNumber"]}
-            rules={[
-              { required: true, message: "请填写证件号码" },
-              {
-                validator: (_rule, value: string) => {
-                  const check = checkIdNumber(value ?? "");
-                  return personal && check.status === "invalid" ? Promise.reject(new Error(check.message)) : Promise.resolve();
+        <Row gutter={16}>
+          <Col span={8}>
+            <Form.Item label="姓名/名称" name={["applicant", "name"]} rules={[{ required: true, message: "请填写申请人姓名或名称" }]}>
+              <Input autoFocus />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item
+              label={personal ? "身份证号" : "证件号码"}
+              name={["applicant", "idNumber"]}
+              rules={[
+                { required: true, message: "请填写证件号码" },
+                {
+                  validator: (_rule, value: string) => {
+                    const check = checkIdNumber(value ?? "");
+                    return personal && check.status === "invalid" ? Promise.reject(new Error(check.message)) : Promise.resolve();
+                  },
                 },
-              },
-            ]}
-            extra={idCheck.status === "typing" ? idCheck.message : idCheck.status === "ok" ? "✓ 校验通过" : undefined}
-          >
-            <Input style={{ width: 220 }} maxLength={18} />
-          </Form.Item>
-          <Form.Item label="联系电话" name={["applicant", "phone"]} rules={[{ required: true, message: "请填写联系电话" }]}>
-            <Input style={{ width: 180 }} maxLength={20} />
-          </Form.Item>
-        </Space>
+              ]}
+              extra={idCheck.status === "typing" ? idCheck.message : idCheck.status === "ok" ? "✓ 校验通过" : undefined}
+            >
+              <Input maxLength={18} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item label="联系电话" name={["applicant", "phone"]} rules={[{ required: true, message: "请填写联系电话" }]}>
+              <Input maxLength={20} />
+            </Form.Item>
+          </Col>
+        </Row>
         <Form.Item label="联系地址" name={["applicant", "address"]}>
           <Input style={{ width: 520 }} maxLength={200} />
         </Form.Item>

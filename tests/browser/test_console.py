@@ -1,0 +1,209 @@
+"""The console's workflows in a real browser, one after another on one stack, as the people at
+the window, in the county department and in the discipline inspection group do them:
+
+1. a township clerk takes in a household transfer with materials missing: a one-time notice;
+   the applicant comes back, the supplement gives the receipt, printed on A4 (and reprinted
+   identical); the clerk passes the township's initial review;
+2. the county police reviewer claims, agrees and decides;
+3. the township window issues the result;
+4. another case runs over; the inspector finds its yellow card on the board and opens an
+   accountability case from it;
+5. a clerk of another township is refused the first case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import SHOTS, Session
+from tests.e2e.conftest import Stack
+from tests.support import wait_until
+
+pytestmark = pytest.mark.e2e
+
+SignIn = Callable[[str], Session]
+HOUSEHOLD = "320826-GA-QT-001"
+TRACTOR = "320826-NJ-XK-001"
+# What the flows pass on to each other (they run in file order, on one stack).
+shared: dict[str, Any] = {}
+
+
+def _tick(page: Page, code: str) -> None:
+    page.get_by_role("checkbox", name=f"收到 {code}", exact=False).check()
+
+
+def _choose(page: Page, label: str, option: str) -> None:
+    page.get_by_label(label).click()
+    page.locator(".ant-select-dropdown:visible").get_by_title(option, exact=True).click()
+
+
+def test_clerk_intake_one_time_notice_supplement_and_printed_receipt(sign_in: SignIn) -> None:
+    clerk = sign_in("clerk-gaogou")
+    page = clerk.goto("/clerk/catalogue")
+    page.get_by_label("事项关键字").fill("户口")
+    page.get_by_label("事项关键字").press("Enter")
+    row = page.get_by_role("row").filter(has_text=HOUSEHOLD)
+    expect(row).to_contain_text("户口迁移(准迁证)办理")
+    clerk.shot("01-clerk-catalogue")
+    row.get_by_role("button", name="收件").click()
+
+    expect(page.get_by_text("收件：户口迁移(准迁证)办理")).to_be_visible()
+    page.get_by_label("姓名/名称").fill("王秀英")
+    # The ID check runs as the clerk types: a wrong check character is named before submitting.
+    page.get_by_label("身份证号").fill("320826198503120021")
+    expect(page.get_by_text("校验位不正确：按前 17 位应为 X")).to_be_visible()
+    page.get_by_label("身份证号").fill("32082619850312002X")
+    expect(page.get_by_text("✓ 校验通过")).to_be_visible()
+    page.get_by_label("联系电话").fill("158517123")
+    _tick(page, "M01")
+    _tick(page, "M02")
+    _choose(page, "M02 收到形式", "复印件")
+    clerk.shot("02-clerk-intake-form", full_page=True)
+    page.get_by_role("button", name="提交（受理或一次性告知）").click()
+    # The service's refusal, as a sentence beside the phone field.
+    phone_error = page.locator(".ant-form-item").filter(has=page.get_by_label("联系电话")).locator(
+        ".ant-form-item-explain-error"
+    )
+    expect(phone_error).to_contain_text("电话号码格式不正确")
+    clerk.shot("03-clerk-intake-field-error")
+    page.get_by_label("联系电话").fill("13912345678")
+    page.get_by_role("button", name="提交（受理或一次性告知）").click()
+
+    expect(page.get_by_test_id("case-state")).to_have_text("待补正(一次性告知)")
+    case_no = page.url.rsplit("/", 1)[-1]
+    shared["case_no"] = case_no
+    expect(page.locator(".paper")).to_contain_text("一次性告知单")
+    expect(page.get_by_text("M03 户口迁移申请表")).to_be_visible()
+    clerk.shot("04-clerk-one-time-notice", full_page=True)
+
+    # She comes back with everything: the supplement gives the receipt.
+    page.get_by_role("tab", name="补正").click()
+    for code in ("M02", "M03", "M04"):
+        _tick(page, code)
+    page.get_by_role("button", name="提交补正材料").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("已受理")
+    expect(page.locator(".paper")).to_contain_text("受理回执")
+    receipt = page.get_by_role("link", name="打印").last
+    receipt.click()
+
+    expect(page.locator(".paper")).to_contain_text("受理回执")
+    expect(page.locator(".paper")).to_contain_text("320826********002X")  # masked as the API masks it
+    first = page.get_by_test_id("sha256").inner_text()
+    clerk.shot("05-clerk-receipt-print-view")
+    page.emulate_media(media="print")
+    pdf = page.pdf(path=str(SHOTS / "05-receipt-A4.pdf"), format="A4", prefer_css_page_size=True)
+    # One A4 page (595 × 842 points).
+    assert pdf.startswith(b"%PDF") and re.findall(rb"/MediaBox \[0 0 59[45][.\d]* 84[12][.\d]*\]", pdf)
+    assert len(re.findall(rb"/Type /Page\b", pdf)) == 1
+    page.emulate_media(media="screen")
+    page.reload()
+    expect(page.locator(".paper")).to_contain_text("受理回执")
+    assert page.get_by_test_id("sha256").inner_text() == first, "a reprint is the same document"
+
+    # The township's initial review (Art. 43) is the clerk's own step.
+    page = clerk.goto(f"/review/{case_no}")
+    page.get_by_role("button", name="签收 #1 乡镇初审").click()
+    page.get_by_label("审查意见").fill("材料齐全")
+    page.get_by_role("button", name="提交意见").click()
+    expect(page.get_by_role("row").filter(has_text="乡镇初审")).to_contain_text("同意")
+
+
+def test_reviewer_decides_the_case(sign_in: SignIn) -> None:
+    case_no = shared["case_no"]
+    reviewer = sign_in("reviewer-county")
+    page = reviewer.goto("/review/inbox")
+    row = page.get_by_role("row").filter(has_text=case_no)
+    expect(row).to_contain_text("部门审核")
+    reviewer.shot("06-reviewer-inbox")
+    row.get_by_role("link", name=case_no).click()
+    page.get_by_role("button", name="签收 #2 部门审核").click()
+    page.get_by_label("审查意见").fill("符合迁入条件")
+    page.get_by_role("button", name="提交意见").click()
+    page.get_by_role("button", name="签收 #3 审批决定").click()
+    page.get_by_role("tab", name="作出决定").click()
+    page.get_by_label("理由").fill("材料齐全，符合条件")
+    page.get_by_role("button", name="作出决定").last.click()
+    expect(page.get_by_text("准予许可").first).to_be_visible()
+    expect(page.get_by_role("link", name="准予行政许可决定书")).to_be_visible()
+    reviewer.shot("07-reviewer-decided-timeline", full_page=True)
+
+
+def test_the_result_is_issued_at_the_township(sign_in: SignIn) -> None:
+    case_no = shared["case_no"]
+    clerk = sign_in("clerk-gaogou")
+    page = clerk.goto(f"/cases/{case_no}")
+
+    def decided() -> bool:
+        page.reload()
+        page.get_by_test_id("case-state").wait_for()
+        return page.get_by_test_id("case-state").inner_text() == "已决定"
+
+    wait_until(decided, what="the county's decision to reach the township", timeout=60)
+    page.get_by_role("tab", name="出件").click()
+    page.get_by_label("办理结果").fill("准迁证已核发")
+    page.get_by_label("领取人").fill("王秀英")
+    page.get_by_role("button", name="出件").last.click()
+    expect(page.get_by_test_id("case-state")).to_have_text("已出件")
+    clerk.shot("08-clerk-result-issued", full_page=True)
+
+    page = clerk.goto("/clerk/cases")
+    expect(page.get_by_role("row").filter(has_text=case_no)).to_contain_text("已出件")
+    clerk.shot("09-clerk-site-cases")
+
+
+def test_inspector_finds_the_overdue_case_and_opens_accountability(sign_in: SignIn, console: Stack) -> None:
+    submitted = console.cli_json(
+        "clerk-gaogou", "case", "submit", "--matter", TRACTOR, "--person", "李建国",
+        "--id", "320826197607150018", "--phone", "15851712345",
+        *[a for code in ("M01", "M02", "M03", "M04", "M05") for a in ("--material", code)],
+    )  # fmt: skip
+    late = str(submitted["case"]["caseNo"])  # type: ignore[index]
+    wait_until(
+        lambda: "CaseAccepted"
+        in str(console.cli_json("inspector-county", "supervision", "events", "--case", late, "--source", "acceptance")),
+        what="supervision to learn of the acceptance",
+        timeout=60,
+    )
+    for day in ("2026-10-09", "2026-10-12"):  # the reminder, then the first overdue day's yellow card
+        console.set_clock(f"{day}T09:00:00+08:00")
+        console.cli("inspector-county", "supervision", "sweep")
+
+    clerk = sign_in("clerk-gaogou")
+    page = clerk.goto("/clerk/cases")
+    page.get_by_label("只看超期").click()
+    expect(page.locator(".overdue-row").filter(has_text=late)).to_be_visible()
+    expect(page.locator(".overdue-row").filter(has_text=late).locator("[data-urgency=overdue]")).to_be_visible()
+    clerk.shot("10-clerk-overdue-in-red")
+
+    inspector = sign_in("inspector-county")
+    page = inspector.goto("/inspector/alerts")
+    expect(page.get_by_test_id("alert-card").first).to_be_visible()
+    inspector.shot("11-inspector-alerts-board")
+    _choose(page, "级别", "黄牌")
+    page.get_by_label("办件编号").fill(late)
+    page.get_by_label("办件编号").press("Enter")
+    card = page.get_by_test_id("alert-card").filter(has_text=late)
+    expect(card).to_have_count(1)
+    expect(card).to_have_attribute("data-severity", "黄牌")
+    card.get_by_role("checkbox").check()
+    page.get_by_role("button", name="立案问责（已选 1 条）").click()
+    page.get_by_label("责任人").fill("reviewer-nj")
+    page.get_by_label("立案理由").fill("办件超期未办结")
+    inspector.shot("12-inspector-open-accountability")
+    page.get_by_role("button", name="立案", exact=True).click()
+    expect(page.get_by_test_id("accountability-state")).to_have_text("已立案")
+    expect(page.get_by_text("办件超期未办结")).to_be_visible()
+    inspector.shot("13-inspector-accountability-case")
+
+
+def test_a_township_clerk_is_refused_another_sites_case(sign_in: SignIn) -> None:
+    other = sign_in("clerk-hongyao")
+    page = other.goto(f"/cases/{shared['case_no']}")
+    expect(page.get_by_role("alert")).to_contain_text("站点")
+    expect(page.get_by_text("王秀英")).to_have_count(0)
+    other.shot("14-other-township-refused")
