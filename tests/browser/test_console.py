@@ -126,7 +126,7 @@ def test_reviewer_decides_the_case(sign_in: SignIn) -> None:
     page.get_by_role("button", name="提交意见").click()
     page.get_by_role("button", name="签收 #3 审批决定").click()
     page.get_by_role("tab", name="作出决定").click()
-    page.get_by_label("理由").fill("材料齐全，符合条件")
+    page.get_by_label("理由", exact=True).fill("材料齐全，符合条件")
     page.get_by_role("button", name="作出决定").last.click()
     expect(page.get_by_text("准予许可").first).to_be_visible()
     expect(page.get_by_role("link", name="准予行政许可决定书")).to_be_visible()
@@ -174,10 +174,10 @@ def test_inspector_finds_the_overdue_case_and_opens_accountability(sign_in: Sign
         console.cli("inspector-county", "supervision", "sweep")
 
     clerk = sign_in("clerk-gaogou")
-    page = clerk.goto("/clerk/cases")
-    page.get_by_label("只看超期").click()
-    expect(page.locator(".overdue-row").filter(has_text=late)).to_be_visible()
-    expect(page.locator(".overdue-row").filter(has_text=late).locator("[data-urgency=overdue]")).to_be_visible()
+    # Its first step is still the township's: the clerk's inbox shows it overdue, in red.
+    page = clerk.goto("/review/inbox")
+    overdue = page.locator(".overdue-row").filter(has_text=late)
+    expect(overdue.locator("[data-urgency=overdue]").first).to_be_visible()
     clerk.shot("10-clerk-overdue-in-red")
 
     inspector = sign_in("inspector-county")

@@ -9,6 +9,8 @@ import { placeFieldErrors } from "../lib/formErrors";
 import { ErrorAlert } from "./ErrorAlert";
 
 export function ActionForm<V extends object>(props: {
+  /** Prefixes the fields' element ids, so two action forms on one page never share one. */
+  name: string;
   fields: string[];
   submitText: string;
   danger?: boolean;
@@ -41,7 +43,7 @@ export function ActionForm<V extends object>(props: {
     }
   };
   return (
-    <Form<V> form={form} layout="vertical" initialValues={props.initialValues} onFinish={(v) => void submit(v)}>
+    <Form<V> form={form} name={props.name} layout="vertical" initialValues={props.initialValues} onFinish={(v) => void submit(v)}>
       {props.children(form)}
       <ErrorAlert error={error} rest={rest} />
       <Space>

@@ -24,6 +24,7 @@ function Supplement({ item, onDone }: { item: Case; onDone: (document?: string) 
   const issued = useRef<string | undefined>(undefined);
   return (
     <ActionForm<{ newFact: string }>
+      name="supplement"
       fields={["newFact"]}
       submitText="提交补正材料"
       run={async (values, requestId) => {
@@ -66,6 +67,7 @@ export function CaseActions({ item, onChanged }: { item: Case; onChanged: (docum
       label: "当场办结",
       children: (
         <ActionForm<{ resultSummary: string }>
+          name="complete"
           fields={["resultSummary"]}
           submitText="办结"
           run={(v, requestId) => acceptance.completeInstantCase({ requestId, caseNo: item.caseNo, resultSummary: v.resultSummary })}
@@ -87,6 +89,7 @@ export function CaseActions({ item, onChanged }: { item: Case; onChanged: (docum
       label: "出件",
       children: (
         <ActionForm<{ outcome: Outcome; resultSummary: string; recipientName: string }>
+          name="issue"
           fields={["outcome", "resultSummary", "recipientName"]}
           submitText="出件"
           initialValues={{ outcome: item.outcome || Outcome.APPROVED }}
@@ -123,6 +126,7 @@ export function CaseActions({ item, onChanged }: { item: Case; onChanged: (docum
       label: "撤回",
       children: (
         <ActionForm<{ reason: string }>
+          name="withdraw"
           fields={["reason"]}
           submitText="撤回申请"
           danger

@@ -79,6 +79,7 @@ export function AccountabilityDetail() {
         return (
           <ActionForm<{ question: string; dueDate: string }>
             key="ask"
+            name="ask"
             fields={["question", "dueDate"]}
             submitText="要求书面说明"
             run={(v, requestId) => supervision.requestExplanation({ requestId, caseId: id, ...v })}
@@ -100,6 +101,7 @@ export function AccountabilityDetail() {
         return (
           <ActionForm<{ explanation: string }>
             key="explain"
+            name="explain"
             fields={["explanation"]}
             submitText="登记书面说明"
             run={(v, requestId) => supervision.recordExplanation({ requestId, caseId: id, ...v })}
@@ -116,6 +118,7 @@ export function AccountabilityDetail() {
         return (
           <ActionForm<{ outcome: AccountabilityOutcome; points: number; reasons: string }>
             key="decide"
+            name="decide"
             fields={["outcome", "points", "reasons"]}
             submitText="作出问责决定"
             initialValues={{ outcome: AccountabilityOutcome.CRITICISM, points: 0 }}
@@ -139,7 +142,7 @@ export function AccountabilityDetail() {
         );
       case AccountabilityState.DECIDED:
         return (
-          <ActionForm<object> key="close" fields={[]} submitText="结案" run={(_v, requestId) => supervision.closeAccountabilityCase({ requestId, caseId: id })} onDone={load}>
+          <ActionForm<object> key="close" name="close" fields={[]} submitText="结案" run={(_v, requestId) => supervision.closeAccountabilityCase({ requestId, caseId: id })} onDone={load}>
             {() => null}
           </ActionForm>
         );

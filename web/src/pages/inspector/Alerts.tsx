@@ -134,6 +134,7 @@ export function Alerts() {
           预警：{[...chosen.values()].map((a) => `#${a.alertId}（${a.departmentCode || a.siteCode}）`).join("、")}
         </Typography.Paragraph>
         <ActionForm<{ userId: string; reason: string }>
+          name="open"
           fields={["userId", "reason", "alertIds"]}
           submitText="立案"
           run={async (v, rid) => {

@@ -49,10 +49,11 @@ export function ReviewDetail() {
   if (mine && !decisionStep) {
     tabs.push({
       key: "answer",
-      label: `#${mine.number} ${mine.name}：审查意见`,
+      label: `#${mine.number} ${mine.name}：签署意见`,
       children: (
         <ActionForm<{ verdict: Verdict; opinion: string }>
           key={`answer-${generation}`}
+          name="answer"
           fields={["verdict", "opinion"]}
           submitText="提交意见"
           initialValues={{ verdict: Verdict.APPROVE, opinion: "" }}
@@ -85,6 +86,7 @@ export function ReviewDetail() {
       children: (
         <ActionForm<{ outcome: DecisionOutcome; reasons: string }>
           key={`decide-${generation}`}
+          name="decide"
           fields={["outcome", "reasons"]}
           submitText="作出决定"
           initialValues={{ outcome: DecisionOutcome.GRANTED, reasons: "" }}
@@ -117,6 +119,7 @@ export function ReviewDetail() {
       children: (
         <ActionForm<{ items: string; reason: string }>
           key={`sendback-${generation}`}
+          name="sendback"
           fields={["items", "reason"]}
           submitText="退回补正（每件限一次，暂停计时）"
           run={(v, requestId) =>
@@ -151,6 +154,7 @@ export function ReviewDetail() {
       children: (
         <ActionForm<{ procedure: SpecialProcedure; reason: string; plannedDays: number }>
           key={`pause-${generation}`}
+          name="pause"
           fields={["procedure", "reason", "plannedDays"]}
           submitText="开始特殊环节（暂停计时）"
           initialValues={{ procedure: SpecialProcedure.TESTING, plannedDays: 3 }}
@@ -181,6 +185,7 @@ export function ReviewDetail() {
       children: (
         <ActionForm<object>
           key={`resume-${generation}`}
+          name="resume"
           fields={[]}
           submitText="结束特殊环节"
           run={(_v, requestId) => reviews.endSpecialProcedure({ requestId, caseNo })}
@@ -198,6 +203,7 @@ export function ReviewDetail() {
       children: (
         <ActionForm<{ approver: string; reason: string }>
           key={`extend-${generation}`}
+          name="extend"
           fields={["approver", "reason"]}
           submitText="延长（限一次）"
           run={(v, requestId) => reviews.extendTimeLimit({ requestId, caseNo, ...v })}
