@@ -2,6 +2,7 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Descriptions, Table, Tag, Timeline, Typography } from "antd";
 import { zh } from "../api/labels";
+import { activityText } from "../lib/activity";
 import { StepKindSchema } from "../gen/tongban/acceptance/v1/catalog_pb";
 import {
   DecisionOutcomeSchema,
@@ -84,10 +85,7 @@ export function ActivityTimeline({ review }: { review: Review }) {
         content: (
           <span>
             <Typography.Text type="secondary">{a.time ? formatTime(timestampDate(a.time)) : ""}</Typography.Text>{" "}
-            {a.actor} {a.action}
-            {a.stepNumber ? ` #${a.stepNumber}` : ""}
-            {a.target ? ` → ${a.target}` : ""}
-            {a.detail ? `：${a.detail}` : ""}
+            {activityText(a)}
           </span>
         ),
       }))}

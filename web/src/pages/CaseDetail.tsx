@@ -115,7 +115,8 @@ export function CaseDetail() {
           </Descriptions.Item>
           {item.decidedOn ? (
             <Descriptions.Item label="县级决定">
-              {zh(OutcomeSchema, item.outcome)} {item.decisionNumber}（{item.decidedOn}），出件期限 {item.issueDueOn}
+              {zh(OutcomeSchema, item.outcome)} <Link to={`/print/${item.decisionNumber}`}>{item.decisionNumber}</Link>（
+              {item.decidedOn}），出件期限 {item.issueDueOn}
             </Descriptions.Item>
           ) : null}
           {item.issuedOn ? (
@@ -185,15 +186,6 @@ export function CaseDetail() {
               )}
             />
           </Card>
-          {reviewed && (
-            <Card title="县级审查" size="small" style={{ marginTop: 12 }}>
-              <ReviewSummary review={reviewed} />
-              <Typography.Title level={5} style={{ marginTop: 12 }}>
-                办理过程
-              </Typography.Title>
-              <ActivityTimeline review={reviewed} />
-            </Card>
-          )}
         </Col>
         {latest && (
           <Col span={14}>
@@ -201,6 +193,15 @@ export function CaseDetail() {
           </Col>
         )}
       </Row>
+      {reviewed && (
+        <Card title="县级审查" size="small">
+          <ReviewSummary review={reviewed} />
+          <Typography.Title level={5} style={{ marginTop: 12 }}>
+            办理过程
+          </Typography.Title>
+          <ActivityTimeline review={reviewed} />
+        </Card>
+      )}
     </Space>
   );
 }
