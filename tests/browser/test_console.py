@@ -66,8 +66,10 @@ def test_clerk_intake_one_time_notice_supplement_and_printed_receipt(sign_in: Si
     clerk.shot("02-clerk-intake-form", full_page=True)
     page.get_by_role("button", name="提交（受理或一次性告知）").click()
     # The service's refusal, as a sentence beside the phone field.
-    phone_error = page.locator(".ant-form-item").filter(has=page.get_by_label("联系电话")).locator(
-        ".ant-form-item-explain-error"
+    phone_error = (
+        page.locator(".ant-form-item")
+        .filter(has=page.get_by_label("联系电话"))
+        .locator(".ant-form-item-explain-error")
     )
     expect(phone_error).to_contain_text("电话号码格式不正确")
     clerk.shot("03-clerk-intake-field-error")
@@ -163,12 +165,12 @@ def test_inspector_finds_the_overdue_case_and_opens_accountability(sign_in: Sign
         *[a for code in ("M01", "M02", "M03", "M04", "M05") for a in ("--material", code)],
     )  # fmt: skip
     late = str(submitted["case"]["caseNo"])  # type: ignore[index]
-    wait_until(
-        lambda: "CaseAccepted"
-        in str(console.cli_json("inspector-county", "supervision", "events", "--case", late, "--source", "acceptance")),
-        what="supervision to learn of the acceptance",
-        timeout=60,
-    )
+
+    def supervised() -> bool:
+        events = console.cli_json("inspector-county", "supervision", "events", "--case", late)
+        return "CaseAccepted" in str(events)
+
+    wait_until(supervised, what="supervision to learn of the acceptance", timeout=60)
     for day in ("2026-10-09", "2026-10-12"):  # the reminder, then the first overdue day's yellow card
         console.set_clock(f"{day}T09:00:00+08:00")
         console.cli("inspector-county", "supervision", "sweep")
