@@ -11,7 +11,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from gateway.web.static import BUILT
 from tests.e2e.conftest import Stack, running_stack
@@ -20,7 +28,7 @@ CHROMIUM = Path(os.environ.get("TONGBAN_CHROMIUM", "/usr/bin/chromium"))
 SHOTS = Path(__file__).parent / "screenshots"
 PASSWORD = "tongban-demo"
 # The common window PC's screen.
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 
 pytestmark = pytest.mark.e2e
 
