@@ -202,10 +202,16 @@ def test_inspector_finds_the_overdue_case_and_opens_accountability(sign_in: Sign
     expect(page.get_by_text("办件超期未办结")).to_be_visible()
     inspector.shot("13-inspector-accountability-case")
 
+    # The month's report per department: the police's household transfer finished on time.
+    page = inspector.goto("/statistics?from=2026-09-01&to=2026-10-31")
+    police = page.get_by_role("row").filter(has_text="GA")
+    expect(police).to_contain_text("100%")
+    inspector.shot("14-inspector-statistics")
+
 
 def test_a_township_clerk_is_refused_another_sites_case(sign_in: SignIn) -> None:
     other = sign_in("clerk-hongyao")
     page = other.goto(f"/cases/{shared['case_no']}")
     expect(page.get_by_role("alert")).to_contain_text("站点")
     expect(page.get_by_text("王秀英")).to_have_count(0)
-    other.shot("14-other-township-refused")
+    other.shot("15-other-township-refused")

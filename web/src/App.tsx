@@ -9,6 +9,7 @@ import { Catalogue } from "./pages/clerk/Catalogue";
 import { Intake } from "./pages/clerk/Intake";
 import { AccountabilityDetail, AccountabilityList } from "./pages/inspector/Accountability";
 import { Alerts } from "./pages/inspector/Alerts";
+import { Statistics } from "./pages/inspector/Statistics";
 import { Login } from "./pages/Login";
 import { PrintDocument } from "./pages/PrintDocument";
 import { Inbox } from "./pages/review/Inbox";
@@ -47,6 +48,7 @@ export function App() {
           <Route path="/inspector/alerts" element={<Guard roles={["inspector"]}><Alerts /></Guard>} />
           <Route path="/inspector/accountability" element={<Guard roles={["inspector"]}><AccountabilityList /></Guard>} />
           <Route path="/inspector/accountability/:caseId" element={<Guard roles={["inspector"]}><AccountabilityDetail /></Guard>} />
+          <Route path="/statistics" element={<Guard roles={["inspector", "centre_admin", "township_officer"]}><Statistics /></Guard>} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>
       </BrowserRouter>

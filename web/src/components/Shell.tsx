@@ -33,6 +33,9 @@ export function Shell({ children }: { children: ReactNode }) {
           { key: "/inspector/accountability", label: <Link to="/inspector/accountability">问责案件</Link> },
         ]
       : []),
+    ...(hasRole(user, "inspector", "centre_admin", "township_officer")
+      ? [{ key: "/statistics", label: <Link to="/statistics">办件统计</Link> }]
+      : []),
     ...(hasRole(user, "reviewer", "inspector", "centre_admin", "township_officer") && !hasRole(user, "clerk")
       ? [{ key: "/cases", label: <Link to="/cases">办件查询</Link> }]
       : []),

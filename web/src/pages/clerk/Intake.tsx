@@ -153,10 +153,12 @@ export function Intake() {
         <Typography.Title level={5}>申请材料（逐项核对原件、复印件和份数）</Typography.Title>
         <MaterialsChecklist materials={matter.materials} value={checklist} onChange={setChecklist} />
 
-        <Space style={{ margin: "16px 0" }}>
-          <Switch checked={refusing} onChange={setRefusing} aria-label="不予受理" />
-          <span>不予受理（不属于本机关职权范围或依法不需要许可）</span>
-        </Space>
+        <div style={{ margin: "16px 0" }}>
+          <Space>
+            <Switch checked={refusing} onChange={setRefusing} aria-label="不予受理" />
+            <span>不予受理（不属于本机关职权范围或依法不需要许可）</span>
+          </Space>
+        </div>
         {refusing && (
           <>
             <Form.Item label="不予受理理由" name={["nonAcceptance", "reason"]} rules={[{ required: true, message: "请写明不予受理的理由" }]}>
