@@ -215,3 +215,36 @@ def test_a_township_clerk_is_refused_another_sites_case(sign_in: SignIn) -> None
     expect(page.get_by_role("alert")).to_contain_text("站点")
     expect(page.get_by_text("王秀英")).to_have_count(0)
     other.shot("15-other-township-refused")
+
+
+def test_non_acceptance_names_the_competent_agency(sign_in: SignIn) -> None:
+    clerk = sign_in("clerk-gaogou")
+    page = clerk.goto(f"/clerk/intake/{HOUSEHOLD}")
+    page.get_by_label("姓名/名称").fill("李建国")
+    page.get_by_label("身份证号").fill("320826197607150018")
+    page.get_by_label("联系电话").fill("15851712345")
+    page.get_by_role("switch", name="不予受理").click()
+    page.get_by_label("不予受理理由").fill("申请迁往外省，不属于本机关职权范围")
+    page.get_by_label("有权机关").fill("迁入地公安机关")
+    page.get_by_role("button", name="出具不予受理通知书").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("不予受理")
+    expect(page.locator(".paper")).to_contain_text("迁入地公安机关")
+    clerk.shot("16-clerk-non-acceptance", full_page=True)
+
+
+def test_the_applicant_withdraws(sign_in: SignIn, console: Stack) -> None:
+    submitted = console.cli_json(
+        "clerk-gaogou", "case", "submit", "--matter", HOUSEHOLD, "--person", "王秀英",
+        "--id", "32082619850312002X", "--phone", "13912345678", "--material", "M01",
+    )  # fmt: skip
+    case_no = str(submitted["case"]["caseNo"])  # type: ignore[index]
+    clerk = sign_in("clerk-gaogou")
+    page = clerk.goto(f"/cases/{case_no}")
+    expect(page.get_by_test_id("case-state")).to_have_text("待补正(一次性告知)")
+    page.get_by_role("tab", name="撤回").click()
+    page.get_by_role("button", name="撤回申请").click()
+    expect(page.get_by_text("请填写撤回原因")).to_be_visible()  # checked before anything is sent
+    page.get_by_label("撤回原因").fill("申请人不再办理")
+    page.get_by_role("button", name="撤回申请").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("已撤回")
+    expect(page.get_by_text("申请人不再办理")).to_be_visible()
