@@ -88,7 +88,9 @@ def _reset(db: Database) -> None:
         connection.execute(update(RecordHeadRow).values(seq=0, hash="0" * 64))
         due = [f"320826101-20260928-{n:07d}" for n in range(DUE)]
         connection.execute(
-            update(CaseWatchRow).where(CaseWatchRow.case_no.in_(due)).values(next_check_on=TODAY)  # type: ignore[attr-defined]
+            update(CaseWatchRow)
+            .where(CaseWatchRow.case_no.in_(due))
+            .values(next_check_on=TODAY, has_findings=False)  # type: ignore[attr-defined]
         )
 
 

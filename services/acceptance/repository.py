@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
@@ -59,11 +60,21 @@ def known_matter(session: Session, code: str, day: date) -> catalog_pb2.Matter:
     )
 
 
+# A published version never changes (a change is a new version), so each engine's process reads
+# and parses one once. Keyed by engine: tests run several databases in one process.
+_case_matters: WeakKeyDictionary[object, dict[tuple[str, int], catalog_pb2.Matter]] = WeakKeyDictionary()
+
+
 def case_matter(session: Session, row: CaseRow) -> catalog_pb2.Matter:
-    """The version of its matter the case was received under."""
-    found = session.get(MatterVersionRow, (row.matter_code, row.matter_version))
-    assert found is not None, "a case's matter version is never deleted"
-    return definition(found)
+    """The version of its matter the case was received under (shared: read it, never change it)."""
+    parsed = _case_matters.setdefault(session.get_bind(), {})
+    key = (row.matter_code, row.matter_version)
+    if key not in parsed:
+        found = session.get(MatterVersionRow, key)
+        assert found is not None, "a case's matter version is never deleted"
+        assert found.state == PUBLISHED, "a case is received under a published version"
+        parsed[key] = definition(found)
+    return parsed[key]
 
 
 def matter_version(session: Session, code: str, version: int) -> MatterVersionRow | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 from tongban.approval.v1 import approval_pb2
 
@@ -28,9 +29,30 @@ def steps_of(session: Session, case_no: str) -> list[StepRow]:
     return list(session.exec(query).all())
 
 
+# A use case reads a case's pauses several times (each clock it shows); they are read once per
+# transaction and kept in the session, with the pauses it adds (add_pause) appended.
+_PAUSES = "approval.pauses"
+
+
 def pauses_of(session: Session, case_no: str) -> list[PauseRow]:
-    query = select(PauseRow).where(PauseRow.case_no == case_no).order_by(col(PauseRow.pause_id))
-    return list(session.exec(query).all())
+    known: dict[str, list[PauseRow]] = session.info.setdefault(_PAUSES, {})
+    if case_no not in known:
+        query = select(PauseRow).where(PauseRow.case_no == case_no).order_by(col(PauseRow.pause_id))
+        known[case_no] = list(session.exec(query).all())
+    return list(known[case_no])
+
+
+def add_pause(session: Session, row: PauseRow) -> None:
+    session.add(row)
+    known: dict[str, list[PauseRow]] = session.info.get(_PAUSES, {})
+    if row.case_no in known:
+        known[row.case_no].append(row)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pauses(session: Session, _previous: object) -> None:
+    # A rolled-back savepoint (an event the inbox refused) may have added one.
+    session.info.pop(_PAUSES, None)
 
 
 def pauses_by_case(session: Session, case_nos: Sequence[str]) -> dict[str, list[PauseRow]]:

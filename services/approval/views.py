@@ -192,13 +192,19 @@ def review_message(
 
 
 def review_view(
-    session: Session, review: ReviewRow, calendar: WorkingCalendar, today: date
+    session: Session,
+    review: ReviewRow,
+    calendar: WorkingCalendar,
+    today: date,
+    *,
+    steps: Sequence[StepRow] | None = None,
 ) -> approval_pb2.Review:
-    """The whole review with its clocks read for today."""
+    """The whole review with its clocks read for today. A use case that loaded every step of the
+    case passes them (steps are made when the review opens, never later)."""
     return review_message(
         calendar,
         review,
-        steps=repository.steps_of(session, review.case_no),
+        steps=repository.steps_of(session, review.case_no) if steps is None else steps,
         pauses=repository.pauses_of(session, review.case_no),
         activities=repository.activities_of(session, review.case_no),
         documents=repository.documents_of(session, review.case_no),

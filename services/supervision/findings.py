@@ -11,7 +11,7 @@ from tongban.supervision.v1 import supervision_pb2
 
 from services.common.outbox import record_event
 from services.supervision import deductions, record
-from services.supervision.models import AlertRow
+from services.supervision.models import AlertRow, CaseWatchRow
 from services.supervision.rule_types import Finding
 
 
@@ -43,6 +43,7 @@ def store(
             record_seq=0,
         )
         session.add(alert)
+        _mark_watch(session, finding.case_no)
         session.flush()
         alert.record_seq = record.append(session, record.ALERT_RAISED, record.alert_body(alert), at).seq
         for payload in finding.events:
@@ -53,6 +54,13 @@ def store(
     session.flush()
     deductions.for_alerts(session, raised)
     return raised
+
+
+def _mark_watch(session: Session, case_no: str) -> None:
+    """The case's watch now has findings (services.supervision.watches reads them when it has)."""
+    watch = session.get(CaseWatchRow, case_no) if case_no else None
+    if watch is not None:
+        watch.has_findings = True
 
 
 def _stored(session: Session, finding: Finding) -> bool:

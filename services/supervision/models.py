@@ -67,6 +67,12 @@ class CaseWatchRow(SQLModel, table=True):
     # The earliest day a rule asked to look at the case again; None when none did. The sweep
     # reads only rows due, by this index, so its cost follows what is due.
     next_check_on: date | None = None
+    # Whether the case has rows in these tables: reading the case for the rules (on every event it
+    # is in) skips the queries for those it has none of, as most cases do.
+    has_pauses: bool = False
+    has_findings: bool = False
+    has_reviews: bool = False
+    has_complaints: bool = False
 
 
 class CasePauseRow(SQLModel, table=True):

@@ -142,7 +142,7 @@ def _facts(session: Session, calendar: WorkingCalendar, watch: CaseWatchRow, sta
     if _in(watch.completed_on, start, end):
         line.completed, line.on_time, line.instant = 1, int(bool(watch.on_time)), int(watch.instant)
         if watch.accepted_on is not None and watch.completed_on is not None and watch.budget_days > 0:
-            pauses = [Pause(p.started_on, p.ended_on) for p in pauses_of(session, watch.case_no)]
+            pauses = [Pause(p.started_on, p.ended_on) for p in pauses_of(session, watch)]
             # A case completed in a year the calendar lacks counts, but not in the average.
             with contextlib.suppress(CalendarDataMissing):
                 line.days.append(counted_days(calendar, watch.accepted_on, watch.completed_on, pauses))

@@ -3,7 +3,7 @@ the sweep reaches. Findings are stored as alerts; the case's next check is plann
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from google.protobuf import symbol_database
@@ -19,7 +19,7 @@ from services.common.clock import Clock
 from services.common.clock import today as today_of
 from services.supervision import findings, watches
 from services.supervision.models import AlertRow, CaseWatchRow
-from services.supervision.rule_types import ReceivedEvent
+from services.supervision.rule_types import ReceivedEvent, WatchedCase
 from services.supervision.rulebook import Rulebook
 
 
@@ -51,9 +51,9 @@ class Supervising:
         case = watches.watched(session, watch, self.calendar, today) if watch else None
         found = self.rules.on_event(ReceivedEvent(event, payload), case, self.calendar)
         raised = findings.store(session, found, at=self.clock.now(), trace_id=watch.trace_id if watch else "")
-        if watch is not None:
+        if watch is not None and case is not None:
             _traced(watch, raised)
-            self.plan(session, watch, today)
+            self._plan(watch, _with_fired(case, raised))
         return raised
 
     def sweep_case(self, session: Session, watch: CaseWatchRow, today: date) -> list[AlertRow]:
@@ -63,18 +63,27 @@ class Supervising:
         found = self.rules.sweep_case(case, self.calendar)
         raised = findings.store(session, found, at=self.clock.now(), trace_id=watch.trace_id)
         _traced(watch, raised)
-        self.plan(session, watch, today, earliest=today + timedelta(days=1))
+        self._plan(watch, _with_fired(case, raised), earliest=today + timedelta(days=1))
         return raised
 
     def sweep_day(self, session: Session, today: date) -> list[AlertRow]:
         return findings.store(session, self.rules.sweep_day(today, self.calendar), at=self.clock.now())
 
-    def plan(
-        self, session: Session, watch: CaseWatchRow, today: date, *, earliest: date | None = None
-    ) -> None:
-        case = watches.watched(session, watch, self.calendar, today)
+    def _plan(self, watch: CaseWatchRow, case: WatchedCase, *, earliest: date | None = None) -> None:
         due = self.rules.next_check(case, self.calendar)
         watch.next_check_on = max(due, earliest) if due and earliest else due
+
+
+def _with_fired(case: WatchedCase, raised: list[AlertRow]) -> WatchedCase:
+    """The case as the rules saw it, with the findings just stored: what the next check plans
+    from (read once per event rather than again from the database)."""
+    if not raised:
+        return case
+    fired = {rule: set(keys) for rule, keys in case.fired.items()}
+    for alert in raised:
+        if alert.case_no == case.case_no:
+            fired.setdefault(alert.rule, set()).add(alert.finding_key)
+    return replace(case, fired={rule: frozenset(keys) for rule, keys in fired.items()})
 
 
 def _traced(watch: CaseWatchRow, raised: list[AlertRow]) -> None:

@@ -102,26 +102,30 @@ def _complete(watch: CaseWatchRow, payload: Message) -> None:
 
 
 def _pause(session: Session, watch: CaseWatchRow, kind: str, on: date | None) -> None:
-    if on is not None and not any(
-        p.ended_on is None and p.kind == kind for p in pauses_of(session, watch.case_no)
-    ):
+    if on is not None and not any(p.ended_on is None and p.kind == kind for p in pauses_of(session, watch)):
         session.add(CasePauseRow(case_no=watch.case_no, kind=kind, started_on=on))
+        watch.has_pauses = True
 
 
 def _resume(session: Session, watch: CaseWatchRow, kind: str, on: date | None) -> None:
-    for pause in pauses_of(session, watch.case_no):
+    for pause in pauses_of(session, watch):
         if on is not None and pause.ended_on is None and pause.kind == kind:
             pause.ended_on = on
 
 
-def pauses_of(session: Session, case_no: str) -> list[CasePauseRow]:
-    query = select(CasePauseRow).where(CasePauseRow.case_no == case_no).order_by(col(CasePauseRow.id))
+def pauses_of(session: Session, watch: CaseWatchRow) -> list[CasePauseRow]:
+    if not watch.has_pauses:
+        return []
+    query = select(CasePauseRow).where(CasePauseRow.case_no == watch.case_no).order_by(col(CasePauseRow.id))
     return list(session.exec(query).all())
 
 
-def fired_for(session: Session, case_no: str) -> dict[str, frozenset[str]]:
+def fired_for(session: Session, watch: CaseWatchRow) -> dict[str, frozenset[str]]:
     """The keys of the findings stored for the case, per rule."""
-    rows = session.exec(select(AlertRow.rule, AlertRow.finding_key).where(AlertRow.case_no == case_no)).all()
+    if not watch.has_findings:
+        return {}
+    query = select(AlertRow.rule, AlertRow.finding_key).where(AlertRow.case_no == watch.case_no)
+    rows = session.exec(query).all()
     fired: dict[str, set[str]] = {}
     for rule, key in rows:
         fired.setdefault(rule, set()).add(key)
@@ -132,7 +136,7 @@ def watched(session: Session, watch: CaseWatchRow, calendar: WorkingCalendar, to
     """The case as the rules see it on `today`."""
     clock = None
     if watch.accepted_on is not None and watch.budget_days > 0:
-        pauses = [Pause(p.started_on, p.ended_on) for p in pauses_of(session, watch.case_no)]
+        pauses = [Pause(p.started_on, p.ended_on) for p in pauses_of(session, watch)]
         clock = read_clock(calendar, watch.accepted_on, watch.budget_days, pauses, today)
     return WatchedCase(
         case_no=watch.case_no,
@@ -148,21 +152,28 @@ def watched(session: Session, watch: CaseWatchRow, calendar: WorkingCalendar, to
         closed=watch.closed,
         clock=clock,
         today=today,
-        fired=fired_for(session, watch.case_no),
+        fired=fired_for(session, watch),
         department_recent_on_time=_department_recent(session, watch),
-        reviews=tuple(
-            ReviewFacts(r.review_id or 0, r.rating, r.rectify_by, r.rectified_at is not None)
-            for r in session.exec(select(ReviewRow).where(ReviewRow.case_no == watch.case_no))
-        ),
-        complaints=tuple(
-            ComplaintFacts(c.complaint_id or 0, c.answer_by, c.answered_at is not None)
-            for c in session.exec(
-                select(ComplaintRow)
-                .where(ComplaintRow.case_no == watch.case_no)
-                .order_by(col(ComplaintRow.complaint_id))
-            )
-        ),
+        reviews=_reviews(session, watch),
+        complaints=_complaints(session, watch),
     )
+
+
+def _reviews(session: Session, watch: CaseWatchRow) -> tuple[ReviewFacts, ...]:
+    if not watch.has_reviews:
+        return ()
+    rows = session.exec(select(ReviewRow).where(ReviewRow.case_no == watch.case_no))
+    return tuple(
+        ReviewFacts(r.review_id or 0, r.rating, r.rectify_by, r.rectified_at is not None) for r in rows
+    )
+
+
+def _complaints(session: Session, watch: CaseWatchRow) -> tuple[ComplaintFacts, ...]:
+    if not watch.has_complaints:
+        return ()
+    query = select(ComplaintRow).where(ComplaintRow.case_no == watch.case_no)
+    rows = session.exec(query.order_by(col(ComplaintRow.complaint_id)))
+    return tuple(ComplaintFacts(c.complaint_id or 0, c.answer_by, c.answered_at is not None) for c in rows)
 
 
 def _department_recent(session: Session, watch: CaseWatchRow) -> tuple[bool, ...]:

@@ -76,7 +76,8 @@ def start_procedure(
                 ),
                 today,
             )
-            session.add(
+            repository.add_pause(
+                session,
                 PauseRow(
                     case_no=review.case_no,
                     kind=A.PAUSE_KIND_SPECIAL_PROCEDURE,
@@ -86,7 +87,7 @@ def start_procedure(
                     started_on=today,
                     notice_number=notice.number,
                     started_by=call.caller.user_id,
-                )
+                ),
             )
             repository.add_activity(
                 session, review, "procedure_started", call.caller.user_id, now, detail=kind_name

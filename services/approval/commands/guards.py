@@ -156,9 +156,11 @@ def department_name(review: ReviewRow, code: str) -> str:
     return str(json.loads(review.department_names).get(code, code))
 
 
-def review_view(uc: UseCases, session: Session, review: ReviewRow) -> approval_pb2.Review:
+def review_view(
+    uc: UseCases, session: Session, review: ReviewRow, steps: list[StepRow] | None = None
+) -> approval_pb2.Review:
     session.flush()
-    return views.review_view(session, review, uc.calendar, uc.today())
+    return views.review_view(session, review, uc.calendar, uc.today(), steps=steps)
 
 
 StepAction = Callable[[Session, ReviewRow, StepRow, list[StepRow]], None]
@@ -175,6 +177,6 @@ def on_step(
         require_window(call, step)
         with case_span(f"approval.{name}", review):
             action(session, review, step, steps)
-        return review_view(uc, session, review)
+        return review_view(uc, session, review, steps)
 
     return use_case

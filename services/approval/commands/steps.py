@@ -184,7 +184,8 @@ def send_back(
         now = uc.clock.now()
         review.state = A.REVIEW_STATE_SENT_BACK
         review.sent_back = True
-        session.add(
+        repository.add_pause(
+            session,
             PauseRow(
                 case_no=review.case_no,
                 kind=A.PAUSE_KIND_SUPPLEMENT,
@@ -192,7 +193,7 @@ def send_back(
                 started_on=today,
                 started_by=call.caller.user_id,
                 items=json.dumps(items, ensure_ascii=False),
-            )
+            ),
         )
         repository.add_activity(session, review, "sent_back", call.caller.user_id, now, step_id=step.step_id)
         publish(

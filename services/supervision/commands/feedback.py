@@ -90,6 +90,7 @@ class FeedbackCommands:
             rectify_by=self._due(today) if rating in BAD else None,
         )
         session.add(review)
+        watch.has_reviews = True
         session.flush()
         submitted = E.ReviewSubmitted(
             case_no=watch.case_no,
@@ -187,6 +188,7 @@ class FeedbackCommands:
                 answer_by=self._due(today),
             )
             session.add(complaint)
+            watch.has_complaints = True
             session.flush()
             registered = E.ComplaintRegistered(
                 case_no=watch.case_no,
