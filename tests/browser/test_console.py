@@ -248,3 +248,27 @@ def test_the_applicant_withdraws(sign_in: SignIn, console: Stack) -> None:
     page.get_by_role("button", name="撤回申请").click()
     expect(page.get_by_test_id("case-state")).to_have_text("已撤回")
     expect(page.get_by_text("申请人不再办理")).to_be_visible()
+
+
+def test_the_township_officer_approves_leave(sign_in: SignIn, console: Stack) -> None:
+    console.cli(
+        "clerk-gaogou", "leave", "request",
+        "--from", "2026-12-01", "--to", "2026-12-02", "--reason", "家中有事",
+    )  # fmt: skip
+    officer = sign_in("officer-gaogou")
+    page = officer.goto("/admin/leave")
+    page.get_by_label("年度").fill("2026")
+    _choose(page, "季度", "第 4 季度")
+    row = page.get_by_role("row").filter(has_text="家中有事")
+    expect(row).to_contain_text("待审批")
+    officer.shot("17-officer-leave")
+    approve = row.get_by_role("button", name="批准", exact=True)
+    for _level in range(3):  # at most the three levels of a chain, each its own answer
+        approve.click()
+        try:
+            expect(row).to_contain_text("已批准", timeout=3000)
+            break
+        except AssertionError:
+            continue
+    expect(row).to_contain_text("已批准")
+    officer.shot("18-officer-leave-approved")

@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { AuthProvider, hasRole, home, useAuth } from "./auth";
 import { Shell } from "./components/Shell";
+import { LeavePage } from "./pages/admin/Leave";
 import { CaseDetail } from "./pages/CaseDetail";
 import { Cases } from "./pages/Cases";
 import { Catalogue } from "./pages/clerk/Catalogue";
@@ -49,6 +50,7 @@ export function App() {
           <Route path="/inspector/accountability" element={<Guard roles={["inspector"]}><AccountabilityList /></Guard>} />
           <Route path="/inspector/accountability/:caseId" element={<Guard roles={["inspector"]}><AccountabilityDetail /></Guard>} />
           <Route path="/statistics" element={<Guard roles={["inspector", "centre_admin", "township_officer"]}><Statistics /></Guard>} />
+          <Route path="/admin/leave" element={<Guard roles={["centre_admin", "township_officer"]}><LeavePage /></Guard>} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>
       </BrowserRouter>

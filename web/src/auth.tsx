@@ -51,5 +51,6 @@ export function home(user: Me): string {
   if (hasRole(user, "clerk")) return "/clerk/cases";
   if (hasRole(user, "reviewer")) return "/review/inbox";
   if (hasRole(user, "inspector")) return "/inspector/alerts";
+  if (hasRole(user, "centre_admin", "township_officer")) return "/admin/leave";
   return "/cases";
 }

@@ -6,6 +6,7 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { AcceptanceService } from "../gen/tongban/acceptance/v1/acceptance_pb";
 import { CatalogService } from "../gen/tongban/acceptance/v1/catalog_pb";
 import { ReviewService } from "../gen/tongban/approval/v1/approval_pb";
+import { LeaveService } from "../gen/tongban/staff/v1/leave_pb";
 import { SupervisionService } from "../gen/tongban/supervision/v1/supervision_pb";
 
 const transport = createConnectTransport({
@@ -22,6 +23,7 @@ export const acceptance = client(AcceptanceService);
 export const catalog = client(CatalogService);
 export const review = client(ReviewService);
 export const supervision = client(SupervisionService);
+export const leave = client(LeaveService);
 
 /** A fresh idempotency key for one user action: a retry of the same action reuses it. */
 export function requestId(): string {

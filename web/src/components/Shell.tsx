@@ -33,6 +33,9 @@ export function Shell({ children }: { children: ReactNode }) {
           { key: "/inspector/accountability", label: <Link to="/inspector/accountability">问责案件</Link> },
         ]
       : []),
+    ...(hasRole(user, "centre_admin", "township_officer")
+      ? [{ key: "/admin/leave", label: <Link to="/admin/leave">请假审批</Link> }]
+      : []),
     ...(hasRole(user, "inspector", "centre_admin", "township_officer")
       ? [{ key: "/statistics", label: <Link to="/statistics">办件统计</Link> }]
       : []),
