@@ -272,3 +272,13 @@ def test_the_township_officer_approves_leave(sign_in: SignIn, console: Stack) ->
             continue
     expect(row).to_contain_text("已批准")
     officer.shot("18-officer-leave-approved")
+
+
+def test_signing_out_ends_the_session(sign_in: SignIn) -> None:
+    clerk = sign_in("clerk-gaogou")
+    page = clerk.page
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    page = clerk.goto("/clerk/cases")
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    assert not [c for c in clerk.context.cookies() if c["name"] == "tongban_session" and c["value"]]
