@@ -282,3 +282,23 @@ def test_signing_out_ends_the_session(sign_in: SignIn) -> None:
     page = clerk.goto("/clerk/cases")
     expect(page.get_by_role("button", name="登录")).to_be_visible()
     assert not [c for c in clerk.context.cookies() if c["name"] == "tongban_session" and c["value"]]
+
+
+def test_the_intake_form_works_from_the_keyboard(sign_in: SignIn) -> None:
+    clerk = sign_in("clerk-gaogou")
+    page = clerk.goto(f"/clerk/intake/{HOUSEHOLD}")
+    expect(page.get_by_label("姓名/名称")).to_be_focused()  # the clerk starts typing at once
+    keyboard = page.keyboard
+    keyboard.type("赵敏")
+    keyboard.press("Tab")
+    keyboard.type("320826197607150018")
+    keyboard.press("Tab")
+    keyboard.type("15851712345")
+    keyboard.press("Tab")
+    keyboard.type("高沟镇杨口村")
+    keyboard.press("Tab")
+    expect(page.get_by_role("checkbox", name="收到 M01", exact=False)).to_be_focused()
+    keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="收到 M01", exact=False)).to_be_checked()
+    page.get_by_label("联系地址").press("Enter")  # Enter submits, as on any form
+    expect(page.get_by_test_id("case-state")).to_have_text("待补正(一次性告知)")
