@@ -302,3 +302,25 @@ def test_the_intake_form_works_from_the_keyboard(sign_in: SignIn) -> None:
     expect(page.get_by_role("checkbox", name="收到 M01", exact=False)).to_be_checked()
     page.get_by_label("联系地址").press("Enter")  # Enter submits, as on any form
     expect(page.get_by_test_id("case-state")).to_have_text("待补正(一次性告知)")
+
+
+def test_the_administrator_sets_a_departments_posts(sign_in: SignIn) -> None:
+    admin = sign_in("admin-county")
+    page = admin.goto("/admin/staff")
+    expect(page.get_by_role("row").filter(has_text="公安窗口")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="县公安局窗口B岗")).to_be_visible()
+    page.get_by_label("部门编码").fill("GA")
+    page.get_by_label("首席代表").fill("reviewer-mz")
+    page.get_by_label("A 岗").fill("reviewer-county")
+    page.get_by_role("button", name="保存岗位").click()
+    # Two people at the police window: a chief representative of theirs, and no A/B posts.
+    beside = page.locator(".ant-form-item").filter(has=page.get_by_label("首席代表"))
+    expect(beside.locator(".ant-form-item-explain-error")).to_contain_text("须为本部门窗口人员之一")
+    beside = page.locator(".ant-form-item").filter(has=page.get_by_label("A 岗"))
+    expect(beside.locator(".ant-form-item-explain-error")).to_contain_text("不设A/B岗")
+    admin.shot("19-admin-posts-refused", full_page=True)
+    page.get_by_label("首席代表").fill("reviewer-county")
+    page.get_by_label("A 岗").fill("")
+    page.get_by_role("button", name="保存岗位").click()
+    expect(page.get_by_text("岗位已保存")).to_be_visible()
+    admin.shot("20-admin-staff", full_page=True)

@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { AuthProvider, hasRole, home, useAuth } from "./auth";
 import { Shell } from "./components/Shell";
 import { LeavePage } from "./pages/admin/Leave";
+import { StaffPage } from "./pages/admin/Staff";
 import { CaseDetail } from "./pages/CaseDetail";
 import { Cases } from "./pages/Cases";
 import { Catalogue } from "./pages/clerk/Catalogue";
@@ -51,6 +52,7 @@ export function App() {
           <Route path="/inspector/accountability/:caseId" element={<Guard roles={["inspector"]}><AccountabilityDetail /></Guard>} />
           <Route path="/statistics" element={<Guard roles={["inspector", "centre_admin", "township_officer"]}><Statistics /></Guard>} />
           <Route path="/admin/leave" element={<Guard roles={["centre_admin", "township_officer"]}><LeavePage /></Guard>} />
+          <Route path="/admin/staff" element={<Guard roles={["centre_admin", "township_officer"]}><StaffPage /></Guard>} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>
       </BrowserRouter>

@@ -7,6 +7,7 @@ import { AcceptanceService } from "../gen/tongban/acceptance/v1/acceptance_pb";
 import { CatalogService } from "../gen/tongban/acceptance/v1/catalog_pb";
 import { ReviewService } from "../gen/tongban/approval/v1/approval_pb";
 import { LeaveService } from "../gen/tongban/staff/v1/leave_pb";
+import { OrganisationService } from "../gen/tongban/staff/v1/organisation_pb";
 import { SupervisionService } from "../gen/tongban/supervision/v1/supervision_pb";
 
 // A session that ran out (or an account disabled meanwhile) sends the user back to sign in,
@@ -38,6 +39,7 @@ export const catalog = client(CatalogService);
 export const review = client(ReviewService);
 export const supervision = client(SupervisionService);
 export const leave = client(LeaveService);
+export const organisation = client(OrganisationService);
 
 /** A fresh idempotency key for one user action: a retry of the same action reuses it. */
 export function requestId(): string {

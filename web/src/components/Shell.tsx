@@ -34,7 +34,10 @@ export function Shell({ children }: { children: ReactNode }) {
         ]
       : []),
     ...(hasRole(user, "centre_admin", "township_officer")
-      ? [{ key: "/admin/leave", label: <Link to="/admin/leave">请假审批</Link> }]
+      ? [
+          { key: "/admin/staff", label: <Link to="/admin/staff">窗口与人员</Link> },
+          { key: "/admin/leave", label: <Link to="/admin/leave">请假审批</Link> },
+        ]
       : []),
     ...(hasRole(user, "inspector", "centre_admin", "township_officer")
       ? [{ key: "/statistics", label: <Link to="/statistics">办件统计</Link> }]

@@ -108,6 +108,7 @@ export function LeavePage() {
           name="leave"
           fields={["userId", "reason", "startOn", "endOn"]}
           submitText="提交请假申请"
+          doneText="请假申请已提交"
           run={(v, rid) =>
             leaves.requestLeave({
               requestId: rid,
