@@ -88,6 +88,8 @@ class Session:
 
     def shot(self, name: str, *, full_page: bool = False) -> Path:
         path = self._shots / f"{name}.png"
+        # Ant Design slides messages in: let them settle so the picture shows them whole.
+        self.page.wait_for_timeout(400)
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
