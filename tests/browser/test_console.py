@@ -324,3 +324,42 @@ def test_the_administrator_sets_a_departments_posts(sign_in: SignIn) -> None:
     page.get_by_role("button", name="保存岗位").click()
     expect(page.get_by_text("岗位已保存")).to_be_visible()
     admin.shot("20-admin-staff", full_page=True)
+
+
+def test_the_reviewer_pauses_resumes_extends_and_refuses(sign_in: SignIn, console: Stack) -> None:
+    submitted = console.cli_json(
+        "clerk-gaogou", "case", "submit", "--matter", TRACTOR, "--person", "李建国",
+        "--id", "320826197607150018", "--phone", "15851712345",
+        *[a for code in ("M01", "M02", "M03", "M04", "M05") for a in ("--material", code)],
+    )  # fmt: skip
+    case_no = str(submitted["case"]["caseNo"])  # type: ignore[index]
+
+    def opened() -> bool:
+        return console.cli("clerk-gaogou", "review", "claim", case_no, "1", check=False).returncode == 0
+
+    wait_until(opened, what="the county review to open", timeout=60)
+    console.cli("clerk-gaogou", "review", "approve", case_no, "1", "--opinion", "材料齐全")
+
+    reviewer = sign_in("reviewer-nj")
+    page = reviewer.goto(f"/review/{case_no}")
+    page.get_by_role("button", name="签收 #2 部门审核").click()
+    page.get_by_role("tab", name="特殊环节").click()
+    page.get_by_label("理由", exact=True).fill("发动机号需检验")
+    page.get_by_role("button", name="开始特殊环节（暂停计时）").click()
+    expect(page.get_by_text("暂停计时").first).to_be_visible()
+    page.get_by_role("tab", name="恢复计时").click()
+    page.get_by_role("button", name="结束特殊环节").click()
+    page.get_by_role("tab", name="延长期限").click()
+    page.get_by_label("批准人").fill("王局长")
+    page.get_by_label("理由", exact=True).last.fill("需补充检验")
+    page.get_by_role("button", name="延长（限一次）").click()
+    expect(page.get_by_text("延长 10")).to_be_visible()
+    page.get_by_role("tab", name="#2 部门审核：签署意见").click()
+    page.get_by_role("radio", name="不同意（须写明理由）").check()
+    page.get_by_role("button", name="提交意见").click()
+    beside = page.locator(".ant-form-item").filter(has=page.get_by_label("审查意见"))
+    expect(beside.locator(".ant-form-item-explain-error")).to_be_visible()  # a refusal needs its reason
+    page.get_by_label("审查意见").fill("车辆不符合登记条件")
+    page.get_by_role("button", name="提交意见").click()
+    expect(page.get_by_role("row").filter(has_text="部门审核")).to_contain_text("不同意")
+    reviewer.shot("21-reviewer-pause-extend-refuse", full_page=True)
