@@ -38,9 +38,14 @@ export function stateColour(state: CaseState): string {
 
 function LatestDocument({ number }: { number: string }) {
   const [doc, setDoc] = useState<{ html?: string; text: string } | null>(null);
+  const [error, setError] = useState<Explained | null>(null);
   useEffect(() => {
-    void fetchDocument(number).then(setDoc, () => setDoc(null));
+    setError(null);
+    fetchDocument(number)
+      .then(setDoc)
+      .catch((reason: unknown) => setError(explain(reason)));
   }, [number]);
+  if (error) return <ErrorAlert error={error} />;
   if (!doc) return <Spin />;
   return <DocumentView html={doc.html} text={doc.text} />;
 }

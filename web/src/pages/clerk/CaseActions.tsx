@@ -4,7 +4,9 @@
 import { Card, Form, Input, Radio, Tabs } from "antd";
 import { useEffect, useRef, useState } from "react";
 import { acceptance, catalog } from "../../api/clients";
+import { explain, type Explained } from "../../api/errors";
 import { ActionForm } from "../../components/ActionForm";
+import { ErrorAlert } from "../../components/ErrorAlert";
 import { type Checklist, emptyChecklist, MaterialsChecklist, provided } from "../../components/MaterialsChecklist";
 import { type Case, CaseState, Outcome } from "../../gen/tongban/acceptance/v1/acceptance_pb";
 import { DecidingLevel, HandlingType, type Matter } from "../../gen/tongban/acceptance/v1/catalog_pb";
@@ -14,11 +16,15 @@ const OPEN = [CaseState.RECEIVED, CaseState.SUPPLEMENT_REQUESTED, CaseState.ACCE
 function Supplement({ item, onDone }: { item: Case; onDone: (document?: string) => void }) {
   const [matter, setMatter] = useState<Matter | null>(null);
   const [checklist, setChecklist] = useState<Checklist>({});
+  const [loadError, setLoadError] = useState<Explained | null>(null);
   useEffect(() => {
-    void catalog.getMatter({ code: item.matterCode }).then(({ matter: m }) => {
-      setMatter(m ?? null);
-      setChecklist(emptyChecklist(m?.materials ?? []));
-    });
+    catalog
+      .getMatter({ code: item.matterCode })
+      .then(({ matter: m }) => {
+        setMatter(m ?? null);
+        setChecklist(emptyChecklist(m?.materials ?? []));
+      })
+      .catch((reason: unknown) => setLoadError(explain(reason)));
   }, [item.matterCode]);
   const outstanding = new Set(item.outstanding.map((issue) => issue.materialCode));
   const issued = useRef<string | undefined>(undefined);
@@ -40,6 +46,7 @@ function Supplement({ item, onDone }: { item: Case; onDone: (document?: string) 
     >
       {() => (
         <>
+          <ErrorAlert error={loadError} />
           {matter && (
             <MaterialsChecklist materials={matter.materials} value={checklist} onChange={setChecklist} outstanding={outstanding} />
           )}
