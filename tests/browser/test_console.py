@@ -326,7 +326,8 @@ def test_the_administrator_sets_a_departments_posts(sign_in: SignIn) -> None:
     admin.shot("20-admin-staff", full_page=True)
 
 
-def test_the_reviewer_pauses_resumes_extends_and_refuses(sign_in: SignIn, console: Stack) -> None:
+def _tractor_at_the_county(console: Stack) -> str:
+    """A tractor registration accepted at 高沟镇, its township step passed (by the CLI)."""
     submitted = console.cli_json(
         "clerk-gaogou", "case", "submit", "--matter", TRACTOR, "--person", "李建国",
         "--id", "320826197607150018", "--phone", "15851712345",
@@ -339,7 +340,11 @@ def test_the_reviewer_pauses_resumes_extends_and_refuses(sign_in: SignIn, consol
 
     wait_until(opened, what="the county review to open", timeout=60)
     console.cli("clerk-gaogou", "review", "approve", case_no, "1", "--opinion", "材料齐全")
+    return case_no
 
+
+def test_the_reviewer_pauses_resumes_extends_and_refuses(sign_in: SignIn, console: Stack) -> None:
+    case_no = _tractor_at_the_county(console)
     reviewer = sign_in("reviewer-nj")
     page = reviewer.goto(f"/review/{case_no}")
     page.get_by_role("button", name="签收 #2 部门审核").click()
@@ -363,3 +368,30 @@ def test_the_reviewer_pauses_resumes_extends_and_refuses(sign_in: SignIn, consol
     page.get_by_role("button", name="提交意见").click()
     expect(page.get_by_role("row").filter(has_text="部门审核")).to_contain_text("不同意")
     reviewer.shot("21-reviewer-pause-extend-refuse", full_page=True)
+
+
+def test_sent_back_by_the_county_and_supplemented_at_the_township(sign_in: SignIn, console: Stack) -> None:
+    case_no = _tractor_at_the_county(console)
+    reviewer = sign_in("reviewer-nj")
+    page = reviewer.goto(f"/review/{case_no}")
+    page.get_by_role("button", name="签收 #2 部门审核").click()
+    page.get_by_role("tab", name="退回补正").click()
+    page.get_by_label("需补正的内容").fill("发动机号拓印\n车架号拓印")
+    page.get_by_label("理由", exact=True).fill("拓印不清晰")
+    page.get_by_role("button", name="退回补正（每件限一次，暂停计时）").click()
+    expect(page.get_by_text("退回补正中")).to_be_visible()
+
+    clerk = sign_in("clerk-gaogou")
+    page = clerk.goto(f"/cases/{case_no}")
+
+    def sent_back() -> bool:
+        page.reload()
+        page.get_by_test_id("case-state").wait_for()
+        return page.get_by_test_id("case-state").inner_text() == "县级审查退回补正"
+
+    wait_until(sent_back, what="the send-back to reach the township", timeout=60)
+    expect(page.get_by_text("车架号拓印")).to_be_visible()
+    clerk.shot("22-clerk-county-send-back", full_page=True)
+    page.get_by_role("tab", name="补正").click()
+    page.get_by_role("button", name="提交补正材料").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("已受理")
