@@ -201,11 +201,27 @@ def test_inspector_finds_the_overdue_case_and_opens_accountability(sign_in: Sign
     expect(page.get_by_test_id("accountability-state")).to_have_text("已立案")
     expect(page.get_by_text("办件超期未办结")).to_be_visible()
     inspector.shot("13-inspector-accountability-case")
+    # From opening to closing: a written explanation asked for and recorded, a decision, closed.
+    page.get_by_label("需说明的问题").fill("超期原因")
+    page.get_by_label("说明期限").fill("2026-10-16")
+    page.get_by_role("button", name="要求书面说明").click()
+    expect(page.get_by_test_id("accountability-state")).to_have_text("待书面说明")
+    page.get_by_label("书面说明").fill("节后积压，未及时审核")
+    page.get_by_role("button", name="登记书面说明").click()
+    expect(page.get_by_test_id("accountability-state")).to_have_text("已收到说明")
+    _choose(page, "决定", "扣分")
+    page.get_by_role("spinbutton", name="扣分").fill("2")
+    page.get_by_label("理由", exact=True).fill("超期未办结")
+    page.get_by_role("button", name="作出问责决定").click()
+    expect(page.get_by_test_id("accountability-state")).to_have_text("已决定")
+    page.get_by_role("button", name="结案").click()
+    expect(page.get_by_test_id("accountability-state")).to_have_text("已结案")
+    inspector.shot("13b-inspector-accountability-closed", full_page=True)
 
-    # The month's report per department: the police's household transfer finished on time.
+    # The period's report per department: the tractor's department has its case and its alerts.
     page = inspector.goto("/statistics?from=2026-09-01&to=2026-10-31")
-    police = page.get_by_role("row").filter(has_text="GA")
-    expect(police).to_contain_text("100%")
+    expect(page.get_by_role("row").filter(has_text="NJ")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="合计")).to_be_visible()
     inspector.shot("14-inspector-statistics")
 
 
