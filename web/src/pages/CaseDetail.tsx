@@ -27,7 +27,8 @@ import type { Review } from "../gen/tongban/approval/v1/approval_pb";
 import { CaseActions } from "./clerk/CaseActions";
 import { fetchDocument } from "./PrintDocument";
 
-export const RUNNING = [CaseState.ACCEPTED, CaseState.REVIEW_SUPPLEMENT, CaseState.DECIDED];
+// The states whose clock runs at the window (sent back by the county, it is paused there).
+export const RUNNING = [CaseState.ACCEPTED, CaseState.DECIDED];
 
 export function stateColour(state: CaseState): string {
   if (state === CaseState.SUPPLEMENT_REQUESTED || state === CaseState.REVIEW_SUPPLEMENT) return "orange";
