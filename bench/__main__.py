@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import postgres, profiling, report, run, sweep
+from bench import postgres, profiling, report, run, statement_counts, sweep
 from bench.loadgen import PhaseResult
 
 
@@ -37,6 +37,11 @@ def main() -> int:
         action="store_true",
         help="only the SQLite lifecycles: a quick look, not recorded",
     )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="only the SQLite lifecycles, each process counting its SQL statements; merged into latest.json",
+    )
     args = parser.parse_args()
     plan = run.Plan().quick() if args.quick else run.Plan()
     if args.profile:
@@ -45,6 +50,8 @@ def main() -> int:
         return lifecycles_only(plan, args.var.resolve())
     if args.sweep_only:
         return sweep_only(args.var.resolve(), write=not args.no_write)
+    if args.statements:
+        return statements_only(plan, args.var.resolve(), write=not args.no_write)
     use_postgres = not args.no_postgres
     if use_postgres and not postgres.available():
         print("PostgreSQL does not answer on 127.0.0.1:5432 (use --no-postgres)", file=sys.stderr)
@@ -107,19 +114,37 @@ def sweep_only(var: Path, *, write: bool) -> int:
     swept = sweep.run(var / "sweep")
     print(json.dumps(swept, indent=2))
     if write:
-        latest = report.RESULTS / "latest.json"
-        document = json.loads(latest.read_text(encoding="utf-8")) if latest.exists() else {"figures": []}
-        figures = {key: value for key, value in swept.items() if key != "sweep"}
-        document.update(figures, sweep=swept["sweep"], sweep_commit=report.git_commit())
-        document["figures"] = sorted(set(document.get("figures", [])) | set(figures))
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        latest.write_text(text, encoding="utf-8")
-        kept = report.RESULTS / f"sweep-{report.stamp()}.json"
-        kept.write_text(
-            json.dumps({**swept, "commit": report.git_commit()}, indent=2) + "\n", encoding="utf-8"
-        )
-        print(f"written: {latest} and {kept}")
+        _merge("sweep", {key: value for key, value in swept.items() if key != "sweep"}, swept["sweep"], swept)
     return 0
+
+
+def statements_only(plan: run.Plan, var: Path, *, write: bool) -> int:
+    """SQL statements per lifecycle per service, merged into latest.json and kept as
+    bench/results/statements-<time>.json."""
+    lifecycles = 50 if plan.lifecycle_duration_s < run.Plan().lifecycle_duration_s else 200
+    counts = run.statements_run(var / "statements", plan, lifecycles)
+    found = statement_counts.per_lifecycle(counts, lifecycles)
+    print(statement_counts.table(found))
+    if write:
+        figure = "statements_per_lifecycle_sqlite"
+        _merge("statements", {figure: found[figure]}, found)
+    return 0
+
+
+def _merge(
+    name: str, figures: dict[str, Any], detail: dict[str, Any], copy: dict[str, Any] | None = None
+) -> None:
+    """A partial run's figures into latest.json (the others kept), and a copy of its own (`copy`,
+    or the detail)."""
+    latest = report.RESULTS / "latest.json"
+    document = json.loads(latest.read_text(encoding="utf-8")) if latest.exists() else {"figures": []}
+    document.update(figures, **{name: detail, f"{name}_commit": report.git_commit()})
+    document["figures"] = sorted(set(document.get("figures", [])) | set(figures))
+    latest.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    kept = report.RESULTS / f"{name}-{report.stamp()}.json"
+    kept_text = json.dumps({**(copy or detail), "commit": report.git_commit()}, indent=2)
+    kept.write_text(kept_text + "\n", encoding="utf-8")
+    print(f"written: {latest} and {kept}")
 
 
 def lifecycles_only(plan: run.Plan, var: Path) -> int:

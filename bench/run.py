@@ -25,7 +25,7 @@ from typing import Any
 
 import grpc
 
-from bench import people, postgres, processes, profiling, stack, workloads
+from bench import people, postgres, processes, profiling, stack, statement_counts, workloads
 from bench.lifecycle import Driver
 from bench.loadgen import Call, PhaseResult, closed_loop, open_loop
 from bench.processes import Child, Metered
@@ -252,6 +252,42 @@ def profile_run(var_dir: Path, plan: Plan, out_dir: Path | None) -> tuple[PhaseR
         bearer = {user.user_id: running.bearer(user.user_id) for user in users}
         processes.wait_quiet(children)
         return _lifecycles(running, plan, "SQLite, profiled", bearer, list(children), children, out_dir)
+
+
+def statements_run(var_dir: Path, plan: Plan, lifecycles: int = 200) -> dict[str, dict[str, int]]:
+    """`lifecycles` whole lifecycles on SQLite (50 in flight), every process counting its SQL
+    statements (bench/statements/): the counts from an idle stack to an idle stack again, every
+    event delivered, per service and kind."""
+    shutil.rmtree(var_dir, ignore_errors=True)
+    folder = var_dir / "statements"
+    env = statement_counts.counting(stack.prepare(var_dir), folder)
+    with stack.running(var_dir, env) as running:
+        children = list(running.children.values())
+        users = [*people.TOWNSHIP_CLERKS, *people.REVIEWERS.values()]
+        bearer = {user.user_id: running.bearer(user.user_id) for user in users}
+        processes.wait_quiet(children)
+        before = statement_counts.read(folder)
+
+        async def every_lifecycle(channels: list[grpc.aio.Channel]) -> None:
+            one = Driver(channels, bearer).call()
+            gate = asyncio.Semaphore(plan.lifecycles_in_flight)
+
+            async def bounded(number: int) -> None:
+                async with gate:
+                    await one(number)
+
+            await asyncio.gather(*(bounded(number) for number in range(lifecycles)))
+
+        async def run_all() -> None:
+            channels = workloads.connections(running.gateway)
+            try:
+                await every_lifecycle(channels)
+            finally:
+                await asyncio.gather(*(channel.close() for channel in channels))
+
+        asyncio.run(run_all())
+        processes.wait_quiet(children)
+        return statement_counts.difference(statement_counts.read(folder), before)
 
 
 def on_stack(

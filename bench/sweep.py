@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, update
+from sqlmodel import col
 
 from services.common import migrations
 from services.common.calendar import WorkingCalendar
@@ -89,8 +90,8 @@ def _reset(db: Database) -> None:
         due = [f"320826101-20260928-{n:07d}" for n in range(DUE)]
         connection.execute(
             update(CaseWatchRow)
-            .where(CaseWatchRow.case_no.in_(due))
-            .values(next_check_on=TODAY, has_findings=False)  # type: ignore[attr-defined]
+            .where(col(CaseWatchRow.case_no).in_(due))
+            .values(next_check_on=TODAY, has_findings=False)
         )
 
 

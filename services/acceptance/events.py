@@ -76,11 +76,7 @@ def county_review_plan(
     site = repository.site(session, row.site_code)
     return E.CountyReviewPlan(
         matter_name=matter.name,
-        department_names={
-            code: department.name
-            for code in sorted(codes)
-            if (department := repository.department(session, code))
-        },
+        department_names=dict(sorted(repository.department_names(session, sorted(codes)).items())),
         site_level=site.level if site else catalog_pb2.SITE_LEVEL_UNSPECIFIED,  # type: ignore[arg-type]
         special_procedures=matter.special_procedures,
         steps=matter.review_steps,

@@ -132,6 +132,12 @@ def department(session: Session, code: str) -> DepartmentRow | None:
     return session.get(DepartmentRow, code)
 
 
+def department_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
+    """{code: name} of the departments with these codes (one query, whatever their number)."""
+    query = select(DepartmentRow.code, DepartmentRow.name).where(col(DepartmentRow.code).in_(codes))
+    return dict(session.exec(query).all())
+
+
 def publish_matter_row(session: Session, matter: catalog_pb2.Matter) -> None:
     """The matter's searchable row follows its latest published version (cases refer to it)."""
     session.merge(
@@ -156,8 +162,16 @@ def departments(session: Session) -> list[tuple[DepartmentRow, int]]:
     return [(row, int(counts.get(row.code, 0))) for row in rows]
 
 
+# The sites a session has read, held for its life: the session's identity map keeps rows only
+# while something refers to them, and a view of every case reads its site again.
+_SITES = "acceptance.sites"
+
+
 def site(session: Session, code: str) -> SiteRow | None:
-    return session.get(SiteRow, code)
+    known: dict[str, SiteRow | None] = session.info.setdefault(_SITES, {})
+    if code not in known:
+        known[code] = session.get(SiteRow, code)
+    return known[code]
 
 
 def window(session: Session, code: str) -> WindowRow | None:
@@ -171,10 +185,17 @@ def sites_with_windows(session: Session) -> list[tuple[SiteRow, list[WindowRow]]
 
 
 def case(session: Session, case_no: str, *, for_update: bool = False) -> CaseRow | None:
-    query = select(CaseRow).where(CaseRow.case_no == case_no)
     if for_update:
-        query = query.with_for_update()
-    return session.exec(query).first()
+        return session.exec(select(CaseRow).where(CaseRow.case_no == case_no).with_for_update()).first()
+    # A read shows the case with its site: loaded in the same query, site() then finds it in the
+    # session instead of asking again. (A locking read takes the case alone: sites stay unlocked.)
+    query = select(CaseRow, SiteRow).join(SiteRow, col(SiteRow.code) == col(CaseRow.site_code))
+    found = session.exec(query.where(CaseRow.case_no == case_no)).first()
+    if found is None:
+        return None
+    row, its_site = found
+    session.info.setdefault(_SITES, {})[its_site.code] = its_site
+    return row
 
 
 @dataclass(frozen=True)

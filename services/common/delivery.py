@@ -65,6 +65,7 @@ def relay_for(settings: Settings, database: Database, name: str, clock: Clock | 
         source=name,
         batch_size=settings.relay_batch_size,
         poll_interval=settings.relay_poll_seconds,
+        gather=settings.relay_gather_seconds,
         min_backoff=settings.relay_min_backoff_seconds,
         max_backoff=settings.relay_max_backoff_seconds,
         deadline=settings.relay_deadline_seconds,

@@ -93,6 +93,7 @@ class Relay:
         source: str,
         batch_size: int = 100,
         poll_interval: float = 1.0,
+        gather: float = 0.0,
         min_backoff: float = 0.5,
         max_backoff: float = 30.0,
         deadline: float = 10.0,
@@ -107,6 +108,7 @@ class Relay:
         self._caller = Caller(user_id=f"service:{source}", site_code="", roles=frozenset({"service"}))
         self._batch_size = batch_size
         self._poll_interval = poll_interval
+        self._gather = gather
         self._min_backoff = min_backoff
         self._max_backoff = max_backoff
         self._deadline = deadline
@@ -156,6 +158,9 @@ class Relay:
 
     def _run(self, lane: _Lane) -> None:
         while not self._stopping.is_set():
+            # The commits right after the one that woke us join its batch.
+            if self._gather:
+                self._stopping.wait(self._gather)
             lane.wake.clear()
             try:
                 delivered = self._deliver_batch(lane)

@@ -51,11 +51,14 @@ class Settings(BaseSettings):
     # others keep the rest (gateway/bulkhead.py). A share well above a county's busiest minute.
     gateway_max_workers: int = 256
     gateway_backend_share: int = 96
-    # The outbox relay: events per call, how often an idle relay looks for new rows, the
+    # The outbox relay: events per call, how often an idle relay looks for new rows, how long
+    # it lets a commit's neighbours gather before it looks (one call and one receiving
+    # transaction for several events: bench/README.md, "Statements per lifecycle"), the
     # back-off after a failed delivery (doubling from min to max), and each call's deadline.
     # A batch is at most what the intake takes (DeliverEventsRequest.events' max_items).
     relay_batch_size: int = Field(default=100, ge=1, le=500)
     relay_poll_seconds: float = 1.0
+    relay_gather_seconds: float = Field(default=0.05, ge=0, le=1)
     relay_min_backoff_seconds: float = 0.5
     relay_max_backoff_seconds: float = 30.0
     relay_deadline_seconds: float = 10.0
