@@ -411,3 +411,13 @@ def test_sent_back_by_the_county_and_supplemented_at_the_township(sign_in: SignI
     page.get_by_role("tab", name="补正").click()
     page.get_by_role("button", name="提交补正材料").click()
     expect(page.get_by_test_id("case-state")).to_have_text("已受理")
+
+
+def test_the_quarters_ranking(sign_in: SignIn) -> None:
+    admin = sign_in("admin-county")
+    page = admin.goto("/assessment")
+    page.get_by_label("年度").fill("2026")
+    _choose(page, "季度", "第 4 季度")
+    expect(page.get_by_text("2026-10-01 至 2026-12-31")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="reviewer-nj")).to_be_visible()
+    admin.shot("23-admin-assessment", full_page=True)

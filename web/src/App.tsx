@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { AuthProvider, hasRole, home, useAuth } from "./auth";
 import { Shell } from "./components/Shell";
+import { AssessmentPage } from "./pages/admin/Assessment";
 import { LeavePage } from "./pages/admin/Leave";
 import { StaffPage } from "./pages/admin/Staff";
 import { CaseDetail } from "./pages/CaseDetail";
@@ -53,6 +54,7 @@ export function App() {
           <Route path="/statistics" element={<Guard roles={["inspector", "centre_admin", "township_officer"]}><Statistics /></Guard>} />
           <Route path="/admin/leave" element={<Guard roles={["centre_admin", "township_officer"]}><LeavePage /></Guard>} />
           <Route path="/admin/staff" element={<Guard roles={["centre_admin", "township_officer"]}><StaffPage /></Guard>} />
+          <Route path="/assessment" element={<Guard roles={["centre_admin", "township_officer", "inspector"]}><AssessmentPage /></Guard>} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>
       </BrowserRouter>

@@ -40,7 +40,10 @@ export function Shell({ children }: { children: ReactNode }) {
         ]
       : []),
     ...(hasRole(user, "inspector", "centre_admin", "township_officer")
-      ? [{ key: "/statistics", label: <Link to="/statistics">办件统计</Link> }]
+      ? [
+          { key: "/statistics", label: <Link to="/statistics">办件统计</Link> },
+          { key: "/assessment", label: <Link to="/assessment">考核排名</Link> },
+        ]
       : []),
     ...(hasRole(user, "reviewer", "inspector", "centre_admin", "township_officer") && !hasRole(user, "clerk")
       ? [{ key: "/cases", label: <Link to="/cases">办件查询</Link> }]
