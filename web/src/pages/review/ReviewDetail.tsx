@@ -112,6 +112,33 @@ export function ReviewDetail() {
       ),
     });
   }
+  if (mine) {
+    tabs.push({
+      key: "reassign",
+      label: "改派",
+      children: (
+        <ActionForm<{ assignee: string; reason: string }>
+          key={`reassign-${generation}`}
+          name="reassign"
+          fields={["assignee", "reason"]}
+          submitText="改派给同事"
+          run={(v, requestId) => reviews.reassignStep({ requestId, caseNo, stepNumber: mine.number, ...v })}
+          onDone={load}
+        >
+          {() => (
+            <Space align="start" wrap>
+              <Form.Item name="assignee" label="承办人（用户编号）" rules={[{ required: true, message: "请填写同事的用户编号" }]}>
+                <Input style={{ width: 200 }} />
+              </Form.Item>
+              <Form.Item name="reason" label="改派原因">
+                <Input style={{ width: 360 }} />
+              </Form.Item>
+            </Space>
+          )}
+        </ActionForm>
+      ),
+    });
+  }
   if (mine && !item.sentBackUsed) {
     tabs.push({
       key: "sendback",
