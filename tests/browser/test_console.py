@@ -421,3 +421,20 @@ def test_the_quarters_ranking(sign_in: SignIn) -> None:
     expect(page.get_by_text("2026-10-01 至 2026-12-31")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="reviewer-nj")).to_be_visible()
     admin.shot("23-admin-assessment", full_page=True)
+
+
+def test_next_years_calendar_previewed(sign_in: SignIn) -> None:
+    admin = sign_in("admin-county")
+    page = admin.goto("/admin/calendar")
+    page.get_by_label("年度").fill("2027")
+    page.get_by_label("依据").fill("国务院办公厅关于2027年部分节假日安排的通知（测试）")
+    page.get_by_label("放假日期").fill("2027-01-01\n2027-02-30\n2027-10-01~2027-10-07")
+    page.get_by_label("调休上班日期").fill("2027-09-26, 2027-10-09")
+    page.get_by_role("button", name="预览").click()
+    beside = page.locator(".ant-form-item").filter(has=page.get_by_label("放假日期"))
+    expect(beside.locator(".ant-form-item-explain-error")).to_contain_text("不是日期：2027-02-30")
+    page.get_by_label("放假日期").fill("2027-01-01\n2027-10-01~2027-10-07")
+    page.get_by_role("button", name="预览").click()
+    expect(page.get_by_text("预览：全年")).to_contain_text("个工作日")
+    expect(page.get_by_role("button", name="载入")).to_be_enabled()
+    admin.shot("24-admin-calendar-preview", full_page=True)

@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
 import { AuthProvider, hasRole, home, useAuth } from "./auth";
 import { Shell } from "./components/Shell";
 import { AssessmentPage } from "./pages/admin/Assessment";
+import { CalendarPage } from "./pages/admin/Calendar";
 import { LeavePage } from "./pages/admin/Leave";
 import { StaffPage } from "./pages/admin/Staff";
 import { CaseDetail } from "./pages/CaseDetail";
@@ -55,6 +56,7 @@ export function App() {
           <Route path="/admin/leave" element={<Guard roles={["centre_admin", "township_officer"]}><LeavePage /></Guard>} />
           <Route path="/admin/staff" element={<Guard roles={["centre_admin", "township_officer"]}><StaffPage /></Guard>} />
           <Route path="/assessment" element={<Guard roles={["centre_admin", "township_officer", "inspector"]}><AssessmentPage /></Guard>} />
+          <Route path="/admin/calendar" element={<Guard roles={["centre_admin"]}><CalendarPage /></Guard>} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>
       </BrowserRouter>

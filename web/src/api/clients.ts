@@ -7,6 +7,7 @@ import { AcceptanceService } from "../gen/tongban/acceptance/v1/acceptance_pb";
 import { CatalogService } from "../gen/tongban/acceptance/v1/catalog_pb";
 import { ReviewService } from "../gen/tongban/approval/v1/approval_pb";
 import { AssessmentService } from "../gen/tongban/staff/v1/assessment_pb";
+import { CalendarService } from "../gen/tongban/staff/v1/calendar_pb";
 import { LeaveService } from "../gen/tongban/staff/v1/leave_pb";
 import { OrganisationService } from "../gen/tongban/staff/v1/organisation_pb";
 import { SupervisionService } from "../gen/tongban/supervision/v1/supervision_pb";
@@ -42,6 +43,7 @@ export const supervision = client(SupervisionService);
 export const leave = client(LeaveService);
 export const organisation = client(OrganisationService);
 export const assessment = client(AssessmentService);
+export const calendar = client(CalendarService);
 
 /** A fresh idempotency key for one user action: a retry of the same action reuses it. */
 export function requestId(): string {

@@ -39,6 +39,7 @@ export function Shell({ children }: { children: ReactNode }) {
           { key: "/admin/leave", label: <Link to="/admin/leave">请假审批</Link> },
         ]
       : []),
+    ...(hasRole(user, "centre_admin") ? [{ key: "/admin/calendar", label: <Link to="/admin/calendar">工作日历</Link> }] : []),
     ...(hasRole(user, "inspector", "centre_admin", "township_officer")
       ? [
           { key: "/statistics", label: <Link to="/statistics">办件统计</Link> },
