@@ -100,7 +100,12 @@ export function CalendarPage() {
         </Form>
       </Card>
       {preview && (
-        <Card title={`预览：全年 ${preview.workingDays} 个工作日，${preview.changes.length} 天与现用日历不同`} size="small">
+        <Card
+          size="small"
+          title={`预览：全年 ${preview.workingDays} 个工作日，${
+            preview.current ? `${preview.changes.length} 天与现用日历不同` : "现用日历尚无该年度"
+          }`}
+        >
           <Table<DayChange>
             rowKey="day"
             size="small"
