@@ -1,4 +1,5 @@
-"""`python -m bench` (what `make bench` runs): every figure of issue 10 in one run.
+"""`python -m bench` (what `make bench` runs): every figure of issue 10 in one run, and issue 15's
+catalogue import.
 
 Starts and stops everything it needs (fresh SQLite files and PostgreSQL databases, every
 process on free ports), prints a table and writes bench/results/latest.json plus a
@@ -14,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import postgres, profiling, report, run, statement_counts, sweep
+from bench import catalogue_import, postgres, profiling, report, run, statement_counts, sweep
 from bench.loadgen import PhaseResult
 
 
@@ -78,11 +79,16 @@ def main() -> int:
         phases.update({f"postgres.{k}": v for k, v in postgres_phases.items()})
     step("supervision sweep: 10 thousand and 1 million open cases")
     swept = sweep.run(var / "sweep")
+    step("catalogue import: a 300-matter spreadsheet (issue 15)")
+    catalogue = catalogue_import.run(use_postgres=use_postgres, write=False)
     step("done")
 
     # The figures issue 10 names are top-level keys, beside what was measured and how.
     figures = report.headline(phases, peer)
     figures.update({key: value for key, value in swept.items() if key != "sweep"})
+    figures.update(
+        {f"catalogue_import_300_s_{row['database']}": row["import_s"] for row in catalogue["results"]}
+    )
     document: dict[str, Any] = {
         **figures,
         "figures": sorted(figures),
@@ -96,6 +102,7 @@ def main() -> int:
         "phases": {key: phase.as_dict() for key, phase in phases.items()},
         "stack": extra,
         "sweep": swept["sweep"],
+        "catalogue_import": catalogue,
     }
     document["cores"] = document["machine"]["cores"]
     print()

@@ -2,8 +2,9 @@
 acceptance server (issue 15), on SQLite and, when it answers, PostgreSQL.
 
 The spreadsheet is the demo catalogue's matters repeated under new serial numbers until there are
-300, written by the export's own writer. Each database gets: the import checked and saved as 300
-drafts (cold), the same file again (every matter unchanged), the 300 drafts published one call
+300, each with one extension decision, written by the export's own writer. Each database gets: the
+import checked and saved as 300 drafts and 300 decisions (cold), the same file again (every
+matter and decision unchanged), the 300 drafts published one call
 each by a second administrator, and the export of the (then 329-matter) catalogue as xlsx.
 Prints a table and writes bench/results/catalogue-import-<UTC time>.json; figures, never
 assertions.
@@ -27,6 +28,7 @@ import grpc
 import psycopg
 from tongban.acceptance.v1 import catalog_admin_pb2 as A
 from tongban.acceptance.v1 import catalog_admin_pb2_grpc
+from tongban.acceptance.v1 import catalog_pb2 as C
 
 from bench import postgres
 from services.acceptance import app, catalogue_file
@@ -42,12 +44,15 @@ KEY = "bench-internal-key-0123456789abcdef"
 ADMIN = Caller("admin-county", "320826000", frozenset({"centre_admin"}))
 # The second person of the two-person rule, who publishes the imported drafts.
 DEPUTY = Caller("admin-deputy", "320826000", frozenset({"centre_admin"}))
+# The bench's clock: a Monday, the day the imported drafts are published for and extended from.
+DAY = datetime(2026, 3, 2, 9, 30, tzinfo=CHINA)
 
 
 def spreadsheet(count: int = MATTERS) -> bytes:
-    """The demo catalogue grown to `count` matters (serials 101, 102, ... per department)."""
+    """The demo catalogue grown to `count` matters (serials 101, 102, ... per department), each
+    extended to the townships from the bench's day by one decision (a row of 延伸)."""
     demo = catalogue_file.from_json(CATALOG_FILE.read_bytes())
-    matters = []
+    matters, decisions = [], []
     for i in range(count):
         matter = type(demo.matters[0])()
         matter.CopyFrom(demo.matters[i % len(demo.matters)])
@@ -55,7 +60,17 @@ def spreadsheet(count: int = MATTERS) -> bytes:
         matter.code = f"{region}-{department}-{kind}-{100 + i:03d}"
         matter.name = f"{matter.name}（{i + 1}）"
         matters.append(matter)
-    return catalogue_file.to_xlsx(demo.departments, matters, [])
+        decisions.append(
+            A.Extension(
+                matter_code=matter.code,
+                site_level=C.SITE_LEVEL_TOWNSHIP,
+                action=A.EXTENSION_ACTION_EXTEND,
+                effective_on=DAY.date().isoformat(),
+                document_number="涟政办发〔2026〕3号",
+                document_date="2026-02-27",
+            )
+        )
+    return catalogue_file.to_xlsx(demo.departments, matters, decisions)
 
 
 @contextmanager
@@ -87,7 +102,7 @@ def measure(kind: str, content: bytes) -> dict[str, Any]:
         db = app.database(settings)
         migrations.upgrade(db, "acceptance")
         load_catalog(db)
-        running = app.build(settings, db=db, clock=FixedClock(datetime(2026, 3, 2, 9, 30, tzinfo=CHINA)))
+        running = app.build(settings, db=db, clock=FixedClock(DAY))
         running.server.start()
         stack.callback(lambda: running.server.stop(0).wait())
         stack.callback(db.dispose)
@@ -119,7 +134,7 @@ def measure(kind: str, content: bytes) -> dict[str, Any]:
                         request_id=uuid.uuid4().hex,
                         matter_code=draft.matter_code,
                         version=draft.version,
-                        effective_on="2026-03-02",
+                        effective_on=DAY.date().isoformat(),
                     ),
                     metadata=deputy,
                     timeout=60,
@@ -136,21 +151,21 @@ def measure(kind: str, content: bytes) -> dict[str, Any]:
             "database": kind,
             "import_s": round(cold_s, 3),
             "drafts": len(cold.drafts),
+            "extensions": cold.extension_count,
             "reimport_unchanged_s": round(again_s, 3),
             "unchanged": again.unchanged_count,
+            "unchanged_extensions": again.unchanged_extension_count,
             "publish_each_s": round(publish_s, 3),
             "export_xlsx_s": round(export_s, 3),
             "exported_matters": exported.matter_count,
         }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.catalogue_import", description=__doc__)
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results/ alone")
-    args = parser.parse_args()
+def run(*, use_postgres: bool, write: bool = True) -> dict[str, Any]:
+    """Both databases' figures, printed and (with `write`) kept; `make bench` adds the import
+    times to its own figures."""
     content = spreadsheet()
-    kinds = ["sqlite"] + ([] if args.no_postgres or not postgres.available() else ["postgresql"])
+    kinds = ["sqlite"] + (["postgresql"] if use_postgres and postgres.available() else [])
     rows = [measure(kind, content) for kind in kinds]
     print(f"{MATTERS}-matter spreadsheet, {len(content) // 1024} KiB")
     print(f"{'database':<12}{'import':>10}{'re-import':>12}{'publish 300':>13}{'export':>10}")
@@ -159,18 +174,27 @@ def main() -> int:
             f"{row['database']:<12}{row['import_s']:>9.2f}s{row['reimport_unchanged_s']:>11.2f}s"
             f"{row['publish_each_s']:>12.2f}s{row['export_xlsx_s']:>9.2f}s"
         )
-    if not args.no_write:
+    record = {
+        "what": "catalogue import (issue 15)",
+        "matters": MATTERS,
+        "file_bytes": len(content),
+        "machine": platform.platform(),
+        "results": rows,
+    }
+    if write:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        record = {
-            "what": "catalogue import (issue 15)",
-            "matters": MATTERS,
-            "file_bytes": len(content),
-            "machine": platform.platform(),
-            "results": rows,
-        }
         path = RESULTS / f"catalogue-import-{stamp}.json"
         path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"written {path}")
+    return record
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.catalogue_import", description=__doc__)
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave bench/results/ alone")
+    args = parser.parse_args()
+    run(use_postgres=not args.no_postgres, write=not args.no_write)
     return 0
 
 

@@ -214,6 +214,12 @@ def table(document: dict[str, Any]) -> str:
         ("  other processes' cores (noise)", f"{peer.get('others_cores', 0.0):.2f}", "", ""),
         ("  lifecycles / peer", _cell(f["lifecycles_vs_peer"]), "", ""),
         ("  peer CPU / stack CPU per lifecycle", _cell(f.get("lifecycles_vs_peer_by_cpu")), "", ""),
+        (
+            "300-matter xlsx import (s)",
+            _cell(f.get("catalogue_import_300_s_sqlite")),
+            _cell(f.get("catalogue_import_300_s_postgresql")),
+            "",
+        ),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [

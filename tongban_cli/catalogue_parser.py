@@ -25,7 +25,11 @@ def add_admin(
     leaves: Subparsers, common: ArgumentParser, keyed: Sequence[ArgumentParser], leaf: Leaf
 ) -> None:
     draft = leaf(
-        leaves, "draft", run.draft, "起草事项（新事项或新版本）：保存为草稿，待另一位中心管理员发布", keyed
+        leaves,
+        "draft",
+        run.draft,
+        "起草事项（新事项或新版本）：保存为草稿，待起草人以外的中心管理员发布",
+        keyed,
     )
     draft.add_argument(
         "file", metavar="FILE", help="事项 JSON（可用 tongban catalog show CODE --json 的输出修改）"

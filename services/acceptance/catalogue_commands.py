@@ -1,22 +1,22 @@
 """The catalogue's use cases that write: draft, publish (two-person rule), extend, import.
 
-A county department's reviewer drafts for their own department (the department's catalogue
-officer); the centre administrator drafts for any. Only the centre administrator publishes, and
-never a draft they saved themselves.
+A county department's catalogue officer drafts for their own department only (the department
+named in their identity); the centre administrator drafts for any. Only the centre administrator
+publishes (the RPC's access rule), and never a draft they saved themselves (checked here).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 from tongban.acceptance.v1 import catalog_admin_pb2 as A
-from tongban.acceptance.v1 import events_pb2 as E
 
-from services.acceptance import catalogue_file, matter_rules, repository, versions
+from services.acceptance import catalogue_file, extension_decisions, matter_rules, repository, versions
 from services.acceptance.catalogue_file import CatalogueFile
-from services.acceptance.models import DepartmentRow, ExtensionRow, MatterRow
+from services.acceptance.extension_decisions import iso_day
+from services.acceptance.models import DepartmentRow, MatterRow
 from services.acceptance.versions import version_message
 from services.common.calls import CallContext
 from services.common.errors import (
@@ -28,28 +28,21 @@ from services.common.errors import (
     required,
     wrong_state,
 )
-from services.common.outbox import record_event
 from services.common.usecases import UseCases
 
 CENTRE_ADMIN = "centre_admin"
-
-
-def iso_day(value: str, field: str, label: str, problems: list[FieldProblem]) -> date | None:
-    """The YYYY-MM-DD date, or a problem added for a blank or impossible one."""
-    if not value.strip():
-        problems.append(FieldProblem(field, f"{label}必填 / {field} is required"))
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        problems.append(FieldProblem(field, f"{label}不是有效日期 / not a valid date"))
-        return None
+CATALOGUE_OFFICER = "catalogue_officer"
 
 
 def may_draft(call: CallContext, department_code: str) -> bool:
     caller = call.caller
-    return CENTRE_ADMIN in caller.roles or bool(
-        caller.department_code and caller.department_code == department_code
+    if CENTRE_ADMIN in caller.roles:
+        return True
+    # An officer whose identity names no department drafts for none.
+    return (
+        CATALOGUE_OFFICER in caller.roles
+        and bool(caller.department_code)
+        and (caller.department_code == department_code)
     )
 
 
@@ -63,10 +56,27 @@ def _import_problems(parsed: CatalogueFile) -> None:
 
 
 def import_file(
-    session: Session, parsed: CatalogueFile, *, by: str, today: date, note: str
+    session: Session,
+    parsed: CatalogueFile,
+    *,
+    by: str,
+    today: date,
+    now: datetime,
+    note: str,
+    announce: bool = True,
 ) -> A.ImportCatalogueResponse:
-    """Check the whole file, then save its departments and a draft of each matter it changes."""
+    """Check the whole file, then save its departments, a draft of each matter it changes and
+    each extension decision not yet on record."""
     parsed.check(repository.department_codes(session))
+    # A decision may name a matter of the catalogue or of the file (in force once published).
+    matters = {code: department for code, department in repository.matter_departments(session)}
+    matters.update({m.code: m.department_code for m in parsed.matters if m.code})
+    fresh = parsed.check_extensions(
+        today=today,
+        matters=set(matters),
+        sites=repository.site_codes(session),
+        recorded={extension_decisions.row_key(row) for row in repository.extensions(session)},
+    )
     _import_problems(parsed)
     for code, name in parsed.departments.items():
         session.merge(DepartmentRow(code=code, name=name))
@@ -78,11 +88,18 @@ def import_file(
             unchanged += 1
         else:
             drafts.append(row)
+    for decision in fresh:
+        department = matters[decision.matter_code]
+        extension_decisions.record(
+            session, decision, department_code=department, by=by, now=now, announce=announce
+        )
     session.flush()
     return A.ImportCatalogueResponse(
         drafts=[version_message(row) for row in drafts],
         unchanged_count=unchanged,
         department_count=len(parsed.departments),
+        extension_count=len(fresh),
+        unchanged_extension_count=len(parsed.extensions) - len(fresh),
     )
 
 
@@ -99,15 +116,17 @@ class CatalogueCommands:
     def save_draft(self, call: CallContext, request: A.SaveMatterDraftRequest) -> A.SaveMatterDraftResponse:
         def use_case(session: Session) -> A.SaveMatterDraftResponse:
             matter = request.matter
-            problems = matter_rules.problems(matter, repository.department_codes(session))
-            if problems:
-                raise invalid_input("事项草稿有误, 请按提示修改 / the draft has errors", problems)
-            latest = repository.latest_version(session, matter.code)
-            departments = {matter.department_code} | ({latest.department_code} if latest else set())
+            # Who may draft is settled before what is drafted: a refusal says nothing of the draft.
+            # A blank department is the rules' problem below, not a permission one.
+            latest = repository.latest_version(session, matter.code) if matter.code else None
+            departments = {matter.department_code} - {""} | ({latest.department_code} if latest else set())
             if not all(may_draft(call, code) for code in departments):
                 raise permission_denied(
                     "只能起草本部门的事项 / you may only draft your own department's matters"
                 )
+            problems = matter_rules.problems(matter, repository.department_codes(session))
+            if problems:
+                raise invalid_input("事项草稿有误, 请按提示修改 / the draft has errors", problems)
             row = versions.save_draft(
                 session, matter, by=call.caller.user_id, today=self.uc.today(), note=request.note
             )
@@ -165,62 +184,23 @@ class CatalogueCommands:
         self, call: CallContext, request: A.ChangeExtensionRequest
     ) -> A.ChangeExtensionResponse:
         def use_case(session: Session) -> A.ChangeExtensionResponse:
-            today = self.uc.today()
-            problems = required(request.matter_code, "matter_code", "事项编码")
-            problems += required(request.document_number, "document_number", "决定文号")
-            if bool(request.site_level) == bool(request.site_code):
-                problems.append(
-                    FieldProblem("site_code", "请指定站点层级或站点之一 / a site level or a site, one")
-                )
-            if not request.action:
-                problems.append(FieldProblem("action", "请选择延伸或收回 / extend or withdraw"))
-            effective_on = iso_day(request.effective_on, "effective_on", "生效日期", problems)
-            document_date = iso_day(request.document_date, "document_date", "文件日期", problems)
-            if effective_on is not None and effective_on < today:
-                problems.append(FieldProblem("effective_on", "生效日期不能早于今天 / not before today"))
-            if effective_on and document_date and document_date > effective_on:
-                problems.append(
-                    FieldProblem("document_date", "文件日期晚于生效日期 / after the effective date")
-                )
             matter = session.get(MatterRow, request.matter_code) if request.matter_code else None
-            if request.matter_code and matter is None:
-                problems.append(FieldProblem("matter_code", "事项不在目录中 / no such matter"))
-            if request.site_code and repository.site(session, request.site_code) is None:
-                problems.append(FieldProblem("site_code", "站点不存在 / no such site"))
+            site = repository.site(session, request.site_code) if request.site_code else None
+            problems = extension_decisions.problems(
+                request, today=self.uc.today(), matter_known=matter is not None, site_known=site is not None
+            )
             if problems:
                 raise invalid_input("延伸调整信息有误 / the extension has errors", problems)
-            assert effective_on and document_date and matter
-            row = ExtensionRow(
-                matter_code=request.matter_code,
-                site_level=request.site_level,
-                site_code=request.site_code,
-                action=request.action,
-                effective_on=effective_on,
-                document_number=request.document_number.strip(),
-                document_date=document_date,
-                changed_by=call.caller.user_id,
-                recorded_at=self.uc.clock.now(),
-            )
-            session.add(row)
-            record_event(
+            assert matter is not None
+            row = extension_decisions.record(
                 session,
-                source=versions.SOURCE,
-                aggregate_id=row.matter_code,
-                payload=E.MatterExtensionChanged(
-                    matter_code=row.matter_code,
-                    department_code=matter.department_code,
-                    site_level=request.site_level,
-                    site_code=row.site_code,
-                    extended=row.action == A.EXTENSION_ACTION_EXTEND,
-                    effective_on=effective_on.isoformat(),
-                    document_number=row.document_number,
-                    document_date=document_date.isoformat(),
-                    changed_by=row.changed_by,
-                ),
-                occurred=self.uc.clock.now(),
+                request,
+                department_code=matter.department_code,
+                by=call.caller.user_id,
+                now=self.uc.clock.now(),
             )
             session.flush()
-            return A.ChangeExtensionResponse(extension=extension_message(row, matter.name))
+            return A.ChangeExtensionResponse(extension=extension_decisions.message(row, matter.name))
 
         return self.uc.once(call, "ChangeExtension", request, A.ChangeExtensionResponse, use_case)
 
@@ -239,21 +219,12 @@ class CatalogueCommands:
                 )
             parsed = parse(request.format, request.content)
             return import_file(
-                session, parsed, by=call.caller.user_id, today=self.uc.today(), note=request.note
+                session,
+                parsed,
+                by=call.caller.user_id,
+                today=self.uc.today(),
+                now=self.uc.clock.now(),
+                note=request.note,
             )
 
         return self.uc.once(call, "ImportCatalogue", request, A.ImportCatalogueResponse, use_case)
-
-
-def extension_message(row: ExtensionRow, matter_name: str) -> A.Extension:
-    return A.Extension(
-        matter_code=row.matter_code,
-        matter_name=matter_name,
-        site_level=row.site_level,  # type: ignore[arg-type]
-        site_code=row.site_code,
-        action=row.action,  # type: ignore[arg-type]
-        effective_on=row.effective_on.isoformat(),
-        document_number=row.document_number,
-        document_date=row.document_date.isoformat(),
-        changed_by=row.changed_by,
-    )

@@ -2,7 +2,9 @@
 
 Reading collects every problem with where it is (sheet, row and column for a spreadsheet, the
 JSON path for a file) and never stops at the first; the rules of a matter are checked by
-services.acceptance.matter_rules, their field paths translated back to the cell they came from.
+services.acceptance.matter_rules, those of an extension decision by
+services.acceptance.extension_decisions, their field paths translated back to the cell they came
+from.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVar
 
 from google.protobuf import json_format
 from google.protobuf.descriptor import EnumDescriptor
@@ -21,7 +24,7 @@ from tongban.acceptance.v1 import catalog_admin_pb2 as A
 from tongban.acceptance.v1 import catalog_pb2 as C
 from tongban.access.v1 import access_pb2
 
-from services.acceptance import matter_rules
+from services.acceptance import extension_decisions, matter_rules
 from services.common import labels, validation
 from services.common.errors import FieldProblem
 
@@ -35,8 +38,11 @@ _DEPARTMENT_NAME_LENGTH = 100
 class CatalogueFile:
     departments: dict[str, str] = field(default_factory=dict)
     matters: list[C.Matter] = field(default_factory=list)
+    # Extension decisions, as exported (matter_name and changed_by are not read back).
+    extensions: list[A.Extension] = field(default_factory=list)
     problems: list[FieldProblem] = field(default_factory=list)
-    # Matter field path ("matters[3].materials[1].code") -> where a person finds it.
+    # Field path ("matters[3].materials[1].code", "extensions[0].site_code") -> where a person
+    # finds it.
     places: dict[str, str] = field(default_factory=dict)
 
     def check(self, known_departments: Iterable[str]) -> None:
@@ -59,6 +65,39 @@ class CatalogueFile:
                     placed.add(place)
                     self.problems.append(FieldProblem(place, problem.description))
 
+    def check_extensions(
+        self, *, today: date, matters: set[str], sites: set[str], recorded: set[extension_decisions.Key]
+    ) -> list[A.ChangeExtensionRequest]:
+        """The file's decisions not yet on record, each checked as ChangeExtension checks one
+        (a decision already recorded is left as it is, past dates and all); problems placed."""
+        placed = {problem.field for problem in self.problems}
+        fresh: list[A.ChangeExtensionRequest] = []
+        seen: set[extension_decisions.Key] = set()
+        for i, extension in enumerate(self.extensions):
+            prefix = f"extensions[{i}]."
+            decision = extension_decisions.as_request(extension)
+            key = extension_decisions.key(decision)
+            if key in recorded:
+                continue
+            found = validation.problems(decision, prefix) + extension_decisions.problems(
+                decision,
+                today=today,
+                matter_known=decision.matter_code in matters,
+                site_known=decision.site_code in sites,
+                prefix=prefix,
+            )
+            if key in seen:
+                found.insert(0, FieldProblem(prefix + "matter_code", "延伸决定重复 / listed twice"))
+            seen.add(key)
+            for problem in found:
+                place = self._place(problem.field)
+                if place not in placed:
+                    placed.add(place)
+                    self.problems.append(FieldProblem(place, problem.description))
+            if not found:
+                fresh.append(decision)
+        return fresh
+
     def department(self, code: str, name: str, place: str) -> None:
         """A department of the file, if its code and name fit the catalogue's columns."""
         if not _DEPARTMENT_CODE.fullmatch(code):
@@ -72,7 +111,11 @@ class CatalogueFile:
 
     def _place(self, path: str) -> str:
         # The most precise place known: the field, else its item, else the matter.
-        candidates = [path, re.sub(r"\.[a-z_]+$", "", path), re.sub(r"^(matters\[\d+\]).*", r"\1", path)]
+        candidates = [
+            path,
+            re.sub(r"\.[a-z_]+$", "", path),
+            re.sub(r"^((matters|extensions)\[\d+\]).*", r"\1", path),
+        ]
         return next((self.places[c] for c in candidates if c in self.places), path)
 
 
@@ -109,14 +152,36 @@ def from_json(content: bytes) -> CatalogueFile:
     for i, item in enumerate(data.get("departments") or []):
         entry = item if isinstance(item, dict) else {}
         found.department(str(entry.get("code") or ""), str(entry.get("name") or ""), f"departments[{i}]")
+    # A file without decisions (the seed's shape before them) records none.
+    extensions = data.get("extensions", [])
+    if extensions is None:
+        extensions = []
+    if not isinstance(extensions, list):
+        found.problems.append(FieldProblem("extensions", "应为列表 / a list of decisions"))
+        extensions = []
     for i, item in enumerate(data["matters"]):
-        found.places[f"matters[{i}]"] = f"matters[{i}]"
-        try:
-            found.matters.append(json_format.ParseDict(item, C.Matter()))
-        except json_format.ParseError as error:
-            found.problems.append(FieldProblem(f"matters[{i}]", f"无法读取 / unreadable: {str(error)[:200]}"))
-            found.matters.append(C.Matter())
+        found.matters.append(_parsed(found, f"matters[{i}]", item, C.Matter()))
+    for i, item in enumerate(extensions):
+        # An exported decision's matter_name and changed_by are read, and not used.
+        found.extensions.append(_parsed(found, f"extensions[{i}]", item, A.Extension()))
     return found
+
+
+M = TypeVar("M", C.Matter, A.Extension)
+
+
+def _parsed(found: CatalogueFile, path: str, item: Any, empty: M) -> M:
+    """The item as a message; an empty one, and one problem for the whole item, if unreadable.
+    A readable item's problems are named by their field's path."""
+    try:
+        if not isinstance(item, dict):
+            raise json_format.ParseError("an object is required")
+        return json_format.ParseDict(item, empty)
+    except json_format.ParseError as error:
+        # What an empty item then breaks is not reported again: it is all at this one place.
+        found.places[path] = path
+        found.problems.append(FieldProblem(path, f"无法读取 / unreadable: {str(error)[:200]}"))
+        return type(empty)()
 
 
 def _line(error: Exception) -> int:
@@ -176,6 +241,16 @@ _SHEETS: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
 )
 DEPARTMENTS_SHEET = "部门"
 EXTENSIONS_SHEET = "延伸"
+# One decision a row; a file without the sheet records none (older exports had it for reading).
+_EXTENSION_COLUMNS = (
+    Column("事项编码", "matter_code"),
+    Column("站点层级", "site_level", C.SiteLevel.DESCRIPTOR),
+    Column("站点编码", "site_code"),
+    Column("调整", "action", A.ExtensionAction.DESCRIPTOR),
+    Column("生效日期", "effective_on"),
+    Column("决定文号", "document_number"),
+    Column("文件日期", "document_date"),
+)
 
 
 def _cell(column: Column, value: Any) -> Any:
@@ -206,19 +281,9 @@ def to_xlsx(
                     ([matter.code] if repeated else []) + [_cell(c, getattr(item, c.name)) for c in columns]
                 )
     sheet = book.create_sheet(EXTENSIONS_SHEET)
-    sheet.append(["事项编码", "站点层级", "站点编码", "调整", "生效日期", "决定文号", "文件日期"])
+    sheet.append([c.header for c in _EXTENSION_COLUMNS])
     for e in extensions:
-        sheet.append(
-            [
-                e.matter_code,
-                labels.zh(C.SiteLevel, e.site_level),
-                e.site_code,
-                labels.zh(A.ExtensionAction, e.action),
-                e.effective_on,
-                e.document_number,
-                e.document_date,
-            ]
-        )
+        sheet.append([_cell(c, getattr(e, c.name)) for c in _EXTENSION_COLUMNS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -226,7 +291,10 @@ def to_xlsx(
 
 def _value(column: Column, raw: Any, problem: Callable[[str], None]) -> Any:
     """The cell as the field's value; a problem (and None) when it cannot be one."""
-    text = "" if raw is None else str(raw).strip()
+    # A date typed into Excel comes back as a date, not as the text the file was exported with.
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    text = "" if raw is None else raw.isoformat() if isinstance(raw, date) else str(raw).strip()
     if column.repeated:
         parts = [p.strip() for p in re.split(r"[、,，]", text) if p.strip()]
         values = [_value(Column("", "", column.enum), p, problem) for p in parts]
@@ -284,10 +352,7 @@ def from_xlsx(content: bytes) -> CatalogueFile:
     index: dict[str, int] = {}
     for title, repeated, columns in _SHEETS:
         sheet = book[title]
-        headers = [
-            str(v).strip() if v is not None else ""
-            for v in next(sheet.iter_rows(max_row=1, values_only=True))
-        ]
+        headers = _headers(sheet)
         wanted = (["事项编码"] if repeated else []) + [c.header for c in columns]
         missing = [h for h in wanted if h not in headers]
         if missing:
@@ -296,7 +361,40 @@ def from_xlsx(content: bytes) -> CatalogueFile:
         for row_no, row in _rows(sheet):
             cells = dict(zip(headers, row, strict=False))
             _read_row(found, index, title, repeated, columns, headers, row_no, cells)
+    if EXTENSIONS_SHEET in names:
+        _read_extensions(found, book[EXTENSIONS_SHEET])
     return found
+
+
+def _headers(sheet: Any) -> list[str]:
+    first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    return [str(v).strip() if v is not None else "" for v in first]
+
+
+def _read_extensions(found: CatalogueFile, sheet: Any) -> None:
+    headers = _headers(sheet)
+    missing = [c.header for c in _EXTENSION_COLUMNS if c.header not in headers]
+    if missing:
+        found.problems.append(
+            FieldProblem(EXTENSIONS_SHEET, f"缺少列 / missing columns: {SEPARATOR.join(missing)}")
+        )
+        return
+    for row_no, row in _rows(sheet):
+        cells = dict(zip(headers, row, strict=False))
+        path = f"extensions[{len(found.extensions)}]"
+        found.places[path] = f"{EXTENSIONS_SHEET}!第{row_no}行"
+        item = A.Extension()
+        found.extensions.append(item)
+        for column in _EXTENSION_COLUMNS:
+            place = f"{EXTENSIONS_SHEET}!{_column_letter(headers, column.header)}{row_no}({column.header})"
+            found.places[f"{path}.{column.name}"] = place
+
+            def problem(text: str, place: str = place) -> None:
+                found.problems.append(FieldProblem(place, text))
+
+            value = _value(column, cells.get(column.header), problem)
+            if value is not None:
+                setattr(item, column.name, value)
 
 
 def _rows(sheet: Any) -> Iterable[tuple[int, tuple[Any, ...]]]:

@@ -10,7 +10,8 @@ from tongban.acceptance.v1 import catalog_admin_pb2 as A
 from tongban.acceptance.v1 import catalog_pb2 as C
 
 from services.acceptance import catalogue_file, extension, matter_diff, repository
-from services.acceptance.catalogue_commands import extension_message, iso_day
+from services.acceptance.extension_decisions import iso_day
+from services.acceptance.extension_decisions import message as extension_message
 from services.acceptance.models import DepartmentRow, MatterRow, MatterVersionRow, SiteRow
 from services.acceptance.versions import version_message
 from services.common import labels
@@ -85,10 +86,10 @@ class CatalogueQueries:
             raise invalid_input("日期有误 / the date is wrong", problems)
         with self.uc.db.reading() as session:
             site = _site(session, request.site_code)
-            records = repository.extensions(session, site=site)
+            records = extension.by_matter(repository.extensions(session, site=site))
             entries = []
             for matter in repository.matters_in_force(session, day):
-                standing = extension.standing(matter, site, records, day)
+                standing = extension.standing(matter, site, records.get(matter.code, []), day)
                 if not standing.accepts:
                     continue
                 entry = A.SiteCatalogueEntry(matter=matter)

@@ -8,7 +8,7 @@ recorded) counts. Only receiving is decided here: cases received before a withdr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,3 +35,12 @@ def standing(matter: C.Matter, site: SiteRow, records: Sequence[ExtensionRow], d
             last = max(group, key=lambda r: (r.effective_on, r.id or 0))
             return Standing(last.action == A.EXTENSION_ACTION_EXTEND, last)
     return Standing(site.level in matter.accepting_levels)
+
+
+def by_matter(records: Iterable[ExtensionRow]) -> dict[str, list[ExtensionRow]]:
+    """Decisions grouped by matter: a site's list weighs each matter against its own only (the
+    demo's county decision alone is one per matter and level)."""
+    grouped: dict[str, list[ExtensionRow]] = {}
+    for record in records:
+        grouped.setdefault(record.matter_code, []).append(record)
+    return grouped

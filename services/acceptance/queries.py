@@ -53,8 +53,10 @@ class Catalog:
                     raise not_found(
                         "site", request.site_code, f"站点 {request.site_code} 不存在 / no such site"
                     )
-                records = repository.extensions(session, site=site)
-                matters = [m for m in matters if extension.standing(m, site, records, today).accepts]
+                records = extension.by_matter(repository.extensions(session, site=site))
+                matters = [
+                    m for m in matters if extension.standing(m, site, records.get(m.code, []), today).accepts
+                ]
         if keyword:
             matters = [
                 m for m in matters if keyword in m.name or keyword in m.code or keyword in m.department_name

@@ -124,6 +124,15 @@ def extensions(session: Session, *, matter_code: str = "", site: SiteRow | None 
     return list(session.exec(query.order_by(col(ExtensionRow.id))).all())
 
 
+def matter_departments(session: Session) -> list[tuple[str, str]]:
+    """(code, department code) of every published matter."""
+    return list(session.exec(select(MatterRow.code, MatterRow.department_code)).all())
+
+
+def site_codes(session: Session) -> set[str]:
+    return set(session.exec(select(SiteRow.code)).all())
+
+
 def department_codes(session: Session) -> set[str]:
     return set(session.exec(select(DepartmentRow.code)).all())
 

@@ -1,10 +1,13 @@
-"""Load the demo catalogue through the catalogue's own import (the same checks as any file), then
-publish what it drafted. Idempotent: a second run finds nothing changed. Sites and windows are the
-staff service's (services/staff/seed); acceptance keeps its copy of them from staff's events.
+"""Load the demo catalogue through the catalogue's own import (the same checks as any file, its
+extension decisions included), then publish what it drafted. Idempotent: a second run finds
+nothing changed. Sites and windows are the staff service's (services/staff/seed); acceptance
+keeps its copy of them from staff's events.
 
 Seeding is the operator's set-up of an empty county, not a person's change: its drafts are
-published under the seed's name, outside the two-person rule that governs the RPCs, and
-announce no event: the starting catalogue is no change for supervision to record.
+published under the seed's name, outside the two-person rule that governs the RPCs, and they and
+its extension decisions announce no event: the starting catalogue is no change for supervision
+to record. Its decisions name site levels, not sites: acceptance learns the sites from the staff
+service's events, after this runs.
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ def load_catalog(db: Database, path: Path = CATALOG_FILE, effective_on: date = D
     now = datetime.combine(effective_on, datetime.min.time(), CHINA)
     with db.transaction() as session:
         imported = import_file(
-            session, parsed, by=SEED_USER, today=effective_on, note="演示目录 / demo catalogue"
+            session,
+            parsed,
+            by=SEED_USER,
+            today=effective_on,
+            now=now,
+            note="演示目录 / demo catalogue",
+            announce=False,
         )
         for draft in imported.drafts:
             row = repository.matter_version(session, draft.matter_code, draft.version)

@@ -19,6 +19,7 @@ _TOKEN_ROLES = {
     organisation_pb2.STAFF_ROLE_TOWNSHIP_OFFICER: "township_officer",
     organisation_pb2.STAFF_ROLE_CENTRE_ADMIN: "centre_admin",
     organisation_pb2.STAFF_ROLE_INSPECTOR: "inspector",
+    organisation_pb2.STAFF_ROLE_CATALOGUE_OFFICER: "catalogue_officer",
 }
 
 

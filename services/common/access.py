@@ -35,6 +35,7 @@ ROLE_NAMES = {
     access_pb2.ROLE_TOWNSHIP_OFFICER: "township_officer",
     access_pb2.ROLE_INSPECTOR: "inspector",
     access_pb2.ROLE_SERVICE: "service",
+    access_pb2.ROLE_CATALOGUE_OFFICER: "catalogue_officer",
 }
 ALL_ROLES = frozenset(ROLE_NAMES.values())
 

@@ -19,9 +19,15 @@ TOKEN_ROLES: dict[int, str] = {
     R.STAFF_ROLE_TOWNSHIP_OFFICER: "township_officer",
     R.STAFF_ROLE_CENTRE_ADMIN: "centre_admin",
     R.STAFF_ROLE_INSPECTOR: "inspector",
+    R.STAFF_ROLE_CATALOGUE_OFFICER: "catalogue_officer",
 }
-# Roles only the county's centre administrator may give (a township officer may not).
-COUNTY_ONLY: frozenset[int] = frozenset({R.STAFF_ROLE_CENTRE_ADMIN, R.STAFF_ROLE_INSPECTOR})
+# Roles only the county's centre administrator may give (a township officer may not): a catalogue
+# officer drafts the county's catalogue, so it is the county's to name.
+COUNTY_ONLY: frozenset[int] = frozenset(
+    {R.STAFF_ROLE_CENTRE_ADMIN, R.STAFF_ROLE_INSPECTOR, R.STAFF_ROLE_CATALOGUE_OFFICER}
+)
+# Roles that act for one department, so the person must name it.
+DEPARTMENT_ROLES: frozenset[int] = frozenset({R.STAFF_ROLE_CATALOGUE_OFFICER})
 
 
 def stored(roles: Iterable[int]) -> str:

@@ -4,6 +4,7 @@ two-person rule, a case that keeps its version, extension decisions by date, imp
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 
 import grpc
@@ -14,6 +15,7 @@ from tongban.acceptance.v1 import catalog_admin_pb2 as M
 from tongban.acceptance.v1 import catalog_admin_pb2_grpc
 from tongban.acceptance.v1 import catalog_pb2 as C
 from tongban.acceptance.v1 import events_pb2 as E
+from tongban.events.v1 import event_pb2
 
 from services.common.outbox import OutboxEvent
 from tests.conftest import AcceptanceUnderTest
@@ -23,16 +25,30 @@ from tests.contract.helpers import (
     TOWNSHIP,
     TOWNSHIP_COMPLETE,
     field_violations,
+    provided,
     request_id,
     rpc_error,
     submit_request,
 )
-from tests.support import Caller, clerk, identity_metadata, reviewer, row_counts
+from tests.support import Caller, clerk, identity_metadata, payloads, reviewer, row_counts
 
 ADMIN = identity_metadata(Caller("admin-county", "320826000", frozenset({"centre_admin"})))
 OTHER_ADMIN = identity_metadata(Caller("admin-deputy", "320826000", frozenset({"centre_admin"})))
-GA_OFFICER = identity_metadata(reviewer("GA", user="catalogue-ga"))
-NJ_OFFICER = identity_metadata(reviewer("NJ", user="catalogue-nj"))
+
+
+def _officer(department: str) -> Caller:
+    """A county department's catalogue officer (部门事项管理员)."""
+    return Caller(
+        f"catalogue-{department.lower()}", "320826000", frozenset({"catalogue_officer"}), department
+    )
+
+
+GA_OFFICER = identity_metadata(_officer("GA"))
+NJ_OFFICER = identity_metadata(_officer("NJ"))
+# A reviewer of the same department: reviewing cases is not drafting the catalogue.
+GA_REVIEWER = identity_metadata(reviewer("GA"))
+# An officer whose identity names no department drafts for none.
+NO_DEPARTMENT_OFFICER = identity_metadata(_officer(""))
 AS_CLERK = identity_metadata(clerk())
 # 2026-09-28 is the fixture's today (a Monday); the next day is a working day too.
 TOMORROW = "2026-09-29"
@@ -141,11 +157,29 @@ def test_a_case_keeps_the_version_it_was_accepted_under(acceptance: AcceptanceUn
 
 
 def test_the_two_person_rule(acceptance: AcceptanceUnderTest) -> None:
-    # A department's catalogue officer drafts only for their own department.
-    error = rpc_error(lambda: _draft_v2(acceptance, NJ_OFFICER))
+    untouched = _counts(acceptance)
+    # A department's catalogue officer drafts only for their own department; a reviewer (even of
+    # the matter's department) and an officer of no department draft for none.
+    for outsider in (NJ_OFFICER, GA_REVIEWER, NO_DEPARTMENT_OFFICER, AS_CLERK):
+        error = rpc_error(lambda outsider=outsider: _draft_v2(acceptance, outsider))
+        assert error.code() == grpc.StatusCode.PERMISSION_DENIED, outsider
+    assert _counts(acceptance) == untouched
+    # The officer's draft of their own department's matter: published by the administrator.
+    own = _draft_v2(acceptance, GA_OFFICER)
+    assert (own.version, own.drafted_by) == (2, "catalogue-ga")
+    error = rpc_error(lambda: _publish(acceptance, 2, TOMORROW, GA_OFFICER))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED
-    # The administrator's own draft: another administrator publishes it, never they themselves.
-    _draft_v2(acceptance, ADMIN)
+    assert _counts(acceptance) == {**untouched, "matter_versions": untouched["matter_versions"] + 1}
+    # The administrator takes the draft over and so becomes its drafter: another administrator
+    # publishes it, never they themselves.
+    matter = _current(acceptance, JOINT)
+    matter.name = "户口迁移(准迁证)核发"
+    retaken = (
+        _admin(acceptance)
+        .SaveMatterDraft(M.SaveMatterDraftRequest(request_id=request_id(), matter=matter), metadata=ADMIN)
+        .version
+    )
+    assert (retaken.version, retaken.drafted_by) == (2, "admin-county")
     error = rpc_error(lambda: _publish(acceptance, 2, TOMORROW, ADMIN))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED and "双人复核" in (error.details() or "")
     # A catalogue officer may not publish at all.
@@ -185,6 +219,11 @@ def test_an_extension_takes_effect_on_its_date(acceptance: AcceptanceUnderTest) 
         submit_request(TOWNSHIP, TOWNSHIP_COMPLETE), metadata=AS_CLERK
     )
     assert accepted.case.state == A.CASE_STATE_ACCEPTED
+    # Received with two materials missing: the supplement comes after the withdrawal.
+    waiting = acceptance.cases.SubmitApplication(
+        submit_request(TOWNSHIP, TOWNSHIP_COMPLETE[:2]), metadata=AS_CLERK
+    ).case
+    assert waiting.state == A.CASE_STATE_SUPPLEMENT_REQUESTED
     change = admin.ChangeExtension(
         M.ChangeExtensionRequest(
             request_id=request_id(),
@@ -218,9 +257,16 @@ def test_an_extension_takes_effect_on_its_date(acceptance: AcceptanceUnderTest) 
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and "收回" in (error.details() or "")
     listed = admin.GetSiteCatalogue(M.GetSiteCatalogueRequest(site_code=gaogou), metadata=AS_CLERK)
     assert TOWNSHIP not in [e.matter.code for e in listed.entries]
-    # The case accepted before goes on.
+    # The cases received before go on: the accepted one stays, the waiting one is accepted.
     kept = acceptance.cases.GetCase(A.GetCaseRequest(case_no=accepted.case.case_no), metadata=AS_CLERK).case
     assert kept.state == A.CASE_STATE_ACCEPTED
+    supplemented = acceptance.cases.SupplementMaterials(
+        A.SupplementMaterialsRequest(
+            request_id=request_id(), case_no=waiting.case_no, materials=provided(*TOWNSHIP_COMPLETE[2:])
+        ),
+        metadata=AS_CLERK,
+    ).case
+    assert supplemented.state == A.CASE_STATE_ACCEPTED
 
     # A county-only matter extended to every township from the next day, and the withdrawn one
     # extended to every township again: 高沟镇's own withdrawal still counts for it (a decision
@@ -248,7 +294,16 @@ def test_an_extension_takes_effect_on_its_date(acceptance: AcceptanceUnderTest) 
         C.ListMattersRequest(site_code=gaogou, page_size=100), metadata=AS_CLERK
     )
     assert "320826-ZJ-XK-001" not in [m.code for m in listed_today.matters]
+    # The day before, 高沟镇's window refuses the county-only matter; on the day it accepts it.
+    licence = _current(acceptance, "320826-ZJ-XK-001")
+    complete = [m.code for m in licence.materials if m.requirement == C.MATERIAL_REQUIREMENT_REQUIRED]
+    error = rpc_error(
+        lambda: acceptance.cases.SubmitApplication(submit_request(licence.code, complete), metadata=AS_CLERK)
+    )
+    assert error.code() == grpc.StatusCode.FAILED_PRECONDITION and "不能受理" in (error.details() or "")
     acceptance.clock.advance(timedelta(days=1))
+    extended = acceptance.cases.SubmitApplication(submit_request(licence.code, complete), metadata=AS_CLERK)
+    assert extended.case.state == A.CASE_STATE_ACCEPTED
     listed = acceptance.catalog.ListMatters(
         C.ListMattersRequest(site_code=gaogou, page_size=100), metadata=AS_CLERK
     )
@@ -340,3 +395,136 @@ def test_export_then_import_changes_nothing_and_an_edit_becomes_a_draft(
     ]
     published = _publish(acceptance, 2, "2026-09-28", OTHER_ADMIN)
     assert published.matter.name == "户口迁移(准迁证)核发" and _current(acceptance, JOINT).version == 2
+
+
+def _import(acceptance: AcceptanceUnderTest, kind: int, content: bytes) -> M.ImportCatalogueResponse:
+    return _admin(acceptance).ImportCatalogue(
+        M.ImportCatalogueRequest(request_id=request_id(), format=kind, content=content),  # type: ignore[arg-type]
+        metadata=ADMIN,
+    )
+
+
+def test_the_demo_catalogues_extension_decisions_were_imported_with_it(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    listed = _admin(acceptance).ListExtensions(M.ListExtensionsRequest(matter_code=JOINT), metadata=AS_CLERK)
+    assert [(e.site_level, e.document_number, e.changed_by) for e in listed.extensions] == [
+        (C.SITE_LEVEL_TOWNSHIP, "涟政办发〔2025〕58号", "seed")
+    ]
+    hall = _admin(acceptance).GetSiteCatalogue(
+        M.GetSiteCatalogueRequest(site_code="320826101"), metadata=AS_CLERK
+    )
+    entry = next(e for e in hall.entries if e.matter.code == JOINT)
+    assert (entry.document_number, entry.document_date, entry.extended_on) == (
+        "涟政办发〔2025〕58号",
+        "2025-12-15",
+        "2026-01-01",
+    )
+    # The starting catalogue is no change for supervision: no event.
+    assert _events(acceptance, E.MatterExtensionChanged) == 0  # type: ignore[arg-type]
+
+
+def test_an_import_records_new_extension_decisions_from_their_date(acceptance: AcceptanceUnderTest) -> None:
+    """An xlsx with one more row in 延伸 extends a county-only matter to 高沟镇 from tomorrow."""
+    book = load_workbook(io.BytesIO(_export(acceptance, M.CATALOGUE_FORMAT_XLSX)))
+    book["延伸"].append(
+        ["320826-ZJ-XK-001", "", "320826101", "延伸", TOMORROW, "涟政办发〔2026〕30号", "2026-09-25"]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    done = _import(acceptance, M.CATALOGUE_FORMAT_XLSX, out.getvalue())
+    assert (len(done.drafts), done.extension_count, done.unchanged_extension_count) == (0, 1, 26)
+    assert _events(acceptance, E.MatterExtensionChanged) == 1  # type: ignore[arg-type]
+    # The same file again: the decision is on record, nothing new.
+    again = _import(acceptance, M.CATALOGUE_FORMAT_XLSX, out.getvalue())
+    assert (again.extension_count, again.unchanged_extension_count) == (0, 27)
+
+    def at_gaogou() -> set[str]:
+        listed = acceptance.catalog.ListMatters(
+            C.ListMattersRequest(site_code="320826101", page_size=100), metadata=AS_CLERK
+        )
+        return {m.code for m in listed.matters}
+
+    assert "320826-ZJ-XK-001" not in at_gaogou()
+    acceptance.clock.advance(timedelta(days=1))
+    assert "320826-ZJ-XK-001" in at_gaogou()
+
+
+def test_an_import_with_errors_in_matters_materials_and_extensions_changes_nothing(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    """Three errors in three sheets, one of them 延伸; the same three in a JSON file."""
+    book = load_workbook(io.BytesIO(_export(acceptance, M.CATALOGUE_FORMAT_XLSX)))
+    book["事项"]["B2"] = ""  # a name is required
+    book["材料"]["D3"] = "看情况"  # no such requirement
+    book["延伸"].append(
+        [
+            "320826-ZJ-XK-001",
+            "乡镇(园区)分中心",
+            "",
+            "延伸",
+            "2026-09-01",
+            "涟政办发〔2026〕31号",
+            "2026-08-25",
+        ]
+    )  # effective before today
+    out = io.BytesIO()
+    book.save(out)
+    untouched = _counts(acceptance)
+    error = rpc_error(lambda: _import(acceptance, M.CATALOGUE_FORMAT_XLSX, out.getvalue()))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "3 处错误" in (error.details() or "")
+    assert set(field_violations(error)) == {"事项!B2(事项名称)", "材料!D3(材料要求)", "延伸!E28(生效日期)"}
+
+    data = json.loads(_export(acceptance, M.CATALOGUE_FORMAT_JSON))
+    data["matters"][0]["legalLimitDays"] = -1
+    data["matters"][1]["materials"][0]["form"] = "MATERIAL_FORM_SCAN"  # no such form: unreadable
+    data["extensions"].append(
+        {"matterCode": JOINT, "siteCode": "320826999", "action": "EXTENSION_ACTION_EXTEND"}
+    )
+    error = rpc_error(lambda: _import(acceptance, M.CATALOGUE_FORMAT_JSON, json.dumps(data).encode()))
+    places = set(field_violations(error))
+    assert {"matters[0].legal_limit_days", "matters[1]", "extensions[26].site_code"} <= places, places
+    assert {"extensions[26].effective_on", "extensions[26].document_number"} <= places
+    assert _counts(acceptance) == untouched
+
+
+def _accepted_events(acceptance: AcceptanceUnderTest, case_no: str) -> list[E.CaseAccepted]:
+    with acceptance.db.reading() as session:
+        rows = session.exec(
+            select(OutboxEvent)
+            .where(OutboxEvent.aggregate_id == case_no)
+            .where(OutboxEvent.event_type == E.CaseAccepted.DESCRIPTOR.full_name)
+        ).all()
+        # One row per destination; the same event.
+        events = {row.event_id: event_pb2.Event.FromString(row.payload) for row in rows}
+    return payloads(list(events.values()), E.CaseAccepted)
+
+
+def test_a_case_received_under_version_1_is_accepted_under_it_after_version_2(
+    acceptance: AcceptanceUnderTest,
+) -> None:
+    """Received with materials missing under version 1; version 2 (one more material, a shorter
+    promise and a shorter decision step) in force the next day; the supplement completes version
+    1's list and the case is accepted with version 1's limits and flow, which approval receives."""
+    v1 = _current(acceptance, JOINT)
+    received = acceptance.cases.SubmitApplication(
+        submit_request(JOINT, ["M01", "M02"]), metadata=AS_CLERK
+    ).case
+    assert (received.state, received.matter_version) == (A.CASE_STATE_SUPPLEMENT_REQUESTED, 1)
+    _draft_v2(acceptance)
+    _publish(acceptance, 2, TOMORROW)
+    acceptance.clock.advance(timedelta(days=1))
+    assert _current(acceptance, JOINT).version == 2
+
+    accepted = acceptance.cases.SupplementMaterials(
+        A.SupplementMaterialsRequest(
+            request_id=request_id(), case_no=received.case_no, materials=provided("M03", "M04")
+        ),
+        metadata=AS_CLERK,
+    ).case
+    assert (accepted.state, accepted.matter_version) == (A.CASE_STATE_ACCEPTED, 1)
+    assert accepted.promised_limit_days == v1.promised_limit_days != 4
+    assert not accepted.outstanding  # M07 is version 2's
+    (event,) = _accepted_events(acceptance, received.case_no)
+    assert (event.case.matter_version, event.promised_limit_days) == (1, v1.promised_limit_days)
+    assert list(event.county_review.steps) == list(v1.review_steps)

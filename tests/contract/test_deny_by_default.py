@@ -59,7 +59,15 @@ def test_a_method_without_an_access_rule_is_refused_to_every_role(
 ) -> None:
     _, handler, channel = served
     call = channel.unary_unary(method)
-    for role in ("clerk", "reviewer", "centre_admin", "township_officer", "inspector", "service"):
+    for role in (
+        "clerk",
+        "reviewer",
+        "centre_admin",
+        "township_officer",
+        "inspector",
+        "catalogue_officer",
+        "service",
+    ):
         with pytest.raises(grpc.RpcError) as caught:
             call(b"ping", metadata=identity_metadata(as_role(role)), timeout=5)
         assert caught.value.code() == grpc.StatusCode.PERMISSION_DENIED

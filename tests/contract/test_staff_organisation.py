@@ -211,3 +211,37 @@ def test_posts_follow_the_size_of_the_department(staff: StaffUnderTest) -> None:
     assert set(
         field_violations(rpc_error(lambda: staff.organisation.SetPosts(one, metadata=as_(ADMIN))))
     ) == {"b_post"}
+
+
+def test_a_catalogue_officer_names_a_department_and_only_the_county_names_one(staff: StaffUnderTest) -> None:
+    def officer(**overrides: object) -> G.PutStaffMemberRequest:
+        fields: dict[str, object] = {
+            "request_id": rid(),
+            "user_id": "catalogue-ga",
+            "name": "县公安局事项管理员",
+            "original_unit": "县公安局",
+            "site_code": "320826000",
+            "department_code": "GA",
+            "roles": [G.STAFF_ROLE_CATALOGUE_OFFICER],
+            "active": True,
+        }
+        fields.update(overrides)
+        return G.PutStaffMemberRequest(**fields)  # type: ignore[arg-type]
+
+    before = {t: n for t, n in row_counts(staff.db).items() if t != "idempotency_keys"}
+    township = officer(user_id="catalogue-mz-2", site_code="320826101", department_code="MZ")
+    denied = rpc_error(lambda: staff.organisation.PutStaffMember(township, metadata=as_(OFFICER)))
+    assert denied.code() == grpc.StatusCode.PERMISSION_DENIED
+    blank = rpc_error(
+        lambda: staff.organisation.PutStaffMember(officer(department_code=""), metadata=as_(ADMIN))
+    )
+    assert set(field_violations(blank)) == {"department_code"}
+    assert {t: n for t, n in row_counts(staff.db).items() if t != "idempotency_keys"} == before
+
+    staff.organisation.PutStaffMember(officer(), metadata=as_(ADMIN))
+    members = {m.user_id: m for m in staff.published(E.StaffMemberChanged)}
+    for user_id, department in (("catalogue-ga", "GA"), ("catalogue-mz", "MZ")):  # and the demo's
+        assert (members[user_id].department_code, list(members[user_id].roles)) == (
+            department,
+            [G.STAFF_ROLE_CATALOGUE_OFFICER],
+        )

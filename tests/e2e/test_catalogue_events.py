@@ -35,12 +35,12 @@ def test_publication_and_extension_are_on_supervisions_record(stack: Stack) -> N
         catalog = catalog_pb2_grpc.CatalogServiceStub(channel)
         admin = catalog_admin_pb2_grpc.CatalogAdminServiceStub(channel)
         matter = catalog.GetMatter(
-            catalog_pb2.GetMatterRequest(code=MATTER), metadata=_auth(stack, "reviewer-mz")
+            catalog_pb2.GetMatterRequest(code=MATTER), metadata=_auth(stack, "catalogue-mz")
         ).matter
         matter.promised_limit_days = 8
         draft = admin.SaveMatterDraft(
             M.SaveMatterDraftRequest(request_id="e2e-draft-1", matter=matter),
-            metadata=_auth(stack, "reviewer-mz"),
+            metadata=_auth(stack, "catalogue-mz"),
         ).version
         admin.PublishMatterVersion(
             M.PublishMatterVersionRequest(
@@ -76,9 +76,51 @@ def test_publication_and_extension_are_on_supervisions_record(stack: Stack) -> N
     (published,) = payloads(events, E.MatterVersionPublished)
     assert (published.version, published.drafted_by, published.published_by) == (
         2,
-        "reviewer-mz",
+        "catalogue-mz",
         "admin-county",
     )
     assert (published.promised_limit_days, published.changed_field_count) == (8, 1)
     (changed,) = payloads(events, E.MatterExtensionChanged)
     assert (changed.site_code, changed.extended, changed.effective_on) == ("320826102", False, "2026-10-08")
+
+
+def test_the_two_person_rule_with_the_demo_accounts(stack: Stack) -> None:
+    """Through the gateway with signed-in tokens: 县民政局's catalogue officer may not draft 县公安局's
+    matter nor publish; the administrator's own draft waits for another administrator."""
+    other = "320826-GA-GG-002"
+    with grpc.insecure_channel(stack.gateway) as channel:
+        catalog = catalog_pb2_grpc.CatalogServiceStub(channel)
+        admin = catalog_admin_pb2_grpc.CatalogAdminServiceStub(channel)
+        matter = catalog.GetMatter(
+            catalog_pb2.GetMatterRequest(code=other), metadata=_auth(stack, "catalogue-mz")
+        ).matter
+        matter.legal_basis += "；《公安部关于临时身份证明的规定》"
+        with pytest.raises(grpc.RpcError) as refused:
+            admin.SaveMatterDraft(
+                M.SaveMatterDraftRequest(request_id="e2e-draft-other", matter=matter),
+                metadata=_auth(stack, "catalogue-mz"),
+            )
+        assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        own = admin.SaveMatterDraft(
+            M.SaveMatterDraftRequest(request_id="e2e-draft-admin", matter=matter),
+            metadata=_auth(stack, "admin-county"),
+        ).version
+        for user in ("catalogue-mz", "admin-county"):
+            with pytest.raises(grpc.RpcError) as refused:
+                admin.PublishMatterVersion(
+                    M.PublishMatterVersionRequest(
+                        request_id=f"e2e-publish-{user}",
+                        matter_code=other,
+                        version=own.version,
+                        effective_on="2026-12-31",
+                    ),
+                    metadata=_auth(stack, user),
+                )
+            assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED, user
+        versions = admin.ListMatterVersions(
+            M.ListMatterVersionsRequest(matter_code=other), metadata=_auth(stack, "catalogue-mz")
+        ).versions
+        assert [(v.version, v.state) for v in versions] == [
+            (2, M.VERSION_STATE_DRAFT),
+            (1, M.VERSION_STATE_PUBLISHED),
+        ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.json_format import ParseDict
-from tongban.acceptance.v1 import catalog_pb2
+from tongban.acceptance.v1 import catalog_admin_pb2, catalog_pb2
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG_PATH = ROOT / "services" / "acceptance" / "seed" / "catalog.json"
@@ -91,7 +91,25 @@ def dept_names(departments) -> dict[str, str]:
 
 
 def test_top_level_keys(raw):
-    assert set(raw) == {"departments", "matters"}
+    assert set(raw) == {"departments", "matters", "extensions"}
+
+
+def test_extension_decisions_bring_the_county_matters_down(raw, matters):
+    """The county's decision extending its matters to the townships and villages (县级事项向乡镇
+    延伸): for each county-decided matter, the levels below the county that accept it."""
+    decisions = _parse(catalog_admin_pb2.Extension, raw["extensions"])
+    expected = {
+        (m.code, level)
+        for m in matters
+        if m.deciding_level == DECIDED_BY_COUNTY
+        for level in m.accepting_levels
+        if level != COUNTY
+    }
+    assert {(d.matter_code, d.site_level) for d in decisions} == expected
+    assert len(decisions) == len(expected)
+    for d in decisions:
+        assert (d.action, d.site_code) == (catalog_admin_pb2.EXTENSION_ACTION_EXTEND, "")
+        assert (d.document_date, d.effective_on) == ("2025-12-15", "2026-01-01")
 
 
 # ---------------------------------------------------------------- departments

@@ -31,7 +31,7 @@ def version_list(versions: Iterable[A.MatterVersion]) -> str:
 def saved(version: A.MatterVersion) -> str:
     return (
         f"已保存草稿：{version.matter.name}（{version.matter_code}）第 {version.version} 版。\n"
-        f"须由另一位中心管理员发布：tongban catalog publish {version.matter_code} {version.version} "
+        f"须由中心管理员（起草人以外）发布：tongban catalog publish {version.matter_code} {version.version} "
         "--effective YYYY-MM-DD"
     )
 
@@ -63,7 +63,8 @@ def extension_list(extensions: Iterable[A.Extension]) -> str:
 def imported(response: A.ImportCatalogueResponse) -> str:
     lines = [
         f"已导入：{response.department_count} 个部门；{len(response.drafts)} 个事项存为草稿，"
-        f"{response.unchanged_count} 个事项未变。"
+        f"{response.unchanged_count} 个事项未变；{response.extension_count} 项延伸决定已记录，"
+        f"{response.unchanged_extension_count} 项已在册。"
     ]
     lines += [f"  草稿 {d.matter_code} 第 {d.version} 版  {d.matter.name}" for d in response.drafts]
     if response.drafts:

@@ -150,6 +150,12 @@ def _member_problems(session: Session, request: G.PutStaffMemberRequest, site: S
     )
     if not request.roles:
         problems.append(FieldProblem("roles", "至少一个角色 / at least one role"))
+    if set(request.roles) & roles.DEPARTMENT_ROLES and not request.department_code:
+        problems.append(
+            FieldProblem(
+                "department_code", "部门事项管理员须指定部门 / a catalogue officer needs a department"
+            )
+        )
     if request.window_code:
         window = repository.window(session, request.window_code)
         if window is None or window.site_code != site.code:
@@ -179,7 +185,8 @@ def put_staff_member(
             require_site(session, call, row.site_code)  # moving someone out of another's site
         if set(request.roles) & roles.COUNTY_ONLY and "centre_admin" not in call.caller.roles:
             raise permission_denied(
-                "只有县中心管理员可以授予管理员或监察角色 / only the county's administrator gives these"
+                "只有县中心管理员可以授予管理员、监察或部门事项管理员角色 / "
+                "only the county's administrator gives these"
             )
         problems = _member_problems(session, request, site)
         posted_on = day_or(request.posted_on, "posted_on", uc.today(), problems)
