@@ -438,3 +438,33 @@ def test_next_years_calendar_previewed(sign_in: SignIn) -> None:
     expect(page.get_by_text("预览：全年")).to_contain_text("个工作日")
     expect(page.get_by_role("button", name="载入")).to_be_enabled()
     admin.shot("24-admin-calendar-preview", full_page=True)
+
+
+def test_a_window_rotation_requested_and_trained(sign_in: SignIn) -> None:
+    admin = sign_in("admin-county")
+    page = admin.goto("/admin/rotation")
+    page.get_by_label("窗口", exact=True).fill("320826000-W03")
+    page.get_by_label("现任").fill("reviewer-mz")
+    page.get_by_label("接任").fill("reviewer-ga-b")
+    page.get_by_label("生效日期").fill("2026-11-02")
+    page.get_by_label("轮岗理由").fill("定期轮岗")
+    page.get_by_label("未满最短任职期").fill("民政窗口人员调整")
+    page.get_by_role("button", name="提交轮岗申请").click()
+    beside = page.locator(".ant-form-item").filter(has=page.get_by_label("接任"))
+    expect(beside.locator(".ant-form-item-explain-error")).to_contain_text("须为该窗口部门的人员")
+    # The police window's B post takes over from its chief representative instead.
+    page.get_by_label("窗口", exact=True).fill("320826000-W02")
+    page.get_by_label("现任").fill("reviewer-county")
+    page.get_by_role("button", name="提交轮岗申请").click()
+    row = page.get_by_role("row").filter(has_text="reviewer-county → reviewer-ga-b")
+    expect(row).to_contain_text("已批准，待培训")
+    row.get_by_role("button", name="登记培训").click()
+    page.get_by_label("培训日期").fill("2027-01-04")
+    page.get_by_label("培训内容").fill("户籍业务办理规范")
+    page.get_by_role("button", name="登记培训").last.click()
+    beside = page.locator(".ant-form-item").filter(has=page.get_by_label("培训日期"))
+    expect(beside.locator(".ant-form-item-explain-error")).to_contain_text("不能晚于今天")
+    page.get_by_label("培训日期").fill("")  # today
+    page.get_by_role("button", name="登记培训").last.click()
+    expect(row).to_contain_text("已培训，待生效")
+    admin.shot("25-admin-rotation", full_page=True)

@@ -6,6 +6,7 @@ import { Shell } from "./components/Shell";
 import { AssessmentPage } from "./pages/admin/Assessment";
 import { CalendarPage } from "./pages/admin/Calendar";
 import { LeavePage } from "./pages/admin/Leave";
+import { RotationPage } from "./pages/admin/Rotation";
 import { StaffPage } from "./pages/admin/Staff";
 import { CaseDetail } from "./pages/CaseDetail";
 import { Cases } from "./pages/Cases";
@@ -57,6 +58,7 @@ export function App() {
           <Route path="/admin/staff" element={<Guard roles={["centre_admin", "township_officer"]}><StaffPage /></Guard>} />
           <Route path="/assessment" element={<Guard roles={["centre_admin", "township_officer", "inspector"]}><AssessmentPage /></Guard>} />
           <Route path="/admin/calendar" element={<Guard roles={["centre_admin"]}><CalendarPage /></Guard>} />
+          <Route path="/admin/rotation" element={<Guard roles={["centre_admin", "township_officer"]}><RotationPage /></Guard>} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>
       </BrowserRouter>

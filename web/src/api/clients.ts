@@ -10,6 +10,7 @@ import { AssessmentService } from "../gen/tongban/staff/v1/assessment_pb";
 import { CalendarService } from "../gen/tongban/staff/v1/calendar_pb";
 import { LeaveService } from "../gen/tongban/staff/v1/leave_pb";
 import { OrganisationService } from "../gen/tongban/staff/v1/organisation_pb";
+import { RotationService } from "../gen/tongban/staff/v1/rotation_pb";
 import { SupervisionService } from "../gen/tongban/supervision/v1/supervision_pb";
 
 // A session that ran out (or an account disabled meanwhile) sends the user back to sign in,
@@ -44,6 +45,7 @@ export const leave = client(LeaveService);
 export const organisation = client(OrganisationService);
 export const assessment = client(AssessmentService);
 export const calendar = client(CalendarService);
+export const rotation = client(RotationService);
 
 /** A fresh idempotency key for one user action: a retry of the same action reuses it. */
 export function requestId(): string {

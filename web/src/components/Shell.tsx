@@ -37,6 +37,7 @@ export function Shell({ children }: { children: ReactNode }) {
       ? [
           { key: "/admin/staff", label: <Link to="/admin/staff">窗口与人员</Link> },
           { key: "/admin/leave", label: <Link to="/admin/leave">请假审批</Link> },
+          { key: "/admin/rotation", label: <Link to="/admin/rotation">轮岗</Link> },
         ]
       : []),
     ...(hasRole(user, "centre_admin") ? [{ key: "/admin/calendar", label: <Link to="/admin/calendar">工作日历</Link> }] : []),
