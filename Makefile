@@ -9,10 +9,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-installed-stamp
 PROTOS := $(shell find protos -name '*.proto')
+# The web console (web/): npm packages from the lockfile, then its client code and build.
+WEB_MODULES := web/node_modules/.installed-stamp
+WEB_STAMP   := web/dist/.stamp
+WEB_INPUTS  := $(shell find web/src web/scripts -type f ! -path 'web/src/gen/*' 2>/dev/null) \
+	web/index.html web/vite.config.ts web/tsconfig.json web/buf.gen.yaml
 
-.PHONY: setup run test readme check lint typecheck breaking protos clean
+.PHONY: setup run test readme check lint typecheck breaking protos clean web test-web
 
-setup: $(STAMP) gen/.stamp
+setup: $(STAMP) gen/.stamp web
 
 # The build backend (scripts/build) generates gen/ from protos/ on every install.
 $(STAMP): pyproject.toml
@@ -29,10 +34,27 @@ gen/.stamp: $(PROTOS) scripts/gen_protos.py scripts/build/tongban_build.py | $(S
 
 protos: setup
 
+# npm ci empties node_modules first, so the stamp goes inside it.
+$(WEB_MODULES): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Generates web/src/gen from protos/ (buf from the venv, protoc-gen-es from node_modules), then
+# type-checks and bundles into web/dist, which the gateway's browser edge serves at /.
+$(WEB_STAMP): $(WEB_INPUTS) $(PROTOS) $(WEB_MODULES) | $(STAMP)
+	cd web && VENV=$(abspath $(VENV)) npm run --silent generate && npm run --silent build
+	touch $@
+
+web: $(WEB_STAMP)
+
+# The console's unit tests (vitest); `make test` runs them before pytest.
+test-web: web
+	cd web && npm test --silent
+
 run: setup
 	$(BIN)/tongban up
 
-test: setup
+test: setup test-web
 	$(BIN)/pytest
 
 # The bench extra (SpiffWorkflow for the peer, py-spy) on top of the dev install.
@@ -68,4 +90,4 @@ breaking: setup
 check: lint typecheck breaking
 
 clean:
-	rm -rf $(VENV) gen var .pytest_cache .mypy_cache
+	rm -rf $(VENV) gen var .pytest_cache .mypy_cache web/node_modules web/dist web/src/gen

@@ -102,7 +102,8 @@ def ports_in_use(ports: Sequence[int]) -> list[int]:
 def _print_welcome(gateway: str, var_dir: Path, config: Path, out: IO[str]) -> None:
     users = demo.load_users()
     print(f"\n通办已启动，网关地址 {gateway}（日志在 {var_dir / 'log'}）。", file=out)
-    print(f"浏览器入口（Connect 协议，网关进程内）http://{HOST}:{WEB_PORT}", file=out)
+    print(f"网页工作台（用浏览器打开，演示密码 tongban-demo）http://{HOST}:{WEB_PORT}/", file=out)
+    print(f"浏览器入口（Connect 协议，网关进程内，与工作台同一端口）http://{HOST}:{WEB_PORT}", file=out)
     print(f"运行目录和网关地址已记在 {config}：在任何目录下，tongban 都会找到这套本地运行。", file=out)
     print("演示用户（角色、站点）：", file=out)
     print("\n".join(f"  {demo.describe(u)}" for u in users), file=out)

@@ -36,6 +36,7 @@ from gateway.web.protocol import (
 )
 from gateway.web.sessions import PATHS, Sessions
 from gateway.web.settings import WebSettings
+from gateway.web.static import BUILT, StaticFiles, is_api_path
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class ConnectEdge:
         self._sessions = sessions
         self._most = web.max_body_bytes
         self._pool = ThreadPoolExecutor(max_workers=web.workers, thread_name_prefix="web")
+        self._static = StaticFiles(web.static_dir or BUILT)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -83,12 +85,10 @@ class ConnectEdge:
             outgoing = await self._answer(scope, receive)
         except _Gone:
             return
-        headers = [
-            *outgoing.headers,
-            (b"content-length", str(len(outgoing.body)).encode()),
+        headers = [*outgoing.headers, (b"content-length", str(len(outgoing.body)).encode())]
+        if not any(key == b"cache-control" for key, _value in outgoing.headers):
             # Answers name people and cases: no shared cache keeps them.
-            (b"cache-control", b"no-store"),
-        ]
+            headers.append((b"cache-control", b"no-store"))
         await send({"type": "http.response.start", "status": outgoing.status, "headers": headers})
         await send({"type": "http.response.body", "body": outgoing.body})
 
@@ -102,7 +102,10 @@ class ConnectEdge:
                 return
 
     async def _answer(self, scope: Scope, receive: Receive) -> Outgoing:
-        if scope["method"] != "POST":
+        method, path = scope["method"], scope["path"]
+        if method in ("GET", "HEAD") and not is_api_path(path) and self._static.available:
+            return self._static.answer(path, head=method == "HEAD")
+        if method != "POST":
             # Unary Connect calls are POSTs (the GET form is only for side-effect-free methods,
             # which no RPC declares).
             return Outgoing(405, [(b"allow", b"POST")], b"")
@@ -117,7 +120,6 @@ class ConnectEdge:
                 authorization.append((key, value))
             else:
                 headers[key] = value
-        path: str = scope["path"]
         codec = codec_of(headers.get("content-type", ""))
         if codec is None or (path in PATHS and codec != JSON):
             accepted = "application/json" if path in PATHS else ACCEPTED

@@ -24,6 +24,7 @@ from gateway.web.cookies import cleared_cookie, session_cookie
 from gateway.web.protocol import JSON, ConnectError
 from gateway.web.tracing import server_span
 from services.common.server_spans import record_code
+from services.common.tokens import WINDOW_CLAIM
 
 LOGIN = "/tongban.staff.v1.AccountService/Login"
 PATHS = frozenset({"/session/login", "/session/logout", "/session/me"})
@@ -33,10 +34,10 @@ def _json(payload: object, *extra: tuple[bytes, bytes]) -> Outgoing:
     return Outgoing(200, [content_type(JSON), *extra], json.dumps(payload, ensure_ascii=False).encode())
 
 
-def _expires(token: str) -> datetime:
+def _claims(token: str) -> dict[str, object]:
     # Only after the gateway verified it: the claims are read, not trusted, here.
-    claims = jwt.decode(token, options={"verify_signature": False})
-    return datetime.fromtimestamp(float(claims.get("exp", 0)), UTC)
+    claims: dict[str, object] = jwt.decode(token, options={"verify_signature": False})
+    return claims
 
 
 class Sessions:
@@ -82,13 +83,17 @@ class Sessions:
             caller = self._proxy.identify(incoming.token)
         except Refusal as refusal:
             return error_response(from_refusal(refusal))
-        expires = _expires(incoming.token).isoformat().replace("+00:00", "Z")
+        claims = _claims(incoming.token)
+        expires = datetime.fromtimestamp(float(str(claims.get("exp", 0))), UTC)
+        window = claims.get(WINDOW_CLAIM)
         return _json(
             {
                 "userId": caller.user_id,
                 "siteCode": caller.site_code,
                 "roles": sorted(caller.roles),
                 "departmentCode": caller.department_code,
-                "expireTime": expires,
+                # A clerk's window, where the console's intake accepts (as the CLI's default).
+                "windowCode": window if isinstance(window, str) else "",
+                "expireTime": expires.isoformat().replace("+00:00", "Z"),
             }
         )

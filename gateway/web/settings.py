@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -19,6 +21,9 @@ class WebSettings(BaseSettings):
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     # Threads forwarding the edge's calls (each waits on a backend; the bulkhead bounds each backend).
     workers: int = Field(default=64, ge=1)
+
+    # The built console served at /; unset: web/dist of this checkout (`make setup` builds it).
+    static_dir: Path | None = None
 
     def resolved_port(self) -> int:
         return WEB_PORT if self.port < 0 else self.port
