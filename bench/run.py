@@ -21,7 +21,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 
@@ -31,6 +31,7 @@ from bench.loadgen import Call, PhaseResult, closed_loop, open_loop
 from bench.processes import Child, Metered
 
 Phases = dict[str, PhaseResult]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,7 @@ class Plan:
         return asdict(self)
 
 
-async def _over(
-    address: str, measure: Callable[[list[grpc.aio.Channel]], Awaitable[PhaseResult]]
-) -> PhaseResult:
+async def _over(address: str, measure: Callable[[list[grpc.aio.Channel]], Awaitable[T]]) -> T:
     channels = workloads.connections(address)
     try:
         return await measure(channels)
@@ -247,11 +246,17 @@ def profile_run(var_dir: Path, plan: Plan, out_dir: Path | None) -> tuple[PhaseR
     shutil.rmtree(var_dir, ignore_errors=True)
     env = stack.prepare(var_dir)
     with stack.running(var_dir, env) as running:
-        children = list(running.children.values())
-        users = [*people.TOWNSHIP_CLERKS, *people.REVIEWERS.values()]
-        bearer = {user.user_id: running.bearer(user.user_id) for user in users}
-        processes.wait_quiet(children)
+        children, bearer = _ready_for_lifecycles(running)
         return _lifecycles(running, plan, "SQLite, profiled", bearer, list(children), children, out_dir)
+
+
+def _ready_for_lifecycles(running: stack.Stack) -> tuple[list[Child], dict[str, workloads.Metadata]]:
+    """The stack's processes once idle, and the tokens of the people a lifecycle needs."""
+    children = list(running.children.values())
+    users = [*people.TOWNSHIP_CLERKS, *people.REVIEWERS.values()]
+    bearer = {user.user_id: running.bearer(user.user_id) for user in users}
+    processes.wait_quiet(children)
+    return children, bearer
 
 
 def statements_run(var_dir: Path, plan: Plan, lifecycles: int = 200) -> dict[str, dict[str, int]]:
@@ -262,10 +267,7 @@ def statements_run(var_dir: Path, plan: Plan, lifecycles: int = 200) -> dict[str
     folder = var_dir / "statements"
     env = statement_counts.counting(stack.prepare(var_dir), folder)
     with stack.running(var_dir, env) as running:
-        children = list(running.children.values())
-        users = [*people.TOWNSHIP_CLERKS, *people.REVIEWERS.values()]
-        bearer = {user.user_id: running.bearer(user.user_id) for user in users}
-        processes.wait_quiet(children)
+        children, bearer = _ready_for_lifecycles(running)
         before = statement_counts.read(folder)
 
         async def every_lifecycle(channels: list[grpc.aio.Channel]) -> None:
@@ -278,14 +280,7 @@ def statements_run(var_dir: Path, plan: Plan, lifecycles: int = 200) -> dict[str
 
             await asyncio.gather(*(bounded(number) for number in range(lifecycles)))
 
-        async def run_all() -> None:
-            channels = workloads.connections(running.gateway)
-            try:
-                await every_lifecycle(channels)
-            finally:
-                await asyncio.gather(*(channel.close() for channel in channels))
-
-        asyncio.run(run_all())
+        asyncio.run(_over(running.gateway, every_lifecycle))
         processes.wait_quiet(children)
         return statement_counts.difference(statement_counts.read(folder), before)
 
