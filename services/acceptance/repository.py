@@ -177,10 +177,12 @@ _SITES = "acceptance.sites"
 
 
 def site(session: Session, code: str) -> SiteRow | None:
-    known: dict[str, SiteRow | None] = session.info.setdefault(_SITES, {})
-    if code not in known:
-        known[code] = session.get(SiteRow, code)
-    return known[code]
+    known: dict[str, SiteRow] = session.info.setdefault(_SITES, {})
+    # Only rows found are kept: a site the staff service's events add later in the session is seen.
+    found = known.get(code) or session.get(SiteRow, code)
+    if found is not None:
+        known[code] = found
+    return found
 
 
 def window(session: Session, code: str) -> WindowRow | None:
