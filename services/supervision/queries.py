@@ -86,6 +86,7 @@ class AlertQueries:
             entries=found.entries,
             first_bad_seq=found.first_bad_seq,
             problem=found.problem,
+            head_hash=found.head_hash,
         )
 
     def rules_loaded(self) -> supervision_pb2.ListRulesResponse:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,6 +70,7 @@ class Verification:
     entries: int
     first_bad_seq: int = 0
     problem: str = ""
+    head_hash: str = ""
 
     @property
     def intact(self) -> bool:
@@ -114,7 +115,9 @@ def verify(session: Session) -> Verification:
         return Verification(
             count, missing, f"末尾第 {missing} 条起缺失或多出 / entries from {missing} on removed or added"
         )
-    return _alerts_match(session, count)
+    found = _alerts_match(session, count)
+    # The head is named only when everything up to it checked out.
+    return replace(found, head_hash=expected_prev) if found.intact else found
 
 
 def _alerts_match(session: Session, count: int) -> Verification:

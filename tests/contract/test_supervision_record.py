@@ -66,6 +66,13 @@ def _entry(db: Database, seq: int) -> RecordEntryRow:
 def test_an_untouched_record_verifies(db: Database) -> None:
     found = _verify(db)
     assert found.intact and found.entries == 6 and found.first_bad_seq == 0
+    # The head named is the last entry's hash, the one an inspector notes down.
+    assert found.head_hash == _entry(db, 6).hash
+
+
+def test_a_broken_record_names_no_head(db: Database) -> None:
+    _sql(db, "DELETE FROM record_entries WHERE seq = 2")
+    assert _verify(db).head_hash == ""
 
 
 def test_an_edited_entry_is_found(db: Database) -> None:

@@ -14,6 +14,7 @@ import { Catalogue } from "./pages/clerk/Catalogue";
 import { Intake } from "./pages/clerk/Intake";
 import { AccountabilityDetail, AccountabilityList } from "./pages/inspector/Accountability";
 import { Alerts } from "./pages/inspector/Alerts";
+import { RecordVerification } from "./pages/inspector/Record";
 import { Statistics } from "./pages/inspector/Statistics";
 import { Login } from "./pages/Login";
 import { PrintDocument } from "./pages/PrintDocument";
@@ -53,6 +54,7 @@ export function App() {
           <Route path="/inspector/alerts" element={<Guard roles={["inspector"]}><Alerts /></Guard>} />
           <Route path="/inspector/accountability" element={<Guard roles={["inspector"]}><AccountabilityList /></Guard>} />
           <Route path="/inspector/accountability/:caseId" element={<Guard roles={["inspector"]}><AccountabilityDetail /></Guard>} />
+          <Route path="/inspector/record" element={<Guard roles={["inspector", "centre_admin"]}><RecordVerification /></Guard>} />
           <Route path="/statistics" element={<Guard roles={["inspector", "centre_admin", "township_officer"]}><Statistics /></Guard>} />
           <Route path="/admin/leave" element={<Guard roles={["centre_admin", "township_officer"]}><LeavePage /></Guard>} />
           <Route path="/admin/staff" element={<Guard roles={["centre_admin", "township_officer"]}><StaffPage /></Guard>} />

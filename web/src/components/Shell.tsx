@@ -31,6 +31,7 @@ export function Shell({ children }: { children: ReactNode }) {
       ? [
           { key: "/inspector/alerts", label: <Link to="/inspector/alerts">预警看板</Link> },
           { key: "/inspector/accountability", label: <Link to="/inspector/accountability">问责案件</Link> },
+          { key: "/inspector/record", label: <Link to="/inspector/record">记录核验</Link> },
         ]
       : []),
     ...(hasRole(user, "centre_admin", "township_officer")

@@ -10,6 +10,7 @@ import { options, zh } from "../../api/labels";
 import { ActionForm } from "../../components/ActionForm";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { Pager } from "../../components/Pager";
+import { RecordBadge } from "../../components/RecordBadge";
 import { formatTime } from "../../components/ReviewTimeline";
 import {
   type AccountabilityCase,
@@ -160,6 +161,12 @@ export function AccountabilityDetail() {
             {item.openTime ? formatTime(timestampDate(item.openTime)) : ""} {item.openedBy}
           </Descriptions.Item>
           <Descriptions.Item label="预警">{item.alertIds.map((a) => `#${a}`).join("、")}</Descriptions.Item>
+          <Descriptions.Item label="监察记录" span={2}>
+            <Space wrap>
+              <span>{item.recordSeqs.length ? `第 ${item.recordSeqs.map(String).join("、")} 条` : "尚未记入"}</span>
+              <RecordBadge seqs={item.recordSeqs} />
+            </Space>
+          </Descriptions.Item>
           <Descriptions.Item label="立案理由" span={2}>
             {item.reason}
           </Descriptions.Item>

@@ -10,6 +10,7 @@ import { options, zh } from "../../api/labels";
 import { ActionForm } from "../../components/ActionForm";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { Pager } from "../../components/Pager";
+import { RecordBadge } from "../../components/RecordBadge";
 import { formatTime } from "../../components/ReviewTimeline";
 import { type Alert, AlertSeveritySchema, AlertState, AlertStateSchema } from "../../gen/tongban/supervision/v1/supervision_pb";
 import { usePaged } from "../../lib/paging";
@@ -54,7 +55,12 @@ export function Alerts() {
   const text = (key: keyof Filters) => (value: string) => setFilters({ ...filters, [key]: value.trim() });
   return (
     <Card
-      title="预警看板"
+      title={
+        <Space>
+          预警看板
+          <RecordBadge />
+        </Space>
+      }
       extra={
         <Button type="primary" disabled={!chosen.size} onClick={() => setOpening(true)}>
           立案问责（已选 {chosen.size} 条）

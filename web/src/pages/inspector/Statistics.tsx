@@ -1,12 +1,13 @@
 // The monthly report (月通报) per department, window or site: counts, the on-time rate and the
-// satisfaction rate, as a table whose rate columns are drawn as bars to compare at a glance.
+// satisfaction rate, as charts (the period's rates, each department's months) and a table whose
+// rate columns are drawn as bars to compare at a glance.
 import { Button, Card, DatePicker, Progress, Select, Space, Table } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useCallback, useEffect, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { supervision } from "../../api/clients";
 import { explain, type Explained } from "../../api/errors";
-import { options } from "../../api/labels";
+import { options, zh } from "../../api/labels";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import {
   type GetStatisticsResponse,
@@ -14,6 +15,7 @@ import {
   StatisticsGroupingSchema,
   type StatisticsRow,
 } from "../../gen/tongban/supervision/v1/supervision_pb";
+import { StatisticsCharts } from "./StatisticsCharts";
 
 const DAY = "YYYY-MM-DD";
 
@@ -63,6 +65,7 @@ export function Statistics() {
         <Button onClick={load}>刷新</Button>
       </Space>
       <ErrorAlert error={error} />
+      {answer && <StatisticsCharts rows={answer.rows} what={zh(StatisticsGroupingSchema, answer.groupBy)} end={answer.toDate || range[1].format(DAY)} />}
       <Table<StatisticsRow>
         rowKey="key"
         size="small"
