@@ -130,17 +130,19 @@ export function MonthlyTrend({ end }: { end: string }) {
             key: "table",
             label: "趋势数据表",
             children: (
-              <Table<Record<string, string | number | null>>
-                size="small"
-                rowKey="key"
-                pagination={false}
-                scroll={{ x: true }}
-                dataSource={drawn.keys.map((key) => ({ key, ...Object.fromEntries(drawn.points.map((p) => [String(p.month), p[key] ?? null])) }))}
-                columns={[
-                  { title: "部门", dataIndex: "key", width: 90, render: (key: string) => keyName(key) },
-                  ...months.map((m) => ({ title: m.label, dataIndex: m.label, width: 80, render: shown })),
-                ]}
-              />
+              <div data-testid="trend-table">
+                <Table<Record<string, string | number | null>>
+                  size="small"
+                  rowKey="key"
+                  pagination={false}
+                  scroll={{ x: true }}
+                  dataSource={drawn.keys.map((key) => ({ key, ...Object.fromEntries(drawn.points.map((p) => [String(p.month), p[key] ?? null])) }))}
+                  columns={[
+                    { title: "部门", dataIndex: "key", width: 90, render: (key: string) => keyName(key) },
+                    ...months.map((m) => ({ title: m.label, dataIndex: m.label, width: 80, render: shown })),
+                  ]}
+                />
+              </div>
             ),
           },
         ]}
