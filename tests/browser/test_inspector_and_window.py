@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 
 import pytest
@@ -28,6 +28,15 @@ from tests.support import wait_until
 pytestmark = pytest.mark.e2e
 
 SignIn = Callable[[str], Session]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _patient_expect() -> Iterator[None]:
+    """Each flow here starts many CLI processes beside the stack: on a busy two-core machine a
+    sign-in (its password hash) can take longer than Playwright's 5 s, so wait longer here only."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
 HOUSEHOLD = "320826-GA-QT-001"  # 户口迁移: the township's step, then the county police
 TRACTOR = "320826-NJ-XK-001"
 INSTANT = "320826-WJ-GG-001"  # 生育登记: completed at the window
@@ -185,30 +194,49 @@ def test_next_years_calendar_loaded(sign_in: SignIn) -> None:
     admin.shot("34-admin-calendar-loaded", full_page=True)
 
 
-def test_the_statistics_drawn_per_department_and_month(sign_in: SignIn) -> None:
+def _instant_cases_rated(console: Stack, day: str, *ratings: str) -> None:
+    """On `day`, an instant case completed at 高沟镇 for each rating, and rated at the window."""
+    console.set_clock(f"{day}T10:00:00+08:00")
+    for rating in ratings:
+        materials = ("--material", "M01", "--material", "M02")
+        submitted = console.cli_json("clerk-gaogou", "case", "submit", "--matter", INSTANT, *LI, *materials)
+        case_no = str(submitted["case"]["caseNo"])  # type: ignore[index]
+        console.cli("clerk-gaogou", "case", "complete", case_no, "--result", "生育服务登记卡已当场发放")
+        console.cli("clerk-gaogou", "rating", "give", case_no, "--rating", rating)
+
+
+def test_the_statistics_drawn_per_department_and_month(sign_in: SignIn, console: Stack) -> None:
+    # Months with something in them for the trend (the instant case above is the first).
+    _instant_cases_rated(console, "2026-11-16", "非常满意", "不满意")
+    _instant_cases_rated(console, "2026-12-07", "满意")
     inspector = sign_in("inspector-county")
-    page = inspector.goto("/statistics?from=2026-09-01&to=2026-10-31")
+    page = inspector.goto("/statistics?from=2026-09-01&to=2026-12-31")
 
     def counted() -> bool:
-        # The instant case's completion reaches supervision as an event: wait for it.
+        # The completions and ratings reach supervision as events: wait for all of them.
         page.reload()
         expect(page.get_by_role("row").filter(has_text="合计")).to_be_visible()
-        return page.get_by_role("row").filter(has_text="WJ").count() > 0
+        cells = page.get_by_role("row").filter(has_text="WJ").locator("td").all_inner_texts()
+        return len(cells) > 9 and (cells[4], cells[9]) == ("4", "3")  # completed, rated
 
-    wait_until(counted, what="the instant case in the statistics", timeout=60)
+    wait_until(counted, what="the instant cases in the statistics", timeout=60)
     period = page.get_by_test_id("period-chart")
     expect(page.get_by_text("本期各部门按时办结率与满意率（%）")).to_be_visible()
     expect(period.locator(".recharts-bar-rectangle").first).to_be_visible()
     trend = page.get_by_test_id("trend-chart")
-    expect(page.get_by_text("近 6 个月各部门按时办结率（%，2026-05 至 2026-10）")).to_be_visible()
+    expect(page.get_by_text("近 6 个月各部门按时办结率（%，2026-07 至 2026-12）")).to_be_visible()
     expect(trend.locator(".recharts-line-dot").first).to_be_visible()
     expect(trend.locator(".recharts-legend-item").filter(has_text="WJ")).to_be_visible()
-    # The trend's numbers are in a table too: the instant case, completed on time.
+    # The trend's numbers are in a table too: instant cases are on time; one of November's two
+    # ratings is 不满意.
     page.get_by_text("趋势数据表").click()
-    expect(page.get_by_test_id("trend-table").get_by_role("row").filter(has_text="WJ")).to_contain_text("100%")
+    in_table = page.get_by_test_id("trend-table").get_by_role("row").filter(has_text="WJ")
+    expect(in_table).to_have_text(re.compile(r"WJ\s*—\s*—\s*100%\s*—\s*100%\s*100%"))
     switch = page.locator(".ant-segmented")
     switch.get_by_text("满意率", exact=True).click()
-    expect(page.get_by_text("近 6 个月各部门满意率（%，2026-05 至 2026-10）")).to_be_visible()
+    expect(page.get_by_text("近 6 个月各部门满意率（%，2026-07 至 2026-12）")).to_be_visible()
+    expect(in_table).to_have_text(re.compile(r"WJ\s*—\s*—\s*—\s*—\s*50%\s*100%"))
+    inspector.shot("36-inspector-satisfaction-trend")
     switch.get_by_text("按时办结率", exact=True).click()
     inspector.shot("35-inspector-statistics-charts")
     inspector.shot("35b-inspector-statistics-charts-full", full_page=True)
