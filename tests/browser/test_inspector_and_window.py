@@ -83,6 +83,7 @@ def test_the_inspector_sees_the_record_verified_and_where_it_breaks(sign_in: Sig
     on_record = page.get_by_role("row").filter(has_text="监察记录")
     expect(on_record).to_contain_text(re.compile(r"第 \d+ 条"))
     expect(on_record.get_by_test_id("record-badge")).to_contain_text("监察记录完整")
+    inspector.shot("29-inspector-case-on-the-record")
     case_page = page.url
 
     page.get_by_role("link", name="记录核验").click()

@@ -170,16 +170,17 @@ export function AccountabilityDetail() {
           <Descriptions.Item label="立案理由" span={2}>
             {item.reason}
           </Descriptions.Item>
-          {item.question && (
+          {/* "" would be an empty child, drawn as an empty row */}
+          {item.question ? (
             <Descriptions.Item label="要求说明" span={2}>
               {item.question}（{item.explanationDue} 前）
             </Descriptions.Item>
-          )}
-          {item.explanation && (
+          ) : null}
+          {item.explanation ? (
             <Descriptions.Item label="书面说明" span={2}>
               {item.explanation}
             </Descriptions.Item>
-          )}
+          ) : null}
           {item.outcome !== AccountabilityOutcome.UNSPECIFIED && (
             <Descriptions.Item label="决定" span={2}>
               {zh(AccountabilityOutcomeSchema, item.outcome)}
