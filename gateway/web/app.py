@@ -34,7 +34,7 @@ from gateway.web.protocol import (
     codec_of,
     timeout_seconds,
 )
-from gateway.web.sessions import PATHS, Sessions
+from gateway.web.sessions import PATHS, Handler, Sessions
 from gateway.web.settings import WebSettings
 from gateway.web.static import BUILT, StaticFiles, is_api_path
 
@@ -134,7 +134,7 @@ class ConnectEdge:
         token = bearer or from_cookie
         incoming = Incoming(incoming.path, codec, incoming.body, token, incoming.deadline, headers)
         loop = asyncio.get_running_loop()
-        handle = self._sessions.handle if path in PATHS else self._calls.unary
+        handle: Handler = self._sessions.handle if path in PATHS else self._calls.unary
         if from_cookie is not None:
             # A session in use is renewed before its token runs out (gateway/web/sessions.py).
             handle = self._sessions.renewing(handle)

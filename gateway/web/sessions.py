@@ -134,7 +134,8 @@ class Sessions:
 
     def _ended(self, error: ConnectError) -> Outgoing:
         refused = error_response(error)
-        return replace(refused, headers=[*refused.headers, (b"set-cookie", cleared_cookie(secure=self._secure))])
+        cleared = (b"set-cookie", cleared_cookie(secure=self._secure))
+        return replace(refused, headers=[*refused.headers, cleared])
 
     def _cookie(self, token: str, expire_time: Timestamp) -> bytes:
         lifetime = int(expire_time.ToDatetime(tzinfo=UTC).timestamp() - self._now())

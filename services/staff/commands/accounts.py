@@ -112,7 +112,9 @@ def refresh(uc: UseCases, call: CallContext, config: SignIn) -> P.RefreshTokenRe
             raise unauthenticated("账号已停用, 请联系中心管理员 / the account is disabled")
         revoked = account.tokens_revoked_at
         if revoked is not None and revoked > now - config.revocation_lag:
-            raise unauthenticated("账号的登录已被撤销, 请重新登录 / the account was signed out: sign in again")
+            raise unauthenticated(
+                "账号的登录已被撤销, 请重新登录 / the account was signed out: sign in again"
+            )
         token = _token(session, config, member, now)
     return P.RefreshTokenResponse(token=token, expire_time=_stamp(now + config.token_lifetime))
 
