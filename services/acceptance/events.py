@@ -2,7 +2,8 @@
 
 Outgoing: each change to a case announces a typed event (tongban.acceptance.v1 events.proto);
 an accepted county-decided case carries what approval needs to open its review.
-Incoming (县乡同办): the county's decision and its send-back for supplement, through the inbox;
+Incoming (县乡同办): the county's decision, its send-back for supplement and the pauses and
+extension of its clock, through the inbox;
 and from the staff service, its sites, windows and calendar years (the copies acceptance keeps).
 """
 
