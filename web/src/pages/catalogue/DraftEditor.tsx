@@ -2,7 +2,7 @@
 // conditional one applies), the limits, the review steps and fees. The service checks the draft
 // whole and names every problem at once; each sentence lands beside its field.
 import { Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Typography } from "antd";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { catalogAdmin } from "../../api/clients";
 import { explain, type Explained } from "../../api/errors";
 import { options } from "../../api/labels";
@@ -161,7 +161,7 @@ export function DraftEditor(props: {
                         <Input aria-label={`材料 ${n} 名称`} maxLength={100} />
                       </Form.Item>
                     </Col>
-                    <Col flex="120px">
+                    <Col flex="130px">
                       <Form.Item name={[field.name, "requirement"]} label={i === 0 ? "要求" : undefined}>
                         <Select options={options(MaterialRequirementSchema)} aria-label={`材料 ${n} 要求`} />
                       </Form.Item>
@@ -191,7 +191,7 @@ export function DraftEditor(props: {
                   </Row>
                 );
               })}
-              <Form.ErrorList errors={errors} />
+              <ListErrors errors={errors} />
               <Button
                 onClick={() => {
                   const taken = (form.getFieldValue(["matter", "materials"]) as MatterValues["materials"] | undefined)?.map((m) => m.code) ?? [];
@@ -231,8 +231,8 @@ export function DraftEditor(props: {
                         <Select options={options(RoleSchema)} aria-label={`环节 ${n} 办理角色`} />
                       </Form.Item>
                     </Col>
-                    <Col flex="100px">
-                      <Form.Item name={[field.name, "timeLimitDays"]} label={i === 0 ? "时限（工作日）" : undefined}>
+                    <Col flex="110px">
+                      <Form.Item name={[field.name, "timeLimitDays"]} label={i === 0 ? "时限(工作日)" : undefined}>
                         <InputNumber aria-label={`环节 ${n} 时限`} min={0} max={365} style={{ width: "100%" }} />
                       </Form.Item>
                     </Col>
@@ -256,7 +256,7 @@ export function DraftEditor(props: {
                   </Row>
                 );
               })}
-              <Form.ErrorList errors={errors} />
+              <ListErrors errors={errors} />
               <Button onClick={() => add(blankStep())}>添加环节</Button>
             </>
           )}
@@ -297,7 +297,7 @@ export function DraftEditor(props: {
                   </Row>
                 );
               })}
-              <Form.ErrorList errors={errors} />
+              <ListErrors errors={errors} />
               <div style={{ marginTop: 8 }}>
                 <Button onClick={() => add({ name: "", amountYuan: 0, basis: "" })}>添加收费</Button>
               </div>
@@ -317,5 +317,19 @@ export function DraftEditor(props: {
         {props.onCancel && <Button onClick={props.onCancel}>返回</Button>}
       </Space>
     </Form>
+  );
+}
+
+/** A sentence about a whole list (the steps' limits together), in the error colour under it. */
+function ListErrors({ errors }: { errors: ReactNode[] }) {
+  if (!errors.length) return null;
+  return (
+    <div role="alert" style={{ margin: "4px 0 8px" }}>
+      {errors.map((e, i) => (
+        <Typography.Text key={i} type="danger" style={{ display: "block" }}>
+          {e}
+        </Typography.Text>
+      ))}
+    </div>
   );
 }

@@ -20,6 +20,7 @@ export function SiteCatalogue() {
   const [answer, setAnswer] = useState<GetSiteCatalogueResponse | null>(null);
   const [loading, setLoading] = useState(false);
   const [printable, setPrintable] = useState(false);
+  const [filter, setFilter] = useState("");
   const [error, setError] = useState<Explained | null>(null);
   useEffect(() => {
     catalog
@@ -61,6 +62,14 @@ export function SiteCatalogue() {
           onSearch={(value) => setOn(value.trim())}
           aria-label="截至日期"
         />
+        <Input
+          placeholder="在目录中查找：编码或名称"
+          allowClear
+          style={{ width: 240 }}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="在目录中查找"
+        />
         <Button onClick={() => setPrintable((p) => !p)} disabled={!answer?.html}>
           {printable ? "返回列表" : "打印版"}
         </Button>
@@ -78,10 +87,12 @@ export function SiteCatalogue() {
           rowKey={(e) => e.matter?.code ?? ""}
           size="small"
           loading={loading}
-          dataSource={answer?.entries ?? []}
+          dataSource={(answer?.entries ?? []).filter(
+            (e) => !filter.trim() || `${e.matter?.code ?? ""} ${e.matter?.name ?? ""}`.includes(filter.trim()),
+          )}
           pagination={{ pageSize: 12, hideOnSinglePage: true, showSizeChanger: false }}
           columns={[
-            { title: "序号", width: 60, render: (_, _e, i) => i + 1 },
+            { title: "序号", width: 60, render: (_, e) => (answer?.entries.indexOf(e) ?? 0) + 1 },
             { title: "事项编码", width: 170, render: (_, e) => e.matter?.code },
             { title: "事项名称", render: (_, e) => e.matter?.name },
             { title: "实施部门", width: 170, render: (_, e) => e.matter?.departmentName },

@@ -51,6 +51,7 @@ export function VersionDiff({ matterCode, versions }: { matterCode: string; vers
       </Space>
       <ErrorAlert error={error} />
       <Table<FieldChange>
+        data-testid="diff"
         rowKey="path"
         size="small"
         loading={loading}

@@ -59,6 +59,7 @@ export function Versions() {
         <Alert type="success" showIcon style={{ marginBottom: 12 }} title={`已保存草稿：第 ${saved} 版。须由中心管理员（起草人以外）发布。`} />
       )}
       <Table<MatterVersion>
+        data-testid="versions"
         rowKey="version"
         size="small"
         pagination={false}
