@@ -18,6 +18,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 2500,
   },
   test: {
-    include: ["src/**/*.test.ts"],
+    // Logic in node; components (*.test.tsx) in jsdom, each file saying so in its first line.
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    setupFiles: ["src/test/setup.ts"],
+    // Ant Design renders slowly in jsdom on a shared two-core machine: 5 s is too little there.
+    testTimeout: 30_000,
   },
 });
