@@ -21,7 +21,7 @@ export default defineConfig({
     // Logic in node; components (*.test.tsx) in jsdom, each file saying so in its first line.
     include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
     setupFiles: ["src/test/setup.ts"],
-    // Ant Design renders slowly in jsdom on a shared two-core machine: 5 s is too little there.
-    testTimeout: 30_000,
+    // A whole antd form renders slowly in jsdom on a shared two-core machine: 5 s is too little.
+    testTimeout: 120_000,
   },
 });

@@ -19,5 +19,11 @@ if (typeof window !== "undefined") {
   // jsdom does not implement pseudo-elements and says so on every call; antd asks about them.
   const computed = window.getComputedStyle.bind(window);
   window.getComputedStyle = (element: Element) => computed(element);
+  // rc-overflow (a multiple Select's tags) watches its size.
+  window.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
   afterEach(cleanup);
 }
