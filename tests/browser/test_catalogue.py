@@ -150,32 +150,38 @@ def _sign_in_with(sign_in: SignIn, console: Stack) -> Session:
     return session
 
 
-def test_the_administrator_extends_a_matter_to_a_township(sign_in: SignIn) -> None:
+def test_the_administrator_extends_a_matter_to_a_township(sign_in: SignIn, console: Stack) -> None:
+    today = _today(console)
     admin = sign_in("admin-county")
     page = admin.goto("/catalogue/sites")
-    page.get_by_label("站点").click()
-    page.locator(".ant-select-dropdown:visible").get_by_title(f"高沟镇政务服务分中心（{GAOGOU}）", exact=False).click()
-    expect(page.get_by_text("共", exact=False).first).to_be_visible()
+    _choose_site(page, "站点", GAOGOU)
+    expect(page.get_by_text(f"{GAOGOU}）截至", exact=False)).to_be_visible()
+    page.get_by_label("在目录中查找").fill(BUILDING)
     expect(page.get_by_role("row").filter(has_text=BUILDING)).to_have_count(0)
 
     page = admin.goto("/catalogue/extensions")
-    page.get_by_label("事项编码").fill(BUILDING)
-    page.get_by_role("combobox", name="站点").click()
-    page.locator(".ant-select-dropdown:visible").get_by_title(f"高沟镇政务服务分中心（{GAOGOU}）", exact=False).click()
-    page.get_by_label("生效日期").fill(today)
-    page.get_by_label("决定文号").fill("涟政办发〔2026〕45号")
-    page.get_by_label("文件日期").fill("2026-09-30")
+    page.get_by_label("事项编码", exact=True).fill(BUILDING)
+    _choose_site(page, "站点", GAOGOU)
+    page.get_by_label("生效日期", exact=True).fill(today.isoformat())
+    page.get_by_label("决定文号", exact=True).fill("涟政办发〔2026〕45号")
+    page.get_by_label("文件日期", exact=True).fill((today + timedelta(days=2)).isoformat())
     page.get_by_role("button", name="记录决定").click()
-    # The decision cannot predate its document: said beside the date.
-    expect(page.get_by_text("文件日期晚于生效日期")).to_be_visible()
-    page.get_by_label("文件日期").fill("2026-09-25")
+    # A decision cannot take effect before its document is dated: said beside the date.
+    item = page.locator(".ant-form-item").filter(has=page.get_by_label("文件日期", exact=True))
+    expect(item.locator(".ant-form-item-explain-error")).to_contain_text("文件日期晚于生效日期")
+    page.get_by_label("文件日期", exact=True).fill((today - timedelta(days=3)).isoformat())
     page.get_by_role("button", name="记录决定").click()
     expect(page.get_by_text("已记录延伸调整")).to_be_visible()
-    expect(page.get_by_role("row").filter(has_text=BUILDING).filter(has_text="涟政办发〔2026〕45号")).to_contain_text("延伸")
+    page.get_by_label("按事项编码筛选").fill(BUILDING)
+    page.get_by_label("按事项编码筛选").press("Enter")
+    decision = page.get_by_role("row").filter(has_text=BUILDING).filter(has_text="涟政办发〔2026〕45号")
+    expect(decision).to_contain_text("延伸")
+    expect(decision).to_contain_text(f"（{GAOGOU}）")
     admin.shot("23-catalogue-extension-recorded", full_page=True)
 
     page = admin.goto("/catalogue/sites")
     _choose_site(page, "站点", GAOGOU)
+    expect(page.get_by_text(f"{GAOGOU}）截至", exact=False)).to_be_visible()
     page.get_by_label("在目录中查找").fill(BUILDING)
     expect(page.get_by_role("row").filter(has_text=BUILDING)).to_contain_text("涟政办发〔2026〕45号")
     admin.shot("24-catalogue-site-hall-list")

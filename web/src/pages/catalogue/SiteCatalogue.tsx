@@ -55,7 +55,7 @@ export function SiteCatalogue() {
           options={sites.map((s) => ({ value: s.code, label: `${s.name}（${s.code}）` }))}
         />
         <Input.Search
-          placeholder="日期 YYYY-MM-DD，默认今天"
+          placeholder="日期，默认今天"
           allowClear
           enterButton="查看"
           style={{ width: 280 }}

@@ -55,7 +55,8 @@ export function Versions() {
       }
     >
       <CatalogueNav />
-      {saved !== undefined && (
+      {/* Said while the saved draft is still the open one, not after it was published. */}
+      {saved !== undefined && draft?.version === saved && (
         <Alert type="success" showIcon style={{ marginBottom: 12 }} title={`已保存草稿：第 ${saved} 版。须由中心管理员（起草人以外）发布。`} />
       )}
       <Table<MatterVersion>
