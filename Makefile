@@ -54,8 +54,13 @@ test-web: web
 run: setup
 	$(BIN)/tongban up
 
+# The suite on $(TEST_WORKERS) worker processes (pytest-xdist; a file's tests stay on one worker,
+# so its stack starts once), then the tests marked serial alone: they restart PostgreSQL, or
+# bound how long answers take while they load the machine.
+TEST_WORKERS ?= 2
 test: setup test-web
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial"
+	$(BIN)/pytest -m serial
 
 # The bench extra (SpiffWorkflow for the peer, py-spy) on top of the dev install.
 $(BENCH_STAMP): pyproject.toml | $(STAMP)

@@ -69,7 +69,7 @@ def main() -> int:
     step("echo: direct and through a gateway")
     phases.update({f"echo.{k}": v for k, v in run.echo_run(var / "echo", plan).items()})
     step("SQLite stack: reads, submits, lifecycles")
-    sqlite_phases, extra["sqlite"] = run.on_stack(var / "sqlite", plan, "SQLite")
+    sqlite_phases, extra["sqlite"] = run.on_stack(var / "sqlite", plan, "SQLite", bulkhead=True)
     phases.update({f"sqlite.{k}": v for k, v in sqlite_phases.items()})
     step("SpiffWorkflow peer")
     peer = run.peer_run(var / "peer", plan)

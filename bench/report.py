@@ -93,6 +93,7 @@ def headline(phases: dict[str, PhaseResult], peer: dict[str, Any]) -> dict[str, 
         if saturated is not None:
             figures[f"submit_{db}_p50_ms_at_saturation"] = round(saturated.p50_ms, 1)
             figures[f"submit_{db}_p99_ms_at_saturation"] = round(saturated.p99_ms, 1)
+        figures.update(_scaling(phases, db))
         life = phases.get(f"{db}.lifecycles")
         if life is not None and life.qps:
             figures[f"lifecycle_cpu_ms_{db}"] = round(stack_cores(life) * 1000 / life.qps, 1)
@@ -102,7 +103,38 @@ def headline(phases: dict[str, PhaseResult], peer: dict[str, Any]) -> dict[str, 
     figures["lifecycles_vs_peer_by_cpu"] = _ratio(
         figures["peer_cpu_ms_per_lifecycle"], figures.get("lifecycle_cpu_ms_sqlite")
     )
+    figures.update(_bulkhead(phases))
     return figures
+
+
+def _scaling(phases: dict[str, PhaseResult], db: str) -> dict[str, float | None]:
+    """Submissions a second at 8, 16 (saturation) and 32 in flight, and 32 / 8: throughput that
+    falls as callers rise shows them queueing on a lock rather than sharing the cores."""
+    rates = {
+        int(key.rsplit("_", 1)[1]): phase.qps
+        for key, phase in phases.items()
+        if key.startswith(f"{db}.submit_at_")
+    }
+    if f"{db}.submit_saturation" in phases:
+        rates[phases[f"{db}.submit_saturation"].concurrency] = phases[f"{db}.submit_saturation"].qps
+    figures: dict[str, float | None] = {
+        f"submit_{db}_qps_at_{callers}": round(rate, 1) for callers, rate in sorted(rates.items())
+    }
+    if rates:
+        figures[f"submit_{db}_scaling_8_to_32"] = _ratio(rates.get(32), rates.get(8))
+    return figures
+
+
+def _bulkhead(phases: dict[str, PhaseResult]) -> dict[str, float | None]:
+    """Catalogue reads through the gateway while approval hangs, against the same reads before."""
+    hung, normal = phases.get("sqlite.read_gateway_approval_hung"), phases.get("sqlite.read_gateway")
+    if hung is None or normal is None:
+        return {}
+    return {
+        "bulkhead_read_qps": round(hung.qps, 1),
+        "bulkhead_read_p99_ms": round(hung.p99_ms, 1),
+        "bulkhead_read_p99_vs_normal": _ratio(hung.p99_ms, normal.p99_ms),
+    }
 
 
 def stack_cores(phase: PhaseResult) -> float:
@@ -191,9 +223,21 @@ def table(document: dict[str, Any]) -> str:
             "",
         ),
         (
+            "  at 8 / 16 / 32 in flight (/s)",
+            _scaled(f, "sqlite"),
+            _scaled(f, "postgres"),
+            "",
+        ),
+        (
             "  vs gateway echo",
             _cell(f["submit_sqlite_vs_gateway_echo"]),
             _cell(f["submit_postgres_vs_gateway_echo"]),
+            "",
+        ),
+        (
+            "catalogue read p99, approval hung / not (ms)",
+            _hung(f, phases),
+            "",
             "",
         ),
         (
@@ -239,6 +283,16 @@ def table(document: dict[str, Any]) -> str:
         f"{machine['load_after']} after; commit {document['commit'][:12]}; {document['wall_s']:.0f} s"
     )
     return "\n".join(lines)
+
+
+def _scaled(figures: dict[str, Any], db: str) -> str:
+    rates = [figures.get(f"submit_{db}_qps_at_{callers}") for callers in (8, 16, 32)]
+    return " / ".join("—" if rate is None else f"{rate:,.0f}" for rate in rates)
+
+
+def _hung(figures: dict[str, Any], phases: dict[str, Any]) -> str:
+    hung, normal = figures.get("bulkhead_read_p99_ms"), phases.get("sqlite.read_gateway", {}).get("p99_ms")
+    return "—" if hung is None or normal is None else f"{hung:,.1f} / {normal:,.1f}"
 
 
 def _pair(figures: dict[str, Any], db: str, where: str) -> str:

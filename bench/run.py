@@ -15,6 +15,7 @@ import asyncio
 import json
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -45,6 +46,12 @@ class Plan:
     read_concurrency: int = 16
     # 4 sites x 4 clerks' calls in flight.
     submit_concurrency: int = 16
+    # Saturation again with fewer and more callers: throughput must not fall as they rise.
+    submit_scaling: tuple[int, ...] = (8, 32)
+    # The bulkhead (SQLite stack only): approval stopped (SIGSTOP) with this many reviewers'
+    # calls waiting on it, each with this deadline, while clerks read the catalogue.
+    hung_callers: int = 64
+    hung_deadline_s: float = 5.0
     lifecycles_in_flight: int = 50
     # At least 5 s, and until 50 lifecycles have finished (steady state), at most 20 s.
     lifecycle_warmup_s: float = 5.0
@@ -137,10 +144,11 @@ def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
 
 
 def measure_stack(
-    running: stack.Stack, plan: Plan, label: str, server: Sequence[Metered] = ()
+    running: stack.Stack, plan: Plan, label: str, server: Sequence[Metered] = (), *, bulkhead: bool = False
 ) -> tuple[Phases, dict[str, Any]]:
     """Reads, submits and lifecycles on one running stack (and its database `server`, whose CPU
-    counts as the stack's); also how long each backlog took to drain."""
+    counts as the stack's), then with `bulkhead` reads while approval hangs; also how long each
+    backlog took to drain."""
     processes_only = list(running.children.values())
     children: list[Metered] = [*processes_only, *server]
     users = [*people.SUBMIT_CLERKS, *people.REVIEWERS.values()]
@@ -175,6 +183,16 @@ def measure_stack(
         children=children,
     )
     drains["after_submit_saturation"] = processes.wait_quiet(children)
+    for callers in plan.submit_scaling:
+        phases[f"submit_at_{callers}"] = _closed(
+            plan,
+            f"submit, {callers} in flight ({label})",
+            running.gateway,
+            lambda ch: workloads.submit(ch, bearer),
+            concurrency=callers,
+            children=children,
+        )
+        drains[f"after_submit_at_{callers}"] = processes.wait_quiet(children)
     rate = max(phases["submit_saturation"].qps / 2, 1.0)
 
     async def half(channels: list[grpc.aio.Channel]) -> PhaseResult:
@@ -191,7 +209,44 @@ def measure_stack(
     drains["after_submit_half_load"] = processes.wait_quiet(children)
     lifecycles, calls = _lifecycles(running, plan, label, bearer, children, processes_only)
     phases["lifecycles"] = lifecycles
+    if bulkhead:
+        drains["before_bulkhead"] = processes.wait_quiet(children)
+        reviewer = people.REVIEWERS["NJ"].user_id
+        phases.update(_approval_hung(running, plan, label, bearer[clerk.user_id], bearer[reviewer]))
     return phases, {"drain_s": drains, "lifecycle_calls": calls}
+
+
+def _approval_hung(
+    running: stack.Stack, plan: Plan, label: str, clerk: workloads.Metadata, reviewer: workloads.Metadata
+) -> Phases:
+    """Catalogue reads through the gateway while approval is stopped (SIGSTOP: its port still
+    accepts connections, nothing answers) and `hung_callers` reviewers' calls wait on it."""
+    approval = running.children["approval"].process
+
+    async def both(channels: list[grpc.aio.Channel]) -> tuple[PhaseResult, PhaseResult]:
+        hung = closed_loop(
+            f"inbox, approval hung ({label})",
+            workloads.inbox(channels, reviewer, plan.hung_deadline_s),
+            concurrency=plan.hung_callers,
+            warmup_s=plan.warmup_s,
+            duration_s=plan.duration_s,
+        )
+        reads = closed_loop(
+            f"read via gateway, approval hung ({label})",
+            workloads.catalogue_read(channels, clerk),
+            concurrency=plan.read_concurrency,
+            warmup_s=plan.warmup_s,
+            duration_s=plan.duration_s,
+            children=[running.children["gateway"], running.children["acceptance"]],
+        )
+        return await asyncio.gather(reads, hung)
+
+    approval.send_signal(signal.SIGSTOP)
+    try:
+        reads, hung = asyncio.run(_over(running.gateway, both))
+    finally:
+        approval.send_signal(signal.SIGCONT)
+    return {"read_gateway_approval_hung": reads, "inbox_approval_hung": hung}
 
 
 def _lifecycles(
@@ -286,13 +341,19 @@ def statements_run(var_dir: Path, plan: Plan, lifecycles: int = 200) -> dict[str
 
 
 def on_stack(
-    var_dir: Path, plan: Plan, label: str, database_url: str = "", server: Sequence[Metered] = ()
+    var_dir: Path,
+    plan: Plan,
+    label: str,
+    database_url: str = "",
+    server: Sequence[Metered] = (),
+    *,
+    bulkhead: bool = False,
 ) -> tuple[Phases, dict[str, Any]]:
     """Set up a fresh stack in `var_dir`, measure it, stop it."""
     shutil.rmtree(var_dir, ignore_errors=True)
     env = stack.prepare(var_dir, database_url)
     with stack.running(var_dir, env) as running:
-        return measure_stack(running, plan, label, server)
+        return measure_stack(running, plan, label, server, bulkhead=bulkhead)
 
 
 def echo_run(var_dir: Path, plan: Plan) -> Phases:

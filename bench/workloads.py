@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import grpc
 from tongban.acceptance.v1 import acceptance_pb2 as S
 from tongban.acceptance.v1 import acceptance_pb2_grpc, catalog_pb2, catalog_pb2_grpc
+from tongban.approval.v1 import approval_pb2, approval_pb2_grpc
 
 from bench import people
 from bench.loadgen import Call
@@ -66,5 +67,16 @@ def submit(channels: Sequence[grpc.aio.Channel], bearer: dict[str, Metadata]) ->
         )
         if reply.case.state != S.CASE_STATE_ACCEPTED:
             raise Unexpected(S.CaseState.Name(reply.case.state))
+
+    return call
+
+
+def inbox(channels: Sequence[grpc.aio.Channel], metadata: Metadata, deadline_s: float) -> Call:
+    """A reviewer's inbox (approval): the calls that wait on a hung approval service."""
+    stubs = [approval_pb2_grpc.ReviewServiceStub(channel) for channel in channels]
+    request = approval_pb2.ListInboxRequest()
+
+    async def call(number: int) -> None:
+        await stubs[number % len(stubs)].ListInbox(request, metadata=metadata, timeout=deadline_s)
 
     return call

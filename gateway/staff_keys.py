@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from tongban.staff.v1 import keys_pb2, keys_pb2_grpc
 
 from services.common.identity import IDENTITY_HEADER, Caller, sign_identity
+from services.common.settings import TOKEN_KEYS_FETCH_DEADLINE_SECONDS
 from services.common.tokens import KID
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,14 @@ _MIN_FETCH_INTERVAL = 1.0
 class StaffKeys:
     """Public keys by key id and revoked users, as the staff service last said them."""
 
-    def __init__(self, address: str, internal_key: bytes, *, refresh: float, deadline: float = 5.0) -> None:
+    def __init__(
+        self,
+        address: str,
+        internal_key: bytes,
+        *,
+        refresh: float,
+        deadline: float = TOKEN_KEYS_FETCH_DEADLINE_SECONDS,
+    ) -> None:
         self._address = address
         self._key = internal_key
         self._refresh = refresh

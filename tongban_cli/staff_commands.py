@@ -35,6 +35,7 @@ from tongban_cli.staff_rpcs import (
     PREVIEW_CALENDAR_YEAR,
     PUT_STAFF_MEMBER,
     PUT_WINDOW,
+    REFRESH_TOKEN,
     REPORT_RETURN,
     REQUEST_LEAVE,
     RESET_PASSWORD,
@@ -84,6 +85,19 @@ def login(args: argparse.Namespace) -> int:
     print(f"令牌已保存在 {path}（仅本人可读），之后的命令自动使用。")
     if os.environ.get("TONGBAN_TOKEN"):
         # The environment's token wins over the saved one: say so, or the next command surprises.
+        print("注意：环境变量 TONGBAN_TOKEN 已设置，命令仍会使用它；请先 unset TONGBAN_TOKEN。")
+    return 0
+
+
+def renew(args: argparse.Namespace) -> int:
+    """A fresh token for the one in use, kept as `login` keeps it (a change of roles shows now)."""
+    with commands._gateway(args) as gateway:
+        response = gateway.call(REFRESH_TOKEN, accounts_pb2.RefreshTokenRequest())
+    path = session.save(response.token)
+    if args.json:
+        return commands._emit(args, response, "")
+    print(f"令牌已续期，有效至 {local_time(response.expire_time)}，已保存在 {path}。")
+    if os.environ.get("TONGBAN_TOKEN"):
         print("注意：环境变量 TONGBAN_TOKEN 已设置，命令仍会使用它；请先 unset TONGBAN_TOKEN。")
     return 0
 

@@ -25,6 +25,7 @@ def add_sign_in(sub: Subparsers, common: ArgumentParser, leaf: Leaf) -> None:
     )
     login.add_argument("user_id", metavar="USER_ID", help="用户编号，如 clerk-gaogou")
     login.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（供脚本使用）")
+    leaf(sub, "renew", run.renew, "续期：令牌过期前换一个新令牌（角色、站点的变动此时生效）", [common])
     leaf(sub, "logout", run.logout, "退出登录：删除本机保存的令牌", [common])
     passwd = leaf(sub, "passwd", run.passwd, "修改自己的密码（至少10个字符）", [common])
     passwd.add_argument(

@@ -30,6 +30,7 @@ SET_POSTS = Rpc(_ORGANISATION, "SetPosts", organisation_pb2.SetPostsResponse, mu
 GET_WINDOW_DUTY = Rpc(_ORGANISATION, "GetWindowDuty", organisation_pb2.GetWindowDutyResponse)
 
 LOGIN = Rpc(_ACCOUNTS, "Login", accounts_pb2.LoginResponse)
+REFRESH_TOKEN = Rpc(_ACCOUNTS, "RefreshToken", accounts_pb2.RefreshTokenResponse)
 CHANGE_PASSWORD = Rpc(_ACCOUNTS, "ChangePassword", accounts_pb2.ChangePasswordResponse)
 RESET_PASSWORD = Rpc(_ACCOUNTS, "ResetPassword", accounts_pb2.ResetPasswordResponse)
 DISABLE_ACCOUNT = Rpc(_ACCOUNTS, "DisableAccount", accounts_pb2.DisableAccountResponse, mutating=True)

@@ -34,7 +34,7 @@ from gateway.web.protocol import (
     codec_of,
     timeout_seconds,
 )
-from gateway.web.sessions import PATHS, Sessions
+from gateway.web.sessions import PATHS, Handler, Sessions
 from gateway.web.settings import WebSettings
 from gateway.web.static import BUILT, StaticFiles, is_api_path
 
@@ -129,10 +129,15 @@ class ConnectEdge:
         except ConnectError as error:
             return error_response(error)
         # A tool's bearer token first, else the browser's session cookie.
-        token = bearer_token(authorization) or token_from(cookies)
+        bearer = bearer_token(authorization)
+        from_cookie = None if bearer else token_from(cookies)
+        token = bearer or from_cookie
         incoming = Incoming(incoming.path, codec, incoming.body, token, incoming.deadline, headers)
         loop = asyncio.get_running_loop()
-        handle = self._sessions.handle if path in PATHS else self._calls.unary
+        handle: Handler = self._sessions.handle if path in PATHS else self._calls.unary
+        if from_cookie is not None:
+            # A session in use is renewed before its token runs out (gateway/web/sessions.py).
+            handle = self._sessions.renewing(handle)
         try:
             return await loop.run_in_executor(self._pool, handle, incoming)
         except Exception:

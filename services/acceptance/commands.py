@@ -19,7 +19,7 @@ from tongban.acceptance.v1 import events_pb2 as E
 from tongban.events.v1 import event_pb2
 from tongban.supervision.v1 import events_pb2 as supervision_events
 
-from services.acceptance import applicants, extension, materials, numbering, repository, views
+from services.acceptance import applicants, county_clock, extension, materials, numbering, repository, views
 from services.acceptance.documents import DocumentFacts, render
 from services.acceptance.events import case_ref, county_review_plan, publish
 from services.acceptance.models import CaseRow, DocumentRow, SiteRow, WindowRow
@@ -228,8 +228,8 @@ class CaseCommands:
         row.accepted_on = today
         row.promised_limit_days = matter.promised_limit_days
         row.promised_date = self._promised_date(today, matter.promised_limit_days)
-        county = matter.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY
-        row.window_due_on = None if county else row.promised_date
+        # For a county-decided case, the county's clock starts with the same promise.
+        row.window_due_on = row.promised_date
         self._publish(
             session,
             row,
@@ -375,15 +375,19 @@ class CaseCommands:
         self, session: Session, row: CaseRow, matter: catalog_pb2.Matter, call: CallContext
     ) -> None:
         """The applicant supplemented what the county asked for: the county's clock runs again."""
+        today = self.uc.today()
         row.state = S.CASE_STATE_ACCEPTED
         row.review_items = "[]"
         row.review_reason = ""
+        # As approval ends its pause: on the day the window sends the supplement.
+        county_clock.end_pause(row, today)
+        row.window_due_on = county_clock.due_for_listing(self.uc.calendar, row, today)
         self._publish(
             session,
             row,
             E.CaseReviewSupplemented(
                 case=case_ref(row, matter),
-                supplemented_on=self.uc.today().isoformat(),
+                supplemented_on=today.isoformat(),
                 supplemented_by=call.caller.user_id,
             ),
         )

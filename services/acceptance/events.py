@@ -2,7 +2,8 @@
 
 Outgoing: each change to a case announces a typed event (tongban.acceptance.v1 events.proto);
 an accepted county-decided case carries what approval needs to open its review.
-Incoming (县乡同办): the county's decision and its send-back for supplement, through the inbox;
+Incoming (县乡同办): the county's decision, its send-back for supplement and the pauses and
+extension of its clock, through the inbox;
 and from the staff service, its sites, windows and calendar years (the copies acceptance keeps).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import grpc
 from google.protobuf.message import Message
@@ -24,7 +25,7 @@ from tongban.events.v1 import event_pb2
 from tongban.staff.v1 import events_pb2 as staff_events
 from tongban.supervision.v1 import events_pb2 as supervision_events
 
-from services.acceptance import organisation, repository
+from services.acceptance import county_clock, organisation, repository
 from services.acceptance.models import CaseRow
 from services.acceptance.views import issue_due_on
 from services.common.calendar import WorkingCalendar
@@ -108,6 +109,9 @@ class CountyResults:
         return Consumer(
             on(approval_events.ReviewDecided, self._decided),
             on(approval_events.ReviewSentBack, self._sent_back),
+            on(approval_events.ReviewProcedureStarted, self._procedure_started),
+            on(approval_events.ReviewProcedureEnded, self._procedure_ended),
+            on(approval_events.ReviewExtended, self._extended),
             on(staff_events.SiteChanged, organisation.site_changed),
             on(staff_events.WindowChanged, organisation.window_changed),
             on(staff_events.CalendarYearPublished, calendar.apply),
@@ -154,6 +158,7 @@ class CountyResults:
     def _sent_back(
         self, session: Session, _event: event_pb2.Event, sent: approval_events.ReviewSentBack
     ) -> None:
+        sent_back_on = iso_date(sent.sent_back_on, "sent_back_on")
         row = self._waiting_case(session, sent.review.case_no)
         if row is None:
             return
@@ -161,3 +166,38 @@ class CountyResults:
             row.state = S.CASE_STATE_REVIEW_SUPPLEMENT
             row.review_items = json.dumps(list(sent.items), ensure_ascii=False)
             row.review_reason = sent.reason
+            county_clock.start_pause(row, sent_back_on)
+            self._clock_changed(row, sent_back_on)
+
+    # The county's clock (services.acceptance.county_clock): pauses and the extension, as approval
+    # records them, so the window's case list reads the reviewer's days left.
+
+    def _procedure_started(
+        self, session: Session, _event: event_pb2.Event, started: approval_events.ReviewProcedureStarted
+    ) -> None:
+        started_on = iso_date(started.started_on, "started_on")
+        row = self._waiting_case(session, started.review.case_no)
+        if row is not None:
+            county_clock.start_pause(row, started_on)
+            self._clock_changed(row, started_on)
+
+    def _procedure_ended(
+        self, session: Session, _event: event_pb2.Event, ended: approval_events.ReviewProcedureEnded
+    ) -> None:
+        ended_on = iso_date(ended.ended_on, "ended_on")
+        row = self._waiting_case(session, ended.review.case_no)
+        if row is not None:
+            county_clock.end_pause(row, ended_on)
+            self._clock_changed(row, ended_on)
+
+    def _extended(
+        self, session: Session, _event: event_pb2.Event, extended: approval_events.ReviewExtended
+    ) -> None:
+        granted_on = iso_date(extended.granted_on, "granted_on")
+        row = self._waiting_case(session, extended.review.case_no)
+        if row is not None:
+            row.review_extension_days = extended.extension_days
+            self._clock_changed(row, granted_on)
+
+    def _clock_changed(self, row: CaseRow, on: date) -> None:
+        row.window_due_on = county_clock.due_for_listing(self.calendar, row, on)

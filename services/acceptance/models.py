@@ -143,13 +143,18 @@ class CaseRow(SQLModel, table=True):
     withdrawal_reason: str = Field(default="", max_length=1000)
     # County-decided cases: the decision as approval announced it, and what it sent back.
     decided_on: date | None = None
-    # The date the window's own clock runs to: the promised date for township-decided cases,
-    # the Art. 44 issue date once the county decided; None while the county's clock runs.
+    # The date the case's clock runs to, for the overdue filter: the promised date for
+    # township-decided cases; for county-decided ones the county's due date while it reviews
+    # (None while its clock stands and is not overdue), the Art. 44 issue date once it decided.
     window_due_on: date | None = Field(default=None, index=True)
     decision_number: str = Field(default="", max_length=40)
     decided_on_time: bool = False
     review_items: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     review_reason: str = Field(default="", max_length=1000)
+    # The county's review clock as its events tell it (services.acceptance.county_clock): the
+    # extension's working days, and the pauses, a JSON list of {"started_on", "ended_on"}.
+    review_extension_days: int = 0
+    review_pauses: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     trace_id: str = Field(max_length=32)
     root_span_id: str = Field(max_length=16)
 

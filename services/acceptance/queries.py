@@ -144,7 +144,7 @@ class CaseQueries:
             received_from=_date(request.received_from, "received_from"),
             received_to=_date(request.received_to, "received_to"),
             overdue_on=today if request.overdue_only else None,
-            open_states=views.CLOCK_RUNNING,
+            open_states=views.MAY_BE_OVERDUE,
         )
         with self.uc.db.reading() as session:
             rows, total = repository.list_cases(session, where, offset, limit)

@@ -12,7 +12,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from sqlmodel import Session
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
-from services.acceptance import applicants, repository
+from services.acceptance import applicants, county_clock, repository
 from services.acceptance.models import CaseRow, DocumentRow, SiteRow
 from services.common.calendar import CalendarDataMissing, WorkingCalendar
 from services.common.calls import CallContext
@@ -21,6 +21,10 @@ from services.common.calls import CallContext
 
 # States in which the promised clock is running.
 CLOCK_RUNNING = (acceptance_pb2.CASE_STATE_ACCEPTED, acceptance_pb2.CASE_STATE_DECIDED)
+# A county-decided case the county reviews (sent back for supplement, its clock stands).
+UNDER_COUNTY_REVIEW = (acceptance_pb2.CASE_STATE_ACCEPTED, acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT)
+# States a case can be overdue in: its clock runs, or stands after it ran out.
+MAY_BE_OVERDUE = (*CLOCK_RUNNING, acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT)
 ISSUE_LIMIT_DAYS = 10
 
 
@@ -177,6 +181,11 @@ def _county_part(message: acceptance_pb2.Case, row: CaseRow, calendar: WorkingCa
     message.review_supplement_items.extend(json.loads(row.review_items))
     message.review_supplement_reason = row.review_reason
     if row.decided_on is None:
+        reading = county_clock.reading(calendar, row, today) if row.state in UNDER_COUNTY_REVIEW else None
+        if reading is not None:
+            message.working_days_left = reading.days_left
+            message.overdue = reading.overdue
+            message.calendar_missing_year = reading.missing_year or 0
         return
     message.decided_on = row.decided_on.isoformat()
     message.decision_number = row.decision_number

@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_PORTS = {"acceptance": 50061, "approval": 50062, "staff": 50063, "supervision": 50064}
 GATEWAY_PORT = 50051
+# How long the gateway waits for the staff service's keys and revocations on each fetch.
+TOKEN_KEYS_FETCH_DEADLINE_SECONDS = 5.0
 
 
 class Settings(BaseSettings):
@@ -71,6 +73,7 @@ class Settings(BaseSettings):
     # Gateway: how often it fetches the staff service's public keys and revoked accounts. A
     # disabled account's tokens are refused within this plus one fetch (README, "Staff").
     token_keys_refresh_seconds: float = Field(default=10.0, gt=0, le=30)
+
     # Supervision: the rules' configuration (TOML: [rules.<name>] tables of parameters, and
     # `enabled = false` to leave a rule out; README, "Supervision rules"), and how often the
     # sweep looks for cases and days due.
@@ -110,6 +113,10 @@ class Settings(BaseSettings):
         if self.port >= 0:
             return self.port
         return GATEWAY_PORT if service == "gateway" else SERVICE_PORTS[service]
+
+    def revocation_lag_seconds(self) -> float:
+        """How long a gateway may still take a revoked token: one fetch interval and one fetch."""
+        return self.token_keys_refresh_seconds + TOKEN_KEYS_FETCH_DEADLINE_SECONDS
 
     def backend_address(self, service: str) -> str:
         return str(getattr(self, f"{service}_addr"))

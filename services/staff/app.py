@@ -58,6 +58,7 @@ def sign_in_config(settings: Settings, real_time: Clock) -> SignIn:
         max_failures=settings.login_max_failures,
         lock_for=timedelta(minutes=settings.login_lock_minutes),
         key_lead=timedelta(seconds=settings.signing_key_lead_seconds),
+        revocation_lag=timedelta(seconds=settings.revocation_lag_seconds()),
     )
 
 

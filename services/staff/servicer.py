@@ -97,6 +97,12 @@ class AccountServicer(accounts_pb2_grpc.AccountServiceServicer):
         return accounts.login(self.uc, self.sign_in, request)
 
     @grpc_errors
+    def RefreshToken(
+        self, request: P.RefreshTokenRequest, context: grpc.ServicerContext
+    ) -> P.RefreshTokenResponse:
+        return accounts.refresh(self.uc, current_call(), self.sign_in)
+
+    @grpc_errors
     def ChangePassword(
         self, request: P.ChangePasswordRequest, context: grpc.ServicerContext
     ) -> P.ChangePasswordResponse:

@@ -279,11 +279,12 @@ def test_overdue_is_computed_from_the_clock(acceptance: AcceptanceUnderTest) -> 
     case = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
     assert case.overdue
     assert case.working_days_left == -3  # 10-26, 10-27, 10-28
-    # The county runs a county-decided case's clock (pauses, extension) until it decides.
+    # While the county reviews, its clock (no pause or extension here) runs to the promised date.
     in_review = acceptance.cases.GetCase(A.GetCaseRequest(case_no=county_case), metadata=AS_CLERK).case
-    assert not in_review.overdue
+    assert in_review.overdue
+    assert in_review.working_days_left == -13  # 10-12 to 10-16, 10-19 to 10-23, 10-26 to 10-28
     overdue = acceptance.cases.ListCases(A.ListCasesRequest(overdue_only=True), metadata=AS_CLERK)
-    assert [c.case_no for c in overdue.cases] == [case_no]
+    assert [c.case_no for c in overdue.cases] == [county_case, case_no]
 
 
 def test_reprint_is_identical(acceptance: AcceptanceUnderTest) -> None:

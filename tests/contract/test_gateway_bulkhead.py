@@ -26,9 +26,13 @@ from services.common.settings import Settings
 from services.common.tokens import ensure_internal_key, generate_keys, issue_token
 from tests.contract.test_gateway import Backend, bearer, start_backend
 
+# Alone (`make test`'s serial part): its one-second bound on each read is not for a loaded machine.
+pytestmark = pytest.mark.serial
+
 HUNG_CALLERS = 64
 SHARE = 16
-# Catalogue reads timed, before and while approval hangs (the issue's bar: p99 under 5x baseline).
+# Catalogue reads timed, before and while approval hangs (their p99s are printed; `make bench`
+# measures the ratio, bulkhead_read_p99_vs_normal).
 SAMPLES = 300
 READERS = 4
 

@@ -58,7 +58,9 @@ def test_a_send_back_waits_for_the_supplement_then_returns_to_review(acceptance:
     case_no = _accepted(acceptance)
     _deliver(
         acceptance,
-        approval_events.ReviewSentBack(review=_ref(case_no), items=["户口簿原件"], reason="复印件不清晰"),
+        approval_events.ReviewSentBack(
+            review=_ref(case_no), items=["户口簿原件"], reason="复印件不清晰", sent_back_on="2026-09-28"
+        ),
         case_no,
     )
     waiting = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
@@ -132,3 +134,69 @@ def test_a_decision_for_a_withdrawn_case_changes_nothing(acceptance: AcceptanceU
     )
     case = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
     assert case.state == A.CASE_STATE_WITHDRAWN and not case.decided_on
+
+
+def _clock(acceptance: AcceptanceUnderTest, case_no: str) -> tuple[int, bool, bool]:
+    """What the clerk's list shows of the case: days left, overdue, and whether the overdue
+    filter lists it."""
+    [listed] = [
+        c
+        for c in acceptance.cases.ListCases(A.ListCasesRequest(), metadata=AS_CLERK).cases
+        if c.case_no == case_no
+    ]
+    late = acceptance.cases.ListCases(A.ListCasesRequest(overdue_only=True), metadata=AS_CLERK)
+    return listed.working_days_left, listed.overdue, case_no in {c.case_no for c in late.cases}
+
+
+def test_the_window_reads_the_countys_clock_while_it_reviews(acceptance: AcceptanceUnderTest) -> None:
+    # Accepted Mon 28 Sep, promised 5 working days: 29, 30 Sep and, after the National Day
+    # holiday, 8, 9 and Sat 10 Oct (a make-up working day).
+    case_no = _accepted(acceptance)
+    assert _clock(acceptance, case_no) == (5, False, False)
+    acceptance.clock.advance(timedelta(days=11))  # Fri 9 Oct
+    assert _clock(acceptance, case_no) == (1, False, False)
+    acceptance.clock.advance(timedelta(days=3))  # Mon 12 Oct: one working day past the promise
+    case = acceptance.cases.GetCase(A.GetCaseRequest(case_no=case_no), metadata=AS_CLERK).case
+    assert (case.state, case.promised_date, case.working_days_left, case.overdue) == (
+        A.CASE_STATE_ACCEPTED,
+        "2026-10-10",
+        -1,
+        True,
+    )
+    assert _clock(acceptance, case_no) == (-1, True, True)
+
+
+def test_the_countys_pauses_and_extension_move_the_windows_clock(acceptance: AcceptanceUnderTest) -> None:
+    case_no = _accepted(acceptance)
+    # Sent back on Tue 29 Sep (one day used), supplemented on Fri 9 Oct: the days between stand.
+    acceptance.clock.advance(timedelta(days=1))
+    _deliver(
+        acceptance,
+        approval_events.ReviewSentBack(review=_ref(case_no), items=["户口簿原件"], sent_back_on="2026-09-29"),
+        case_no,
+    )
+    acceptance.clock.advance(timedelta(days=10))  # Fri 9 Oct
+    assert _clock(acceptance, case_no) == (4, False, False)
+    acceptance.cases.SupplementMaterials(
+        A.SupplementMaterialsRequest(request_id=request_id(), case_no=case_no), metadata=AS_CLERK
+    )
+    assert _clock(acceptance, case_no) == (4, False, False)
+    # A special procedure (an expert review) from Sat 10 Oct to Mon 12 Oct, then an extension.
+    _deliver(
+        acceptance,
+        approval_events.ReviewProcedureStarted(review=_ref(case_no), started_on="2026-10-10"),
+        case_no,
+    )
+    _deliver(
+        acceptance, approval_events.ReviewProcedureEnded(review=_ref(case_no), ended_on="2026-10-12"), case_no
+    )
+    acceptance.clock.advance(timedelta(days=4))  # Tue 13 Oct: 29 Sep, 10 and 13 Oct counted
+    assert _clock(acceptance, case_no) == (2, False, False)
+    _deliver(
+        acceptance,
+        approval_events.ReviewExtended(review=_ref(case_no), extension_days=10, granted_on="2026-10-13"),
+        case_no,
+    )
+    assert _clock(acceptance, case_no) == (12, False, False)
+    acceptance.clock.advance(timedelta(days=30))  # Thu 12 Nov: 22 working days after 13 Oct
+    assert _clock(acceptance, case_no) == (-10, True, True)

@@ -48,8 +48,8 @@ def test_complete_application_is_accepted_with_promised_date_across_national_day
     assert case.received_time.ToDatetime(tzinfo=CHINA) == START
     # 5 working days from the day after: 9-29, 9-30, (10-1..10-7 off), 10-8, 10-9, make-up Saturday 10-10.
     assert case.promised_date == "2026-10-10"
-    # The county runs the clock of a county-decided case until it decides.
-    assert case.working_days_left == 0 and not case.overdue
+    # The county's clock starts with the whole promise (the county reviews a county-decided case).
+    assert case.working_days_left == 5 and not case.overdue
     assert reply.document.kind == A.DOCUMENT_KIND_ACCEPTANCE_RECEIPT
     assert reply.document.number == "SL-320826101-2026-00001"
     assert "承诺办结日期: 2026年10月10日" in reply.document.text

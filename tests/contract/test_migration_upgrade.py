@@ -30,6 +30,8 @@ from tests.support import INTERNAL_KEY, clerk, fresh_postgres_database, identity
 BEFORE = {"acceptance": "0001_initial_schema", "approval": "0001_initial_schema"}
 NOW = datetime(2026, 10, 12, 9, 0, tzinfo=CHINA)
 CASES = ["320826101-20260928-0001", "320826101-20260928-0002"]
+# Sent back by the county for supplement on 29 Sep, before the window kept the county's clock.
+SENT_BACK = "320826101-20260928-0003"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -90,12 +92,13 @@ def test_cases_written_before_the_upgrade_are_read_after_it(url: str, tmp_path: 
             name="综合窗口",
             department_code="",
         )
-        for serial, case_no in enumerate(CASES, start=1):
+        for serial, case_no in enumerate([*CASES, SENT_BACK], start=1):
+            state = A.CASE_STATE_REVIEW_SUPPLEMENT if case_no == SENT_BACK else A.CASE_STATE_ACCEPTED
             _insert(
                 connection,
                 "cases",
                 case_no=case_no, site_code="320826101", window_code="320826101-W01",
-                matter_code="320826-GA-QT-001", state=A.CASE_STATE_ACCEPTED,
+                matter_code="320826-GA-QT-001", state=state,
                 applicant_kind=A.APPLICANT_KIND_PERSON, applicant_name="王秀英",
                 applicant_id_number="32082619850312002X", applicant_phone="13912345678",
                 applicant_address="", received_at=datetime(2026, 9, 28, 9, serial, tzinfo=CHINA),
@@ -106,6 +109,12 @@ def test_cases_written_before_the_upgrade_are_read_after_it(url: str, tmp_path: 
                 decided_on_time=False, review_items="[]", review_reason="",
                 trace_id=f"{serial:032x}", root_span_id=f"{serial:016x}",
             )  # fmt: skip
+        _insert(
+            connection,
+            "inbox",
+            event_id="sent-back", event_type="tongban.approval.v1.ReviewSentBack", source="approval",
+            aggregate_id=SENT_BACK, received_at=datetime(2026, 9, 29, 10, 0, tzinfo=CHINA), outcome="applied",
+        )  # fmt: skip
         _insert(
             connection,
             "idempotency_keys",
@@ -136,7 +145,13 @@ def test_cases_written_before_the_upgrade_are_read_after_it(url: str, tmp_path: 
             ).matter
             assert (matter.version, matter.promised_limit_days) == (1, 5)
             listed = cases.ListCases(A.ListCasesRequest(), metadata=as_clerk)
-            assert [c.case_no for c in listed.cases] == list(reversed(CASES))
+            assert [c.case_no for c in listed.cases] == [SENT_BACK, *reversed(CASES)]
+            # The county's clock (county-decided matter, promised 10 Oct), read on Mon 12 Oct:
+            # overdue by a day under review; the one sent back stands paused since 29 Sep.
+            clocks = {c.case_no: (c.working_days_left, c.overdue) for c in listed.cases}
+            assert clocks == {CASES[0]: (-1, True), CASES[1]: (-1, True), SENT_BACK: (4, False)}
+            late = cases.ListCases(A.ListCasesRequest(overdue_only=True), metadata=as_clerk)
+            assert [c.case_no for c in late.cases] == list(reversed(CASES))
     finally:
         running.server.stop(0).wait()
         db.dispose()

@@ -10,6 +10,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from sqlmodel import select
 from tongban.staff.v1 import accounts_pb2 as P
+from tongban.staff.v1 import organisation_pb2 as G
 
 from services.common.identity import Caller
 from services.staff.models import AccountRow
@@ -20,6 +21,7 @@ from tests.contract.staff_support import (
     CLERK,
     LOCK_MINUTES,
     MAX_FAILURES,
+    OFFICER,
     StaffUnderTest,
     staff,
 )
@@ -151,3 +153,70 @@ def test_a_rotated_key_is_published_before_it_signs(staff: StaffUnderTest) -> No
     # The old key stays published while a token it signed may live, then goes.
     staff.real_time.advance(timedelta(hours=8))
     assert {key.kid for key in staff.keys().keys} == {rotated.kid}
+
+
+def refresh(staff: StaffUnderTest, caller: Caller) -> P.RefreshTokenResponse:
+    return staff.accounts.RefreshToken(P.RefreshTokenRequest(), metadata=identity_metadata(caller))
+
+
+def test_renewing_gives_a_fresh_token_naming_the_caller_as_staff_knows_them_now(
+    staff: StaffUnderTest,
+) -> None:
+    signed_in = login(staff)
+    staff.real_time.advance(timedelta(minutes=40))
+    renewed = refresh(staff, CLERK)
+    claims = claims_of(staff, renewed.token)
+    assert (claims["sub"], claims["site"], claims["roles"], claims["win"]) == (
+        "clerk-gaogou",
+        "320826101",
+        ["clerk"],
+        "320826101-W01",
+    )
+    # A full lifetime from now, so later than the token it renews.
+    assert claims["iat"] == int(staff.real_time.now().timestamp())
+    assert renewed.expire_time.seconds - int(claims["iat"]) == 3600  # type: ignore[call-overload]
+    assert renewed.expire_time.seconds - signed_in.expire_time.seconds == 40 * 60
+    # A change of roles takes effect at the next renewal, whatever the token being renewed said.
+    staff.organisation.PutStaffMember(
+        G.PutStaffMemberRequest(
+            request_id=rid(),
+            user_id="clerk-gaogou",
+            name="高沟镇综合窗口",
+            original_unit="高沟镇人民政府",
+            site_code="320826101",
+            window_code="320826101-W01",
+            roles=[G.STAFF_ROLE_CLERK, G.STAFF_ROLE_TOWNSHIP_OFFICER],
+            posted_on="2025-01-02",
+            active=True,
+        ),
+        metadata=identity_metadata(OFFICER),
+    )
+    assert claims_of(staff, refresh(staff, CLERK).token)["roles"] == ["clerk", "township_officer"]
+
+
+def test_a_disabled_or_unknown_account_is_not_renewed(staff: StaffUnderTest) -> None:
+    hongyao = Caller("clerk-hongyao", "320826102", frozenset({"clerk"}))
+    assert refresh(staff, hongyao).token
+    staff.accounts.DisableAccount(
+        P.DisableAccountRequest(request_id=rid(), user_id="clerk-hongyao", reason="调离"),
+        metadata=identity_metadata(ADMIN),
+    )
+    disabled = rpc_error(lambda: refresh(staff, hongyao))
+    assert disabled.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert "账号已停用" in disabled.details() and "disabled" in disabled.details()
+    unknown = rpc_error(lambda: refresh(staff, Caller("nobody-here", "320826101", frozenset({"clerk"}))))
+    assert unknown.code() == grpc.StatusCode.UNAUTHENTICATED and "no such account" in unknown.details()
+
+
+def test_no_renewal_until_the_gateways_know_of_a_revocation(staff: StaffUnderTest) -> None:
+    # A reset password signs out whoever held the old one: a token the gateways still take for a
+    # few seconds must not be renewed into one issued after the revocation.
+    staff.accounts.ResetPassword(
+        P.ResetPasswordRequest(user_id="clerk-gaogou", new_password="temporary-2026"),
+        metadata=identity_metadata(ADMIN),
+    )
+    refused = rpc_error(lambda: refresh(staff, CLERK))
+    assert refused.code() == grpc.StatusCode.UNAUTHENTICATED and "signed out" in refused.details()
+    # The default fetch interval (10 s) and one fetch's deadline (5 s) later.
+    staff.real_time.advance(timedelta(seconds=16))
+    assert refresh(staff, CLERK).token

@@ -142,7 +142,8 @@ def test_a_supervision_killed_mid_sweep_loses_and_doubles_nothing(url: str, tmp_
         wait_until(
             lambda: len(_alerts_per_case(db)) == count,
             what="the sweep to finish after the restart",
-            timeout=120,
+            # 3,000 cases on PostgreSQL: about a minute alone; other workers share the cores.
+            timeout=300,
         )
     finally:
         process.terminate()

@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import grpc
 import httpx
@@ -18,6 +19,7 @@ from google.rpc import error_details_pb2
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
 from services.common.access import policy_for
+from services.common.tokens import issue_token
 from tests.e2e.collector import ReceivedSpan
 from tests.e2e.conftest import Stack
 from tests.e2e.connect_client import PROTOCOL, post, unpadded_base64
@@ -240,6 +242,86 @@ def test_a_disabled_accounts_session_is_out_within_the_bound(e2e: Stack) -> None
             assert time.monotonic() - disabled_at < REVOCATION_BOUND_SECONDS
         finally:
             e2e.cli("admin-county", "account", "enable", "reviewer-zj")
+
+
+def _aged_token(e2e: Stack, user: str, site: str, window: str, *, age: timedelta) -> str:
+    """A clerk's hour-long token issued `age` ago (a demo key signs it, as `tongban token` does)."""
+    return issue_token(
+        user,
+        site,
+        ["clerk"],
+        keys_dir=e2e.var_dir / "keys",
+        window_code=window,
+        lifetime=timedelta(hours=1),
+        now=datetime.now(UTC) - age,
+    )
+
+
+def _signed_in(e2e: Stack, token: str) -> httpx.Client:
+    """A browser holding the session cookie as the edge would have set it."""
+    browser = httpx.Client(base_url=e2e.web, timeout=30)
+    browser.cookies.set("tongban_session", token, domain="127.0.0.1", path="/")
+    return browser
+
+
+def _cookie_attributes(header: str) -> dict[str, str]:
+    return {name.strip(): value for name, _, value in (part.partition("=") for part in header.split(";"))}
+
+
+def _me(browser: httpx.Client) -> httpx.Response:
+    headers = {**PROTOCOL, "content-type": "application/json"}
+    return browser.post("/session/me", content=b"{}", headers=headers)
+
+
+def test_a_session_in_use_is_renewed_past_half_its_lifetime(e2e: Stack) -> None:
+    aged = _aged_token(e2e, "clerk-gaogou", "320826101", "320826101-W01", age=timedelta(minutes=40))
+    with _signed_in(e2e, aged) as browser:
+        before = _me(browser)
+        assert before.status_code == 200, before.text
+        cookie = _cookie_attributes(before.headers["set-cookie"])
+        renewed = cookie["tongban_session"]
+        assert renewed.startswith("ey") and renewed != aged
+        assert {"HttpOnly", "SameSite", "Path", "Max-Age"} <= set(cookie) and cookie["SameSite"] == "Strict"
+        # A full login lifetime (TONGBAN_LOGIN_TOKEN_MINUTES, 60) from now: past the old expiry.
+        assert 3500 < int(cookie["Max-Age"]) <= 3600
+        old_expiry = datetime.now(UTC) + timedelta(minutes=20)
+        assert datetime.fromisoformat(before.json()["expireTime"]) > old_expiry + timedelta(minutes=30)
+        assert before.json()["userId"] == "clerk-gaogou"
+        # The browser keeps the new token; it signs the calls in and is not renewed again yet.
+        assert browser.cookies["tongban_session"] == renewed
+        listed = post(browser, LIST_MATTERS, b"")
+        assert listed.http_status == 200, listed.error
+        assert "set-cookie" not in listed.headers
+    # A tool's bearer token is its own to renew: the edge sets no cookie for it.
+    with httpx.Client(base_url=e2e.web, timeout=30) as tool:
+        answered = post(tool, LIST_MATTERS, b"", token=aged)
+        assert answered.http_status == 200 and "set-cookie" not in answered.headers
+
+
+def test_a_disabled_accounts_renewal_is_refused_and_its_cookie_cleared(e2e: Stack) -> None:
+    # clerk-village: no other test signs in with this account, so disabling it disturbs nothing.
+    aged = _aged_token(e2e, "clerk-village", "320826101001", "320826101001-W01", age=timedelta(minutes=40))
+    with _signed_in(e2e, aged) as browser:
+        e2e.cli("admin-county", "account", "disable", "clerk-village", "--reason", "调离代办点")
+        try:
+            # The staff service refuses the renewal at once (or the gateway the token, once it
+            # fetched the revocation): either way the session is over.
+            refused = post(browser, LIST_MATTERS, b"")
+            assert (refused.http_status, refused.code) == (401, grpc.StatusCode.UNAUTHENTICATED)
+            assert "disabled" in refused.error["message"]
+            assert _cookie_attributes(refused.headers["set-cookie"])["Max-Age"] == "0"
+            assert not browser.cookies.get("tongban_session")
+            # With the cookie gone the console is signed out.
+            assert _me(browser).status_code == 401
+        finally:
+            e2e.cli("admin-county", "account", "enable", "clerk-village")
+
+
+def test_without_a_cookie_nothing_is_renewed(e2e: Stack) -> None:
+    with httpx.Client(base_url=e2e.web, timeout=30) as browser:
+        refused = _me(browser)
+        assert (refused.status_code, refused.json()["code"]) == (401, "unauthenticated")
+        assert "set-cookie" not in refused.headers
 
 
 def test_traceparent_continues_the_callers_trace(

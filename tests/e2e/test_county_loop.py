@@ -128,6 +128,18 @@ def active(review: A.Review) -> list[A.Step]:
     return [step for step in review.steps if step.state == A.STEP_STATE_ACTIVE]
 
 
+def the_window_reads_the_reviewers_clock(sites: Sites, case_no: str, days_left: int) -> None:
+    """The clerk's case shows the county's clock as the reviewer's inbox does, once the county's
+    events (pauses, extension) reached the window."""
+
+    def matching() -> tuple[int, bool] | None:
+        at_window, clock = sites.case(case_no), sites.review(case_no).clock
+        seen = (at_window.working_days_left, at_window.overdue)
+        return seen if seen == (clock.days_left, clock.overdue) == (days_left, False) else None
+
+    eventually(matching, f"the window to read {days_left} days left, as the reviewer does")
+
+
 def test_township_accepts_county_decides_township_issues(county: Stack) -> None:
     sites = Sites(county)
     county.set_clock("2026-09-28T09:30:00+08:00")  # Monday
@@ -149,6 +161,7 @@ def test_township_accepts_county_decides_township_issues(county: Stack) -> None:
     mine = sites.reviews.ListInbox(A.ListInboxRequest(), metadata=sites.auth("reviewer-nj"), timeout=10)
     [item] = [i for i in mine.items if i.case_no == case_no]
     assert (item.step.name, item.step.days_left, item.clock.days_left) == ("部门审核", 1, 3)
+    the_window_reads_the_reviewers_clock(sites, case_no, 3)
     sites.reviews.ClaimStep(
         A.ClaimStepRequest(request_id=rid(), case_no=case_no, step_number=item.step.number),
         metadata=sites.auth("reviewer-nj"),
@@ -170,6 +183,8 @@ def test_township_accepts_county_decides_township_issues(county: Stack) -> None:
     county.set_clock("2026-10-09T16:00:00+08:00")  # Friday after the holiday; testing is done
     paused = sites.review(case_no)
     assert paused.clock.paused and paused.clock.days_left == 3
+    # Without the pause, 8 and 9 Oct would have counted: the window knows of it.
+    the_window_reads_the_reviewers_clock(sites, case_no, 3)
     ended = sites.reviews.EndSpecialProcedure(
         A.EndSpecialProcedureRequest(request_id=rid(), case_no=case_no),
         metadata=sites.auth("reviewer-nj"),
@@ -194,10 +209,13 @@ def test_township_accepts_county_decides_township_issues(county: Stack) -> None:
             timeout=10,
         )
     assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    the_window_reads_the_reviewers_clock(sites, case_no, 13)
 
     county.set_clock("2026-10-10T09:00:00+08:00")  # the make-up Saturday is a working day
     sites.complete(case_no, active(sites.review(case_no))[0], "reviewer-nj")
     county.set_clock("2026-10-12T11:00:00+08:00")
+    # Past the promised date (10 Oct), but the pause and the extension keep the county in time.
+    the_window_reads_the_reviewers_clock(sites, case_no, 11)
     decided = sites.reviews.DecideCase(
         A.DecideCaseRequest(request_id=rid(), case_no=case_no, outcome=A.DECISION_OUTCOME_GRANTED),
         metadata=sites.auth("reviewer-nj"),

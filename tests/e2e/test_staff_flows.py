@@ -20,6 +20,7 @@ from tongban.approval.v1 import approval_pb2_grpc
 from services.staff.seed import DEMO_PASSWORD
 from tests.e2e.conftest import START, TONGBAN, Stack
 from tests.support import wait_until
+from tongban_cli.session import TOKEN_FILE
 
 pytestmark = pytest.mark.e2e
 
@@ -87,6 +88,27 @@ def test_a_disabled_accounts_tokens_are_refused_within_the_bound(e2e: Stack) -> 
     wait_until(lambda: _list_cases(e2e, again) == grpc.StatusCode.OK, what="the enabled account", timeout=30)
     # The token issued before the disabling stays refused.
     assert _list_cases(e2e, token) == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_a_signed_in_token_is_renewed_in_place(e2e: Stack) -> None:
+    with tempfile.TemporaryDirectory() as home:
+        env = {**e2e.env(), "XDG_CONFIG_HOME": home}
+        env.pop("TONGBAN_TOKEN", None)
+        signed_in = subprocess.run(
+            [TONGBAN, "login", "clerk-hongyao", "--password-stdin"],
+            input=DEMO_PASSWORD + "\n",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert signed_in.returncode == 0, signed_in.stderr
+        renewed = subprocess.run([TONGBAN, "renew"], env=env, capture_output=True, text=True, timeout=60)
+        assert renewed.returncode == 0, renewed.stderr
+        assert "令牌已续期" in renewed.stdout
+        # The kept token is the renewed one, and the next commands sign in with it.
+        kept = Path(home, "tongban", TOKEN_FILE).read_text(encoding="utf-8").strip()
+        assert _list_cases(e2e, kept) == grpc.StatusCode.OK
 
 
 def _submit(e2e: Stack, request_id: str) -> A.SubmitApplicationResponse:

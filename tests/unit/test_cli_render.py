@@ -304,18 +304,18 @@ def test_issue_detail_that_already_names_the_kind() -> None:
 
 
 def _county_case(**fields: object) -> acceptance_pb2.Case:
-    # While the county reviews, the window's own count is 0 (approval runs the clock).
-    return _case(**{"deciding_level": catalog_pb2.DECIDING_LEVEL_COUNTY, "working_days_left": 0, **fields})
+    # While the county reviews, the case runs on the county's clock.
+    return _case(**{"deciding_level": catalog_pb2.DECIDING_LEVEL_COUNTY, "working_days_left": 3, **fields})
 
 
-def test_county_case_under_review_points_at_the_county_clock() -> None:
+def test_county_case_under_review_shows_the_county_clock() -> None:
     text = cases.case_summary(_county_case())
     assert (
-        "时限：承诺办结日期 2026-12-04（5 个工作日），县级部门审查中"
-        "（审查时限见 tongban review show 320826101-20261127-0001）"
+        "时限：承诺办结日期 2026-12-04（5 个工作日），县级部门审查中，剩余 3 个工作日"
+        "（详见 tongban review show 320826101-20261127-0001）"
     ) in text
-    # The window's count is 0 while the county reviews: never "due today".
-    assert "今天到期" not in text
+    late = cases.case_summary(_county_case(working_days_left=-2, overdue=True))
+    assert "县级部门审查中，超期 2 个工作日（详见 tongban review show" in late
 
 
 def test_review_supplement_tells_the_clerk_what_to_collect_and_how_to_record_it() -> None:
@@ -327,7 +327,9 @@ def test_review_supplement_tells_the_clerk_what_to_collect_and_how_to_record_it(
     lines = cases.case_summary(case).splitlines()
     assert "状态：县级审查退回补正" in lines
     assert any(
-        line.endswith("县级部门审查中，计时暂停（审查时限见 tongban review show 320826101-20261127-0001）")
+        line.endswith(
+            "县级部门审查中，计时暂停，剩余 3 个工作日（详见 tongban review show 320826101-20261127-0001）"
+        )
         for line in lines
     )
     at = lines.index("县级审查退回补正：发票与合格证不一致")

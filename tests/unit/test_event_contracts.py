@@ -85,6 +85,10 @@ def test_each_receiver_handles_exactly_the_events_routed_to_it() -> None:
         == {
             "tongban.approval.v1.ReviewDecided",
             "tongban.approval.v1.ReviewSentBack",
+            # The county's clock, so the window reads the reviewer's days left.
+            "tongban.approval.v1.ReviewProcedureStarted",
+            "tongban.approval.v1.ReviewProcedureEnded",
+            "tongban.approval.v1.ReviewExtended",
             "tongban.staff.v1.SiteChanged",
             "tongban.staff.v1.WindowChanged",
             "tongban.staff.v1.CalendarYearPublished",

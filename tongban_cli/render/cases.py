@@ -12,7 +12,7 @@ _CLOCK_RUNNING = (acceptance_pb2.CASE_STATE_ACCEPTED, acceptance_pb2.CASE_STATE_
 
 
 def _county_reviewing(case: acceptance_pb2.Case) -> bool:
-    """The county is reviewing: its clock (pauses, extension) is in `tongban review show`."""
+    """The county is reviewing: the case runs on its clock (`tongban review show` details it)."""
     return case.deciding_level == catalog_pb2.DECIDING_LEVEL_COUNTY and case.state in (
         acceptance_pb2.CASE_STATE_ACCEPTED,
         acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT,
@@ -22,8 +22,9 @@ def _county_reviewing(case: acceptance_pb2.Case) -> bool:
 def clock_text(case: acceptance_pb2.Case) -> str:
     """Promised date, working days left, 超期 when overdue; empty when there is no clock.
 
-    A county-decided case counts down at the county while it is reviewed (the window's count is
-    0 then), and from the decision on towards the issue deadline (see `issue_clock_text`).
+    A county-decided case counts down on the county's clock while it is reviewed (its pauses and
+    extension included, as `tongban review show` details it), and from the decision on towards
+    the issue deadline (see `issue_clock_text`).
     """
     if case.handling_type == catalog_pb2.HANDLING_TYPE_INSTANT:
         return "即办件，当场办结"
@@ -32,7 +33,8 @@ def clock_text(case: acceptance_pb2.Case) -> str:
     text = f"承诺办结日期 {case.promised_date}（{case.promised_limit_days} 个工作日）"
     if _county_reviewing(case):
         paused = "，计时暂停" if case.state == acceptance_pb2.CASE_STATE_REVIEW_SUPPLEMENT else ""
-        return f"{text}，县级部门审查中{paused}（审查时限见 tongban review show {case.case_no}）"
+        left = days_left_text(case.working_days_left, case.overdue)
+        return f"{text}，县级部门审查中{paused}，{left}（详见 tongban review show {case.case_no}）"
     if case.issue_due_on:
         return text
     if case.overdue:

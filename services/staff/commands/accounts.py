@@ -43,6 +43,9 @@ class SignIn:
     max_failures: int
     lock_for: timedelta
     key_lead: timedelta
+    # How long the gateways may take to learn of a revocation: no renewal that soon after one,
+    # so a token revoked (a reset password) cannot be renewed into one that is not.
+    revocation_lag: timedelta
 
 
 def _stamp(moment: datetime) -> Timestamp:
@@ -94,6 +97,26 @@ def login(uc: UseCases, config: SignIn, request: P.LoginRequest) -> P.LoginRespo
         expire_time=_stamp(now + config.token_lifetime),
         must_change_password=account.must_change_password,
     )
+
+
+def refresh(uc: UseCases, call: CallContext, config: SignIn) -> P.RefreshTokenResponse:
+    """A fresh token for the caller, as the staff service knows them now."""
+    user_id = call.caller.user_id
+    now = config.clock.now()
+    with uc.db.transaction() as session:
+        member = repository.member(session, user_id)
+        account = repository.account(session, user_id)
+        if member is None or account is None:
+            raise unauthenticated("账号不存在, 请重新登录 / no such account: sign in again")
+        if account.disabled or not member.active:
+            raise unauthenticated("账号已停用, 请联系中心管理员 / the account is disabled")
+        revoked = account.tokens_revoked_at
+        if revoked is not None and revoked > now - config.revocation_lag:
+            raise unauthenticated(
+                "账号的登录已被撤销, 请重新登录 / the account was signed out: sign in again"
+            )
+        token = _token(session, config, member, now)
+    return P.RefreshTokenResponse(token=token, expire_time=_stamp(now + config.token_lifetime))
 
 
 def _count_failure(account: AccountRow, config: SignIn, now: datetime) -> DomainError:
