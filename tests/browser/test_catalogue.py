@@ -7,16 +7,20 @@
    drafts a change of their own: publishing it is refused by the two-person rule, in a sentence;
    a second administrator publishes it, and a township clerk's catalogue and intake form show it;
 3. the administrator extends a county matter to a township by a decision, and the township's
-   hall list names the decision.
+   hall list names the decision;
+4. the catalogue is exported as JSON; a file with mistakes is refused with each one named by
+   its place, and the file as exported imports as nothing to draft.
 
 It runs on the session's stack before test_console.py, on matters that file does not use.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -185,3 +189,34 @@ def test_the_administrator_extends_a_matter_to_a_township(sign_in: SignIn, conso
     page.get_by_label("在目录中查找").fill(BUILDING)
     expect(page.get_by_role("row").filter(has_text=BUILDING)).to_contain_text("涟政办发〔2026〕45号")
     admin.shot("24-catalogue-site-hall-list")
+
+
+def test_the_catalogue_goes_out_and_comes_back(sign_in: SignIn, tmp_path: Path) -> None:
+    admin = sign_in("admin-county")
+    page = admin.goto("/catalogue/transfer")
+    page.get_by_label("JSON").check()
+    with page.expect_download() as started:
+        page.get_by_role("button", name="导出").click()
+    download = started.value
+    assert download.suggested_filename.endswith(".json")
+    exported = tmp_path / download.suggested_filename
+    download.save_as(exported)
+    expect(page.get_by_text(f"到 {download.suggested_filename}", exact=False)).to_be_visible()
+
+    # Two mistakes: every one is named by its place, and nothing is imported.
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    data["matters"][0]["materials"][0]["copies"] = 999
+    data["matters"][1]["promised_limit_days"] = 999
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_role("button", name="导入", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="未导入任何内容")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="matters[0].materials[0].copies")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="matters[1].promised_limit_days")).to_be_visible()
+    admin.shot("25-catalogue-import-errors")
+
+    # The file as exported changes nothing: no draft.
+    page.locator("input[type=file]").set_input_files(str(exported))
+    page.get_by_role("button", name="导入", exact=True).click()
+    expect(page.get_by_text("已导入", exact=False)).to_contain_text("0 个事项存为草稿")

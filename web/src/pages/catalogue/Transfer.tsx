@@ -136,7 +136,7 @@ function ImportPanel() {
             pagination={{ pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
             dataSource={problems}
             columns={[
-              { title: "位置（工作表!单元格）", dataIndex: "place", width: 320 },
+              { title: "位置（工作表!单元格，或 JSON 字段）", dataIndex: "place", width: 320 },
               { title: "问题", dataIndex: "sentence" },
             ]}
           />
