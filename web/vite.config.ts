@@ -18,6 +18,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 2500,
   },
   test: {
-    include: ["src/**/*.test.ts"],
+    // Logic in node; components (*.test.tsx) in jsdom, each file saying so in its first line.
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    setupFiles: ["src/test/setup.ts"],
+    // A whole antd form renders slowly in jsdom on a shared two-core machine: 5 s is too little.
+    testTimeout: 120_000,
   },
 });

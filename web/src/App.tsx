@@ -8,6 +8,12 @@ import { CalendarPage } from "./pages/admin/Calendar";
 import { LeavePage } from "./pages/admin/Leave";
 import { RotationPage } from "./pages/admin/Rotation";
 import { StaffPage } from "./pages/admin/Staff";
+import { EditDraft } from "./pages/catalogue/EditDraft";
+import { Extensions } from "./pages/catalogue/Extensions";
+import { Matters } from "./pages/catalogue/Matters";
+import { SiteCatalogue } from "./pages/catalogue/SiteCatalogue";
+import { Transfer } from "./pages/catalogue/Transfer";
+import { Versions } from "./pages/catalogue/Versions";
 import { CaseDetail } from "./pages/CaseDetail";
 import { Cases } from "./pages/Cases";
 import { Catalogue } from "./pages/clerk/Catalogue";
@@ -29,6 +35,9 @@ function Guard({ roles, children }: { roles?: string[]; children: ReactNode }) {
   if (roles && !hasRole(user, ...roles)) return <Result status="403" title="无权访问" subTitle="当前角色不能使用此页面" />;
   return <Shell>{children}</Shell>;
 }
+
+// Who administers the catalogue: the departments' officers draft, the administrator publishes.
+const CATALOGUE = ["catalogue_officer", "centre_admin"];
 
 function Landing() {
   const { user, loading } = useAuth();
@@ -61,6 +70,13 @@ export function App() {
           <Route path="/assessment" element={<Guard roles={["centre_admin", "township_officer", "inspector"]}><AssessmentPage /></Guard>} />
           <Route path="/admin/calendar" element={<Guard roles={["centre_admin"]}><CalendarPage /></Guard>} />
           <Route path="/admin/rotation" element={<Guard roles={["centre_admin", "township_officer"]}><RotationPage /></Guard>} />
+          <Route path="/catalogue" element={<Guard roles={CATALOGUE}><Matters /></Guard>} />
+          <Route path="/catalogue/new" element={<Guard roles={CATALOGUE}><EditDraft /></Guard>} />
+          <Route path="/catalogue/matters/:code" element={<Guard roles={CATALOGUE}><Versions /></Guard>} />
+          <Route path="/catalogue/matters/:code/draft" element={<Guard roles={CATALOGUE}><EditDraft /></Guard>} />
+          <Route path="/catalogue/extensions" element={<Guard roles={CATALOGUE}><Extensions /></Guard>} />
+          <Route path="/catalogue/sites" element={<Guard roles={CATALOGUE}><SiteCatalogue /></Guard>} />
+          <Route path="/catalogue/transfer" element={<Guard roles={CATALOGUE}><Transfer /></Guard>} />
           <Route path="*" element={<Result status="404" title="页面不存在" />} />
         </Routes>
       </BrowserRouter>

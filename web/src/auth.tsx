@@ -52,5 +52,6 @@ export function home(user: Me): string {
   if (hasRole(user, "reviewer")) return "/review/inbox";
   if (hasRole(user, "inspector")) return "/inspector/alerts";
   if (hasRole(user, "centre_admin", "township_officer")) return "/admin/leave";
+  if (hasRole(user, "catalogue_officer")) return "/catalogue";
   return "/cases";
 }

@@ -5,6 +5,7 @@ import { Code, ConnectError, type Client, type Interceptor, createClient } from 
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { AcceptanceService } from "../gen/tongban/acceptance/v1/acceptance_pb";
 import { CatalogService } from "../gen/tongban/acceptance/v1/catalog_pb";
+import { CatalogAdminService } from "../gen/tongban/acceptance/v1/catalog_admin_pb";
 import { ReviewService } from "../gen/tongban/approval/v1/approval_pb";
 import { AssessmentService } from "../gen/tongban/staff/v1/assessment_pb";
 import { CalendarService } from "../gen/tongban/staff/v1/calendar_pb";
@@ -39,6 +40,7 @@ function client<T extends DescService>(service: T): Client<T> {
 
 export const acceptance = client(AcceptanceService);
 export const catalog = client(CatalogService);
+export const catalogAdmin = client(CatalogAdminService);
 export const review = client(ReviewService);
 export const supervision = client(SupervisionService);
 export const leave = client(LeaveService);

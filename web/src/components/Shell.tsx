@@ -10,6 +10,7 @@ const ROLE_NAMES: Record<string, string> = {
   centre_admin: "中心管理员",
   township_officer: "专职政务科员",
   inspector: "纪检监察人员",
+  catalogue_officer: "部门事项管理员",
 };
 
 export function Shell({ children }: { children: ReactNode }) {
@@ -41,6 +42,7 @@ export function Shell({ children }: { children: ReactNode }) {
           { key: "/admin/rotation", label: <Link to="/admin/rotation">轮岗</Link> },
         ]
       : []),
+    ...(hasRole(user, "catalogue_officer", "centre_admin") ? [{ key: "/catalogue", label: <Link to="/catalogue">事项目录管理</Link> }] : []),
     ...(hasRole(user, "centre_admin") ? [{ key: "/admin/calendar", label: <Link to="/admin/calendar">工作日历</Link> }] : []),
     ...(hasRole(user, "inspector", "centre_admin", "township_officer")
       ? [
