@@ -55,10 +55,10 @@ run: setup
 	$(BIN)/tongban up
 
 # The suite on $(TEST_WORKERS) worker processes (pytest-xdist; most tests wait on their stacks, so
-# three keep two cores busy; a file's tests stay on one worker,
+# two keep two cores busy (three made two tests time out); a file's tests stay on one worker,
 # so its stack starts once), then the tests marked serial alone: they restart PostgreSQL, or
 # bound how long answers take while they load the machine.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 2
 test: setup test-web
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" --durations=15
 	$(BIN)/pytest -m serial
