@@ -49,6 +49,9 @@ def playwright() -> Iterator[Playwright]:
         if os.environ.get("CI") == "true":
             pytest.fail(problem)
         pytest.skip(problem)
+    # A sign-in (its password hash) or an event between services can take longer than
+    # Playwright's 5 s on a busy two-core machine; a wait is a wait, not a timing assertion.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as started:
         yield started
 

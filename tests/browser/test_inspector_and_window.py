@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 
 import pytest
@@ -28,15 +28,6 @@ from tests.support import wait_until
 pytestmark = pytest.mark.e2e
 
 SignIn = Callable[[str], Session]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _patient_expect() -> Iterator[None]:
-    """Each flow here starts many CLI processes beside the stack: on a busy two-core machine a
-    sign-in (its password hash) can take longer than Playwright's 5 s, so wait longer here only."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 HOUSEHOLD = "320826-GA-QT-001"  # 户口迁移: the township's step, then the county police
