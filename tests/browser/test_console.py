@@ -14,21 +14,25 @@ the window, in the county department and in the discipline inspection group do t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SHOTS, Session
+from tests.browser.cases import (
+    HOUSEHOLD,
+    TRACTOR,
+    SignIn,
+    accepted,
+    overdue_with_alerts,
+    past_the_township_step,
+)
+from tests.browser.conftest import SHOTS
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
 
-SignIn = Callable[[str], Session]
-HOUSEHOLD = "320826-GA-QT-001"
-TRACTOR = "320826-NJ-XK-001"
 # What the flows pass on to each other (they run in file order, on one stack).
 shared: dict[str, Any] = {}
 
@@ -159,21 +163,7 @@ def test_the_result_is_issued_at_the_township(sign_in: SignIn) -> None:
 
 
 def test_inspector_finds_the_overdue_case_and_opens_accountability(sign_in: SignIn, console: Stack) -> None:
-    submitted = console.cli_json(
-        "clerk-gaogou", "case", "submit", "--matter", TRACTOR, "--person", "李建国",
-        "--id", "320826197607150018", "--phone", "15851712345",
-        *[a for code in ("M01", "M02", "M03", "M04", "M05") for a in ("--material", code)],
-    )  # fmt: skip
-    late = str(submitted["case"]["caseNo"])  # type: ignore[index]
-
-    def supervised() -> bool:
-        events = console.cli_json("inspector-county", "supervision", "events", "--case", late)
-        return "CaseAccepted" in str(events)
-
-    wait_until(supervised, what="supervision to learn of the acceptance", timeout=60)
-    for day in ("2026-10-09", "2026-10-12"):  # the reminder, then the first overdue day's yellow card
-        console.set_clock(f"{day}T09:00:00+08:00")
-        console.cli("inspector-county", "supervision", "sweep")
+    late = overdue_with_alerts(console)  # the reminder, then the first overdue day's yellow card
 
     clerk = sign_in("clerk-gaogou")
     # Its first step is still the township's: the clerk's inbox shows it overdue, in red.
@@ -344,18 +334,8 @@ def test_the_administrator_sets_a_departments_posts(sign_in: SignIn) -> None:
 
 def _tractor_at_the_county(console: Stack) -> str:
     """A tractor registration accepted at 高沟镇, its township step passed (by the CLI)."""
-    submitted = console.cli_json(
-        "clerk-gaogou", "case", "submit", "--matter", TRACTOR, "--person", "李建国",
-        "--id", "320826197607150018", "--phone", "15851712345",
-        *[a for code in ("M01", "M02", "M03", "M04", "M05") for a in ("--material", code)],
-    )  # fmt: skip
-    case_no = str(submitted["case"]["caseNo"])  # type: ignore[index]
-
-    def opened() -> bool:
-        return console.cli("clerk-gaogou", "review", "claim", case_no, "1", check=False).returncode == 0
-
-    wait_until(opened, what="the county review to open", timeout=60)
-    console.cli("clerk-gaogou", "review", "approve", case_no, "1", "--opinion", "材料齐全")
+    case_no = accepted(console, TRACTOR, 5)
+    past_the_township_step(console, case_no)
     return case_no
 
 

@@ -15,49 +15,22 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable
 from contextlib import closing
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Session
+from tests.browser.cases import HOUSEHOLD, LI, SignIn, accepted, overdue_with_alerts, past_the_township_step
 from tests.e2e.conftest import Stack
 from tests.support import wait_until
 
 pytestmark = pytest.mark.e2e
 
-SignIn = Callable[[str], Session]
-
-
-HOUSEHOLD = "320826-GA-QT-001"  # 户口迁移: the township's step, then the county police
-TRACTOR = "320826-NJ-XK-001"
 INSTANT = "320826-WJ-GG-001"  # 生育登记: completed at the window
-LI = ["--person", "李建国", "--id", "320826197607150018", "--phone", "15851712345"]
-
-
-def _overdue_alerts(console: Stack) -> str:
-    """A tractor registration left at the township until its first overdue day: a reminder and
-    a yellow card on the record."""
-    submitted = console.cli_json(
-        "clerk-gaogou", "case", "submit", "--matter", TRACTOR, *LI,
-        *[a for code in ("M01", "M02", "M03", "M04", "M05") for a in ("--material", code)],
-    )  # fmt: skip
-    late = str(submitted["case"]["caseNo"])  # type: ignore[index]
-
-    def supervised() -> bool:
-        events = console.cli_json("inspector-county", "supervision", "events", "--case", late)
-        return "CaseAccepted" in str(events)
-
-    wait_until(supervised, what="supervision to learn of the acceptance", timeout=60)
-    for day in ("2026-10-09", "2026-10-12"):
-        console.set_clock(f"{day}T09:00:00+08:00")
-        console.cli("inspector-county", "supervision", "sweep")
-    return late
 
 
 def test_the_inspector_sees_the_record_verified_and_where_it_breaks(sign_in: SignIn, console: Stack) -> None:
-    late = _overdue_alerts(console)
+    late = overdue_with_alerts(console)
     inspector = sign_in("inspector-county")
     page = inspector.goto("/inspector/alerts")
     card = page.locator("[data-testid=alert-card][data-severity=黄牌]").filter(has_text=late)
@@ -138,17 +111,8 @@ def test_an_instant_matter_is_completed_at_the_window(sign_in: SignIn) -> None:
 
 
 def test_the_reviewer_reassigns_a_step_to_a_colleague(sign_in: SignIn, console: Stack) -> None:
-    submitted = console.cli_json(
-        "clerk-gaogou", "case", "submit", "--matter", HOUSEHOLD, *LI,
-        *[a for code in ("M01", "M02", "M03", "M04") for a in ("--material", code)],
-    )  # fmt: skip
-    case_no = str(submitted["case"]["caseNo"])  # type: ignore[index]
-
-    def opened() -> bool:
-        return console.cli("clerk-gaogou", "review", "claim", case_no, "1", check=False).returncode == 0
-
-    wait_until(opened, what="the review to open", timeout=60)
-    console.cli("clerk-gaogou", "review", "approve", case_no, "1", "--opinion", "材料齐全")
+    case_no = accepted(console, HOUSEHOLD, 4)
+    past_the_township_step(console, case_no)
 
     chief = sign_in("reviewer-county")
     page = chief.goto(f"/review/{case_no}")
