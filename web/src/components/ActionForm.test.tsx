@@ -75,4 +75,19 @@ describe("ActionForm", () => {
     expect(ids[1]).toBe(ids[0]); // the lost answer's action, asked again: the service answers as the first time
     expect(ids[2]).not.toBe(ids[1]); // refused, so surely not done: a new action
   });
+
+  it("empties once done, and its next use is a new action", async () => {
+    const run = vi.fn().mockResolvedValue({});
+    withdraw(run);
+    const field = () => screen.getByLabelText("撤回原因") as HTMLInputElement; // remade on reset
+    await userEvent.type(field(), "第一次");
+    await userEvent.click(screen.getByRole("button", { name: "撤回申请" }));
+    await screen.findByText("已撤回");
+    await vi.waitFor(() => expect(field().value).toBe(""));
+    await userEvent.type(field(), "第二次");
+    await userEvent.click(screen.getByRole("button", { name: "撤回申请" }));
+    await vi.waitFor(() => expect(run).toHaveBeenCalledTimes(2));
+    const ids = run.mock.calls.map((call) => call[1] as string);
+    expect(ids[1]).not.toBe(ids[0]);
+  });
 });

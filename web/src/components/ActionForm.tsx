@@ -1,6 +1,7 @@
 // A small form for one action (withdraw, issue, approve, ...): pressing again after a lost answer
 // repeats the same request id, so the action never happens twice.
-// A refusal's field sentences land beside the fields; the rest above the buttons.
+// A refusal's field sentences land beside the fields; the rest above the buttons. Once done, the
+// form empties and its next use is a new action; a page refreshing around it never clears it.
 import { Alert, Button, Form, type FormInstance, Space } from "antd";
 import { type ReactNode, useState } from "react";
 import { explain, type Explained } from "../api/errors";
@@ -26,7 +27,7 @@ export function ActionForm<V extends object>(props: {
   const [error, setError] = useState<Explained | null>(null);
   const [rest, setRest] = useState<string[]>([]);
   const [done, setDone] = useState(false);
-  const [attempt, settle] = useAttempt();
+  const [attempt, settle, next] = useAttempt();
   const known = new Set(props.fields);
   const submit = async (values: V) => {
     setBusy(true);
@@ -35,6 +36,8 @@ export function ActionForm<V extends object>(props: {
     try {
       await props.run(values, attempt);
       setDone(true);
+      next();
+      form.resetFields();
       props.onDone();
     } catch (reason) {
       const explained = explain(reason);

@@ -3,10 +3,13 @@ import { useCallback, useState } from "react";
 import { requestId } from "../api/clients";
 import { answered, type Explained } from "../api/errors";
 
-export function useAttempt(): [string, (error: Explained) => void] {
+/** The current id; `settle` after a failure (a new id only when the service surely did nothing);
+ * `next` once the action is done, so the form's next use is a new action. */
+export function useAttempt(): [string, (error: Explained) => void, () => void] {
   const [id, setId] = useState(requestId);
   const settle = useCallback((error: Explained) => {
     if (answered(error.code)) setId(requestId());
   }, []);
-  return [id, settle];
+  const next = useCallback(() => setId(requestId()), []);
+  return [id, settle, next];
 }

@@ -26,14 +26,10 @@ export function ReviewDetail() {
   const [item, setItem] = useState<Review | null>(null);
   const [error, setError] = useState<Explained | null>(null);
   const [claimError, setClaimError] = useState<Explained | null>(null);
-  const [generation, setGeneration] = useState(0);
   const load = useCallback(() => {
     reviews
       .getReview({ caseNo })
-      .then(({ review }) => {
-        setItem(review ?? null);
-        setGeneration((g) => g + 1);
-      })
+      .then(({ review }) => setItem(review ?? null))
       .catch((reason: unknown) => setError(explain(reason)));
   }, [caseNo]);
   useEffect(load, [load]);
@@ -52,7 +48,6 @@ export function ReviewDetail() {
       label: `#${mine.number} ${mine.name}：签署意见`,
       children: (
         <ActionForm<{ verdict: Verdict; opinion: string }>
-          key={`answer-${generation}`}
           name="answer"
           fields={["verdict", "opinion"]}
           submitText="提交意见"
@@ -85,7 +80,6 @@ export function ReviewDetail() {
       label: "作出决定",
       children: (
         <ActionForm<{ outcome: DecisionOutcome; reasons: string }>
-          key={`decide-${generation}`}
           name="decide"
           fields={["outcome", "reasons"]}
           submitText="作出决定"
@@ -118,7 +112,6 @@ export function ReviewDetail() {
       label: "改派",
       children: (
         <ActionForm<{ assignee: string; reason: string }>
-          key={`reassign-${generation}`}
           name="reassign"
           fields={["assignee", "reason"]}
           submitText="改派给同事"
@@ -145,7 +138,6 @@ export function ReviewDetail() {
       label: "退回补正",
       children: (
         <ActionForm<{ items: string; reason: string }>
-          key={`sendback-${generation}`}
           name="sendback"
           fields={["items", "reason"]}
           submitText="退回补正（每件限一次，暂停计时）"
@@ -180,7 +172,6 @@ export function ReviewDetail() {
       label: "特殊环节",
       children: (
         <ActionForm<{ procedure: SpecialProcedure; reason: string; plannedDays: number }>
-          key={`pause-${generation}`}
           name="pause"
           fields={["procedure", "reason", "plannedDays"]}
           submitText="开始特殊环节（暂停计时）"
@@ -211,7 +202,6 @@ export function ReviewDetail() {
       label: "恢复计时",
       children: (
         <ActionForm<object>
-          key={`resume-${generation}`}
           name="resume"
           fields={[]}
           submitText="结束特殊环节"
@@ -229,7 +219,6 @@ export function ReviewDetail() {
       label: "延长期限",
       children: (
         <ActionForm<{ approver: string; reason: string }>
-          key={`extend-${generation}`}
           name="extend"
           fields={["approver", "reason"]}
           submitText="延长（限一次）"
