@@ -1,13 +1,20 @@
 """Serial numbers per scope (a site's cases per day, a department's documents per year).
 
-One statement on SQLite and PostgreSQL alike; the row lock serialises concurrent takers,
-and the number is taken in the same transaction as the record that carries it.
+One statement on SQLite and PostgreSQL alike; the row lock serialises concurrent takers.
+On SQLite the number is taken in the use case's own transaction (it holds the only write lock
+anyway). On PostgreSQL it is taken in a short transaction of its own, so the scope's row is
+locked for one statement instead of the whole use case (which queued every submission of a
+site behind the slowest). A use case that then fails leaves a gap: the domain asks for unique,
+readable numbers, not gap-free ones, and a retry with the same request_id takes no new number.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlmodel import Field, Session, SQLModel
+
+# Set in a session's info by the database (services.common.db) where numbers are taken apart.
+SERIALS_ENGINE = "tongban.serials_engine"
 
 
 class CounterRow(SQLModel, table=True):
@@ -24,4 +31,8 @@ _NEXT = text(
 
 
 def next_serial(session: Session, scope: str) -> int:
-    return int(session.execute(_NEXT, {"scope": scope}).scalar_one())
+    apart: Engine | None = session.info.get(SERIALS_ENGINE)
+    if apart is None:
+        return int(session.execute(_NEXT, {"scope": scope}).scalar_one())
+    with apart.connect() as connection:  # autocommit: the statement is its own transaction
+        return int(connection.execute(_NEXT, {"scope": scope}).scalar_one())

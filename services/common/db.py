@@ -20,6 +20,7 @@ from sqlalchemy import Engine, Table, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
+from services.common.counters import SERIALS_ENGINE
 from services.common.db_tracing import instrument_engine
 
 # Set in a session's info by whoever adds outbox events to it.
@@ -51,6 +52,29 @@ class Database:
                 self.url, pool_pre_ping=True, hide_parameters=True, pool_size=self.connections, max_overflow=5
             )
         )
+
+    @cached_property
+    def serials_engine(self) -> Engine:
+        """PostgreSQL: a few autocommit connections that take serial numbers (services.common.counters)."""
+        engine = create_engine(
+            self.url,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            pool_size=2,
+            max_overflow=4,
+            isolation_level="AUTOCOMMIT",
+        )
+
+        @event.listens_for(engine, "connect")
+        def _configure(dbapi_connection: Any, _record: Any) -> None:
+            # No flush wait of its own: the record that carries the number commits durably later,
+            # and its flush covers this earlier commit (WAL is written in order). If the server
+            # dies first, the number was never on a durable record, so handing it out again is safe.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET synchronous_commit = off")
+            dbapi_connection.commit()
+
+        return instrument_engine(engine)
 
     @cached_property
     def read_engine(self) -> Engine:
@@ -92,6 +116,8 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One use case: committed when the block ends, rolled back if it raises."""
         with self._writer_turn(), Session(self.engine, expire_on_commit=False) as session, session.begin():
+            if not self.is_sqlite:
+                session.info[SERIALS_ENGINE] = self.serials_engine
             yield session
         if session.info.get(WROTE_EVENTS):
             for listener in self.event_listeners:
@@ -116,7 +142,7 @@ class Database:
             yield session
 
     def dispose(self) -> None:
-        for name in ("engine", "read_engine"):
+        for name in ("engine", "read_engine", "serials_engine"):
             if name in self.__dict__:
                 self.__dict__[name].dispose()
 

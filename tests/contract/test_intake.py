@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import grpc
@@ -368,6 +369,23 @@ def test_case_numbers_count_per_site_and_day(acceptance: AcceptanceUnderTest) ->
     assert numbers == [f"320826101-20260928-000{i}" for i in (1, 2, 3)]
     assert elsewhere == "320826102-20260928-0001"
     assert tomorrow == "320826101-20260929-0001"
+
+
+def test_simultaneous_submissions_at_one_site_get_distinct_numbers(acceptance: AcceptanceUnderTest) -> None:
+    def submit(_: int) -> tuple[str, str]:
+        case = acceptance.cases.SubmitApplication(
+            submit_request(JOINT, JOINT_COMPLETE), metadata=AS_CLERK
+        ).case
+        [receipt] = case.documents
+        return case.case_no, receipt.number
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        numbered = list(pool.map(submit, range(24)))
+
+    # None of them failed, so the numbers run 1..24 with no gap, each case and receipt once.
+    assert sorted(case_no for case_no, _ in numbered) == [f"320826101-20260928-{i:04d}" for i in range(1, 25)]
+    assert sorted(receipt for _, receipt in numbered) == [f"SL-320826101-2026-{i:05d}" for i in range(1, 25)]
+    assert counts(acceptance.db)[0] == 24
 
 
 def test_calls_without_the_gateway_identity_are_unauthenticated(acceptance: AcceptanceUnderTest) -> None:
