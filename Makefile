@@ -15,7 +15,7 @@ WEB_STAMP   := web/dist/.stamp
 WEB_INPUTS  := $(shell find web/src web/scripts -type f ! -path 'web/src/gen/*' 2>/dev/null) \
 	web/index.html web/vite.config.ts web/tsconfig.json web/buf.gen.yaml
 
-.PHONY: setup run test readme check lint typecheck breaking protos clean web test-web
+.PHONY: setup run test test-long readme check lint typecheck breaking protos clean web test-web
 
 setup: $(STAMP) gen/.stamp web
 
@@ -56,12 +56,17 @@ run: setup
 
 # The suite on $(TEST_WORKERS) worker processes (pytest-xdist; most tests wait on their stacks, so
 # two keep two cores busy (three made two tests time out); a file's tests stay on one worker,
-# so its stack starts once), then the tests marked serial alone: they restart PostgreSQL, or
-# bound how long answers take while they load the machine.
+# so its stack starts once), then the tests marked serial alone: they bound how long answers
+# take while they load the machine. The long runs (kill -9 and restarts under load, the fault
+# proxy, the container image) are `make test-long`: on two cores they would take CI past 30 min.
 TEST_WORKERS ?= 2
 test: setup test-web
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" --durations=15
-	$(BIN)/pytest -m serial
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial and not long" --durations=15
+	$(BIN)/pytest -m "serial and not long"
+
+# The long runs, one at a time (several restart PostgreSQL or load the whole machine).
+test-long: setup
+	$(BIN)/pytest -m long --durations=15
 
 # The bench extra (SpiffWorkflow for the peer, py-spy) on top of the dev install.
 $(BENCH_STAMP): pyproject.toml | $(STAMP)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +23,8 @@ from services.common.db import Database
 from services.common.settings import Settings
 from tests.organisation_support import copy_demo_organisation
 from tests.recording import install_recording_provider, recording
-from tests.support import INTERNAL_KEY, fresh_postgres_database
+from tests.support import INTERNAL_KEY
+from tests.templates import prepared_database
 
 # The Monday before National Day 2026, so promised dates cross the holiday and
 # its make-up Saturday (2026-10-10).
@@ -65,24 +65,24 @@ class AcceptanceUnderTest:
         return catalog_pb2_grpc.CatalogServiceStub(self.channel)
 
 
-def _database_url(kind: str, tmp: Path, stack: ExitStack) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp / 'acceptance.db'}"
-    return stack.enter_context(fresh_postgres_database())
+def _prepare_acceptance(url: str) -> None:
+    """The schema, the demo catalogue and acceptance's copy of the demo organisation."""
+    db = app.database(Settings(database_url=url))
+    try:
+        migrations.upgrade(db, "acceptance")
+        load_catalog(db)
+        copy_demo_organisation(db, "acceptance", CountyResults(WorkingCalendar.load()).consumer())
+    finally:
+        db.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def acceptance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AcceptanceUnderTest]:
-    with ExitStack() as stack:
-        url = _database_url(request.param, tmp_path, stack)
+    with prepared_database(request.param, "acceptance", tmp_path, _prepare_acceptance) as url:
         settings = Settings(port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path)
         db = app.database(settings)
-        migrations.upgrade(db, "acceptance")
-        load_catalog(db)
         clock = FixedClock(START)
         running = app.build(settings, db=db, clock=clock)
-        # Sites and windows: acceptance's copy, from the staff service's demo organisation.
-        copy_demo_organisation(db, "acceptance", CountyResults(WorkingCalendar.load()).consumer())
         running.server.start()
         channel = grpc.insecure_channel(f"127.0.0.1:{running.port}")
         try:

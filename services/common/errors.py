@@ -16,7 +16,6 @@ import grpc
 from google.protobuf import any_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from services.common.calendar import CalendarDataMissing
 
@@ -151,6 +150,9 @@ _RETRY_LATER = (
 
 def database_unreachable(error: Exception) -> bool:
     """The database connection failed or was lost (not a wrong statement): worth trying again."""
+    # Imported here: the CLI shares this module and starts half a second sooner without SQLAlchemy.
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     return isinstance(error, OperationalError | InterfaceError)

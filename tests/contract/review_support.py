@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +33,8 @@ from services.common.outbox import OutboxEvent
 from services.common.settings import Settings
 from services.common.usecases import UseCases
 from tests.organisation_support import copy_demo_organisation
-from tests.support import INTERNAL_KEY, envelope, fresh_postgres_database, payloads
+from tests.support import INTERNAL_KEY, envelope, payloads
+from tests.templates import prepared_database
 
 START = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
 P = TypeVar("P", bound=Message)
@@ -119,24 +119,25 @@ class ApprovalUnderTest:
         return payloads([event_pb2.Event.FromString(payload) for payload in unique.values()], payload_type)
 
 
+def _prepare_approval(url: str) -> None:
+    """The schema and approval's copy of the demo organisation (the people a step may go to)."""
+    db = app.database(Settings(database_url=url))
+    try:
+        migrations.upgrade(db, "approval")
+        lifecycle = CaseLifecycle(UseCases(db, FixedClock(START), WorkingCalendar.load()))
+        copy_demo_organisation(db, "approval", lifecycle.consumer())
+    finally:
+        db.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def approval(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApprovalUnderTest]:
-    with ExitStack() as stack:
-        url = (
-            f"sqlite:///{tmp_path / 'approval.db'}"
-            if request.param == "sqlite"
-            else stack.enter_context(fresh_postgres_database())
-        )
+    with prepared_database(request.param, "approval", tmp_path, _prepare_approval) as url:
         settings = Settings(port=0, database_url=url, internal_key=INTERNAL_KEY.decode(), var_dir=tmp_path)
         db = app.database(settings)
-        migrations.upgrade(db, "approval")
         clock = FixedClock(START)
         running = app.build(settings, db=db, clock=clock)
         running.server.start()
-        # The people a step may be reassigned to: approval's copy of the demo organisation.
-        copy_demo_organisation(
-            db, "approval", CaseLifecycle(UseCases(db, clock, WorkingCalendar.load())).consumer()
-        )
         channel = grpc.insecure_channel(f"127.0.0.1:{running.port}")
         try:
             lifecycle = CaseLifecycle(UseCases(db, clock, WorkingCalendar.load())).consumer()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,7 +33,8 @@ from services.common.outbox import OutboxEvent
 from services.common.settings import Settings
 from services.staff import app
 from services.staff.seed import load_organisation
-from tests.support import INTERNAL_KEY, fresh_postgres_database, identity_metadata, payloads
+from tests.support import INTERNAL_KEY, identity_metadata, payloads
+from tests.templates import prepared_database
 
 P = TypeVar("P", bound=Message)
 START = datetime(2026, 9, 28, 9, 30, tzinfo=CHINA)
@@ -99,14 +99,19 @@ class StaffUnderTest:
         return payloads([event_pb2.Event.FromString(p) for p in unique.values()], payload_type)
 
 
+def _prepare_staff(url: str) -> None:
+    """The schema and the demo organisation (its passwords hashed once, not per test)."""
+    db = app.database(Settings(database_url=url))
+    try:
+        migrations.upgrade(db, "staff")
+        load_organisation(db, now=START)
+    finally:
+        db.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def staff(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StaffUnderTest]:
-    with ExitStack() as stack:
-        url = (
-            f"sqlite:///{tmp_path / 'staff.db'}"
-            if request.param == "sqlite"
-            else stack.enter_context(fresh_postgres_database())
-        )
+    with prepared_database(request.param, "staff", tmp_path, _prepare_staff) as url:
         settings = Settings(
             port=0,
             database_url=url,
@@ -116,8 +121,6 @@ def staff(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StaffUnder
             login_lock_minutes=LOCK_MINUTES,
         )
         db = app.database(settings)
-        migrations.upgrade(db, "staff")
-        load_organisation(db, now=START)
         clock = FixedClock(START)
         real_time = FixedClock(datetime.now(UTC))
         running = app.build(settings, db=db, clock=clock, real_time=real_time)

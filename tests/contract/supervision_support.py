@@ -24,9 +24,9 @@ from services.common.identity import Caller
 from services.common.settings import Settings
 from services.supervision import app
 from services.supervision.sweep import Sweeper
-from tests.contract.delivery_support import databases
 from tests.support import BUILT_IN_RULES as BUILT_IN_RULES
 from tests.support import INTERNAL_KEY, as_role, envelope, identity_metadata
+from tests.templates import prepared_database
 
 INSPECTOR = as_role("inspector", user="inspector-county")
 RELAY = Caller("service:acceptance", "", frozenset({"service"}))
@@ -94,12 +94,20 @@ def _key(alert: S.Alert) -> str:
     return S.AlertSeverity.Name(alert.severity).removeprefix("ALERT_SEVERITY_").lower()
 
 
+def _prepare_supervision(url: str) -> None:
+    db = app.database(Settings(database_url=url))
+    try:
+        migrations.upgrade(db, "supervision")
+    finally:
+        db.dispose()
+
+
 @contextmanager
 def watching(kind: str, tmp_path: Path, *, rules_file: Path | None = None) -> Iterator[Watching]:
-    with databases(kind, tmp_path, "supervision") as urls:
+    with prepared_database(kind, "supervision", tmp_path, _prepare_supervision) as url:
         settings = Settings(
             port=0,
-            database_url=urls["supervision"],
+            database_url=url,
             internal_key=INTERNAL_KEY.decode(),
             var_dir=tmp_path,
             rules_file=rules_file,
@@ -107,7 +115,6 @@ def watching(kind: str, tmp_path: Path, *, rules_file: Path | None = None) -> It
             sweep_seconds=3600,
         )
         db = app.database(settings)
-        migrations.upgrade(db, "supervision")
         clock = FixedClock(datetime(2026, 9, 28, 9, 0, tzinfo=CHINA))
         running = app.build(settings, db=db, clock=clock)
         running.start()

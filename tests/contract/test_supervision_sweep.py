@@ -109,6 +109,7 @@ def test_two_replicas_sweeping_together_make_each_finding_once(postgres_url: str
     second.dispose()
 
 
+@pytest.mark.long
 def test_a_supervision_killed_mid_sweep_loses_and_doubles_nothing(url: str, tmp_path: Path) -> None:
     db = Database(url, tables_in(models))
     count = 3000

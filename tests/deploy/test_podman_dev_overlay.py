@@ -41,7 +41,7 @@ from tests.e2e.collector import Collector
 from tests.support import fresh_postgres_databases, wait_until
 from tongban_cli.children import serving
 
-pytestmark = pytest.mark.podman
+pytestmark = [pytest.mark.podman, pytest.mark.long]
 
 COMPONENTS = ("gateway", *contracts.AREAS)
 TONGBAN = str(Path(sys.executable).parent / "tongban")

@@ -182,7 +182,7 @@ def running_stack(
     env = dict(
         stack.child_environment(var_dir),
         TONGBAN_CLOCK_FILE=str(var_dir / "clock"),
-        TONGBAN_RELAY_POLL_SECONDS="0.2",
+        TONGBAN_RELAY_POLL_SECONDS="2",
         TONGBAN_RELAY_MAX_BACKOFF_SECONDS="2",
         # Supervision sweeps once at start; the tests (and the README) sweep when they move the
         # clock (`tongban supervision sweep`), so a background pass never races them.

@@ -546,6 +546,7 @@ def sqlite_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield started
 
 
+@pytest.mark.long
 def test_500_cases_survive_kill_9_of_approval_then_acceptance(sqlite_stack: Stack) -> None:
     total = 500
     db = Databases.of(sqlite_stack)
@@ -711,6 +712,7 @@ def _channel_to(address: str, user_agent: str) -> Callable[[], grpc.Channel]:
 
 
 @pytest.mark.postgres
+@pytest.mark.long
 def test_two_acceptance_relays_on_postgresql_deliver_each_event_once(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

@@ -33,7 +33,7 @@ from tests.faults.checks import Books, Logs, assert_events_exactly_once, assert_
 from tests.faults.load import APPLICANT, CLERK, INSPECTOR, MATERIALS, MATTER, OK, WINDOW, Load, bearer
 from tests.faults.proxy import FaultProxy, Mode
 
-pytestmark = [pytest.mark.e2e, pytest.mark.serial]
+pytestmark = [pytest.mark.e2e, pytest.mark.serial, pytest.mark.long]
 
 CASES = 400
 DEADLINE = 2.0

@@ -31,7 +31,7 @@ from tests.e2e.conftest import Stack, running_stack
 from tests.faults.checks import Books, Logs, assert_events_exactly_once, assert_nothing_lost_or_doubled
 from tests.faults.load import CLERK, INSPECTOR, OK, Load
 
-pytestmark = [pytest.mark.e2e, pytest.mark.serial]
+pytestmark = [pytest.mark.e2e, pytest.mark.serial, pytest.mark.long]
 
 UNAVAILABLE, CANCELLED = grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED
 

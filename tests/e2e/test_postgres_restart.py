@@ -25,7 +25,7 @@ from tests.faults.checks import Books, Logs, assert_events_exactly_once, assert_
 from tests.faults.load import CLERK, INSPECTOR, Load
 from tests.support import fresh_postgres_databases, postgres_available
 
-pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.serial]
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.serial, pytest.mark.long]
 
 CASES = 600
 RESTART_AT = 200
