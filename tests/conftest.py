@@ -36,6 +36,19 @@ def pytest_configure(config: pytest.Config) -> None:
     install_recording_provider()
 
 
+# Folders whose files take longest (each starts whole stacks) go first, so the workers of
+# `make test` (one file each at a time) end together instead of one finishing a long file alone.
+_LONGEST_FIRST = ("e2e", "browser", "deploy", "contract")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        folder = item.path.parent.name
+        return _LONGEST_FIRST.index(folder) if folder in _LONGEST_FIRST else len(_LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: a file's tests keep their order
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _own_config_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """No test reads or writes the developer's ~/.config/tongban (tongban_cli/local.py); the
