@@ -182,6 +182,9 @@ def running_stack(
     env = dict(
         stack.child_environment(var_dir),
         TONGBAN_CLOCK_FILE=str(var_dir / "clock"),
+        # A relay wakes at once on its own process's commits; its poll only finds what another
+        # process wrote. Polling every 0.2 s, an idle stack took 16 % of a core (the suite keeps
+        # several alive at once); every 2 s, 5 %.
         TONGBAN_RELAY_POLL_SECONDS="2",
         TONGBAN_RELAY_MAX_BACKOFF_SECONDS="2",
         # Supervision sweeps once at start; the tests (and the README) sweep when they move the
