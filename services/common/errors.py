@@ -150,7 +150,7 @@ _RETRY_LATER = (
 
 def database_unreachable(error: Exception) -> bool:
     """The database connection failed or was lost (not a wrong statement): worth trying again."""
-    # Imported here: the CLI shares this module and starts half a second sooner without SQLAlchemy.
+    # Imported here: the CLI shares this module and starts about 0.3 s sooner without SQLAlchemy.
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
     if isinstance(error, DBAPIError) and error.connection_invalidated:
