@@ -1,12 +1,16 @@
 """The inbox: a receiver records each event id once, so a redelivery has no second effect.
 
 A delivered batch is applied in one transaction (one commit for the batch, not one per
-event): each event under a savepoint, together with its inbox row. An event the handler
-refuses (a DomainError) rolls back to its savepoint and is recorded as rejected, so a poison
-event is acknowledged and never blocks the events behind it. An event already in the inbox,
-or being applied by a concurrent delivery (its inbox row's key taken), counts as a duplicate.
-Any other error fails the whole batch: nothing of it is committed and the sender's relay
-delivers it again.
+event), each event together with its inbox row. An event the handler refuses (a DomainError)
+is recorded as rejected, with none of its effects, so a poison event is acknowledged and never
+blocks the events behind it. An event already in the inbox, or being applied by a concurrent
+delivery (its inbox row's key taken), counts as a duplicate. Any other error fails the whole
+batch: nothing of it is committed and the sender's relay delivers it again.
+
+The batch is first applied at once, with no savepoint and one flush at commit: the usual case,
+where every event applies. Only when that attempt meets a refusal or a taken key does it roll
+back whole, and the batch is applied again one event at a time, each under a savepoint. The
+savepoints and their flushes were a quarter of supervision's CPU (bench/README.md).
 """
 
 from __future__ import annotations
@@ -60,12 +64,9 @@ class ReceiveCounts:
     rejected: int = 0
 
 
-class _Refused(Exception):
-    """Carries a handler's DomainError out of the transaction so it rolls back."""
-
-    def __init__(self, error: DomainError) -> None:
-        super().__init__(error.message)
-        self.error = error
+class OneByOne(Exception):
+    """The batch cannot be applied at once (an event refused, or its key taken): roll it back and
+    apply it again event by event."""
 
 
 def receive(
@@ -76,15 +77,29 @@ def receive(
 ) -> ReceiveCounts:
     """Apply `events` in order, each at most once; returns what happened to them."""
     batch = list(events)
+    try:
+        return _apply(database, batch, handle, now, _at_once)
+    except (OneByOne, IntegrityError):
+        return _apply(database, batch, handle, now, _receive_one)
+
+
+_ApplyOne = Callable[[Session, event_pb2.Event, EventHandler, Callable[[], datetime]], _Outcome]
+
+
+def _apply(
+    database: Database,
+    batch: list[event_pb2.Event],
+    handle: EventHandler,
+    now: Callable[[], datetime],
+    apply_one: _ApplyOne,
+) -> ReceiveCounts:
     outcomes: list[_Outcome] = []
     with database.transaction() as session:
         recorded = _recorded(session, [event.event_id for event in batch])
         for event in batch:
             # The handling joins the case's trace, under the relay's span that sent the event.
             with delivery_tracing.consuming(event) as span:
-                outcome = (
-                    _DUPLICATE if event.event_id in recorded else _receive_one(session, event, handle, now)
-                )
+                outcome = _DUPLICATE if event.event_id in recorded else apply_one(session, event, handle, now)
                 span.set_attribute("tongban.event.outcome", outcome)
             recorded.add(event.event_id)
             outcomes.append(outcome)
@@ -100,6 +115,17 @@ def _recorded(session: Session, event_ids: list[str]) -> set[str]:
         return set()
     query = select(InboxEntry.event_id).where(col(InboxEntry.event_id).in_(event_ids))
     return set(session.exec(query).all())
+
+
+def _at_once(
+    session: Session, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
+) -> _Outcome:
+    session.add(_entry(event, APPLIED, now()))
+    try:
+        handle(session, event)
+    except DomainError:
+        raise OneByOne(event.event_id) from None
+    return _APPLIED
 
 
 def _receive_one(
