@@ -76,6 +76,7 @@ def build_gateway(
         handlers=[proxy],
         workers=[staff_keys],
         max_workers=settings.gateway_max_workers,
+        traced=proxy.traced,
     )
     running.health.set(HEALTH_NAME, health_pb2.HealthCheckResponse.SERVING)
     # Each backend's services are SERVING at the gateway only while that backend answers.

@@ -19,15 +19,15 @@ from typing import Any, NoReturn
 import grpc
 from opentelemetry.instrumentation.grpc import client_interceptor
 from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
-from opentelemetry.trace import TracerProvider
+from opentelemetry.trace import NoOpTracerProvider, TracerProvider
 
 from gateway.bulkhead import Bulkhead, ShareFull
 from gateway.credentials import Credentials
 from gateway.tokens import TokenError, TokenVerifier
+from services.common import metrics
 from services.common.access import ANONYMOUS, ROLE_LABELS, AccessPolicy, policy_for
 from services.common.contracts import AREAS, area_of, service_names, services_of
 from services.common.identity import IDENTITY_HEADER, Caller
-from services.common.metrics import client_duration
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,11 +35,11 @@ log = logging.getLogger(__name__)
 Metadata = Sequence[tuple[str, str | bytes]]
 
 STATUS_DETAILS_HEADER = "grpc-status-details-bin"
-# Never forwarded from the client: the token stays at the gateway, the trace context is
-# re-injected by the client interceptor, and the identity is the gateway's to assert.
-_NOT_FORWARDED = frozenset(
-    {"authorization", "traceparent", "tracestate", "baggage", "user-agent", IDENTITY_HEADER}
-)
+# The W3C trace context: a traced gateway injects its own span's instead (the client interceptor).
+_TRACE_HEADERS = frozenset({"traceparent", "tracestate", "baggage"})
+# Never forwarded from the client: the token stays at the gateway, the trace context is the
+# gateway's to pass on (GatewayProxy.trace_headers), and the identity is the gateway's to assert.
+_NOT_FORWARDED = frozenset({"authorization", "user-agent", IDENTITY_HEADER, *_TRACE_HEADERS})
 _SIGN_IN = "send the metadata `authorization: Bearer <token>` (sign in with `tongban login USER_ID`)"
 # time_remaining() of a call without a deadline is effectively infinite.
 _NO_DEADLINE = 10.0 * 365 * 24 * 3600
@@ -201,17 +201,20 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         self._default_deadline = settings.default_deadline_seconds
         self._routes = _routes()
         served = sorted({route.area for route in self._routes.values()})
-        self._client_duration = client_duration()
+        self._client_duration = metrics.client_duration() if metrics.exported() else None
         self._bulkhead = Bulkhead(served, settings.gateway_backend_share)
-        interceptor = client_interceptor(tracer_provider=tracer_provider)
+        # A gateway whose spans nobody records makes none: the tracing wrappers were a third of its
+        # CPU per call (bench/README.md); it passes the caller's trace headers on instead.
+        self.traced = not isinstance(tracer_provider, NoOpTracerProvider)
         # One channel per backend, created once; calls multiplex over it.
         self._raw_channels = {
             area: grpc.insecure_channel(settings.backend_address(area), options=_CHANNEL_OPTIONS)
             for area in served
         }
-        channels = {
-            area: intercept_channel(channel, interceptor) for area, channel in self._raw_channels.items()
-        }
+        channels: dict[str, grpc.Channel] = dict(self._raw_channels)
+        if self.traced:
+            interceptor = client_interceptor(tracer_provider=tracer_provider)
+            channels = {area: intercept_channel(channel, interceptor) for area, channel in channels.items()}
         # Raw bytes both ways: no serializer, no deserializer.
         self._callables = {
             path: channels[route.area].unary_unary(path)
@@ -239,14 +242,15 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             return _refuse(refusal)
 
         def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
+            incoming = context.invocation_metadata() or ()
             try:
-                caller = self.authenticate(route, bearer_token(context.invocation_metadata() or ()))
+                caller = self.authenticate(route, bearer_token(incoming))
                 forwarded = self.forward(
                     route,
                     caller,
                     request,
                     timeout=self._timeout(context),
-                    metadata=_forwarded(context.invocation_metadata() or ()),
+                    metadata=[*_forwarded(incoming), *self.trace_headers(incoming)],
                     on_call=lambda call: context.add_callback(call.cancel),
                 )
             except Refusal as refusal:
@@ -325,6 +329,13 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             return self._default_deadline
         return float(remaining)
 
+    def trace_headers(self, headers: Iterable[tuple[str, str | bytes]]) -> list[tuple[str, str | bytes]]:
+        """The caller's trace headers to send on as they came: an untraced gateway's part in the
+        trace (a traced one's client interceptor injects its own span's context instead)."""
+        if self.traced:
+            return []
+        return [(key, value) for key, value in headers if key in _TRACE_HEADERS]
+
     @property
     def default_deadline(self) -> float:
         """Seconds a call gets when its client set no deadline."""
@@ -372,10 +383,12 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         began = time.perf_counter()
         call = self._callables[route.method].future(request, timeout=timeout, metadata=sent)
         on_call(call)
-        # The backend call's duration and status, whatever it ends with (rpc.client.duration).
-        call.add_done_callback(
-            lambda done: self._client_duration(route.method, _status_of(done), time.perf_counter() - began)
-        )
+        if self._client_duration is not None:
+            record = self._client_duration
+            # The backend call's duration and status, whatever it ends with (rpc.client.duration).
+            call.add_done_callback(
+                lambda done: record(route.method, _status_of(done), time.perf_counter() - began)
+            )
         try:
             response: bytes = call.result()
         except grpc.FutureCancelledError:

@@ -82,7 +82,13 @@ class ConnectCalls:
             try:
                 caller = self._proxy.authenticate(route, incoming.token, sign_in=SIGN_IN)
                 request = codec.request_bytes(route.method, incoming.codec, incoming.body)
-                forwarded = self._proxy.forward(route, caller, request, timeout=incoming.time_left())
+                forwarded = self._proxy.forward(
+                    route,
+                    caller,
+                    request,
+                    timeout=incoming.time_left(),
+                    metadata=self._proxy.trace_headers(incoming.headers.items()),
+                )
                 body = codec.response_body(route.method, incoming.codec, forwarded.response)
             except Refusal as refusal:
                 error = from_refusal(refusal)

@@ -65,6 +65,12 @@ def setup_metrics(service_name: str) -> metrics.MeterProvider:
     return _provider
 
 
+def exported() -> bool:
+    """Whether this process keeps metrics (setup_metrics found an exporter): measuring is skipped
+    otherwise, as the API's no-op instruments would drop every figure."""
+    return isinstance(_provider, MeterProvider)
+
+
 def shutdown_metrics() -> None:
     if isinstance(_provider, MeterProvider):
         _provider.shutdown()

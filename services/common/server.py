@@ -21,6 +21,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from opentelemetry.trace import TracerProvider
 
+from services.common import metrics
 from services.common.metrics import ServerDuration, shutdown_metrics
 from services.common.server_spans import server_span_interceptors
 from services.common.telemetry import shutdown_tracing
@@ -71,11 +72,18 @@ def create_server(
     handlers: Sequence[grpc.GenericRpcHandler] = (),
     workers: Sequence[Worker] = (),
     max_workers: int = 16,
+    traced: bool = True,
 ) -> RunningServer:
-    """Build and bind a server (port 0 picks a free one); the caller starts it (`start()`)."""
+    """Build and bind a server (port 0 picks a free one); the caller starts it (`start()`).
+
+    Without `traced` the server makes no spans and joins no trace: for the gateway when it records
+    no spans, which passes the caller's trace headers on as they came instead.
+    """
+    spans = server_span_interceptors(tracer_provider) if traced else []
+    durations = [ServerDuration()] if metrics.exported() else []
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
-        interceptors=[*server_span_interceptors(tracer_provider), ServerDuration(), *interceptors],
+        interceptors=[*spans, *durations, *interceptors],
     )
     for register in registrations:
         register(server)

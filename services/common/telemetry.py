@@ -76,6 +76,14 @@ def setup_tracing(service_name: str) -> trace.TracerProvider:
     return _provider
 
 
+def records_spans() -> bool:
+    """Whether this process's spans are recorded: the installed provider is the SDK's (it exports,
+    or a test records), or, before one is installed, the variables ask for an exporter."""
+    if _provider is not None:
+        return isinstance(_provider, TracerProvider)
+    return bool(exporter_names())
+
+
 def install(provider: trace.TracerProvider) -> trace.TracerProvider:
     """Make `provider` the process's (once: a later call returns the first one installed)."""
     global _provider

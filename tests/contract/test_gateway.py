@@ -182,6 +182,16 @@ def start_backend(key: bytes, backend: Backend) -> RunningServer:
 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[Env]:
+    yield from _env(tmp_path, TracerProvider())
+
+
+@pytest.fixture
+def untraced_env(tmp_path: Path) -> Iterator[Env]:
+    """The gateway of a process that records no spans (no exporter configured)."""
+    yield from _env(tmp_path, trace.NoOpTracerProvider())
+
+
+def _env(tmp_path: Path, provider: trace.TracerProvider) -> Iterator[Env]:
     keys = tmp_path / "keys"
     generate_keys(keys, "k1")
     key_file = keys / "internal.key"
@@ -198,7 +208,7 @@ def env(tmp_path: Path) -> Iterator[Env]:
         acceptance_addr=f"127.0.0.1:{backend_server.port}",
         default_deadline_seconds=3.0,
     )
-    gateway = build_gateway(settings, tracer_provider=TracerProvider())
+    gateway = build_gateway(settings, tracer_provider=provider)
     gateway.server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{gateway.port}")
     yield Env(tmp_path, keys, internal_key, backend, backend_server, gateway, channel)
@@ -432,6 +442,21 @@ def test_trace_context_reaches_the_backend(env: Env) -> None:
     # The backend got the gateway's client span as parent, not the client's own span.
     assert seen.metadata["traceparent"] != traceparent
     assert seen.metadata["traceparent"].startswith(f"00-{trace_id:032x}-")
+
+
+def test_a_gateway_that_records_no_spans_passes_the_trace_context_on_as_it_came(untraced_env: Env) -> None:
+    trace_id = 0x4BF92F3577B34DA6A3CE929D0E0E4736
+    traceparent = f"00-{trace_id:032x}-00f067aa0ba902b7-01"
+    untraced_env.acceptance.GetCase(
+        acceptance_pb2.GetCaseRequest(case_no=CASE),
+        metadata=(*bearer(untraced_env.token()), ("traceparent", traceparent), ("tracestate", "vendor=1")),
+        timeout=5,
+    )
+    [seen] = untraced_env.backend.calls
+    assert seen.trace_id == trace_id
+    assert (seen.metadata["traceparent"], seen.metadata["tracestate"]) == (traceparent, "vendor=1")
+    assert "authorization" not in seen.metadata
+    assert seen.caller.user_id == "clerk-gaogou"
 
 
 def test_reflection_through_the_gateway_lists_every_backend_service(env: Env) -> None:
