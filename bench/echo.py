@@ -54,6 +54,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     server, _port = build(args.port)
+    serve_until_stopped(server)
+
+
+def serve_until_stopped(server: grpc.Server) -> None:
+    """Serve until SIGTERM or SIGINT."""
     stopping = threading.Event()
 
     def _stop(_signum: int, _frame: object) -> None:

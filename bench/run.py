@@ -106,7 +106,8 @@ def _closed(
 
 
 def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
-    """The echo backend direct, then behind a real gateway process (every backend address → echo)."""
+    """The echo backend direct, then behind a real gateway process (every backend address → echo),
+    then behind the barest proxy gRPC Python allows (the gateway's bound)."""
     log_dir = var_dir / "log"
     echo_port, gateway_port = processes.free_port(), processes.free_port()
     echo = processes.start(
@@ -121,6 +122,15 @@ def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
         )
         started.append(gateway)
         bearer = (("authorization", f"Bearer {stack.tongban(env, 'token', 'clerk-gaogou')}"),)
+        bare_port = processes.free_port()
+        bare = processes.start(
+            "bare_proxy",
+            ["-m", "bench.bare_proxy", "--port", str(bare_port), "--target", echo.address],
+            port=bare_port,
+            env=env,
+            log_dir=log_dir,
+        )
+        started.append(bare)
         return {
             "echo_direct": _closed(
                 plan,
@@ -137,6 +147,15 @@ def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
                 lambda ch: workloads.echo(ch, bearer),
                 concurrency=plan.echo_concurrency,
                 children=[echo, gateway],
+            ),
+            # The bound of the one above: a proxy doing nothing but forwarding (bench/bare_proxy.py).
+            "echo_bare_proxy": _closed(
+                plan,
+                "echo via a bare proxy",
+                bare.address,
+                lambda ch: workloads.echo(ch, bearer),
+                concurrency=plan.echo_concurrency,
+                children=[echo, bare],
             ),
         }
     finally:

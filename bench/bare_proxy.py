@@ -1,0 +1,57 @@
+"""`python -m bench.bare_proxy --port N --target HOST:PORT`: the least a gRPC Python proxy can do.
+
+It is the bound of the gateway's echo figure. Any call, health checks included, is forwarded as
+raw bytes to the target with the caller's metadata and time left, on the same synchronous server
+and thread pool the gateway runs: no token, no access rule, no identity header, no bulkhead, no
+tracing, no metrics. The gateway does a server's and a client's work per call; this is what
+those two cost in gRPC Python on this machine, with nothing of the gateway's own added.
+"""
+
+from __future__ import annotations
+
+import argparse
+from concurrent import futures
+from typing import Any
+
+import grpc
+
+from bench.echo import serve_until_stopped
+
+# The gateway's pool (services.common.settings.Settings.gateway_max_workers).
+MAX_WORKERS = 256
+
+
+class BareProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
+    def __init__(self, target: str) -> None:
+        self._channel = grpc.insecure_channel(target)
+        self._methods: dict[str, Any] = {}
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> Any:
+        method = str(handler_call_details.method)
+        forward = self._methods.get(method) or self._methods.setdefault(
+            method, self._channel.unary_unary(method)
+        )
+
+        def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
+            reply: bytes = forward(
+                request, timeout=context.time_remaining(), metadata=context.invocation_metadata()
+            )
+            return reply
+
+        return grpc.unary_unary_rpc_method_handler(behaviour)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.bare_proxy")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--target", required=True)
+    args = parser.parse_args()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="bare"))
+    server.add_generic_rpc_handlers((BareProxy(args.target),))
+    if server.add_insecure_port(f"127.0.0.1:{args.port}") == 0:
+        raise SystemExit(f"bare proxy: cannot listen on 127.0.0.1:{args.port}")
+    serve_until_stopped(server)
+
+
+if __name__ == "__main__":
+    main()
