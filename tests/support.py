@@ -66,15 +66,20 @@ def require_postgres() -> None:
     pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
 
 
+def postgres_url(name: str) -> str:
+    return f"postgresql+psycopg://127.0.0.1:5432/{name}"
+
+
 @contextmanager
-def fresh_postgres_database() -> Iterator[str]:
-    """A new, empty database for one test module; dropped afterwards."""
+def fresh_postgres_database(template: str = "") -> Iterator[str]:
+    """A new database, empty or a copy of the database named `template`; dropped afterwards."""
     require_postgres()
     name = f"tongban_t_{uuid.uuid4().hex[:12]}"
+    copied = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"{copied}')
     try:
-        yield f"postgresql+psycopg://127.0.0.1:5432/{name}"
+        yield postgres_url(name)
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.support import PG_ADMIN, require_postgres
+from tests.support import PG_ADMIN, fresh_postgres_database, postgres_url, require_postgres
 
 # prepare(url): migrate and seed the (empty) database at url, and close every connection to it.
 Prepare = Callable[[str], None]
@@ -26,10 +26,6 @@ Prepare = Callable[[str], None]
 _sqlite_templates: dict[str, Path] = {}
 _postgres_templates: dict[str, str] = {}
 _scratch = Path(tempfile.mkdtemp(prefix="tongban-templates-"))
-
-
-def _postgres_url(name: str) -> str:
-    return f"postgresql+psycopg://127.0.0.1:5432/{name}"
 
 
 def _sqlite_template(key: str, prepare: Prepare) -> Path:
@@ -45,7 +41,7 @@ def _postgres_template(key: str, prepare: Prepare) -> str:
         name = f"tongban_tpl_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
-        prepare(_postgres_url(name))
+        prepare(postgres_url(name))
         _postgres_templates[key] = name
     return _postgres_templates[key]
 
@@ -60,16 +56,9 @@ def prepared_database(kind: str, key: str, tmp: Path, prepare: Prepare) -> Itera
         shutil.copyfile(template, target)
         yield f"sqlite:///{target}"
         return
-    require_postgres()
-    template_name = _postgres_template(key, prepare)
-    name = f"tongban_t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
-    try:
-        yield _postgres_url(name)
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    require_postgres()  # before the template is made: skipped, not failed, without a server
+    with fresh_postgres_database(template=_postgres_template(key, prepare)) as url:
+        yield url
 
 
 @atexit.register
