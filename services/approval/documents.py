@@ -69,6 +69,7 @@ def issue(session: Session, review: ReviewRow, draft: Draft, issued_on: date) ->
         sha256=hashlib.sha256(text.encode()).hexdigest(),
     )
     session.add(row)
+    review.has_documents = True
     return row
 
 

@@ -132,7 +132,7 @@ class CaseLifecycle:
         with case_span("approval.withdrawn", review):
             review.state = A.REVIEW_STATE_WITHDRAWN
             flow.cancel_open(repository.steps_of(session, review.case_no), today)
-            for pause in repository.pauses_of(session, review.case_no):
+            for pause in repository.pauses_of(session, review):
                 if pause.ended_on is None:
                     pause.ended_on = today
             repository.add_activity(
@@ -153,7 +153,7 @@ class CaseLifecycle:
         now = self.uc.clock.now()
         with case_span("approval.resume_after_supplement", review):
             review.state = A.REVIEW_STATE_IN_REVIEW
-            for pause in repository.pauses_of(session, review.case_no):
+            for pause in repository.pauses_of(session, review):
                 if pause.ended_on is None and pause.kind == A.PAUSE_KIND_SUPPLEMENT:
                     pause.ended_on = supplemented_on
                     pause.ended_by = by

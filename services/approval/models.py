@@ -56,6 +56,10 @@ class ReviewRow(SQLModel, table=True):
     trace_id: str = Field(max_length=32)
     root_span_id: str = Field(max_length=16)
     opened_at: datetime
+    # Whether the case has pauses or documents: each view of the case (after every write, and on
+    # every read) skips the query for those it has none of, as most open cases do.
+    has_pauses: bool = False
+    has_documents: bool = False
 
 
 class StepRow(SQLModel, table=True):

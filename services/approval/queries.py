@@ -78,7 +78,7 @@ class ReviewQueries:
             chosen: list[tuple[StepRow, ReviewRow]] = [
                 (step, review) for step, review in found if _in_scope(request.scope, step, call)
             ]
-            pauses = repository.pauses_by_case(session, sorted({review.case_no for _, review in chosen}))
+            pauses = repository.pauses_by_case(session, [review for _, review in chosen])
         items = []
         for step, review in chosen:
             clock = views.case_clock(self.uc.calendar, review, pauses[review.case_no], today)

@@ -34,19 +34,22 @@ def steps_of(session: Session, case_no: str) -> list[StepRow]:
 _PAUSES = "approval.pauses"
 
 
-def pauses_of(session: Session, case_no: str) -> list[PauseRow]:
+def pauses_of(session: Session, review: ReviewRow) -> list[PauseRow]:
+    if not review.has_pauses:
+        return []
     known: dict[str, list[PauseRow]] = session.info.setdefault(_PAUSES, {})
-    if case_no not in known:
-        query = select(PauseRow).where(PauseRow.case_no == case_no).order_by(col(PauseRow.pause_id))
-        known[case_no] = list(session.exec(query).all())
-    return list(known[case_no])
+    if review.case_no not in known:
+        query = select(PauseRow).where(PauseRow.case_no == review.case_no).order_by(col(PauseRow.pause_id))
+        known[review.case_no] = list(session.exec(query).all())
+    return list(known[review.case_no])
 
 
-def add_pause(session: Session, row: PauseRow) -> None:
+def add_pause(session: Session, review: ReviewRow, row: PauseRow) -> None:
     session.add(row)
     known: dict[str, list[PauseRow]] = session.info.get(_PAUSES, {})
-    if row.case_no in known:
-        known[row.case_no].append(row)
+    if review.has_pauses and review.case_no in known:
+        known[review.case_no].append(row)
+    review.has_pauses = True
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -55,10 +58,11 @@ def _forget_pauses(session: Session, _previous: object) -> None:
     session.info.pop(_PAUSES, None)
 
 
-def pauses_by_case(session: Session, case_nos: Sequence[str]) -> dict[str, list[PauseRow]]:
-    found: dict[str, list[PauseRow]] = {case_no: [] for case_no in case_nos}
-    if case_nos:
-        query = select(PauseRow).where(col(PauseRow.case_no).in_(case_nos)).order_by(col(PauseRow.pause_id))
+def pauses_by_case(session: Session, reviews: Sequence[ReviewRow]) -> dict[str, list[PauseRow]]:
+    found: dict[str, list[PauseRow]] = {review.case_no: [] for review in reviews}
+    paused = sorted({review.case_no for review in reviews if review.has_pauses})
+    if paused:
+        query = select(PauseRow).where(col(PauseRow.case_no).in_(paused)).order_by(col(PauseRow.pause_id))
         for row in session.exec(query).all():
             found[row.case_no].append(row)
     return found
@@ -69,10 +73,12 @@ def activities_of(session: Session, case_no: str) -> list[ActivityRow]:
     return list(session.exec(query).all())
 
 
-def documents_of(session: Session, case_no: str) -> list[ReviewDocumentRow]:
+def documents_of(session: Session, review: ReviewRow) -> list[ReviewDocumentRow]:
+    if not review.has_documents:
+        return []
     query = (
         select(ReviewDocumentRow)
-        .where(ReviewDocumentRow.case_no == case_no)
+        .where(ReviewDocumentRow.case_no == review.case_no)
         .order_by(col(ReviewDocumentRow.issued_on), col(ReviewDocumentRow.number))
     )
     return list(session.exec(query).all())

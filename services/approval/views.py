@@ -205,8 +205,8 @@ def review_view(
         calendar,
         review,
         steps=repository.steps_of(session, review.case_no) if steps is None else steps,
-        pauses=repository.pauses_of(session, review.case_no),
+        pauses=repository.pauses_of(session, review),
         activities=repository.activities_of(session, review.case_no),
-        documents=repository.documents_of(session, review.case_no),
+        documents=repository.documents_of(session, review),
         today=today,
     )

@@ -213,3 +213,55 @@ def test_steps_written_before_the_upgrade_get_their_numbers(url: str, tmp_path: 
         (4, "审批决定", "ZR"),
     ]
     assert [(a.action, a.step_number) for a in found.activities] == [("claimed", 3)]
+
+
+def test_reviews_paused_or_with_documents_before_the_flags_still_show_them(url: str, tmp_path: Path) -> None:
+    """Approval's migration 0005 tells each review whether it has pauses or documents, from the
+    rows a database already holds: a view after the upgrade still shows them, and their clock."""
+    db = approval_app.database(_settings(url, tmp_path))
+    migrations.upgrade(db, "approval", "0004_staff_copy_calendar_years")
+    paused, quiet = CASES
+    with db.engine.begin() as connection:
+        for case_no in (paused, quiet):
+            _insert(
+                connection,
+                "reviews",
+                case_no=case_no, matter_code="320826-ZR-XK-001", matter_name="乡村建设规划许可证核发",
+                department_code="ZR", site_code="320826101", site_level=2, service_mode=2,
+                special_procedures="", department_names='{"ZR": "县自然资源和规划局"}',
+                state=R.REVIEW_STATE_SENT_BACK if case_no == paused else R.REVIEW_STATE_IN_REVIEW,
+                accepted_on=date(2026, 9, 28), budget_days=15, extension_days=0, extension_approver="",
+                extension_reason="", extension_granted_by="", extension_notice="",
+                sent_back=case_no == paused, decision_outcome=0, decision_reasons="[]", decision_number="",
+                decided_by="", decision_department="", trace_id="1" * 32, root_span_id="1" * 16,
+                opened_at=NOW,
+            )  # fmt: skip
+        _insert(
+            connection, "pauses", case_no=paused, kind=R.PAUSE_KIND_SUPPLEMENT, procedure=0, reason="缺材料",
+            planned_days=0, started_on=date(2026, 9, 30), notice_number="", started_by="reviewer-zr",
+            ended_by="", items='["户口簿"]',
+        )  # fmt: skip
+        _insert(
+            connection, "review_documents", number="YQ-ZR-2026-00001",
+            kind=R.REVIEW_DOCUMENT_KIND_EXTENSION_NOTICE, case_no=paused, department_code="ZR",
+            issued_on=date(2026, 9, 29), text="延期通知", sha256="0" * 64,
+        )  # fmt: skip
+    migrations.upgrade(db, "approval")
+
+    running = approval_app.build(_settings(url, tmp_path), db=db, clock=FixedClock(NOW))
+    running.server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            reviews = approval_pb2_grpc.ReviewServiceStub(channel)
+            as_reviewer = identity_metadata(reviewer("ZR"))
+            found = {
+                case_no: reviews.GetReview(R.GetReviewRequest(case_no=case_no), metadata=as_reviewer).review
+                for case_no in (paused, quiet)
+            }
+    finally:
+        running.server.stop(0).wait()
+        db.dispose()
+    assert [(p.reason, list(p.items)) for p in found[paused].pauses] == [("缺材料", ["户口簿"])]
+    assert [d.number for d in found[paused].documents] == ["YQ-ZR-2026-00001"]
+    assert found[paused].clock.paused and not found[quiet].clock.paused
+    assert (list(found[quiet].pauses), list(found[quiet].documents)) == ([], [])

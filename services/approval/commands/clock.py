@@ -53,7 +53,7 @@ def start_procedure(
         if problems:
             raise invalid_input("特殊环节信息有误 / the special procedure is not valid", problems)
         require_open(review, "启动特殊环节")
-        if open_pause(repository.pauses_of(session, review.case_no)) is not None:
+        if open_pause(repository.pauses_of(session, review)) is not None:
             raise refuse_state(review, "启动特殊环节", "已有特殊环节进行中")
         today = uc.today()
         now = uc.clock.now()
@@ -78,6 +78,7 @@ def start_procedure(
             )
             repository.add_pause(
                 session,
+                review,
                 PauseRow(
                     case_no=review.case_no,
                     kind=A.PAUSE_KIND_SPECIAL_PROCEDURE,
@@ -117,7 +118,7 @@ def end_procedure(
     def use_case(session: Session) -> approval_pb2.EndSpecialProcedureResponse:
         review = load_review(session, call, request.case_no, for_update=True)
         require_department(call, review)
-        pause = open_pause(repository.pauses_of(session, review.case_no))
+        pause = open_pause(repository.pauses_of(session, review))
         if pause is None or pause.kind != A.PAUSE_KIND_SPECIAL_PROCEDURE:
             raise refuse_state(review, "结束特殊环节", "没有进行中的特殊环节")
         today = uc.today()
@@ -160,7 +161,7 @@ def extend(
             raise refuse_state(review, "再次延期", "已延期一次 (《行政许可法》第四十二条只允许延期一次)")
         today = uc.today()
         now = uc.clock.now()
-        reading = views.case_clock(uc.calendar, review, repository.pauses_of(session, review.case_no), today)
+        reading = views.case_clock(uc.calendar, review, repository.pauses_of(session, review), today)
         if reading.missing_year:
             raise calendar_missing(reading.missing_year)
         if reading.overdue:

@@ -44,7 +44,7 @@ def decide(
             raise invalid_input("决定信息不完整 / the decision is incomplete", problems)
         review = load_review(session, call, request.case_no, for_update=True)
         require_open(review, "作出决定")
-        if open_pause(repository.pauses_of(session, review.case_no)) is not None:
+        if open_pause(repository.pauses_of(session, review)) is not None:
             raise refuse_state(review, "作出决定", "特殊环节进行中, 计时暂停")
         steps = repository.steps_of(session, review.case_no)
         step = next(
@@ -86,7 +86,7 @@ def record_decision(
     today = uc.today()
     now = uc.clock.now()
     # Whether it was decided in time is part of the record: it needs every working day so far.
-    reading = views.case_clock(uc.calendar, review, repository.pauses_of(session, review.case_no), today)
+    reading = views.case_clock(uc.calendar, review, repository.pauses_of(session, review), today)
     if reading.missing_year:
         raise calendar_missing(reading.missing_year)
     granted = outcome == A.DECISION_OUTCOME_GRANTED

@@ -117,7 +117,7 @@ def complete(
             step_id=step.step_id,
             detail=A.Verdict.Name(request.verdict),
         )
-        reading = views.step_clock(uc.calendar, step, repository.pauses_of(session, review.case_no), today)
+        reading = views.step_clock(uc.calendar, step, repository.pauses_of(session, review), today)
         publish(
             session,
             review,
@@ -176,7 +176,7 @@ def send_back(
         require_open(review, "退回补正")
         if review.sent_back:
             raise refuse_state(review, "再次退回补正", "已退回补正过一次 (一次性告知)")
-        if open_pause(repository.pauses_of(session, review.case_no)) is not None:
+        if open_pause(repository.pauses_of(session, review)) is not None:
             raise refuse_state(review, "退回补正", "特殊环节进行中")
         require_active(review, step)
         hold(uc, session, call, review, step)
@@ -186,6 +186,7 @@ def send_back(
         review.sent_back = True
         repository.add_pause(
             session,
+            review,
             PauseRow(
                 case_no=review.case_no,
                 kind=A.PAUSE_KIND_SUPPLEMENT,
