@@ -24,6 +24,7 @@ from services.acceptance.seed import CATALOG_FILE
 from services.approval import app as approval_app
 from services.common import migrations
 from services.common.clock import CHINA, FixedClock
+from services.common.db import Database
 from services.common.settings import Settings
 from tests.support import INTERNAL_KEY, clerk, fresh_postgres_database, identity_metadata, reviewer
 
@@ -195,17 +196,7 @@ def test_steps_written_before_the_upgrade_get_their_numbers(url: str, tmp_path: 
         )  # fmt: skip
     migrations.upgrade(db, "approval")
 
-    running = approval_app.build(_settings(url, tmp_path), db=db, clock=FixedClock(NOW))
-    running.server.start()
-    try:
-        with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
-            reviews = approval_pb2_grpc.ReviewServiceStub(channel)
-            found = reviews.GetReview(
-                R.GetReviewRequest(case_no=case_no), metadata=identity_metadata(reviewer("ZR"))
-            ).review
-    finally:
-        running.server.stop(0).wait()
-        db.dispose()
+    found = _reviews_after_the_upgrade(db, url, tmp_path, [case_no])[case_no]
     assert [(s.number, s.name, s.department_code) for s in found.steps] == [
         (1, "乡镇初审", ""),
         (2, "并联审核", "ZR"),
@@ -248,20 +239,27 @@ def test_reviews_paused_or_with_documents_before_the_flags_still_show_them(url: 
         )  # fmt: skip
     migrations.upgrade(db, "approval")
 
+    found = _reviews_after_the_upgrade(db, url, tmp_path, [paused, quiet])
+    assert [(p.reason, list(p.items)) for p in found[paused].pauses] == [("缺材料", ["户口簿"])]
+    assert [d.number for d in found[paused].documents] == ["YQ-ZR-2026-00001"]
+    assert found[paused].clock.paused and not found[quiet].clock.paused
+    assert (list(found[quiet].pauses), list(found[quiet].documents)) == ([], [])
+
+
+def _reviews_after_the_upgrade(
+    db: Database, url: str, tmp_path: Path, case_nos: list[str]
+) -> dict[str, R.Review]:
+    """Each case's review as approval, started on the upgraded database, shows it to its reviewer."""
     running = approval_app.build(_settings(url, tmp_path), db=db, clock=FixedClock(NOW))
     running.server.start()
     try:
         with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
             reviews = approval_pb2_grpc.ReviewServiceStub(channel)
             as_reviewer = identity_metadata(reviewer("ZR"))
-            found = {
+            return {
                 case_no: reviews.GetReview(R.GetReviewRequest(case_no=case_no), metadata=as_reviewer).review
-                for case_no in (paused, quiet)
+                for case_no in case_nos
             }
     finally:
         running.server.stop(0).wait()
         db.dispose()
-    assert [(p.reason, list(p.items)) for p in found[paused].pauses] == [("缺材料", ["户口簿"])]
-    assert [d.number for d in found[paused].documents] == ["YQ-ZR-2026-00001"]
-    assert found[paused].clock.paused and not found[quiet].clock.paused
-    assert (list(found[quiet].pauses), list(found[quiet].documents)) == ([], [])
