@@ -158,23 +158,26 @@ def test_cases_written_before_the_upgrade_are_read_after_it(url: str, tmp_path: 
         db.dispose()
 
 
+def _review(case_no: str, *, in_review: bool) -> dict[str, Any]:
+    """A review row as approval's schema before the flags holds it: in review, or sent back."""
+    return dict(
+        case_no=case_no, matter_code="320826-ZR-XK-001", matter_name="乡村建设规划许可证核发",
+        department_code="ZR", site_code="320826101", site_level=2, service_mode=2,
+        special_procedures="", department_names='{"ZR": "县自然资源和规划局"}',
+        state=R.REVIEW_STATE_IN_REVIEW if in_review else R.REVIEW_STATE_SENT_BACK,
+        accepted_on=date(2026, 9, 28), budget_days=15, extension_days=0, extension_approver="",
+        extension_reason="", extension_granted_by="", extension_notice="", sent_back=not in_review,
+        decision_outcome=0, decision_reasons="[]", decision_number="", decided_by="",
+        decision_department="", trace_id="1" * 32, root_span_id="1" * 16, opened_at=NOW,
+    )  # fmt: skip
+
+
 def test_steps_written_before_the_upgrade_get_their_numbers(url: str, tmp_path: Path) -> None:
     db = approval_app.database(_settings(url, tmp_path))
     migrations.upgrade(db, "approval", BEFORE["approval"])
     case_no = CASES[0]
     with db.engine.begin() as connection:
-        _insert(
-            connection,
-            "reviews",
-            case_no=case_no, matter_code="320826-ZR-XK-001", matter_name="乡村建设规划许可证核发",
-            department_code="ZR", site_code="320826101", site_level=2, service_mode=2,
-            special_procedures="", department_names='{"ZR": "县自然资源和规划局"}',
-            state=R.REVIEW_STATE_IN_REVIEW,
-            accepted_on=date(2026, 9, 28), budget_days=15, extension_days=0, extension_approver="",
-            extension_reason="", extension_granted_by="", extension_notice="", sent_back=False,
-            decision_outcome=0, decision_reasons="[]", decision_number="", decided_by="",
-            decision_department="", trace_id="1" * 32, root_span_id="1" * 16, opened_at=NOW,
-        )  # fmt: skip
+        _insert(connection, "reviews", **_review(case_no, in_review=True))
         # The ids were counted across all cases: this case's steps are 7, 9, 8, 10 (a parallel pair).
         for step_id, position, name, department in (
             (7, 1, "乡镇初审", ""),
@@ -214,19 +217,7 @@ def test_reviews_paused_or_with_documents_before_the_flags_still_show_them(url: 
     paused, quiet = CASES
     with db.engine.begin() as connection:
         for case_no in (paused, quiet):
-            _insert(
-                connection,
-                "reviews",
-                case_no=case_no, matter_code="320826-ZR-XK-001", matter_name="乡村建设规划许可证核发",
-                department_code="ZR", site_code="320826101", site_level=2, service_mode=2,
-                special_procedures="", department_names='{"ZR": "县自然资源和规划局"}',
-                state=R.REVIEW_STATE_SENT_BACK if case_no == paused else R.REVIEW_STATE_IN_REVIEW,
-                accepted_on=date(2026, 9, 28), budget_days=15, extension_days=0, extension_approver="",
-                extension_reason="", extension_granted_by="", extension_notice="",
-                sent_back=case_no == paused, decision_outcome=0, decision_reasons="[]", decision_number="",
-                decided_by="", decision_department="", trace_id="1" * 32, root_span_id="1" * 16,
-                opened_at=NOW,
-            )  # fmt: skip
+            _insert(connection, "reviews", **_review(case_no, in_review=case_no == quiet))
         _insert(
             connection, "pauses", case_no=paused, kind=R.PAUSE_KIND_SUPPLEMENT, procedure=0, reason="缺材料",
             planned_days=0, started_on=date(2026, 9, 30), notice_number="", started_by="reviewer-zr",
