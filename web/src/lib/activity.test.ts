@@ -11,6 +11,17 @@ describe("activity log", () => {
     expect(detailText("SPECIAL_PROCEDURE_TESTING, 3 days")).toBe("检验检测, 3 days");
   });
 
+  it("says a reassignment and an extension in Chinese, as the CLI does", () => {
+    const reassigned = { action: "reassigned", actor: "reviewer-zr-lead", stepNumber: 2, target: "reviewer-zr" };
+    expect(activityText({ ...reassigned, detail: "from reviewer-zr-2: 部门内调整" })).toBe(
+      "reviewer-zr-lead 改派 #2 → reviewer-zr：原承办人 reviewer-zr-2，理由：部门内调整",
+    );
+    expect(activityText({ ...reassigned, detail: "from -: " })).toBe("reviewer-zr-lead 改派 #2 → reviewer-zr：原承办人 无");
+    expect(activityText({ action: "extended", actor: "reviewer-zr", stepNumber: 0, target: "", detail: "+10" })).toBe(
+      "reviewer-zr 延长时限：10 个工作日",
+    );
+  });
+
   it("leaves what it does not know as it is", () => {
     expect(activityText({ action: "new_thing", actor: "a", stepNumber: 0, target: "b", detail: "UNKNOWN_NAME" })).toBe(
       "a new_thing → b：UNKNOWN_NAME",

@@ -33,10 +33,28 @@ export function detailText(detail: string): string {
   });
 }
 
+const REASSIGNED = /^from (\S+): ?([\s\S]*)$/;
+const EXTENDED = /^\+(\d+)$/;
+
+/** A detail in words: the service logs a reassignment as "from X: reason" and an extension as
+ * "+10" (read the same way as the CLI's, tongban_cli/render/reviews.py). */
+function activityDetail(action: string, detail: string): string {
+  const trimmed = detail.trim();
+  const reassigned = action === "reassigned" ? REASSIGNED.exec(trimmed) : null;
+  if (reassigned) {
+    const previous = reassigned[1] === "-" ? "无" : reassigned[1];
+    const reason = reassigned[2].trim();
+    return `原承办人 ${previous}${reason ? `，理由：${reason}` : ""}`;
+  }
+  const extended = action === "extended" ? EXTENDED.exec(trimmed) : null;
+  if (extended) return `${extended[1]} 个工作日`;
+  return detailText(trimmed);
+}
+
 export function activityText(a: { action: string; actor: string; stepNumber: number; target: string; detail: string }): string {
   const actor = a.actor === "system" ? "系统" : a.actor;
   const step = a.stepNumber ? ` #${a.stepNumber}` : "";
   const target = a.target ? ` → ${a.target}` : "";
-  const detail = a.detail ? `：${detailText(a.detail)}` : "";
+  const detail = a.detail ? `：${activityDetail(a.action, a.detail)}` : "";
   return `${actor} ${ACTIVITY_NAMES[a.action] ?? a.action}${step}${target}${detail}`;
 }
