@@ -30,6 +30,8 @@ _ELISION = re.compile(r"\.\.\.\s*(?:[（(].*[）)])?")
 VARYING: tuple[tuple[re.Pattern[str], str], ...] = (
     # A case's trace id (W3C trace context: 32 lowercase hex digits), random per case.
     (re.compile(r"\b[0-9a-f]{32}\b"), "<trace-id>"),
+    # The supervision record's head hash (SHA-256): its entries carry the case's trace ids.
+    (re.compile(r"\b[0-9a-f]{64}\b"), "<sha-256>"),
 )
 _ANY_LINES = r"(?:[^\n]*\n)*?"
 _ANY_TEXT = r"[^\n]*?"

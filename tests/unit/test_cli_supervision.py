@@ -500,3 +500,14 @@ def test_every_supervision_rpc_is_in_the_client() -> None:
     service = S.DESCRIPTOR.services_by_name["SupervisionService"]
     known = {rpc.path for rpc in vars(client).values() if isinstance(rpc, client.Rpc)}
     assert {f"/{service.full_name}/{method}" for method in service.methods_by_name} <= known
+
+
+def test_an_intact_record_check_ends_with_the_hash_to_note_down() -> None:
+    head = "ab" * 32
+    intact = supervision.verification(S.VerifyRecordResponse(intact=True, entries=20, head_hash=head))
+    assert intact.splitlines() == [
+        "监察记录完整：共 20 条，逐条校验无误，无改动、删除、插入或调序。",
+        f"末条哈希：{head}（可记下，供日后核对记录只增未改）",
+    ]
+    broken = S.VerifyRecordResponse(intact=False, entries=20, first_bad_seq=7, problem="第 7 条被改动")
+    assert "末条哈希" not in supervision.verification(broken)

@@ -168,7 +168,11 @@ def acknowledged(alert: supervision_pb2.Alert) -> str:
 
 def verification(response: supervision_pb2.VerifyRecordResponse) -> str:
     if response.intact:
-        return f"监察记录完整：共 {response.entries} 条，逐条校验无误，无改动、删除、插入或调序。"
+        return (
+            f"监察记录完整：共 {response.entries} 条，逐条校验无误，无改动、删除、插入或调序。\n"
+            # Noted down, it shows a later check that the record only grew from there.
+            f"末条哈希：{response.head_hash}（可记下，供日后核对记录只增未改）"
+        )
     return f"监察记录被改动！自第 {response.first_bad_seq} 条起不符：{response.problem}"
 
 
