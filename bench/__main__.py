@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import catalogue_import, postgres, profiling, report, run, statement_counts, sweep
+from bench import ab, catalogue_import, postgres, profiling, report, run, statement_counts, sweep
 from bench.loadgen import PhaseResult
 
 
@@ -43,8 +43,19 @@ def main() -> int:
         action="store_true",
         help="only the SQLite lifecycles, each process counting its SQL statements; merged into latest.json",
     )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="only the SQLite lifecycles, of REV and of this tree in turns (bench/ab.py)",
+    )
+    parser.add_argument("--pairs", type=int, default=6, help="with --against: how many turns each")
     args = parser.parse_args()
     plan = run.Plan().quick() if args.quick else run.Plan()
+    if args.against:
+        result = ab.against(args.against, args.pairs, args.var.resolve())
+        if not args.no_write:
+            print(f"written: {ab.write(result)}")
+        return 0
     if args.profile:
         return profiled(plan, args.var.resolve())
     if args.lifecycles_only:
@@ -158,10 +169,7 @@ def lifecycles_only(plan: run.Plan, var: Path) -> int:
     """The SQLite lifecycle phase alone, printed: to see a change's effect in a minute."""
     phase, calls = run.profile_run(var / "lifecycles", plan, None)
     cpu_ms = 1000 * report.stack_cores(phase) / max(phase.qps, 1e-9)
-    print(
-        f"{phase.qps:.2f} lifecycles/s, {cpu_ms:.1f} ms CPU each; "
-        f"calls per lifecycle {calls}; cores {phase.cpu_cores}"
-    )
+    print(ab.summary_line(phase.qps, cpu_ms, calls, phase.cpu_cores))
     return 0
 
 
