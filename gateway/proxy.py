@@ -12,11 +12,14 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import grpc
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
 from opentelemetry.instrumentation.grpc import client_interceptor
 from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
 from opentelemetry.trace import NoOpTracerProvider, TracerProvider
@@ -243,25 +246,45 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
 
         def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
             incoming = context.invocation_metadata() or ()
-            try:
-                caller = self.authenticate(route, bearer_token(incoming))
-                forwarded = self.forward(
-                    route,
-                    caller,
-                    request,
-                    timeout=self._timeout(context),
-                    metadata=[*_forwarded(incoming), *self.trace_headers(incoming)],
-                    on_call=lambda call: context.add_callback(call.cancel),
-                )
-            except Refusal as refusal:
-                _abort_with(context, refusal)
-            if forwarded.initial:
-                context.send_initial_metadata(forwarded.initial)
-            if forwarded.trailing:
-                context.set_trailing_metadata(forwarded.trailing)
-            return forwarded.response
+            with self._in_callers_trace(incoming):
+                return self._answer(route, request, incoming, context)
 
         return grpc.unary_unary_rpc_method_handler(behaviour)
+
+    @contextmanager
+    def _in_callers_trace(self, metadata: Metadata) -> Iterator[None]:
+        """An untraced gateway still handles each call in the caller's trace context, so that its
+        log lines name the trace (services.common.logs); a traced gateway's server span does that."""
+        carrier = {key: value for key, value in metadata if key in _TRACE_HEADERS and isinstance(value, str)}
+        if self.traced or not carrier:
+            yield
+            return
+        token = otel_context.attach(propagate.extract(carrier))
+        try:
+            yield
+        finally:
+            otel_context.detach(token)
+
+    def _answer(
+        self, route: Route, request: bytes, incoming: Metadata, context: grpc.ServicerContext
+    ) -> bytes:
+        try:
+            caller = self.authenticate(route, bearer_token(incoming))
+            forwarded = self.forward(
+                route,
+                caller,
+                request,
+                timeout=self._timeout(context),
+                metadata=[*_forwarded(incoming), *self.trace_headers(incoming)],
+                on_call=lambda call: context.add_callback(call.cancel),
+            )
+        except Refusal as refusal:
+            _abort_with(context, refusal)
+        if forwarded.initial:
+            context.send_initial_metadata(forwarded.initial)
+        if forwarded.trailing:
+            context.set_trailing_metadata(forwarded.trailing)
+        return forwarded.response
 
     # -- one call, whatever the transport (gRPC here, Connect at gateway/web) ---------------
 

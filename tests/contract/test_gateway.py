@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -457,6 +458,41 @@ def test_a_gateway_that_records_no_spans_passes_the_trace_context_on_as_it_came(
     assert (seen.metadata["traceparent"], seen.metadata["tracestate"]) == (traceparent, "vendor=1")
     assert "authorization" not in seen.metadata
     assert seen.caller.user_id == "clerk-gaogou"
+
+
+class _TraceOfEachLine(logging.Handler):
+    """The trace id current when each log line is written (what the JSON log format records)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.INFO)
+        self.trace_ids: list[int] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.trace_ids.append(trace.get_current_span().get_span_context().trace_id)
+
+
+def test_an_untraced_gateways_log_lines_still_name_the_callers_trace(untraced_env: Env) -> None:
+    trace_id = 0x0AF7651916CD43DD8448EB211C80319C
+    lines = _TraceOfEachLine()
+    logger = logging.getLogger("gateway.proxy")
+    level = logger.level
+    logger.addHandler(lines)
+    logger.setLevel(logging.INFO)  # as configure_logging sets it in the process
+    try:
+        with pytest.raises(grpc.RpcError) as caught:
+            untraced_env.acceptance.GetCase(
+                acceptance_pb2.GetCaseRequest(case_no=CASE),
+                metadata=(
+                    ("authorization", "Bearer not-a-token"),
+                    ("traceparent", f"00-{trace_id:032x}-b7ad6b7169203331-01"),
+                ),
+                timeout=5,
+            )
+    finally:
+        logger.removeHandler(lines)
+        logger.setLevel(level)
+    assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert lines.trace_ids == [trace_id]
 
 
 def test_reflection_through_the_gateway_lists_every_backend_service(env: Env) -> None:
