@@ -166,6 +166,21 @@ class Forwarded:
     trailing: list[tuple[str, str | bytes]]
 
 
+@contextmanager
+def _in_trace(trace_headers: Metadata) -> Iterator[None]:
+    """Run in the trace these headers name, if any: an untraced gateway's log lines then still name
+    the caller's trace (services.common.logs); a traced gateway's server span does that."""
+    carrier = {key: value for key, value in trace_headers if isinstance(value, str)}
+    if not carrier:
+        yield
+        return
+    token = otel_context.attach(propagate.extract(carrier))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
+
+
 def _status_of(call: Any) -> grpc.StatusCode:
     code = call.code()
     return code if isinstance(code, grpc.StatusCode) else grpc.StatusCode.UNKNOWN
@@ -246,27 +261,19 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
 
         def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
             incoming = context.invocation_metadata() or ()
-            with self._in_callers_trace(incoming):
-                return self._answer(route, request, incoming, context)
+            callers_trace = self.trace_headers(incoming)
+            with _in_trace(callers_trace):
+                return self._answer(route, request, incoming, callers_trace, context)
 
         return grpc.unary_unary_rpc_method_handler(behaviour)
 
-    @contextmanager
-    def _in_callers_trace(self, metadata: Metadata) -> Iterator[None]:
-        """An untraced gateway still handles each call in the caller's trace context, so that its
-        log lines name the trace (services.common.logs); a traced gateway's server span does that."""
-        carrier = {key: value for key, value in metadata if key in _TRACE_HEADERS and isinstance(value, str)}
-        if self.traced or not carrier:
-            yield
-            return
-        token = otel_context.attach(propagate.extract(carrier))
-        try:
-            yield
-        finally:
-            otel_context.detach(token)
-
     def _answer(
-        self, route: Route, request: bytes, incoming: Metadata, context: grpc.ServicerContext
+        self,
+        route: Route,
+        request: bytes,
+        incoming: Metadata,
+        callers_trace: Metadata,
+        context: grpc.ServicerContext,
     ) -> bytes:
         try:
             caller = self.authenticate(route, bearer_token(incoming))
@@ -275,7 +282,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
                 caller,
                 request,
                 timeout=self._timeout(context),
-                metadata=[*_forwarded(incoming), *self.trace_headers(incoming)],
+                metadata=[*_forwarded(incoming), *callers_trace],
                 on_call=lambda call: context.add_callback(call.cancel),
             )
         except Refusal as refusal:
