@@ -120,6 +120,6 @@ def instrument_engine(engine: Engine, tracer_provider: trace.TracerProvider | No
 
 def _metrics_exported() -> bool:
     # Imported here: services.common.metrics reads the outbox through services.common.db.
-    from services.common.metrics import exporter_names
+    from services.common import metrics
 
-    return bool(exporter_names())
+    return metrics.exported()

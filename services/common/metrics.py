@@ -66,9 +66,11 @@ def setup_metrics(service_name: str) -> metrics.MeterProvider:
 
 
 def exported() -> bool:
-    """Whether this process keeps metrics (setup_metrics found an exporter): measuring is skipped
-    otherwise, as the API's no-op instruments would drop every figure."""
-    return isinstance(_provider, MeterProvider)
+    """Whether this process keeps metrics: setup_metrics found an exporter, or, before it ran, the
+    variables ask for one. Measuring is skipped otherwise: the no-op instruments drop every figure."""
+    if _provider is not None:
+        return isinstance(_provider, MeterProvider)
+    return bool(exporter_names())
 
 
 def shutdown_metrics() -> None:
