@@ -70,19 +70,30 @@ def postgres_url(name: str) -> str:
     return f"postgresql+psycopg://127.0.0.1:5432/{name}"
 
 
+def create_postgres_database(prefix: str = "tongban_t", template: str = "") -> str:
+    """A new database with a unique name, empty or a copy of the database named `template`."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copied = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"{copied}')
+    return name
+
+
+def drop_postgres_databases(names: Sequence[str]) -> None:
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @contextmanager
 def fresh_postgres_database(template: str = "") -> Iterator[str]:
     """A new database, empty or a copy of the database named `template`; dropped afterwards."""
     require_postgres()
-    name = f"tongban_t_{uuid.uuid4().hex[:12]}"
-    copied = f' TEMPLATE "{template}"' if template else ""
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"{copied}')
+    name = create_postgres_database(template=template)
     try:
         yield postgres_url(name)
     finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_postgres_databases([name])
 
 
 @contextmanager
@@ -95,11 +106,9 @@ def fresh_postgres_databases(services: Sequence[str]) -> Iterator[str]:
         for name in names:
             admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql+psycopg://127.0.0.1:5432/{prefix}_{{service}}"
+        yield postgres_url(f"{prefix}_{{service}}")
     finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            for name in names:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_postgres_databases(names)
 
 
 def identity_metadata(caller: Caller) -> tuple[tuple[str, str], ...]:

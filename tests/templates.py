@@ -11,14 +11,17 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg
-
-from tests.support import PG_ADMIN, fresh_postgres_database, postgres_url, require_postgres
+from tests.support import (
+    create_postgres_database,
+    drop_postgres_databases,
+    fresh_postgres_database,
+    postgres_url,
+    require_postgres,
+)
 
 # prepare(url): migrate and seed the (empty) database at url, and close every connection to it.
 Prepare = Callable[[str], None]
@@ -38,9 +41,7 @@ def _sqlite_template(key: str, prepare: Prepare) -> Path:
 
 def _postgres_template(key: str, prepare: Prepare) -> str:
     if key not in _postgres_templates:
-        name = f"tongban_tpl_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
+        name = create_postgres_database("tongban_tpl")
         prepare(postgres_url(name))
         _postgres_templates[key] = name
     return _postgres_templates[key]
@@ -64,8 +65,5 @@ def prepared_database(kind: str, key: str, tmp: Path, prepare: Prepare) -> Itera
 @atexit.register
 def _drop_templates() -> None:
     shutil.rmtree(_scratch, ignore_errors=True)
-    if not _postgres_templates:
-        return
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        for name in _postgres_templates.values():
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if _postgres_templates:
+        drop_postgres_databases(list(_postgres_templates.values()))
