@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from tongban.approval.v1 import approval_pb2
 
 from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow, ReviewRow, StepRow
+from services.common.rows import append_row
 
 A = approval_pb2
 OPEN_STATES = (A.REVIEW_STATE_IN_REVIEW, A.REVIEW_STATE_SENT_BACK)
@@ -118,14 +119,16 @@ def add_activity(
     detail: str = "",
 ) -> None:
     """Who did what to the review, and when: the record reviewers and inspectors read."""
-    session.add(
-        ActivityRow(
-            case_no=review.case_no,
-            action=action,
-            actor=actor,
-            step_id=step_id or 0,
-            target=target,
-            detail=detail,
-            at=at,
-        )
+    if review in session.new:
+        session.flush()  # the review the entry refers to is written first
+    append_row(
+        session,
+        ActivityRow,
+        case_no=review.case_no,
+        action=action,
+        actor=actor,
+        step_id=step_id or 0,
+        target=target,
+        detail=detail,
+        at=at,
     )

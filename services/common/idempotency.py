@@ -24,6 +24,7 @@ from sqlmodel import Column, Field, Session, SQLModel
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.errors import DomainError, FieldProblem, already_exists, from_status, invalid_input
+from services.common.rows import append_row
 
 Response = TypeVar("Response", bound=Message)
 
@@ -96,11 +97,11 @@ def run_once(
                 session.rollback()
                 failed = error
             else:
-                session.add(_row(key, fingerprint, response.SerializeToString(), clock))
+                _remember(session, key, fingerprint, response.SerializeToString(), clock)
                 return response
         # The use case changed nothing; remember its error so a retry gets the same answer.
         with db.transaction() as session:
-            session.add(_row(key, fingerprint, failed.to_status().SerializeToString(), clock, failed=True))
+            _remember(session, key, fingerprint, failed.to_status().SerializeToString(), clock, failed=True)
         raise failed
     except IntegrityError:
         # A concurrent retry with the same key committed first: return its result.
@@ -111,10 +112,12 @@ def run_once(
             return _replay(winner, fingerprint, response_type)
 
 
-def _row(
-    key: RequestKey, fingerprint: str, result: bytes, clock: Clock, *, failed: bool = False
-) -> IdempotencyKey:
-    return IdempotencyKey(
+def _remember(
+    session: Session, key: RequestKey, fingerprint: str, result: bytes, clock: Clock, *, failed: bool = False
+) -> None:
+    append_row(
+        session,
+        IdempotencyKey,
         caller=key.caller,
         method=key.method,
         request_id=key.request_id,

@@ -30,6 +30,7 @@ from tongban.events.v1 import event_pb2
 from services.common import delivery_tracing
 from services.common.db import Database
 from services.common.errors import DomainError
+from services.common.rows import append_row
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def _recorded(session: Session, event_ids: list[str]) -> set[str]:
 def _at_once(
     session: Session, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
 ) -> _Outcome:
-    session.add(_entry(event, APPLIED, now()))
+    _enter(session, event, APPLIED, now())
     try:
         handle(session, event)
     except DomainError:
@@ -135,8 +136,7 @@ def _receive_one(
     try:
         # The inbox row goes in first: on PostgreSQL a concurrent delivery of the same event
         # then waits on its key, and finds it taken, instead of running the handler twice.
-        session.add(_entry(event, APPLIED, now()))
-        session.flush()
+        _enter(session, event, APPLIED, now())
     except IntegrityError:
         savepoint.rollback()
         return _DUPLICATE
@@ -158,12 +158,14 @@ def _record_rejection(
         "event %s (%s) from %s rejected: %s", event.event_id, event.event_type, event.source, error.code.name
     )
     delivery_tracing.rejected(trace.get_current_span(), error.code.name)
-    session.add(_entry(event, REJECTED_PREFIX + error.message, now()))
+    _enter(session, event, REJECTED_PREFIX + error.message, now())
     return _REJECTED
 
 
-def _entry(event: event_pb2.Event, outcome: str, received_at: datetime) -> InboxEntry:
-    return InboxEntry(
+def _enter(session: Session, event: event_pb2.Event, outcome: str, received_at: datetime) -> None:
+    append_row(
+        session,
+        InboxEntry,
         event_id=event.event_id,
         event_type=event.event_type,
         source=event.source,

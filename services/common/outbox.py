@@ -22,6 +22,7 @@ from tongban.events.v1 import event_pb2
 
 from services.common import routing
 from services.common.db import WROTE_EVENTS
+from services.common.rows import append_row
 
 _UNDELIVERED = text("delivered_at IS NULL")
 
@@ -97,15 +98,15 @@ def record_event(
     serialized = event.SerializeToString()
     session.info[WROTE_EVENTS] = True
     for destination in destinations:
-        session.add(
-            OutboxEvent(
-                event_id=event.event_id,
-                destination=destination,
-                event_type=event.event_type,
-                aggregate_id=aggregate_id,
-                payload=serialized,
-                created_at=occurred,
-            )
+        append_row(
+            session,
+            OutboxEvent,
+            event_id=event.event_id,
+            destination=destination,
+            event_type=event.event_type,
+            aggregate_id=aggregate_id,
+            payload=serialized,
+            created_at=occurred,
         )
     return event
 

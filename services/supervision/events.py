@@ -17,6 +17,7 @@ from tongban.staff.v1 import events_pb2 as staff_events
 
 from services.common.calendar_store import CalendarCopy
 from services.common.consumers import payload_of
+from services.common.rows import append_row
 from services.supervision.models import ReceivedEventRow
 from services.supervision.supervising import Supervising
 
@@ -29,17 +30,17 @@ class EventRecorder:
 
     def record(self, session: Session, event: event_pb2.Event) -> None:
         """The inbox's handler: keep the event whole, whatever its type; let the rules see it."""
-        session.add(
-            ReceivedEventRow(
-                event_id=event.event_id,
-                event_type=event.event_type,
-                source=event.source,
-                aggregate_id=event.aggregate_id,
-                occurred_at=event.occurred_time.ToDatetime(tzinfo=UTC),
-                received_at=self.supervising.clock.now(),
-                traceparent=event.traceparent,
-                payload=event.SerializeToString(),
-            )
+        append_row(
+            session,
+            ReceivedEventRow,
+            event_id=event.event_id,
+            event_type=event.event_type,
+            source=event.source,
+            aggregate_id=event.aggregate_id,
+            occurred_at=event.occurred_time.ToDatetime(tzinfo=UTC),
+            received_at=self.supervising.clock.now(),
+            traceparent=event.traceparent,
+            payload=event.SerializeToString(),
         )
         if event.payload.TypeName() == CALENDAR_YEAR:
             published = payload_of(event, staff_events.CalendarYearPublished)
