@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import ab, catalogue_import, postgres, profiling, report, run, statement_counts, sweep
+from bench import ab, catalogue_import, postgres, profiling, report, run, statement_counts, sweep, use_cases
 from bench.loadgen import PhaseResult
 
 
@@ -49,6 +49,11 @@ def main() -> int:
         help="only the SQLite lifecycles, of REV and of this tree in turns (bench/ab.py)",
     )
     parser.add_argument("--pairs", type=int, default=6, help="with --against: how many turns each")
+    parser.add_argument(
+        "--use-cases",
+        action="store_true",
+        help="only CPU per approval CompleteStep in one process, without gRPC (bench/use_cases.py)",
+    )
     args = parser.parse_args()
     plan = run.Plan().quick() if args.quick else run.Plan()
     if args.against:
@@ -58,6 +63,8 @@ def main() -> int:
         return 0
     if args.profile:
         return profiled(plan, args.var.resolve())
+    if args.use_cases:
+        return use_cases_only(args.var.resolve(), write=not args.no_write)
     if args.lifecycles_only:
         return lifecycles_only(plan, args.var.resolve())
     if args.sweep_only:
@@ -146,6 +153,18 @@ def statements_only(plan: run.Plan, var: Path, *, write: bool) -> int:
     if write:
         figure = "statements_per_lifecycle_sqlite"
         _merge("statements", {figure: found[figure]}, found)
+    return 0
+
+
+def use_cases_only(var: Path, *, write: bool) -> int:
+    """CPU per use case in one process, kept as bench/results/use-cases-<time>.json."""
+    found = use_cases.run(var / "use-cases")
+    print(f"{found['use_case']}: {found['cpu_ms_per_call']:.2f} ms CPU per call ({found['calls']} calls)")
+    if write:
+        kept = report.RESULTS / f"use-cases-{report.stamp()}.json"
+        document = {**found, "commit": report.git_commit()}
+        kept.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        print(f"written: {kept}")
     return 0
 
 
