@@ -163,13 +163,14 @@ def _record_rejection(
 
 
 def _enter(session: Session, event: event_pb2.Event, outcome: str, received_at: datetime) -> None:
-    append_row(
-        session,
-        InboxEntry,
-        event_id=event.event_id,
-        event_type=event.event_type,
-        source=event.source,
-        aggregate_id=event.aggregate_id,
-        received_at=received_at,
-        outcome=outcome,
-    )
+    append_row(session, InboxEntry, **event_columns(event), received_at=received_at, outcome=outcome)
+
+
+def event_columns(event: event_pb2.Event) -> dict[str, str]:
+    """The columns a table of received events keys each one by: its id, type, source and aggregate."""
+    return {
+        "event_id": event.event_id,
+        "event_type": event.event_type,
+        "source": event.source,
+        "aggregate_id": event.aggregate_id,
+    }

@@ -17,6 +17,7 @@ from tongban.staff.v1 import events_pb2 as staff_events
 
 from services.common.calendar_store import CalendarCopy
 from services.common.consumers import payload_of
+from services.common.inbox import event_columns
 from services.common.rows import append_row
 from services.supervision.models import ReceivedEventRow
 from services.supervision.supervising import Supervising
@@ -33,10 +34,7 @@ class EventRecorder:
         append_row(
             session,
             ReceivedEventRow,
-            event_id=event.event_id,
-            event_type=event.event_type,
-            source=event.source,
-            aggregate_id=event.aggregate_id,
+            **event_columns(event),
             occurred_at=event.occurred_time.ToDatetime(tzinfo=UTC),
             received_at=self.supervising.clock.now(),
             traceparent=event.traceparent,
