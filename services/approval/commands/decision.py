@@ -66,7 +66,7 @@ def decide(
                 uc, session, call, review, steps, request.outcome, reasons, step.department_code
             )
             return A.DecideCaseResponse(
-                review=review_view(uc, session, review), document=documents.document_message(document)
+                review=review_view(uc, session, review, steps), document=documents.document_message(document)
             )
 
     return uc.once(call, "DecideCase", request, A.DecideCaseResponse, use_case)
