@@ -277,10 +277,7 @@ class WorkingCalendar:
 
     def known_through(self) -> date:
         """The last day of the last year known without a gap after the first known year."""
-        year = min(self._years, default=date.min.year)
-        while year + 1 in self._years:
-            year += 1
-        return date(year, 12, 31)
+        return self._state.known_through
 
     def first_missing_year(self, until: date) -> int | None:
         """The first year up to ``until`` the calendar lacks, or None when it knows them all."""
@@ -359,10 +356,20 @@ class _State:
     # Per year, cumulative[year][i] = working days among its first i days, so counting and
     # adding are lookups instead of day-by-day walks (sweeps compute many clocks).
     cumulative: dict[int, tuple[int, ...]]
+    # Every clock asks it (is a year missing up to today?), so it is worked out once per change.
+    known_through: date
 
     @classmethod
     def of(cls, years: dict[int, YearArrangement]) -> _State:
-        return cls(years, {year: _cumulative_counts(arr) for year, arr in years.items()})
+        cumulative = {year: _cumulative_counts(arr) for year, arr in years.items()}
+        return cls(years, cumulative, _known_through(years))
+
+
+def _known_through(years: dict[int, YearArrangement]) -> date:
+    year = min(years, default=date.min.year)
+    while year + 1 in years:
+        year += 1
+    return date(year, 12, 31)
 
 
 def _day_index(d: date) -> int:
