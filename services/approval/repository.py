@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import event
+from sqlalchemy import BindParameter, bindparam, event
 from sqlmodel import Session, col, select
 from tongban.approval.v1 import approval_pb2
 
@@ -17,17 +17,28 @@ A = approval_pb2
 OPEN_STATES = (A.REVIEW_STATE_IN_REVIEW, A.REVIEW_STATE_SENT_BACK)
 
 
+# The statements every use case runs are built once, the case number a bound parameter: building
+# one and working out its cache key cost SQLAlchemy as much as running it (bench/README.md,
+# "Statements built once").
+_CASE_NO: BindParameter[str] = bindparam("case_no")
+_REVIEW = select(ReviewRow).where(col(ReviewRow.case_no) == _CASE_NO)
+_REVIEW_LOCKED = _REVIEW.with_for_update()
+_STEPS = (
+    select(StepRow)
+    .where(col(StepRow.case_no) == _CASE_NO)
+    .order_by(col(StepRow.position), col(StepRow.step_id))
+)
+_ACTIVITIES = (
+    select(ActivityRow).where(col(ActivityRow.case_no) == _CASE_NO).order_by(col(ActivityRow.activity_id))
+)
+
+
 def review(session: Session, case_no: str, *, for_update: bool = False) -> ReviewRow | None:
-    return session.get(ReviewRow, case_no, with_for_update=for_update)
+    return session.exec(_REVIEW_LOCKED if for_update else _REVIEW, params={"case_no": case_no}).first()
 
 
 def steps_of(session: Session, case_no: str) -> list[StepRow]:
-    query = (
-        select(StepRow)
-        .where(StepRow.case_no == case_no)
-        .order_by(col(StepRow.position), col(StepRow.step_id))
-    )
-    return list(session.exec(query).all())
+    return list(session.exec(_STEPS, params={"case_no": case_no}).all())
 
 
 # A use case reads a case's pauses several times (each clock it shows); they are read once per
@@ -70,8 +81,7 @@ def pauses_by_case(session: Session, reviews: Sequence[ReviewRow]) -> dict[str, 
 
 
 def activities_of(session: Session, case_no: str) -> list[ActivityRow]:
-    query = select(ActivityRow).where(ActivityRow.case_no == case_no).order_by(col(ActivityRow.activity_id))
-    return list(session.exec(query).all())
+    return list(session.exec(_ACTIVITIES, params={"case_no": case_no}).all())
 
 
 def documents_of(session: Session, review: ReviewRow) -> list[ReviewDocumentRow]:

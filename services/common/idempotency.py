@@ -17,9 +17,9 @@ from typing import TypeVar
 
 from google.protobuf.message import Message
 from google.rpc import status_pb2
-from sqlalchemy import LargeBinary
+from sqlalchemy import LargeBinary, bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Column, Field, Session, SQLModel
+from sqlmodel import Column, Field, Session, SQLModel, col, select
 
 from services.common.clock import Clock
 from services.common.db import Database
@@ -59,6 +59,14 @@ def _fingerprint(method: str, request: Message) -> str:
     return digest.hexdigest()
 
 
+# Built once, like every statement a use case always runs (services/approval/repository.py).
+_ANSWER = select(IdempotencyKey).where(
+    col(IdempotencyKey.caller) == bindparam("caller"),
+    col(IdempotencyKey.method) == bindparam("method"),
+    col(IdempotencyKey.request_id) == bindparam("request_id"),
+)
+
+
 def _replay(key: IdempotencyKey, fingerprint: str, response_type: type[Response]) -> Response:
     if key.fingerprint != fingerprint:
         raise already_exists(
@@ -85,10 +93,10 @@ def run_once(
             [FieldProblem("request_id", "每个提交类请求都需要唯一的请求编号 / required, unique per request")],
         )
     fingerprint = _fingerprint(key.method, request)
-    primary_key = (key.caller, key.method, key.request_id)
+    where = {"caller": key.caller, "method": key.method, "request_id": key.request_id}
     try:
         with db.transaction() as session:
-            prior = session.get(IdempotencyKey, primary_key)
+            prior = session.exec(_ANSWER, params=where).first()
             if prior is not None:
                 return _replay(prior, fingerprint, response_type)
             try:
@@ -106,7 +114,7 @@ def run_once(
     except IntegrityError:
         # A concurrent retry with the same key committed first: return its result.
         with db.transaction() as session:
-            winner = session.get(IdempotencyKey, primary_key)
+            winner = session.exec(_ANSWER, params=where).first()
             if winner is None:
                 raise
             return _replay(winner, fingerprint, response_type)
