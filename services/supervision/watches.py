@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from google.protobuf.message import Message
+from sqlalchemy import BindParameter, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 from tongban.acceptance.v1 import catalog_pb2
@@ -48,9 +49,9 @@ def take_in(session: Session, payload: Message, traceparent: str, today: date) -
     if ref is None:
         # Supervision's own events (a review, a complaint) name a case it already watches.
         own = str(getattr(payload, "case_no", "")) if "case_no" in payload.DESCRIPTOR.fields_by_name else ""
-        return session.get(CaseWatchRow, own, with_for_update=True) if own else None
+        return _locked_watch(session, own) if own else None
     case_no = str(ref.case_no)
-    watch = session.get(CaseWatchRow, case_no, with_for_update=True) or _new_watch(session, case_no, today)
+    watch = _locked_watch(session, case_no) or _new_watch(session, case_no, today)
     for name in ("matter_code", "site_code", "department_code", "window_code"):
         if getattr(ref, name, "") and not getattr(watch, name):
             setattr(watch, name, getattr(ref, name))
@@ -61,18 +62,29 @@ def take_in(session: Session, payload: Message, traceparent: str, today: date) -
     return watch
 
 
+# Built once, the values bound parameters, like the statements every approval use case runs
+# (services/approval/repository.py): an event's handling runs them for every case event.
+_CASE_NO: BindParameter[str] = bindparam("case_no")
+_WATCH_LOCKED = select(CaseWatchRow).where(col(CaseWatchRow.case_no) == _CASE_NO).with_for_update()
+_NEW_WATCH = {
+    name: insert(CaseWatchRow)
+    .values(case_no=_CASE_NO, first_seen_on=bindparam("first_seen_on"))
+    .on_conflict_do_nothing(index_elements=["case_no"])
+    .returning(CaseWatchRow)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
+def _locked_watch(session: Session, case_no: str) -> CaseWatchRow | None:
+    return session.exec(_WATCH_LOCKED, params={"case_no": case_no}).first()
+
+
 def _new_watch(session: Session, case_no: str, today: date) -> CaseWatchRow:
     """The watch of a case seen for the first time, locked. Acceptance's and approval's events about
     a new case may be applied at once (two transactions on PostgreSQL): the second insert waits for
     the first and yields to it, instead of failing its whole batch on the primary key."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    created = session.scalars(
-        insert(CaseWatchRow)
-        .values(case_no=case_no, first_seen_on=today)
-        .on_conflict_do_nothing(index_elements=["case_no"])
-        .returning(CaseWatchRow)
-    ).first()
+    insert = _NEW_WATCH[session.get_bind().dialect.name]
+    created = session.scalars(insert, {"case_no": case_no, "first_seen_on": today}).first()
     return created or session.get_one(CaseWatchRow, case_no, with_for_update=True, populate_existing=True)
 
 
@@ -193,12 +205,16 @@ def _department_recent(session: Session, watch: CaseWatchRow) -> tuple[bool, ...
     """On time or not, the department's two latest completed cases (once this one is completed)."""
     if watch.completed_on is None or not watch.department_code:
         return ()
-    query = (
-        select(CaseWatchRow.on_time)
-        .where(
-            CaseWatchRow.department_code == watch.department_code, col(CaseWatchRow.completed_on).is_not(None)
-        )
-        .order_by(col(CaseWatchRow.completed_on).desc(), col(CaseWatchRow.case_no).desc())
-        .limit(2)
+    rows = session.exec(_DEPARTMENT_RECENT, params={"department_code": watch.department_code})
+    return tuple(bool(on_time) for on_time in rows.all())
+
+
+_DEPARTMENT_RECENT = (
+    select(CaseWatchRow.on_time)
+    .where(
+        col(CaseWatchRow.department_code) == bindparam("department_code"),
+        col(CaseWatchRow.completed_on).is_not(None),
     )
-    return tuple(bool(on_time) for on_time in session.exec(query).all())
+    .order_by(col(CaseWatchRow.completed_on).desc(), col(CaseWatchRow.case_no).desc())
+    .limit(2)
+)
