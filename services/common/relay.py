@@ -27,7 +27,7 @@ import grpc
 from opentelemetry.instrumentation.grpc import client_interceptor
 from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 from tongban.events.v1 import event_pb2, intake_pb2, intake_pb2_grpc
 
@@ -226,15 +226,9 @@ class Relay:
         return len(batch)
 
     def _claim(self, session: Session, destination: str, *, lock: bool) -> list[_Pending]:
-        query = (
-            select(OutboxEvent.position, OutboxEvent.aggregate_id, OutboxEvent.payload)
-            .where(OutboxEvent.destination == destination, col(OutboxEvent.delivered_at).is_(None))
-            .order_by(col(OutboxEvent.position))
-            .limit(self._batch_size)
-        )
-        if lock:
-            query = query.with_for_update(skip_locked=True)
-        rows = [_Pending(p, a, b) for p, a, b in session.exec(query).all() if p is not None]
+        where = {"destination": destination, "batch_size": self._batch_size}
+        found = session.exec(_CLAIM_LOCKED if lock else _CLAIM, params=where).all()
+        rows = [_Pending(p, a, b) for p, a, b in found if p is not None]
         return _in_order(session, destination, rows)
 
     def _send(self, lane: _Lane, events: Sequence[event_pb2.Event]) -> None:
@@ -258,11 +252,37 @@ class Relay:
             )
 
     def _mark_delivered(self, session: Session, batch: Sequence[_Pending]) -> None:
-        session.exec(
-            update(OutboxEvent)
-            .where(col(OutboxEvent.position).in_([row.position for row in batch]))
-            .values(delivered_at=self._clock.now())
-        )
+        positions = [row.position for row in batch]
+        session.exec(_DELIVERED, params={"positions": positions, "delivered_at": self._clock.now()})
+
+
+# The relay's statements, built once with their values as bound parameters (a relay runs them for
+# every delivery; see services/approval/repository.py).
+_UNDELIVERED = col(OutboxEvent.delivered_at).is_(None)
+_CLAIM = (
+    select(OutboxEvent.position, OutboxEvent.aggregate_id, OutboxEvent.payload)
+    .where(col(OutboxEvent.destination) == bindparam("destination"), _UNDELIVERED)
+    .order_by(col(OutboxEvent.position))
+    .limit(bindparam("batch_size"))
+)
+_CLAIM_LOCKED = _CLAIM.with_for_update(skip_locked=True)
+_EARLIER_PENDING = (
+    select(OutboxEvent.position, OutboxEvent.aggregate_id)
+    .where(
+        col(OutboxEvent.destination) == bindparam("destination"),
+        _UNDELIVERED,
+        col(OutboxEvent.aggregate_id).in_(bindparam("aggregate_ids", expanding=True)),
+        col(OutboxEvent.position) <= bindparam("last"),
+    )
+    .order_by(col(OutboxEvent.position))
+)
+_DELIVERED = (
+    update(OutboxEvent)
+    .where(col(OutboxEvent.position).in_(bindparam("positions", expanding=True)))
+    .values(delivered_at=bindparam("delivered_at"))
+    # No outbox row is ever loaded as an object here: nothing in the session to bring up to date.
+    .execution_options(synchronize_session=False)
+)
 
 
 def _in_order(session: Session, destination: str, rows: list[_Pending]) -> list[_Pending]:
@@ -274,16 +294,12 @@ def _in_order(session: Session, destination: str, rows: list[_Pending]) -> list[
     if not rows:
         return rows
     mine = {row.position for row in rows}
-    pending = session.exec(
-        select(OutboxEvent.position, OutboxEvent.aggregate_id)
-        .where(
-            OutboxEvent.destination == destination,
-            col(OutboxEvent.delivered_at).is_(None),
-            col(OutboxEvent.aggregate_id).in_({row.aggregate_id for row in rows}),
-            col(OutboxEvent.position) <= max(mine),
-        )
-        .order_by(col(OutboxEvent.position))
-    ).all()
+    where = {
+        "destination": destination,
+        "aggregate_ids": sorted({row.aggregate_id for row in rows}),
+        "last": max(mine),
+    }
+    pending = session.exec(_EARLIER_PENDING, params=where).all()
     blocked: set[str] = set()
     ready: set[int] = set()
     for position, aggregate_id in pending:
