@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import BindParameter, and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 from tongban.acceptance.v1 import acceptance_pb2, catalog_pb2
 
@@ -195,13 +195,28 @@ def sites_with_windows(session: Session) -> list[tuple[SiteRow, list[WindowRow]]
     return [(s, [w for w in windows if w.site_code == s.code]) for s in sites]
 
 
+# The statements of every read and write of a case, built once with the case number a bound
+# parameter (building one costs SQLAlchemy as much as running it; bench/README.md).
+_CASE_NO: BindParameter[str] = bindparam("case_no")
+_CASE_LOCKED = select(CaseRow).where(col(CaseRow.case_no) == _CASE_NO).with_for_update()
+# A read shows the case with its site: loaded in the same query, site() then finds it in the
+# session instead of asking again. (A locking read takes the case alone: sites stay unlocked.)
+_CASE_WITH_SITE = (
+    select(CaseRow, SiteRow)
+    .join(SiteRow, col(SiteRow.code) == col(CaseRow.site_code))
+    .where(col(CaseRow.case_no) == _CASE_NO)
+)
+_DOCUMENTS = (
+    select(DocumentRow)
+    .where(col(DocumentRow.case_no) == _CASE_NO)
+    .order_by(col(DocumentRow.issued_on), col(DocumentRow.number))
+)
+
+
 def case(session: Session, case_no: str, *, for_update: bool = False) -> CaseRow | None:
     if for_update:
-        return session.exec(select(CaseRow).where(CaseRow.case_no == case_no).with_for_update()).first()
-    # A read shows the case with its site: loaded in the same query, site() then finds it in the
-    # session instead of asking again. (A locking read takes the case alone: sites stay unlocked.)
-    query = select(CaseRow, SiteRow).join(SiteRow, col(SiteRow.code) == col(CaseRow.site_code))
-    found = session.exec(query.where(CaseRow.case_no == case_no)).first()
+        return session.exec(_CASE_LOCKED, params={"case_no": case_no}).first()
+    found = session.exec(_CASE_WITH_SITE, params={"case_no": case_no}).first()
     if found is None:
         return None
     row, its_site = found
@@ -277,13 +292,7 @@ def decided_without_issue_deadline(session: Session) -> list[CaseRow]:
 
 
 def documents_of(session: Session, case_no: str) -> list[DocumentRow]:
-    return list(
-        session.exec(
-            select(DocumentRow)
-            .where(DocumentRow.case_no == case_no)
-            .order_by(col(DocumentRow.issued_on), col(DocumentRow.number))
-        ).all()
-    )
+    return list(session.exec(_DOCUMENTS, params={"case_no": case_no}).all())
 
 
 def document(session: Session, number: str) -> DocumentRow | None:
