@@ -33,16 +33,20 @@ def definition(row: MatterVersionRow) -> catalog_pb2.Matter:
 
 def version_in_force(session: Session, code: str, day: date) -> MatterVersionRow | None:
     """The published version of the matter in force on the day: the latest effective by then."""
-    query = (
-        select(MatterVersionRow)
-        .where(
-            MatterVersionRow.matter_code == code,
-            MatterVersionRow.state == PUBLISHED,
-            col(MatterVersionRow.effective_on) <= day,
-        )
-        .order_by(col(MatterVersionRow.effective_on).desc(), col(MatterVersionRow.version).desc())
+    return session.exec(_VERSION_IN_FORCE, params={"code": code, "day": day}).first()
+
+
+# Every submission asks it: built once, with bound parameters, like a case's statements (below).
+_VERSION_IN_FORCE = (
+    select(MatterVersionRow)
+    .where(
+        col(MatterVersionRow.matter_code) == bindparam("code"),
+        MatterVersionRow.state == PUBLISHED,
+        col(MatterVersionRow.effective_on) <= bindparam("day"),
     )
-    return session.exec(query.limit(1)).first()
+    .order_by(col(MatterVersionRow.effective_on).desc(), col(MatterVersionRow.version).desc())
+    .limit(1)
+)
 
 
 def matter(session: Session, code: str, day: date) -> catalog_pb2.Matter | None:
@@ -143,8 +147,12 @@ def department(session: Session, code: str) -> DepartmentRow | None:
 
 def department_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
     """{code: name} of the departments with these codes (one query, whatever their number)."""
-    query = select(DepartmentRow.code, DepartmentRow.name).where(col(DepartmentRow.code).in_(codes))
-    return dict(session.exec(query).all())
+    return dict(session.exec(_DEPARTMENT_NAMES, params={"codes": list(codes)}).all())
+
+
+_DEPARTMENT_NAMES = select(DepartmentRow.code, DepartmentRow.name).where(
+    col(DepartmentRow.code).in_(bindparam("codes", expanding=True))
+)
 
 
 def publish_matter_row(session: Session, matter: catalog_pb2.Matter) -> None:

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Literal
 
 from opentelemetry import trace
-from sqlalchemy import Text
+from sqlalchemy import Text, bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Column, Field, Session, SQLModel, col, select
 from tongban.events.v1 import event_pb2
@@ -114,8 +114,13 @@ def _apply(
 def _recorded(session: Session, event_ids: list[str]) -> set[str]:
     if not event_ids:
         return set()
-    query = select(InboxEntry.event_id).where(col(InboxEntry.event_id).in_(event_ids))
-    return set(session.exec(query).all())
+    return set(session.exec(_RECORDED, params={"event_ids": event_ids}).all())
+
+
+# Built once, the ids a bound parameter: every delivery asks it (see services/common/relay.py).
+_RECORDED = select(InboxEntry.event_id).where(
+    col(InboxEntry.event_id).in_(bindparam("event_ids", expanding=True))
+)
 
 
 def _at_once(
