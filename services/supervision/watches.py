@@ -63,16 +63,9 @@ def take_in(session: Session, payload: Message, traceparent: str, today: date) -
 
 
 # Built once, the values bound parameters, like the statements every approval use case runs
-# (services/approval/repository.py): an event's handling runs them for every case event.
+# (services/approval/repository.py): the handling of every case event runs them.
 _CASE_NO: BindParameter[str] = bindparam("case_no")
 _WATCH_LOCKED = select(CaseWatchRow).where(col(CaseWatchRow.case_no) == _CASE_NO).with_for_update()
-_NEW_WATCH = {
-    name: insert(CaseWatchRow)
-    .values(case_no=_CASE_NO, first_seen_on=bindparam("first_seen_on"))
-    .on_conflict_do_nothing(index_elements=["case_no"])
-    .returning(CaseWatchRow)
-    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
 
 
 def _locked_watch(session: Session, case_no: str) -> CaseWatchRow | None:
@@ -83,8 +76,16 @@ def _new_watch(session: Session, case_no: str, today: date) -> CaseWatchRow:
     """The watch of a case seen for the first time, locked. Acceptance's and approval's events about
     a new case may be applied at once (two transactions on PostgreSQL): the second insert waits for
     the first and yields to it, instead of failing its whole batch on the primary key."""
-    insert = _NEW_WATCH[session.get_bind().dialect.name]
-    created = session.scalars(insert, {"case_no": case_no, "first_seen_on": today}).first()
+    # Built per call, the values inline: given as parameters, the ORM would take them for a bulk
+    # insert and compile the statement anew each time.
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    created = session.scalars(
+        insert(CaseWatchRow)
+        .values(case_no=case_no, first_seen_on=today)
+        .on_conflict_do_nothing(index_elements=["case_no"])
+        .returning(CaseWatchRow)
+    ).first()
     return created or session.get_one(CaseWatchRow, case_no, with_for_update=True, populate_existing=True)
 
 
