@@ -187,7 +187,7 @@ _SITES = "acceptance.sites"
 def site(session: Session, code: str) -> SiteRow | None:
     known: dict[str, SiteRow] = session.info.setdefault(_SITES, {})
     # Only rows found are kept: a site the staff service's events add later in the session is seen.
-    found = known.get(code) or session.get(SiteRow, code)
+    found = known.get(code) or session.exec(_SITE, params={"code": code}).first()
     if found is not None:
         known[code] = found
     return found
@@ -195,6 +195,11 @@ def site(session: Session, code: str) -> SiteRow | None:
 
 def window(session: Session, code: str) -> WindowRow | None:
     return session.get(WindowRow, code)
+
+
+# Every submission and every view of a case asks it: built once (see _CASE_NO below). The sites
+# found are kept above, so the identity map session.get would look in first is not missed.
+_SITE = select(SiteRow).where(col(SiteRow.code) == bindparam("code"))
 
 
 def sites_with_windows(session: Session) -> list[tuple[SiteRow, list[WindowRow]]]:
