@@ -36,7 +36,7 @@ def version_in_force(session: Session, code: str, day: date) -> MatterVersionRow
     return session.exec(_VERSION_IN_FORCE, params={"code": code, "day": day}).first()
 
 
-# Every submission asks it: built once, with bound parameters, like a case's statements (below).
+# Every submission asks it: built once with bound parameters (bench/README.md, "Statements built once").
 _VERSION_IN_FORCE = (
     select(MatterVersionRow)
     .where(
@@ -197,8 +197,9 @@ def window(session: Session, code: str) -> WindowRow | None:
     return session.get(WindowRow, code)
 
 
-# Every submission and every view of a case asks it: built once (see _CASE_NO below). The sites
-# found are kept above, so the identity map session.get would look in first is not missed.
+# Every submission and every view of a case asks it: built once (bench/README.md, "Statements
+# built once"). The sites found are kept above, so the identity map session.get would look in
+# first is not missed.
 _SITE = select(SiteRow).where(col(SiteRow.code) == bindparam("code"))
 
 
@@ -209,7 +210,7 @@ def sites_with_windows(session: Session) -> list[tuple[SiteRow, list[WindowRow]]
 
 
 # The statements of every read and write of a case, built once with the case number a bound
-# parameter (building one costs SQLAlchemy as much as running it; bench/README.md).
+# parameter (bench/README.md, "Statements built once").
 _CASE_NO: BindParameter[str] = bindparam("case_no")
 _CASE_LOCKED = select(CaseRow).where(col(CaseRow.case_no) == _CASE_NO).with_for_update()
 # A read shows the case with its site: loaded in the same query, site() then finds it in the

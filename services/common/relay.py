@@ -256,8 +256,8 @@ class Relay:
         session.exec(_DELIVERED, params={"positions": positions, "delivered_at": self._clock.now()})
 
 
-# The relay's statements, built once with their values as bound parameters (a relay runs them for
-# every delivery; see services/approval/repository.py).
+# The relay's statements, run for every delivery: built once with bound parameters
+# (bench/README.md, "Statements built once").
 _UNDELIVERED = col(OutboxEvent.delivered_at).is_(None)
 _CLAIM = (
     select(OutboxEvent.position, OutboxEvent.aggregate_id, OutboxEvent.payload)

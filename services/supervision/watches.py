@@ -62,8 +62,8 @@ def take_in(session: Session, payload: Message, traceparent: str, today: date) -
     return watch
 
 
-# Built once, the values bound parameters, like the statements every approval use case runs
-# (services/approval/repository.py): the handling of every case event runs them.
+# The handling of every case event runs them: built once with bound parameters
+# (bench/README.md, "Statements built once").
 _CASE_NO: BindParameter[str] = bindparam("case_no")
 _WATCH_LOCKED = select(CaseWatchRow).where(col(CaseWatchRow.case_no) == _CASE_NO).with_for_update()
 
