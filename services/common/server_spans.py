@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import grpc
-from opentelemetry import trace
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
 from opentelemetry.instrumentation.grpc import server_interceptor
 from opentelemetry.trace import Span, Status, StatusCode
 
@@ -43,7 +44,10 @@ _UNTRACED_SERVICES = ("grpc.health.v1.Health", "grpc.reflection.")
 
 
 def server_span_interceptors(tracer_provider: trace.TracerProvider) -> list[grpc.ServerInterceptor]:
-    """The interceptors that trace a server's calls, outermost first."""
+    """The interceptors that trace a server's calls, outermost first. A process whose spans nobody
+    records makes none: it only joins each caller's trace (`TraceContextInterceptor`)."""
+    if isinstance(tracer_provider, trace.NoOpTracerProvider):
+        return [TraceContextInterceptor()]
     library = server_interceptor(tracer_provider=_NoEscapedExceptions(tracer_provider), filter_=traced)
     return [library, StatusInterceptor()]
 
@@ -184,3 +188,39 @@ class StatusInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         if handler.unary_stream is not None:
             return grpc.unary_stream_rpc_method_handler(_stream_response(handler.unary_stream), **options)
         return grpc.stream_stream_rpc_method_handler(_stream_response(handler.stream_stream), **options)
+
+
+class TraceContextInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+    """Runs each call in the trace its caller's headers name, making no span: what the library's
+    interceptor does with a tracer that records nothing, at a fraction of its cost. The events a
+    call records and its log lines then still name the caller's trace."""
+
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        handler = continuation(details)
+        carrier = {key: value for key, value in details.invocation_metadata or () if key in _TRACE_HEADERS}
+        if handler is None or not carrier or handler.unary_unary is None:
+            return handler
+        return grpc.unary_unary_rpc_method_handler(
+            _in_callers_trace(handler.unary_unary, carrier),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+# The W3C trace context headers.
+_TRACE_HEADERS = frozenset({"traceparent", "tracestate", "baggage"})
+
+
+def _in_callers_trace(behaviour: Behaviour, carrier: dict[str, str]) -> Behaviour:
+    def run(request: Any, context: Any) -> Any:
+        token = otel_context.attach(propagate.extract(carrier))
+        try:
+            return behaviour(request, context)
+        finally:
+            otel_context.detach(token)
+
+    return run

@@ -12,6 +12,7 @@ from typing import Any
 import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -138,3 +139,46 @@ def test_health_checks_make_no_spans(server: tuple[grpc.Channel, InMemorySpanExp
         == health_pb2.HealthCheckResponse.SERVING
     )
     assert exporter.get_finished_spans() == ()
+
+
+class _TraceOfEachCall:
+    """A servicer noting the trace each call runs in (what its log lines and events would name)."""
+
+    def __init__(self) -> None:
+        self.trace_ids: list[int] = []
+
+    def Seen(self, request: bytes, context: grpc.ServicerContext) -> bytes:
+        self.trace_ids.append(trace.get_current_span().get_span_context().trace_id)
+        if request == b"refuse":
+            context.abort(grpc.StatusCode.NOT_FOUND, "no such case")
+        return b"ok"
+
+
+def test_a_server_that_records_no_spans_still_runs_each_call_in_its_callers_trace() -> None:
+    servicer = _TraceOfEachCall()
+    handler = grpc.method_handlers_generic_handler(
+        SERVICE, {"Seen": grpc.unary_unary_rpc_method_handler(servicer.Seen)}
+    )
+    running = create_server(
+        registrations=[],
+        service_names=[],
+        address="127.0.0.1:0",
+        tracer_provider=trace.NoOpTracerProvider(),
+        handlers=[handler],
+    )
+    running.start()
+    trace_id = 0x0AF7651916CD43DD8448EB211C80319C
+    traced = (("traceparent", f"00-{trace_id:032x}-b7ad6b7169203331-01"),)
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            stub: Any = channel.unary_unary(f"/{SERVICE}/Seen")
+            assert stub(b"", metadata=traced, timeout=10) == b"ok"
+            with pytest.raises(grpc.RpcError) as refused:
+                stub(b"refuse", metadata=traced, timeout=10)
+            assert stub(b"", timeout=10) == b"ok"
+    finally:
+        running.server.stop(0).wait()
+    assert refused.value.code() == grpc.StatusCode.NOT_FOUND
+    # The caller's trace for both traced calls, none (0) for the call that named no trace: the
+    # context of one call does not leak into the next on the same worker thread.
+    assert servicer.trace_ids == [trace_id, trace_id, 0]
