@@ -17,7 +17,7 @@ from services.common import routing
 from services.common.clock import Clock, SystemClock
 from services.common.db import Database
 from services.common.errors import grpc_errors
-from services.common.inbox import EventHandler, receive
+from services.common.inbox import BatchPreparer, EventHandler, receive
 from services.common.relay import Relay
 from services.common.server import Registration
 from services.common.settings import Settings
@@ -28,16 +28,19 @@ INTAKE_SERVICE_NAME: str = intake_pb2.DESCRIPTOR.services_by_name["EventIntakeSe
 class EventIntakeServicer(intake_pb2_grpc.EventIntakeServiceServicer):
     """Applies delivered events through the inbox; the interceptor admits only services."""
 
-    def __init__(self, database: Database, handle: EventHandler, clock: Clock) -> None:
+    def __init__(
+        self, database: Database, handle: EventHandler, clock: Clock, prepare: BatchPreparer | None = None
+    ) -> None:
         self._db = database
         self._handle = handle
         self._clock = clock
+        self._prepare = prepare
 
     @grpc_errors
     def DeliverEvents(
         self, request: intake_pb2.DeliverEventsRequest, context: grpc.ServicerContext
     ) -> intake_pb2.DeliverEventsResponse:
-        counts = receive(self._db, request.events, self._handle, self._clock.now)
+        counts = receive(self._db, request.events, self._handle, self._clock.now, prepare=self._prepare)
         return intake_pb2.DeliverEventsResponse(
             applied_count=counts.applied,
             duplicate_count=counts.duplicates,
@@ -45,9 +48,11 @@ class EventIntakeServicer(intake_pb2_grpc.EventIntakeServiceServicer):
         )
 
 
-def intake_registration(database: Database, handle: EventHandler, clock: Clock | None = None) -> Registration:
-    """Registers the EventIntakeService servicer applying events with `handle`."""
-    servicer = EventIntakeServicer(database, handle, clock or SystemClock())
+def intake_registration(
+    database: Database, handle: EventHandler, clock: Clock | None = None, prepare: BatchPreparer | None = None
+) -> Registration:
+    """Registers the EventIntakeService servicer applying events with `handle` (see inbox.receive)."""
+    servicer = EventIntakeServicer(database, handle, clock or SystemClock(), prepare)
 
     def register(server: grpc.Server) -> None:
         intake_pb2_grpc.add_EventIntakeServiceServicer_to_server(servicer, server)
@@ -90,13 +95,14 @@ def event_delivery(
     name: str,
     handle: EventHandler,
     clock: Clock | None = None,
+    prepare: BatchPreparer | None = None,
 ) -> EventDelivery:
     """Everything a service that both receives and emits events needs."""
     relay = relay_for(settings, database, name, clock)
     # Deliver right after a use case commits its events, not at the next poll.
     database.on_events_committed(relay.notify)
     return EventDelivery(
-        registration=intake_registration(database, handle, clock),
+        registration=intake_registration(database, handle, clock, prepare),
         service_name=INTAKE_SERVICE_NAME,
         relay=relay,
     )

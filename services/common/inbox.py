@@ -16,7 +16,7 @@ savepoints and their flushes were a quarter of supervision's CPU (bench/README.m
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -30,7 +30,7 @@ from tongban.events.v1 import event_pb2
 from services.common import delivery_tracing
 from services.common.db import Database
 from services.common.errors import DomainError
-from services.common.rows import append_row
+from services.common.rows import append_row, append_rows
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,9 @@ _REJECTED: _Outcome = "rejected"
 
 # Applies one event inside the given transaction; raises DomainError to refuse it.
 EventHandler = Callable[[Session, event_pb2.Event], None]
+# Optional: reads ahead, in one go, what the handler will need for these events (e.g. locks their
+# rows), before the batch is applied at once. Not called when the batch is applied one by one.
+BatchPreparer = Callable[[Session, Sequence[event_pb2.Event]], None]
 
 
 class InboxEntry(SQLModel, table=True):
@@ -75,16 +78,15 @@ def receive(
     events: Iterable[event_pb2.Event],
     handle: EventHandler,
     now: Callable[[], datetime],
+    *,
+    prepare: BatchPreparer | None = None,
 ) -> ReceiveCounts:
     """Apply `events` in order, each at most once; returns what happened to them."""
     batch = list(events)
     try:
-        return _apply(database, batch, handle, now, _at_once)
+        return _apply(database, batch, handle, now, prepare, at_once=True)
     except (OneByOne, IntegrityError):
-        return _apply(database, batch, handle, now, _receive_one)
-
-
-_ApplyOne = Callable[[Session, event_pb2.Event, EventHandler, Callable[[], datetime]], _Outcome]
+        return _apply(database, batch, handle, now, None, at_once=False)
 
 
 def _apply(
@@ -92,15 +94,30 @@ def _apply(
     batch: list[event_pb2.Event],
     handle: EventHandler,
     now: Callable[[], datetime],
-    apply_one: _ApplyOne,
+    prepare: BatchPreparer | None,
+    *,
+    at_once: bool,
 ) -> ReceiveCounts:
     outcomes: list[_Outcome] = []
     with database.transaction() as session:
         recorded = _recorded(session, [event.event_id for event in batch])
+        if at_once:
+            # The new events' inbox rows in one statement, before any is handled (as one by one).
+            new = list({event.event_id: event for event in batch if event.event_id not in recorded}.values())
+            _enter_all(session, new, now())
+            if prepare is not None and new:
+                prepare(session, new)
         for event in batch:
             # The handling joins the case's trace, under the relay's span that sent the event.
             with delivery_tracing.consuming(event) as span:
-                outcome = _DUPLICATE if event.event_id in recorded else apply_one(session, event, handle, now)
+                if event.event_id in recorded:
+                    outcome = _DUPLICATE
+                else:
+                    outcome = (
+                        _handled(session, event, handle)
+                        if at_once
+                        else _receive_one(session, event, handle, now)
+                    )
                 span.set_attribute("tongban.event.outcome", outcome)
             recorded.add(event.event_id)
             outcomes.append(outcome)
@@ -123,10 +140,7 @@ _RECORDED = select(InboxEntry.event_id).where(
 )
 
 
-def _at_once(
-    session: Session, event: event_pb2.Event, handle: EventHandler, now: Callable[[], datetime]
-) -> _Outcome:
-    _enter(session, event, APPLIED, now())
+def _handled(session: Session, event: event_pb2.Event, handle: EventHandler) -> _Outcome:
     try:
         handle(session, event)
     except DomainError:
@@ -169,6 +183,11 @@ def _record_rejection(
 
 def _enter(session: Session, event: event_pb2.Event, outcome: str, received_at: datetime) -> None:
     append_row(session, InboxEntry, **event_columns(event), received_at=received_at, outcome=outcome)
+
+
+def _enter_all(session: Session, events: list[event_pb2.Event], received_at: datetime) -> None:
+    rows = [{**event_columns(event), "received_at": received_at, "outcome": APPLIED} for event in events]
+    append_rows(session, InboxEntry, rows)
 
 
 def event_columns(event: event_pb2.Event) -> dict[str, str]:

@@ -8,6 +8,7 @@ about four times the INSERT itself (bench/README.md, "Appended rows"). The row i
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,12 @@ from sqlmodel import Session, SQLModel
 def append_row(session: Session, model: type[SQLModel], **values: Any) -> None:
     """Insert one row of `model`'s table with these column values (every column without a default)."""
     session.execute(_insert_into(model), values)
+
+
+def append_rows(session: Session, model: type[SQLModel], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert these rows of `model`'s table in one statement (the driver's executemany)."""
+    if rows:
+        session.execute(_insert_into(model), rows)
 
 
 @cache

@@ -68,7 +68,9 @@ def build(settings: Settings, *, db: Database | None = None, clock: Clock | None
     # Every service's events come in; the deductions go out to staff.
     measures.observe(uc.db)
     observe_outbox(uc.db, NAME)
-    delivery = event_delivery(settings, uc.db, name=NAME, handle=recorder.record, clock=uc.clock)
+    delivery = event_delivery(
+        settings, uc.db, name=NAME, handle=recorder.record, clock=uc.clock, prepare=recorder.prepare
+    )
     return create_server(
         registrations=[
             delivery.registration,

@@ -51,8 +51,10 @@ def store(
                 session, source="supervision", aggregate_id=finding.case_no, payload=payload, occurred=at
             )
         raised.append(alert)
-    session.flush()
-    deductions.for_alerts(session, raised)
+    if raised:
+        # The last alert's record_seq; with nothing raised the case's watch waits for the commit.
+        session.flush()
+        deductions.for_alerts(session, raised)
     return raised
 
 
