@@ -84,6 +84,10 @@ def create_server(
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="rpc"),
         interceptors=[*spans, *durations, *interceptors],
+        # gRPC binds with SO_REUSEPORT by default: a second process on a port already in use would
+        # start, and the kernel would share the port's connections between the two (a client then
+        # meets the other one's "Method not found"). Without it, the second one stops with an error.
+        options=[("grpc.so_reuseport", 0)],
     )
     for register in registrations:
         register(server)
@@ -95,7 +99,10 @@ def create_server(
     reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     if handlers:
         server.add_generic_rpc_handlers(tuple(handlers))
-    port = server.add_insecure_port(address)
+    try:
+        port = server.add_insecure_port(address)
+    except RuntimeError:  # grpcio raises where older releases returned 0
+        port = 0
     if port == 0:
         raise SystemExit(f"cannot listen on {address}: is the port in use?")
     return RunningServer(server, health_servicer, port, names, workers=list(workers))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -37,10 +38,26 @@ START = "2026-09-28T09:30:00+08:00"
 TONGBAN = str(Path(sys.executable).parent / "tongban")
 
 
+# Ports for the stacks' processes come from below Linux's ephemeral range (32768–60999): a port the
+# kernel handed out for port 0 was free when probed, but until the child process binds it, any
+# other test's in-process server on port 0 (or a client's outgoing connection) could take it, and
+# the child's health check then reached that server instead (UNIMPLEMENTED on every call after).
+_STACK_PORTS = range(20000, 32768)
+_handed_out: set[int] = set()
+
+
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    while True:
+        port = random.choice(_STACK_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
 
 
 @dataclass
