@@ -73,9 +73,9 @@ _LOCKED_HERE = "supervision.locked_watches"
 
 
 def _locked_watch(session: Session, case_no: str) -> CaseWatchRow | None:
-    """The case's watch, locked until the commit. A batch of events often holds several about one
-    case: the watch locked for the first is used again, without a query (and without the flush of
-    the previous event's changes that the query would make)."""
+    """The case's watch, locked until the commit. One this transaction has locked already (the
+    batch's read-ahead, `lock_watches`, or an earlier event) is used again without a query, and so
+    without the flush of the previous event's changes that a query would make."""
     locked: dict[str, CaseWatchRow] = session.info.setdefault(_LOCKED_HERE, {})
     watch = locked.get(case_no)
     if watch is None:
