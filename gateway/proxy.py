@@ -12,14 +12,11 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import grpc
-from opentelemetry import context as otel_context
-from opentelemetry import propagate
 from opentelemetry.instrumentation.grpc import client_interceptor
 from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
 from opentelemetry.trace import NoOpTracerProvider, TracerProvider
@@ -31,6 +28,7 @@ from services.common import metrics
 from services.common.access import ANONYMOUS, ROLE_LABELS, AccessPolicy, policy_for
 from services.common.contracts import AREAS, area_of, service_names, services_of
 from services.common.identity import IDENTITY_HEADER, Caller
+from services.common.server_spans import TRACE_HEADERS, in_callers_trace
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,11 +36,9 @@ log = logging.getLogger(__name__)
 Metadata = Sequence[tuple[str, str | bytes]]
 
 STATUS_DETAILS_HEADER = "grpc-status-details-bin"
-# The W3C trace context: a traced gateway injects its own span's instead (the client interceptor).
-_TRACE_HEADERS = frozenset({"traceparent", "tracestate", "baggage"})
 # Never forwarded from the client: the token stays at the gateway, the trace context is the
 # gateway's to pass on (GatewayProxy.trace_headers), and the identity is the gateway's to assert.
-_NOT_FORWARDED = frozenset({"authorization", "user-agent", IDENTITY_HEADER, *_TRACE_HEADERS})
+_NOT_FORWARDED = frozenset({"authorization", "user-agent", IDENTITY_HEADER, *TRACE_HEADERS})
 _SIGN_IN = "send the metadata `authorization: Bearer <token>` (sign in with `tongban login USER_ID`)"
 # time_remaining() of a call without a deadline is effectively infinite.
 _NO_DEADLINE = 10.0 * 365 * 24 * 3600
@@ -166,21 +162,6 @@ class Forwarded:
     trailing: list[tuple[str, str | bytes]]
 
 
-@contextmanager
-def _in_trace(trace_headers: Metadata) -> Iterator[None]:
-    """Run in the trace these headers name, if any: an untraced gateway's log lines then still name
-    the caller's trace (services.common.logs); a traced gateway's server span does that."""
-    carrier = {key: value for key, value in trace_headers if isinstance(value, str)}
-    if not carrier:
-        yield
-        return
-    token = otel_context.attach(propagate.extract(carrier))
-    try:
-        yield
-    finally:
-        otel_context.detach(token)
-
-
 def _status_of(call: Any) -> grpc.StatusCode:
     code = call.code()
     return code if isinstance(code, grpc.StatusCode) else grpc.StatusCode.UNKNOWN
@@ -262,7 +243,9 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
             incoming = context.invocation_metadata() or ()
             callers_trace = self.trace_headers(incoming)
-            with _in_trace(callers_trace):
+            # An untraced gateway's log lines still name the caller's trace (a traced one's server
+            # span does that).
+            with in_callers_trace(callers_trace):
                 return self._answer(route, request, incoming, callers_trace, context)
 
         return grpc.unary_unary_rpc_method_handler(behaviour)
@@ -364,7 +347,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         trace (a traced one's client interceptor injects its own span's context instead)."""
         if self.traced:
             return []
-        return [(key, value) for key, value in headers if key in _TRACE_HEADERS]
+        return [(key, value) for key, value in headers if key in TRACE_HEADERS]
 
     @property
     def default_deadline(self) -> float:

@@ -21,7 +21,8 @@ Health checks and reflection make no spans: a probe every few seconds would each
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import grpc
@@ -201,26 +202,37 @@ class TraceContextInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler | None:
         handler = continuation(details)
-        carrier = {key: value for key, value in details.invocation_metadata or () if key in _TRACE_HEADERS}
-        if handler is None or not carrier or handler.unary_unary is None:
+        metadata = tuple(details.invocation_metadata or ())
+        traced = any(key in TRACE_HEADERS for key, _ in metadata)
+        if handler is None or not traced or handler.unary_unary is None:
             return handler
+        behaviour = handler.unary_unary
+
+        def run(request: Any, context: Any) -> Any:
+            with in_callers_trace(metadata):
+                return behaviour(request, context)
+
         return grpc.unary_unary_rpc_method_handler(
-            _in_callers_trace(handler.unary_unary, carrier),
+            run,
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
 
 
 # The W3C trace context headers.
-_TRACE_HEADERS = frozenset({"traceparent", "tracestate", "baggage"})
+TRACE_HEADERS = frozenset({"traceparent", "tracestate", "baggage"})
 
 
-def _in_callers_trace(behaviour: Behaviour, carrier: dict[str, str]) -> Behaviour:
-    def run(request: Any, context: Any) -> Any:
-        token = otel_context.attach(propagate.extract(carrier))
-        try:
-            return behaviour(request, context)
-        finally:
-            otel_context.detach(token)
-
-    return run
+@contextmanager
+def in_callers_trace(metadata: Iterable[tuple[str, str | bytes]]) -> Iterator[None]:
+    """Run in the trace the caller's headers name, if any (for a process that makes no server
+    span of its own: its log lines and events then still name the caller's trace)."""
+    carrier = {key: value for key, value in metadata if key in TRACE_HEADERS and isinstance(value, str)}
+    if not carrier:
+        yield
+        return
+    token = otel_context.attach(propagate.extract(carrier))
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
