@@ -85,9 +85,7 @@ def _window_problems(window: WindowRow | None, site_code: str, matter_code: str)
 
 def _check_accepts(session: Session, matter: catalog_pb2.Matter, site: SiteRow, today: date) -> None:
     """The site accepts the matter today: by its levels, or by the extension decisions in force."""
-    standing = extension.standing(
-        matter, site, repository.extensions(session, matter_code=matter.code), today
-    )
+    standing = extension.standing(matter, site, repository.matter_extensions(session, matter.code), today)
     if standing.accepts:
         return
     level = labels.zh(catalog_pb2.SiteLevel, site.level)

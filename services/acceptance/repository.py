@@ -115,8 +115,6 @@ def matters_in_force(session: Session, day: date | None) -> list[catalog_pb2.Mat
 def extensions(session: Session, *, matter_code: str = "", site: SiteRow | None = None) -> list[ExtensionRow]:
     """Extension decisions, in the order they were recorded; of one matter, or about one site
     (the site itself or its level)."""
-    if matter_code and site is None:
-        return list(session.exec(_MATTER_EXTENSIONS, params={"matter_code": matter_code}).all())
     query = select(ExtensionRow)
     if matter_code:
         query = query.where(ExtensionRow.matter_code == matter_code)
@@ -128,6 +126,11 @@ def extensions(session: Session, *, matter_code: str = "", site: SiteRow | None 
             )
         )
     return list(session.exec(query.order_by(col(ExtensionRow.id))).all())
+
+
+def matter_extensions(session: Session, matter_code: str) -> list[ExtensionRow]:
+    """The matter's extension decisions, in the order they were recorded."""
+    return list(session.exec(_MATTER_EXTENSIONS, params={"matter_code": matter_code}).all())
 
 
 # Every submission asks it: built once (bench/README.md, "Statements built once").
