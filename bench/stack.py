@@ -1,6 +1,6 @@
 """A Tongban stack for one bench run: `tongban setup`, the four services and the gateway as
-separate processes on free ports (as `make run` starts them), a movable clock, and the demo
-users' credentials.
+separate processes on free ports (as `make run` starts them), a clock set to a working day, and
+the demo users' credentials.
 
 Only public entry points are used: the `tongban` CLI for setup and tokens, `python -m
 services.<area>` and `python -m gateway` configured by the documented TONGBAN_* variables. The
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import processes
@@ -29,7 +29,8 @@ TONGBAN = str(Path(sys.executable).parent / "tongban")
 # A Monday in 2026: the calendar (chinesecalendar) knows 2004–2026 only, and every date the
 # lifecycle computes from here (promised 15 working days, one extension, 10 days to issue)
 # stays inside 2026. Every case of a run is received on this one day, so each site's cases
-# share one daily case-number counter.
+# share one daily case-number counter. The processes' clocks start there and run
+# (TONGBAN_CLOCK_OFFSET_SECONDS: the system clock moved, as cheap to read as production's).
 CLOCK = "2026-03-02T09:30:00+08:00"
 TOKEN_HOURS = "4"
 
@@ -83,7 +84,7 @@ def base_env(var_dir: Path, database_url: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TONGBAN_", "OTEL_EXPORTER_OTLP"))}
     env.update(
         TONGBAN_VAR_DIR=str(var_dir),
-        TONGBAN_CLOCK_FILE=str(var_dir / "clock"),
+        TONGBAN_CLOCK_OFFSET_SECONDS=str(_offset_to(datetime.fromisoformat(CLOCK))),
         PYTHONUNBUFFERED="1",
     )
     if database_url:
@@ -91,10 +92,14 @@ def base_env(var_dir: Path, database_url: str = "") -> dict[str, str]:
     return env
 
 
+def _offset_to(moment: datetime) -> float:
+    """Seconds from now to `moment`: every process started with it reads `moment` now."""
+    return (moment - datetime.now(UTC)).total_seconds()
+
+
 def prepare(var_dir: Path, database_url: str = "") -> dict[str, str]:
-    """Keys, schemas and the demo catalogue (`tongban setup`), the clock file; the run's environment."""
+    """Keys, schemas and the demo catalogue (`tongban setup`); the run's environment."""
     (var_dir / "log").mkdir(parents=True, exist_ok=True)
-    (var_dir / "clock").write_text(CLOCK)
     env = base_env(var_dir, database_url)
     tongban(env, "setup", "--var", str(var_dir))
     return env

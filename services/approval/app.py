@@ -29,7 +29,7 @@ def database(settings: Settings) -> Database:
 def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
     uc = UseCases(
         db=db or database(settings),
-        clock=clock or clock_from(settings.clock_file),
+        clock=clock or clock_from(settings.clock_file, settings.clock_offset_seconds),
         calendar=WorkingCalendar.load(settings.calendar_files),
     )
     # Years the administrator loaded count over the package's and the files'.

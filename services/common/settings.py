@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     calendar_dir: Path | None = None
     # When set, the clock reads the current time from this file (demos and tests move time).
     clock_file: Path | None = None
+    # Otherwise the system clock moved by this many seconds: processes started with the same
+    # offset agree on a chosen day, and time runs (the bench's working day in 2026).
+    clock_offset_seconds: float = 0.0
     # Seconds in-flight calls get to finish on SIGTERM.
     grace_seconds: float = 5.0
     max_workers: int = 16

@@ -73,7 +73,7 @@ def build(
     key rotation count with, as the gateway does (a test may pass a clock it moves)."""
     uc = UseCases(
         db=db or database(settings),
-        clock=clock or clock_from(settings.clock_file),
+        clock=clock or clock_from(settings.clock_file, settings.clock_offset_seconds),
         calendar=WorkingCalendar.load(settings.calendar_files),
     )
     calendar_store.apply_stored(uc.db, uc.calendar)

@@ -44,7 +44,7 @@ def database(settings: Settings) -> Database:
 def build(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> RunningServer:
     uc = UseCases(
         db=db or database(settings),
-        clock=clock or clock_from(settings.clock_file),
+        clock=clock or clock_from(settings.clock_file, settings.clock_offset_seconds),
         calendar=WorkingCalendar.load(settings.calendar_files),
     )
     calendar_store.apply_stored(uc.db, uc.calendar)
