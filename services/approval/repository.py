@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import BindParameter, bindparam, event
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 from tongban.approval.v1 import approval_pb2
 
@@ -27,9 +29,6 @@ _STEPS = (
     select(StepRow)
     .where(col(StepRow.case_no) == _CASE_NO)
     .order_by(col(StepRow.position), col(StepRow.step_id))
-)
-_ACTIVITIES = (
-    select(ActivityRow).where(col(ActivityRow.case_no) == _CASE_NO).order_by(col(ActivityRow.activity_id))
 )
 
 
@@ -82,8 +81,29 @@ def pauses_by_case(session: Session, reviews: Sequence[ReviewRow]) -> dict[str, 
     return found
 
 
-def activities_of(session: Session, case_no: str) -> list[ActivityRow]:
-    return list(session.exec(_ACTIVITIES, params={"case_no": case_no}).all())
+class Activity(NamedTuple):
+    """An entry of a review's activity log, as its views show it."""
+
+    action: str
+    actor: str
+    step_id: int
+    target: str
+    detail: str
+    at: datetime
+
+
+# Every view of a review reads its whole log, and nothing changes an entry once written: read as
+# plain rows on the session's connection, without ORM objects, it costs a third as much.
+_ACTIVITY_COLUMNS = ActivityRow.__table__.c  # type: ignore[attr-defined]
+_ACTIVITIES = (
+    sql_select(*(_ACTIVITY_COLUMNS[name] for name in Activity._fields))
+    .where(_ACTIVITY_COLUMNS.case_no == _CASE_NO)
+    .order_by(_ACTIVITY_COLUMNS.activity_id)
+)
+
+
+def activities_of(session: Session, case_no: str) -> list[Activity]:
+    return [Activity(*row) for row in session.connection().execute(_ACTIVITIES, {"case_no": case_no})]
 
 
 def documents_of(session: Session, review: ReviewRow) -> list[ReviewDocumentRow]:

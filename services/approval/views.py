@@ -11,7 +11,8 @@ from sqlmodel import Session
 from tongban.approval.v1 import approval_pb2
 
 from services.approval import repository
-from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow, ReviewRow, StepRow
+from services.approval.models import PauseRow, ReviewDocumentRow, ReviewRow, StepRow
+from services.approval.repository import Activity
 from services.common.calendar import CalendarDataMissing, WorkingCalendar
 from services.common.timelimit import ClockReading, Pause, read_clock
 
@@ -114,7 +115,7 @@ def pause_message(calendar: WorkingCalendar, row: PauseRow, today: date) -> appr
     )
 
 
-def _timestamp(row: ActivityRow) -> Timestamp:
+def _timestamp(row: Activity) -> Timestamp:
     stamp = Timestamp()
     stamp.FromDatetime(row.at)
     return stamp
@@ -126,7 +127,7 @@ def review_message(
     *,
     steps: Sequence[StepRow],
     pauses: Sequence[PauseRow],
-    activities: Sequence[ActivityRow],
+    activities: Sequence[Activity],
     documents: Sequence[ReviewDocumentRow],
     today: date,
 ) -> approval_pb2.Review:

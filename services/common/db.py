@@ -38,8 +38,9 @@ class Database:
         # woken in turn, instead of polling SQLite's busy timeout (whose back-off made the tail).
         self._sqlite_writers = threading.Lock()
 
-    @property
+    @cached_property
     def is_sqlite(self) -> bool:
+        # Asked by every transaction: parsing the URL each time cost more than a statement.
         return make_url(self.url).get_backend_name() == "sqlite"
 
     @cached_property
