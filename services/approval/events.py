@@ -108,7 +108,7 @@ class CaseLifecycle:
             session.flush()
             steps = flow.plan_steps(review, list(plan.steps) or flow.fallback_flow(review.budget_days))
             session.add_all(steps)
-            flow.activate_next(steps, review.accepted_on)
+            repository.start_steps(session, flow.next_to_start(steps), review.accepted_on)
             session.flush()
             repository.add_activity(session, review, "opened", SYSTEM, now)
             publish(

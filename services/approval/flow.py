@@ -62,17 +62,13 @@ def plan_steps(review: ReviewRow, flow: Sequence[catalog_pb2.ReviewStep]) -> lis
     return rows
 
 
-def activate_next(steps: Sequence[StepRow], today: date) -> list[StepRow]:
-    """Start the first position that still waits; returns the steps started (none at the end)."""
+def next_to_start(steps: Sequence[StepRow]) -> list[StepRow]:
+    """The steps of the first position that still waits (none at the end)."""
     waiting = [step for step in steps if step.state == A.STEP_STATE_WAITING]
     if not waiting:
         return []
     position = min(step.position for step in waiting)
-    started = [step for step in waiting if step.position == position]
-    for step in started:
-        step.state = A.STEP_STATE_ACTIVE
-        step.started_on = today
-    return started
+    return [step for step in waiting if step.position == position]
 
 
 def position_answered(steps: Sequence[StepRow], position: int) -> bool:

@@ -4,7 +4,7 @@ transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import BindParameter, bindparam, event
@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from tongban.approval.v1 import approval_pb2
 
 from services.approval.models import ActivityRow, PauseRow, ReviewDocumentRow, ReviewRow, StepRow
-from services.common.rows import append_row
+from services.common.rows import append_row, update_rows
 
 A = approval_pb2
 OPEN_STATES = (A.REVIEW_STATE_IN_REVIEW, A.REVIEW_STATE_SENT_BACK)
@@ -140,6 +140,11 @@ def active_steps(
         .where(where)
     )
     return [(step, row) for step, row in session.exec(query).all()]
+
+
+def start_steps(session: Session, steps: Sequence[StepRow], day: date) -> None:
+    """The steps' clocks start on `day` (a case's steps are written as they start: bench/README.md)."""
+    update_rows(session, steps, state=A.STEP_STATE_ACTIVE, started_on=day)
 
 
 def add_activity(

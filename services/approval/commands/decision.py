@@ -25,6 +25,7 @@ from services.approval.models import ReviewDocumentRow, ReviewRow, StepRow
 from services.common.calls import CallContext
 from services.common.case_tracing import case_span
 from services.common.errors import FieldProblem, calendar_missing, invalid_input, required
+from services.common.rows import update_rows
 from services.common.usecases import UseCases
 
 A = approval_pb2
@@ -55,12 +56,16 @@ def decide(
         require_window(call, step)
         hold(uc, session, call, review, step)
         with case_span("approval.decide", review):
-            step.state = A.STEP_STATE_DONE
-            step.finished_on = uc.today()
             granted = request.outcome == A.DECISION_OUTCOME_GRANTED
-            step.verdict = A.VERDICT_APPROVE if granted else A.VERDICT_REFUSE
-            step.opinion = request.reasons.strip()
-            step.acted_by = call.caller.user_id
+            update_rows(
+                session,
+                [step],
+                state=A.STEP_STATE_DONE,
+                finished_on=uc.today(),
+                verdict=A.VERDICT_APPROVE if granted else A.VERDICT_REFUSE,
+                opinion=request.reasons.strip(),
+                acted_by=call.caller.user_id,
+            )
             reasons = [(step.department_code, request.reasons.strip())] if request.reasons.strip() else []
             document = record_decision(
                 uc, session, call, review, steps, request.outcome, reasons, step.department_code

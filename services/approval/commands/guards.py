@@ -23,6 +23,7 @@ from services.common.errors import (
     required,
     wrong_state,
 )
+from services.common.rows import update_rows
 from services.common.usecases import UseCases
 
 A = approval_pb2
@@ -146,7 +147,7 @@ def hold(uc: UseCases, session: Session, call: CallContext, review: ReviewRow, s
             ],
         )
     if not step.assignee:
-        step.assignee = call.caller.user_id
+        update_rows(session, [step], assignee=call.caller.user_id)
         repository.add_activity(
             session, review, "claimed", call.caller.user_id, uc.clock.now(), step_id=step.step_id
         )

@@ -23,6 +23,7 @@ from services.approval.events import publish, review_ref
 from services.approval.models import PauseRow, ReviewRow, StepRow
 from services.common.calls import CallContext
 from services.common.errors import FieldProblem, StateProblem, invalid_input, required, wrong_state
+from services.common.rows import update_rows
 from services.common.usecases import UseCases
 
 A = approval_pb2
@@ -103,11 +104,15 @@ def complete(
         hold(uc, session, call, review, step)
         today = uc.today()
         now = uc.clock.now()
-        step.state = A.STEP_STATE_DONE
-        step.finished_on = today
-        step.verdict = request.verdict
-        step.opinion = request.opinion.strip()
-        step.acted_by = call.caller.user_id
+        update_rows(
+            session,
+            [step],
+            state=A.STEP_STATE_DONE,
+            finished_on=today,
+            verdict=request.verdict,
+            opinion=request.opinion.strip(),
+            acted_by=call.caller.user_id,
+        )
         repository.add_activity(
             session,
             review,
@@ -160,7 +165,7 @@ def _advance(
         reasons = [(s.department_code, s.opinion) for s in refusals]
         record_decision(uc, session, call, review, steps, A.DECISION_OUTCOME_REFUSED, reasons, lead)
         return
-    flow.activate_next(steps, uc.today())
+    repository.start_steps(session, flow.next_to_start(steps), uc.today())
 
 
 def send_back(

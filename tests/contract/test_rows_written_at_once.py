@@ -1,0 +1,67 @@
+"""Steps changed by a direct UPDATE (services.common.rows.update_rows), on SQLite and PostgreSQL:
+what the use case wrote is what a later read sees, and a rolled-back savepoint takes it back in
+memory as well as in the database."""
+
+from __future__ import annotations
+
+from tongban.approval.v1 import approval_pb2 as A
+
+from services.approval import repository
+from services.approval.models import StepRow
+from services.common.rows import update_rows
+from tests.contract.review_support import ApprovalUnderTest, accepted_event, approval
+
+__all__ = ["approval"]
+
+PLANNING = "320826-ZR-XK-001"
+CASE = "320826101-20260928-0001"
+
+
+def _first_step(steps: list[StepRow]) -> StepRow:
+    return next(step for step in steps if step.number == 1)
+
+
+def test_a_step_written_at_once_is_saved_and_left_clean(approval: ApprovalUnderTest) -> None:
+    approval.deliver(accepted_event(PLANNING, CASE))
+
+    with approval.db.transaction() as session:
+        step = _first_step(repository.steps_of(session, CASE))
+        update_rows(session, [step], assignee="clerk-gaogou", opinion="材料齐全")
+        assert step.assignee == "clerk-gaogou"
+        assert step not in session.dirty  # the flush has nothing left to write for it
+
+    with approval.db.reading() as session:
+        saved = _first_step(repository.steps_of(session, CASE))
+    assert (saved.assignee, saved.opinion, saved.state) == ("clerk-gaogou", "材料齐全", A.STEP_STATE_ACTIVE)
+
+
+def test_a_rolled_back_savepoint_takes_back_a_step_written_at_once(approval: ApprovalUnderTest) -> None:
+    approval.deliver(accepted_event(PLANNING, CASE))
+
+    with approval.db.transaction() as session:
+        steps = repository.steps_of(session, CASE)
+        step = _first_step(steps)
+        savepoint = session.begin_nested()
+        update_rows(session, [step], state=A.STEP_STATE_DONE, assignee="clerk-gaogou")
+        savepoint.rollback()  # as the inbox does with an event it refuses
+        # The same object, read again within the transaction: the values before the savepoint.
+        assert (step.state, step.assignee) == (A.STEP_STATE_ACTIVE, "")
+        again = _first_step(repository.steps_of(session, CASE))
+        assert again is step
+
+    with approval.db.reading() as session:
+        saved = _first_step(repository.steps_of(session, CASE))
+    assert (saved.state, saved.assignee) == (A.STEP_STATE_ACTIVE, "")
+
+
+def test_steps_of_a_review_not_yet_written_take_the_values_for_their_insert(
+    approval: ApprovalUnderTest,
+) -> None:
+    approval.deliver(accepted_event(PLANNING, CASE))
+
+    with approval.db.reading() as session:
+        steps = repository.steps_of(session, CASE)
+    started = [step.number for step in steps if step.state == A.STEP_STATE_ACTIVE]
+    # The review opened with its first step started (update_rows on rows still pending).
+    assert started == [1]
+    assert _first_step(steps).started_on is not None
