@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import BindParameter, and_, bindparam, func, or_
@@ -22,6 +23,7 @@ from services.acceptance.models import (
     WindowRow,
 )
 from services.common.errors import or_not_found
+from services.common.rows import plain_columns, read_plain
 
 PUBLISHED = 2  # tongban.acceptance.v1.VERSION_STATE_PUBLISHED
 DRAFT = 1
@@ -233,8 +235,19 @@ _CASE_WITH_SITE = (
     .join(SiteRow, col(SiteRow.code) == col(CaseRow.site_code))
     .where(col(CaseRow.case_no) == _CASE_NO)
 )
+
+
+class DocumentRef(NamedTuple):
+    """A document of the case, as its views name it."""
+
+    number: str
+    kind: int
+    issued_on: date
+
+
+# A view names a case's documents; their text and HTML are read only when one is asked for.
 _DOCUMENTS = (
-    select(DocumentRow)
+    plain_columns(DocumentRow, DocumentRef._fields)
     .where(col(DocumentRow.case_no) == _CASE_NO)
     .order_by(col(DocumentRow.issued_on), col(DocumentRow.number))
 )
@@ -318,8 +331,8 @@ def decided_without_issue_deadline(session: Session) -> list[CaseRow]:
     return list(session.exec(query).all())
 
 
-def documents_of(session: Session, case_no: str) -> list[DocumentRow]:
-    return list(session.exec(_DOCUMENTS, params={"case_no": case_no}).all())
+def documents_of(session: Session, case_no: str) -> list[DocumentRef]:
+    return read_plain(session, _DOCUMENTS, {"case_no": case_no}, DocumentRef)
 
 
 def document(session: Session, number: str) -> DocumentRow | None:

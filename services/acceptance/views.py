@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import cast
 
@@ -73,7 +73,7 @@ def case_message(
     *,
     matter: catalog_pb2.Matter,
     site: SiteRow,
-    documents: list[DocumentRow],
+    documents: Sequence[repository.DocumentRef],
     calendar: WorkingCalendar,
     today: date,
     revealed: Collection[str],

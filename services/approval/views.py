@@ -11,8 +11,8 @@ from sqlmodel import Session
 from tongban.approval.v1 import approval_pb2
 
 from services.approval import repository
-from services.approval.models import PauseRow, ReviewDocumentRow, ReviewRow, StepRow
-from services.approval.repository import Activity
+from services.approval.models import PauseRow, ReviewRow, StepRow
+from services.approval.repository import Activity, DocumentRef
 from services.common.calendar import CalendarDataMissing, WorkingCalendar
 from services.common.timelimit import ClockReading, Pause, read_clock
 
@@ -128,7 +128,7 @@ def review_message(
     steps: Sequence[StepRow],
     pauses: Sequence[PauseRow],
     activities: Sequence[Activity],
-    documents: Sequence[ReviewDocumentRow],
+    documents: Sequence[DocumentRef],
     today: date,
 ) -> approval_pb2.Review:
     reading = case_clock(calendar, review, pauses, today)

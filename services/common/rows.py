@@ -10,13 +10,27 @@ the session's transaction, so it commits or rolls back with the rest.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Insert, Table, Update, and_, bindparam, event, insert, update
+from sqlalchemy import (
+    Executable,
+    Insert,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlmodel import Session, SQLModel
+
+T = TypeVar("T")
 
 
 def append_row(session: Session, model: type[SQLModel], **values: Any) -> None:
@@ -66,6 +80,23 @@ def _reload_after_rollback(session: Session, _previous: object) -> None:
     for row in session.info.pop(_WRITTEN, []):
         if row in session:
             session.expire(row)
+
+
+def read_plain(
+    session: Session, statement: Executable, params: Mapping[str, Any], shape: Callable[..., T]
+) -> list[T]:
+    """The rows of `statement` as `shape`s (a NamedTuple of the columns it selects), read on the
+    session's connection without ORM objects: for what a view only shows (a case's documents, a
+    review's log), where loading the ORM object costs several times the query. Pending ORM
+    changes are flushed first, as an ORM query would."""
+    session.flush()
+    return [shape(*row) for row in session.connection().execute(statement, params)]
+
+
+def plain_columns(model: type[SQLModel], names: Sequence[str]) -> Select[Any]:
+    """SELECT these columns of `model`'s table (for read_plain)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return select(*(table.c[name] for name in names))
 
 
 @cache
