@@ -107,7 +107,8 @@ def _closed(
 
 def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
     """The echo backend direct, then behind a real gateway process (every backend address → echo),
-    then behind the barest proxy gRPC Python allows (the gateway's bound)."""
+    then behind the barest proxy gRPC Python allows (the gateway's bound), on the gateway's thread
+    pool and on grpc.aio."""
     log_dir = var_dir / "log"
     echo_port, gateway_port = processes.free_port(), processes.free_port()
     echo = processes.start(
@@ -131,6 +132,15 @@ def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
             log_dir=log_dir,
         )
         started.append(bare)
+        aio_port = processes.free_port()
+        bare_aio = processes.start(
+            "bare_aio_proxy",
+            ["-m", "bench.bare_proxy", "--port", str(aio_port), "--target", echo.address, "--aio"],
+            port=aio_port,
+            env=env,
+            log_dir=log_dir,
+        )
+        started.append(bare_aio)
         return {
             "echo_direct": _closed(
                 plan,
@@ -156,6 +166,15 @@ def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
                 lambda ch: workloads.echo(ch, bearer),
                 concurrency=plan.echo_concurrency,
                 children=[echo, bare],
+            ),
+            # The same on grpc.aio: the bound of a gateway built on it.
+            "echo_bare_aio_proxy": _closed(
+                plan,
+                "echo via a bare grpc.aio proxy",
+                bare_aio.address,
+                lambda ch: workloads.echo(ch, bearer),
+                concurrency=plan.echo_concurrency,
+                children=[echo, bare_aio],
             ),
         }
     finally:
