@@ -3,19 +3,19 @@
 `build_gateway()` returns a bound, not yet started server, so tests run it in-process
 on port 0; `python -m gateway` builds it and serves until SIGTERM.
 
-The gateway runs the synchronous thread-pool server like the services do: it forwards raw
-bytes, so a thread per in-flight call is cheap; each backend gets a share of the threads
-(gateway/bulkhead.py), so a hung backend cannot take them all.
+The gRPC front runs on grpc.aio (gateway/front.py): a call waiting on a backend holds no thread.
+Each backend still gets a share of the calls in flight (gateway/bulkhead.py), so a hung backend
+cannot take them all. The browser edge keeps its own threads and forwards through the same proxy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from grpc_health.v1 import health_pb2
 from opentelemetry.trace import TracerProvider
 
 from gateway.backend_health import BackendHealth
+from gateway.front import AioFront
 from gateway.proxy import GatewayProxy
 from gateway.staff_keys import StaffKeys
 from gateway.tokens import TokenVerifier
@@ -24,8 +24,10 @@ from gateway.web.calls import ConnectCalls
 from gateway.web.server import WebEdge
 from gateway.web.sessions import Sessions
 from gateway.web.settings import WebSettings
+from services.common import metrics
 from services.common.contracts import AREAS, service_names
-from services.common.server import RunningServer, create_server
+from services.common.server import Worker
+from services.common.server_spans import aio_server_span_interceptors
 from services.common.settings import Settings
 from services.common.telemetry import setup_tracing
 
@@ -34,14 +36,33 @@ HEALTH_NAME = "gateway"
 
 
 @dataclass
-class GatewayServer(RunningServer):
+class GatewayServer:
+    server: AioFront
     proxy: GatewayProxy
+    service_names: list[str]
+    workers: list[Worker] = field(default_factory=list)
     # The browser edge's port (Connect over HTTP), when it was asked for.
     web_port: int | None = None
 
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def start(self) -> None:
+        """Start serving, then the workers."""
+        self.server.start()
+        for worker in self.workers:
+            worker.start()
+
     def stop(self, grace: float) -> None:
-        super().stop(grace)
+        self.server.enter_graceful_shutdown()
+        for worker in self.workers:
+            worker.stop(grace)
+        self.server.stop(grace)
         self.proxy.close()
+
+    def wait_for_termination(self) -> None:
+        self.server.wait_for_termination()
 
 
 def backend_service_names() -> list[str]:
@@ -68,25 +89,25 @@ def build_gateway(
         internal_key=settings.resolved_internal_key(),
         tracer_provider=provider,
     )
-    running = create_server(
-        registrations=(),
-        service_names=backend_service_names(),
+    front = AioFront(
         address=f"{settings.host}:{settings.port_for('gateway')}",
-        tracer_provider=provider,
-        handlers=[proxy],
-        workers=[staff_keys],
-        max_workers=settings.gateway_max_workers,
-        traced=proxy.traced,
+        service_names=[*backend_service_names(), HEALTH_NAME],
+        handlers=proxy.open_aio_channels,
+        interceptors=lambda: [
+            *aio_server_span_interceptors(provider),
+            *([metrics.AioServerDuration()] if metrics.exported() else []),
+        ],
+        closers=[proxy.close_aio_channels],
     )
-    running.health.set(HEALTH_NAME, health_pb2.HealthCheckResponse.SERVING)
-    # Each backend's services are SERVING at the gateway only while that backend answers.
-    running.workers.append(
+    workers: list[Worker] = [
+        staff_keys,
+        # Each backend's services are SERVING at the gateway only while that backend answers.
         BackendHealth(
-            running.health,
+            front.set_health,
             proxy.backend_channels,
             {area: service_names(area) for area in proxy.backend_channels},
-        )
-    )
+        ),
+    ]
     web_port = None
     if web is not None:
         edge = WebEdge(
@@ -100,14 +121,8 @@ def build_gateway(
             web.resolved_port(),
             grace=settings.grace_seconds,
         )
-        running.workers.append(edge)
+        workers.append(edge)
         web_port = edge.port
     return GatewayServer(
-        server=running.server,
-        health=running.health,
-        port=running.port,
-        service_names=running.service_names,
-        workers=running.workers,
-        proxy=proxy,
-        web_port=web_port,
+        server=front, proxy=proxy, service_names=backend_service_names(), workers=workers, web_port=web_port
     )

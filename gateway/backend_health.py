@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import grpc
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +26,13 @@ class BackendHealth:
 
     def __init__(
         self,
-        servicer: health.HealthServicer,
+        set_status: Callable[[str, health_pb2.HealthCheckResponse.ServingStatus.ValueType], None],
         channels: Mapping[str, grpc.Channel],
         services_of: Mapping[str, Sequence[str]],
         *,
         interval: float = CHECK_SECONDS,
     ) -> None:
-        self._servicer = servicer
+        self._set_status = set_status
         self._stubs = {area: health_pb2_grpc.HealthStub(channel) for area, channel in channels.items()}
         self._services_of = services_of
         self._interval = interval
@@ -65,7 +65,7 @@ class BackendHealth:
                 else health_pb2.HealthCheckResponse.NOT_SERVING
             )
             for name in self._services_of.get(area, ()):
-                self._servicer.set(name, status)
+                self._set_status(name, status)
 
     def _answers(self, stub: health_pb2_grpc.HealthStub) -> bool:
         try:

@@ -69,6 +69,10 @@ class Credentials:
         self._callers: _Expiring[str, tuple[Caller, datetime]] = _Expiring(now)
         self._assertions: _Expiring[Caller, str] = _Expiring(now)
 
+    def knows(self, token: str) -> bool:
+        """Whether the token was verified lately: caller() then needs no signature check."""
+        return self._callers.get(token) is not None
+
     def caller(self, token: str) -> Caller:
         """The token's caller; raises TokenError (never cached) when it is refused."""
         cached = self._callers.get(token)

@@ -8,16 +8,18 @@ the `tongban.access.v1.access` method option (services.common.access).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, TypeAlias
 
 import grpc
-from opentelemetry.instrumentation.grpc import client_interceptor
+from opentelemetry import trace
+from opentelemetry.instrumentation.grpc import aio_client_interceptors, client_interceptor
 from opentelemetry.instrumentation.grpc.grpcext import intercept_channel
 from opentelemetry.trace import NoOpTracerProvider, TracerProvider
 
@@ -28,7 +30,7 @@ from services.common import metrics
 from services.common.access import ANONYMOUS, ROLE_LABELS, AccessPolicy, policy_for
 from services.common.contracts import AREAS, area_of, service_names, services_of
 from services.common.identity import IDENTITY_HEADER, Caller
-from services.common.server_spans import TRACE_HEADERS, in_callers_trace
+from services.common.server_spans import TRACE_HEADERS, in_callers_trace, record_code
 from services.common.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -167,22 +169,27 @@ def _status_of(call: Any) -> grpc.StatusCode:
     return code if isinstance(code, grpc.StatusCode) else grpc.StatusCode.UNKNOWN
 
 
-def _abort(context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:
-    context.abort(code, message)
-    raise AssertionError("ServicerContext.abort returns only by raising")
+# The gRPC front's call context (raw bytes both ways).
+AioContext: TypeAlias = "grpc.aio.ServicerContext[bytes, bytes]"
 
 
-def _abort_with(context: grpc.ServicerContext, refusal: Refusal) -> NoReturn:
+def _end_with(context: AioContext, refusal: Refusal) -> None:
+    """End the call with the refusal's status: set, not raised (an abort is an exception, and the
+    tracing library would record it on the span as if the gateway had failed)."""
+    record_code(trace.get_current_span(), refusal.code, refusal.message)
     if refusal.trailing:
-        context.set_trailing_metadata(refusal.trailing)
-    _abort(context, refusal.code, refusal.message)
+        context.set_trailing_metadata(tuple(refusal.trailing))
+    context.set_code(refusal.code)
+    context.set_details(refusal.message)
 
 
 def _refuse(refusal: Refusal) -> grpc.RpcMethodHandler:
     """A handler that fails the call before reading anything, whatever its cardinality."""
 
-    def behaviour(_requests: Any, context: grpc.ServicerContext) -> Any:
-        _abort_with(context, refusal)
+    async def behaviour(_requests: Any, context: AioContext) -> AsyncIterator[bytes]:
+        _end_with(context, refusal)
+        return
+        yield  # a streaming handler is an async generator
 
     return grpc.stream_stream_rpc_method_handler(behaviour)
 
@@ -205,7 +212,13 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         # A gateway whose spans nobody records makes none: the tracing wrappers were a third of its
         # CPU per call (bench/README.md); it passes the caller's trace headers on instead.
         self.traced = not isinstance(tracer_provider, NoOpTracerProvider)
-        # One channel per backend, created once; calls multiplex over it.
+        self._tracer_provider = tracer_provider
+        self._addresses = {area: settings.backend_address(area) for area in served}
+        # The gRPC front's channels live on its event loop: made there (open_aio_channels).
+        self._aio_channels: dict[str, grpc.aio.Channel] = {}
+        self._aio_callables: dict[str, Any] = {}
+        # One channel per backend, created once; calls multiplex over it (the browser edge's and
+        # the health watcher's, from their threads).
         self._raw_channels = {
             area: grpc.insecure_channel(settings.backend_address(area), options=_CHANNEL_OPTIONS)
             for area in served
@@ -234,47 +247,106 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         for channel in self._raw_channels.values():
             channel.close()
 
+    # -- the gRPC front (grpc.aio, on the front's event loop: gateway/front.py) ------------------
+
+    def open_aio_channels(self) -> list[grpc.GenericRpcHandler]:
+        """The front's channels to the backends, made on its loop; the handlers it serves."""
+        interceptors = aio_client_interceptors(tracer_provider=self._tracer_provider) if self.traced else None
+        self._aio_channels = {
+            area: grpc.aio.insecure_channel(address, options=_CHANNEL_OPTIONS, interceptors=interceptors)
+            for area, address in self._addresses.items()
+        }
+        self._aio_callables = {
+            path: self._aio_channels[route.area].unary_unary(path)
+            for path, route in self._routes.items()
+            if not route.streaming
+        }
+        return [self]
+
+    async def close_aio_channels(self) -> None:
+        for channel in self._aio_channels.values():
+            await channel.close()
+
     def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler:
         try:
             route = self.resolve(str(handler_call_details.method))
         except Refusal as refusal:
             return _refuse(refusal)
 
-        def behaviour(request: bytes, context: grpc.ServicerContext) -> bytes:
-            incoming = context.invocation_metadata() or ()
+        async def behaviour(request: bytes, context: AioContext) -> bytes | None:
+            incoming = tuple(context.invocation_metadata() or ())
             callers_trace = self.trace_headers(incoming)
             # An untraced gateway's log lines still name the caller's trace (a traced one's server
             # span does that).
             with in_callers_trace(callers_trace):
-                return self._answer(route, request, incoming, callers_trace, context)
+                return await self._answer(route, request, incoming, callers_trace, context)
 
         return grpc.unary_unary_rpc_method_handler(behaviour)
 
-    def _answer(
+    async def _answer(
         self,
         route: Route,
         request: bytes,
         incoming: Metadata,
         callers_trace: Metadata,
-        context: grpc.ServicerContext,
-    ) -> bytes:
+        context: AioContext,
+    ) -> bytes | None:
         try:
-            caller = self.authenticate(route, bearer_token(incoming))
-            forwarded = self.forward(
+            token = bearer_token(incoming)
+            if token is None or self._credentials.knows(token):
+                caller = self.authenticate(route, token)
+            else:
+                # A token not seen lately is verified off the loop: it may need the staff
+                # service's keys fetched first.
+                caller = await asyncio.to_thread(self.authenticate, route, token)
+            forwarded = await self._forward_aio(
                 route,
                 caller,
                 request,
                 timeout=self._timeout(context),
                 metadata=[*_forwarded(incoming), *callers_trace],
-                on_call=lambda call: context.add_callback(call.cancel),
             )
         except Refusal as refusal:
-            _abort_with(context, refusal)
+            _end_with(context, refusal)
+            return None
         if forwarded.initial:
-            context.send_initial_metadata(forwarded.initial)
+            await context.send_initial_metadata(forwarded.initial)
         if forwarded.trailing:
-            context.set_trailing_metadata(forwarded.trailing)
+            context.set_trailing_metadata(tuple(forwarded.trailing))
+        record_code(trace.get_current_span(), grpc.StatusCode.OK)
         return forwarded.response
+
+    async def _forward_aio(
+        self,
+        route: Route,
+        caller: Caller,
+        request: bytes,
+        *,
+        timeout: float,
+        metadata: Sequence[tuple[str, str | bytes]],
+    ) -> Forwarded:
+        """What forward() does, on the front's loop: the client's cancellation cancels the task,
+        and with it the backend call."""
+        try:
+            with self._bulkhead.call(route.area):
+                self._check_time_left(timeout)
+                sent = [*metadata, (IDENTITY_HEADER, self._credentials.assertion(caller))]
+                began = time.perf_counter()
+                call = self._aio_callables[route.method](request, timeout=timeout, metadata=sent)
+                code = grpc.StatusCode.UNKNOWN
+                try:
+                    response: bytes = await call
+                    code = grpc.StatusCode.OK
+                    initial, trailing = await call.initial_metadata(), await call.trailing_metadata()
+                except grpc.aio.AioRpcError as error:
+                    code = error.code()
+                    raise self._relayed(route, error) from None
+                finally:
+                    if self._client_duration is not None:
+                        self._client_duration(route.method, code, time.perf_counter() - began)
+        except ShareFull:
+            raise self._busy(route) from None
+        return Forwarded(response, _relayable(initial), _relayable(trailing))
 
     # -- one call, whatever the transport (gRPC here, Connect at gateway/web) ---------------
 
@@ -336,7 +408,7 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             )
         return caller
 
-    def _timeout(self, context: grpc.ServicerContext) -> float:
+    def _timeout(self, context: AioContext) -> float:
         remaining = context.time_remaining()
         if remaining is None or math.isinf(remaining) or remaining > _NO_DEADLINE:
             return self._default_deadline
@@ -362,21 +434,31 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         *,
         timeout: float,
         metadata: Sequence[tuple[str, str | bytes]] = (),
-        on_call: Callable[[Any], object] = lambda _call: None,
     ) -> Forwarded:
         """The backend's answer to the raw request, within the backend's share; Refusal on failure.
-
-        `on_call` gets the backend call once it is made (the gRPC path cancels it with its client).
+        For the threads of the browser edge (gateway/web); the gRPC front forwards on its loop.
         """
         try:
             with self._bulkhead.call(route.area):
-                return self._forward_in_share(route, caller, request, timeout, metadata, on_call)
+                return self._forward_in_share(route, caller, request, timeout, metadata)
         except ShareFull:
-            zh, en = AREA_LABELS.get(route.area, (route.area, f"the {route.area} service"))
+            raise self._busy(route) from None
+
+    @staticmethod
+    def _busy(route: Route) -> Refusal:
+        zh, en = AREA_LABELS.get(route.area, (route.area, f"the {route.area} service"))
+        return Refusal(
+            grpc.StatusCode.RESOURCE_EXHAUSTED,
+            f"{zh}繁忙, 请稍后重试 / {en} is busy: too many calls are waiting on it; try again shortly",
+        )
+
+    @staticmethod
+    def _check_time_left(timeout: float) -> None:
+        if timeout <= 0:
             raise Refusal(
-                grpc.StatusCode.RESOURCE_EXHAUSTED,
-                f"{zh}繁忙, 请稍后重试 / {en} is busy: too many calls are waiting on it; try again shortly",
-            ) from None
+                grpc.StatusCode.DEADLINE_EXCEEDED,
+                "调用已超时 / the call's deadline passed before it was forwarded",
+            )
 
     def _forward_in_share(
         self,
@@ -385,17 +467,11 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         request: bytes,
         timeout: float,
         metadata: Sequence[tuple[str, str | bytes]],
-        on_call: Callable[[Any], object],
     ) -> Forwarded:
-        if timeout <= 0:
-            raise Refusal(
-                grpc.StatusCode.DEADLINE_EXCEEDED,
-                "调用已超时 / the call's deadline passed before it was forwarded",
-            )
+        self._check_time_left(timeout)
         sent = [*metadata, (IDENTITY_HEADER, self._credentials.assertion(caller))]
         began = time.perf_counter()
         call = self._callables[route.method].future(request, timeout=timeout, metadata=sent)
-        on_call(call)
         if self._client_duration is not None:
             record = self._client_duration
             # The backend call's duration and status, whatever it ends with (rpc.client.duration).

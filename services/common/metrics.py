@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -130,7 +130,45 @@ class ServerDuration(grpc.ServerInterceptor):  # type: ignore[misc]
         )
 
 
-def _code_of(context: grpc.ServicerContext) -> grpc.StatusCode | None:
+class AioServerDuration(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    """ServerDuration for a grpc.aio server (the gateway's front)."""
+
+    def __init__(self) -> None:
+        self._histogram = meter().create_histogram(
+            "rpc.server.duration", unit="ms", description="Duration of inbound RPCs"
+        )
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler | None]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        handler = await continuation(details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        inner, method, histogram = handler.unary_unary, str(details.method), self._histogram
+
+        async def measured(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            began = time.perf_counter()
+            code = grpc.StatusCode.UNKNOWN
+            try:
+                response = await inner(request, context)
+                code = _code_of(context) or grpc.StatusCode.OK
+                return response
+            except BaseException:
+                code = _code_of(context) or grpc.StatusCode.UNKNOWN
+                raise
+            finally:
+                histogram.record((time.perf_counter() - began) * 1000, _rpc_attributes(method, code))
+
+        return grpc.unary_unary_rpc_method_handler(
+            measured,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+def _code_of(context: grpc.ServicerContext | grpc.aio.ServicerContext[Any, Any]) -> grpc.StatusCode | None:
     code = context.code()
     return code if isinstance(code, grpc.StatusCode) else None
 

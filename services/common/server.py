@@ -61,6 +61,22 @@ class RunningServer:
             worker.stop(grace)
         self.server.stop(grace).wait()
 
+    def wait_for_termination(self) -> None:
+        self.server.wait_for_termination()
+
+
+class Serving(Protocol):
+    """What serve() runs: a service's server, or the gateway's (gateway/app.py)."""
+
+    @property
+    def port(self) -> int: ...
+
+    def start(self) -> None: ...
+
+    def stop(self, grace: float) -> None: ...
+
+    def wait_for_termination(self) -> None: ...
+
 
 def create_server(
     *,
@@ -108,9 +124,7 @@ def create_server(
     return RunningServer(server, health_servicer, port, names, workers=list(workers))
 
 
-def serve(
-    running: RunningServer, *, name: str, grace: float, on_stop: Callable[[], Any] = lambda: None
-) -> None:
+def serve(running: Serving, *, name: str, grace: float, on_stop: Callable[[], Any] = lambda: None) -> None:
     """Serve until SIGTERM or SIGINT, then drain in-flight calls for `grace` seconds."""
     stopped = threading.Event()
 
@@ -125,7 +139,7 @@ def serve(
     signal.signal(signal.SIGINT, _stop)
     running.start()
     log.info("%s listening on port %d", name, running.port)
-    running.server.wait_for_termination()
+    running.wait_for_termination()
     on_stop()
     shutdown_tracing()
     shutdown_metrics()

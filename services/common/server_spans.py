@@ -28,7 +28,7 @@ from typing import Any
 import grpc
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
-from opentelemetry.instrumentation.grpc import server_interceptor
+from opentelemetry.instrumentation.grpc import aio_server_interceptor, server_interceptor
 from opentelemetry.trace import Span, Status, StatusCode
 
 SERVER_ERRORS = frozenset(
@@ -51,6 +51,14 @@ def server_span_interceptors(tracer_provider: trace.TracerProvider) -> list[grpc
         return [TraceContextInterceptor()]
     library = server_interceptor(tracer_provider=_NoEscapedExceptions(tracer_provider), filter_=traced)
     return [library, StatusInterceptor()]
+
+
+def aio_server_span_interceptors(tracer_provider: trace.TracerProvider) -> list[grpc.aio.ServerInterceptor]:
+    """For a grpc.aio server (the gateway's front): the library's span of each call, recording no
+    exception; the handler writes the code it ends with (record_code). None without a recorder."""
+    if isinstance(tracer_provider, trace.NoOpTracerProvider):
+        return []
+    return [aio_server_interceptor(tracer_provider=_NoEscapedExceptions(tracer_provider), filter_=traced)]
 
 
 def traced(details: grpc.HandlerCallDetails) -> bool:
