@@ -78,9 +78,15 @@ class StaffKeys:
 
     def key(self, kid: str) -> Ed25519PublicKey | None:
         key = self._keys.get(kid)
-        if key is None and KID.match(kid) and time.monotonic() - self._fetched_at >= _MIN_FETCH_INTERVAL:
-            self.fetch()
+        if key is None and KID.match(kid):
+            # A key published since the last fetch (the first sign-in after the staff service made
+            # its key can come within the interval of the gateway's own first fetch): fetch once
+            # the interval allows, so unknown ids still cost at most one fetch a second.
+            time.sleep(max(0.0, _MIN_FETCH_INTERVAL - (time.monotonic() - self._fetched_at)))
             key = self._keys.get(kid)
+            if key is None and time.monotonic() - self._fetched_at >= _MIN_FETCH_INTERVAL:
+                self.fetch()
+                key = self._keys.get(kid)
         return key
 
     def revoked(self, user_id: str, issued_at: datetime) -> bool:
