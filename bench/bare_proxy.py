@@ -22,7 +22,7 @@ import grpc
 
 from bench.echo import serve_until_stopped
 
-# The gateway's pool (services.common.settings.Settings.gateway_max_workers).
+# The thread pool the gateway had before its front moved to grpc.aio.
 MAX_WORKERS = 256
 
 

@@ -1,9 +1,11 @@
-"""Each backend gets its own share of the gateway's threads (a bulkhead).
+"""Each backend gets its own share of the calls the gateway has in flight (a bulkhead).
 
-A call waiting on a backend holds a gateway thread; without a bound, callers waiting on one
-hung backend fill every thread and every other backend, and the gateway's own health check,
-wait behind them. With a share per backend, a hung backend holds at most its share; its extra
-callers are refused at once (RESOURCE_EXHAUSTED) and the other backends keep their threads.
+Without a bound, callers waiting on one hung backend pile up without end: on the gRPC front each
+is a suspended call holding memory and a connection's stream, in the browser edge each holds one
+of its threads, and calls to the other backends queue behind them there. With a share per
+backend, a hung backend holds at most its share; its extra callers are refused at once
+(RESOURCE_EXHAUSTED) and the other backends keep the rest. The slots are taken without waiting,
+so the gRPC front's event loop and the edge's threads share them safely.
 """
 
 from __future__ import annotations

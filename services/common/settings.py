@@ -51,10 +51,9 @@ class Settings(BaseSettings):
     # Seconds in-flight calls get to finish on SIGTERM.
     grace_seconds: float = 5.0
     max_workers: int = 16
-    # Gateway: its threads (each call waiting on a backend holds one; an idle thread costs little),
-    # and each backend's share of them: a hung backend never holds more than its share, and the
-    # others keep the rest (gateway/bulkhead.py). A share well above a county's busiest minute.
-    gateway_max_workers: int = 256
+    # Gateway: each backend's share of the calls in flight (gateway/bulkhead.py): a hung backend
+    # never holds more than its share, and its extra callers are refused at once. A share well
+    # above a county's busiest minute.
     gateway_backend_share: int = 96
     # The outbox relay: events per call, how often an idle relay looks for new rows, how long
     # it lets a commit's neighbours gather before it looks (one call and one receiving
