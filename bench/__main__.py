@@ -15,7 +15,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import ab, catalogue_import, postgres, profiling, report, run, statement_counts, sweep, use_cases
+from bench import (
+    ab,
+    catalogue_import,
+    postgres,
+    profiling,
+    report,
+    run,
+    statement_counts,
+    sweep,
+    use_case_turns,
+    use_cases,
+)
 from bench.loadgen import PhaseResult
 
 
@@ -46,7 +57,8 @@ def main() -> int:
     parser.add_argument(
         "--against",
         metavar="REV",
-        help="only the SQLite lifecycles, of REV and of this tree in turns (bench/ab.py)",
+        help="only the SQLite lifecycles, of REV and of this tree in turns (bench/ab.py); with "
+        "--use-cases, CompleteStep of both in turns (bench/use_case_turns.py)",
     )
     parser.add_argument("--pairs", type=int, default=6, help="with --against: how many turns each")
     parser.add_argument(
@@ -56,6 +68,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     plan = run.Plan().quick() if args.quick else run.Plan()
+    if args.against and args.use_cases:
+        return use_cases_against(args.against, args.var.resolve(), write=not args.no_write)
     if args.against:
         result = ab.against(args.against, args.pairs, args.var.resolve())
         if not args.no_write:
@@ -164,6 +178,18 @@ def use_cases_only(var: Path, *, write: bool) -> int:
         kept = report.RESULTS / f"use-cases-{report.stamp()}.json"
         document = {**found, "commit": report.git_commit()}
         kept.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        print(f"written: {kept}")
+    return 0
+
+
+def use_cases_against(rev: str, var: Path, *, write: bool) -> int:
+    """CompleteStep of REV and of this tree in turns, kept as bench/results/use-cases-<time>.json."""
+    found = use_case_turns.against(rev, var)
+    if write:
+        kept = report.RESULTS / f"use-cases-{report.stamp()}.json"
+        kept.write_text(
+            json.dumps({**found, "commit": report.git_commit()}, indent=2) + "\n", encoding="utf-8"
+        )
         print(f"written: {kept}")
     return 0
 
