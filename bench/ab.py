@@ -16,6 +16,8 @@ import re
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,28 +81,33 @@ def _means(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def checkout(rev: str, where: Path) -> Iterator[tuple[str, Path]]:
+    """REV's full commit id and a git worktree of it at `where`, removed afterwards."""
+    sha = subprocess.run(["git", "rev-parse", rev], capture_output=True, text=True, check=True).stdout.strip()
+    tree = where.with_name(f"{where.name}-{sha[:12]}")
+    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], capture_output=True)
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], capture_output=True, check=True)
+    try:
+        yield sha, tree
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], capture_output=True)
+
+
 def against(rev: str, pairs: int, var: Path) -> dict[str, Any]:
     """Run REV's and this tree's lifecycles in turns; the runs and their means, printed and returned."""
     here = Path.cwd()
-    sha = subprocess.run(["git", "rev-parse", rev], capture_output=True, text=True, check=True).stdout.strip()
-    checkout = var / f"ab-{sha[:12]}"
-    subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], capture_output=True)
-    subprocess.run(
-        ["git", "worktree", "add", "--detach", str(checkout), sha], capture_output=True, check=True
-    )
     runs: dict[str, list[dict[str, Any]]] = {"against": [], "this": []}
-    try:
+    with checkout(rev, var / "ab") as (sha, tree):
         for pair in range(1, pairs + 1):
-            for side, tree in (("against", checkout), ("this", here)):
-                figures = lifecycles(tree, var / "ab-run")
+            for side, code in (("against", tree), ("this", here)):
+                figures = lifecycles(code, var / "ab-run")
                 runs[side].append(figures)
                 print(
                     f"pair {pair} {side:7}  {figures['lifecycles_per_s']:6.2f} lifecycles/s  "
                     f"{figures['cpu_ms_per_lifecycle']:6.1f} ms CPU each  {figures['process_cpu_ms']}",
                     flush=True,
                 )
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], capture_output=True)
     before, after = _means(runs["against"]), _means(runs["this"])
     print(f"\nmeans over {pairs} pairs: {sha[:12]} {before}\n  this tree {after}")
     rate = after["lifecycles_per_s"] / before["lifecycles_per_s"]

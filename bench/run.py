@@ -123,62 +123,42 @@ def measure_echo(var_dir: Path, env: dict[str, str], plan: Plan) -> Phases:
         )
         started.append(gateway)
         bearer = (("authorization", f"Bearer {stack.tongban(env, 'token', 'clerk-gaogou')}"),)
-        bare_port = processes.free_port()
-        bare = processes.start(
-            "bare_proxy",
-            ["-m", "bench.bare_proxy", "--port", str(bare_port), "--target", echo.address],
-            port=bare_port,
-            env=env,
-            log_dir=log_dir,
-        )
-        started.append(bare)
-        aio_port = processes.free_port()
-        bare_aio = processes.start(
-            "bare_aio_proxy",
-            ["-m", "bench.bare_proxy", "--port", str(aio_port), "--target", echo.address, "--aio"],
-            port=aio_port,
-            env=env,
-            log_dir=log_dir,
-        )
-        started.append(bare_aio)
+        # The bound of the gateway's figure: a proxy doing nothing but forwarding
+        # (bench/bare_proxy.py), on a thread pool and on grpc.aio.
+        proxies = {}
+        for name, extra in (("bare_proxy", []), ("bare_aio_proxy", ["--aio"])):
+            port = processes.free_port()
+            proxies[name] = processes.start(
+                name,
+                ["-m", "bench.bare_proxy", "--port", str(port), "--target", echo.address, *extra],
+                port=port,
+                env=env,
+                log_dir=log_dir,
+            )
+            started.append(proxies[name])
+        measured = {
+            "echo_direct": ("echo direct", echo, ()),
+            "echo_gateway": ("echo via gateway", gateway, bearer),
+            "echo_bare_proxy": ("echo via a bare proxy", proxies["bare_proxy"], bearer),
+            "echo_bare_aio_proxy": ("echo via a bare grpc.aio proxy", proxies["bare_aio_proxy"], bearer),
+        }
         return {
-            "echo_direct": _closed(
+            key: _closed(
                 plan,
-                "echo direct",
-                echo.address,
-                lambda ch: workloads.echo(ch, ()),
+                name,
+                front.address,
+                _echo_calls(metadata),
                 concurrency=plan.echo_concurrency,
-                children=[echo],
-            ),
-            "echo_gateway": _closed(
-                plan,
-                "echo via gateway",
-                gateway.address,
-                lambda ch: workloads.echo(ch, bearer),
-                concurrency=plan.echo_concurrency,
-                children=[echo, gateway],
-            ),
-            # The bound of the one above: a proxy doing nothing but forwarding (bench/bare_proxy.py).
-            "echo_bare_proxy": _closed(
-                plan,
-                "echo via a bare proxy",
-                bare.address,
-                lambda ch: workloads.echo(ch, bearer),
-                concurrency=plan.echo_concurrency,
-                children=[echo, bare],
-            ),
-            # The same on grpc.aio: the bound of a gateway built on it.
-            "echo_bare_aio_proxy": _closed(
-                plan,
-                "echo via a bare grpc.aio proxy",
-                bare_aio.address,
-                lambda ch: workloads.echo(ch, bearer),
-                concurrency=plan.echo_concurrency,
-                children=[echo, bare_aio],
-            ),
+                children=[echo] if front is echo else [echo, front],
+            )
+            for key, (name, front, metadata) in measured.items()
         }
     finally:
         processes.stop(list(reversed(started)))
+
+
+def _echo_calls(metadata: workloads.Metadata) -> Callable[[list[grpc.aio.Channel]], Call]:
+    return lambda channels: workloads.echo(channels, metadata)
 
 
 def measure_stack(

@@ -6,7 +6,8 @@ one commit). Here a checkout of REV (a git worktree in the run directory) and th
 prepare the same reviews in a process of their own (this file, run as a script inside each
 tree), then answer blocks of a few cases in turn, each side timing its own blocks with
 `time.process_time()`. Both meet the same moods of the machine, so their ratio holds where the
-rates do not: the same commit against itself gives 1.00 ± 0.015. REV needs bench/use_cases.py.
+rates do not: the same commit against itself gives 1.00 ± 0.015. REV needs `prepare` in
+bench/use_cases.py (30 November on).
 """
 
 from __future__ import annotations
@@ -24,14 +25,29 @@ BLOCK = 5
 
 def against(rev: str, var: Path, cases: int = CASES) -> dict[str, Any]:
     """CPU per CompleteStep of REV and of this tree, answered in turns; printed and returned."""
-    here = Path.cwd()
-    sha = subprocess.run(["git", "rev-parse", rev], capture_output=True, text=True, check=True).stdout.strip()
-    checkout = var / f"turns-{sha[:12]}"
-    subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], capture_output=True)
-    subprocess.run(
-        ["git", "worktree", "add", "--detach", str(checkout), sha], capture_output=True, check=True
+    from bench import ab
+
+    with ab.checkout(rev, var / "turns") as (sha, tree):
+        per_call, calls = _in_turns({"against": tree, "this": Path.cwd()}, var, cases)
+    ratio = per_call["this"] / per_call["against"]
+    print(
+        f"approval CompleteStep, ms CPU per call: {sha[:12]} {per_call['against']}, "
+        f"this tree {per_call['this']} (×{ratio:.3f}; {calls} calls each, in turns)"
     )
-    sides = {"against": checkout, "this": here}
+    return {
+        "use_case": "approval CompleteStep",
+        "against": sha,
+        "cpu_ms_per_call": per_call,
+        "this_vs_against": round(ratio, 3),
+        "calls_each": calls,
+        "database": "sqlite (WAL, synchronous FULL)",
+    }
+
+
+def _in_turns(sides: dict[str, Path], var: Path, cases: int) -> tuple[dict[str, float], int]:
+    """Each side's CPU ms per call, and how many calls each made."""
+    from bench.use_cases import WARM_UP
+
     workers: dict[str, subprocess.Popen[str]] = {}
     cpu = {side: 0.0 for side in sides}
     calls = {side: 0 for side in sides}
@@ -62,21 +78,7 @@ def against(rev: str, var: Path, cases: int = CASES) -> dict[str, Any]:
             if worker.stdin is not None:
                 worker.stdin.close()
             worker.wait(timeout=60)
-        subprocess.run(["git", "worktree", "remove", "--force", str(checkout)], capture_output=True)
-    per_call = {side: round(1000 * cpu[side] / max(calls[side], 1), 3) for side in sides}
-    ratio = per_call["this"] / per_call["against"]
-    print(
-        f"approval CompleteStep, ms CPU per call: {sha[:12]} {per_call['against']}, "
-        f"this tree {per_call['this']} (×{ratio:.3f}; {calls['this']} calls each, in turns)"
-    )
-    return {
-        "use_case": "approval CompleteStep",
-        "against": sha,
-        "cpu_ms_per_call": per_call,
-        "this_vs_against": round(ratio, 3),
-        "calls_each": calls["this"],
-        "database": "sqlite (WAL, synchronous FULL)",
-    }
+    return {side: round(1000 * cpu[side] / max(calls[side], 1), 3) for side in sides}, calls["this"]
 
 
 def _line(worker: subprocess.Popen[str]) -> str:
@@ -84,38 +86,14 @@ def _line(worker: subprocess.Popen[str]) -> str:
     return worker.stdout.readline().strip()
 
 
-WARM_UP = 20
-
-
 def _serve(cases: int, var: Path) -> None:
     """One side: the tree in the working directory prepares its reviews, then answers the blocks
     it is sent (`first end` per line) with the CPU seconds they took and how many calls."""
+    # That tree's code, not the one this file came from.
     sys.path.insert(0, os.getcwd())
-    from bench import people, use_cases
-    from services.approval import app
-    from services.approval.events import CaseLifecycle
-    from services.common import migrations
-    from services.common.calendar import WorkingCalendar
-    from services.common.clock import FixedClock
-    from services.common.settings import Settings
-    from services.common.usecases import UseCases
-    from tests.contract.review_support import START, accepted_event
-    from tests.organisation_support import copy_demo_organisation
+    from bench import use_cases
 
-    var.mkdir(parents=True, exist_ok=True)
-    for old in var.glob("approval.db*"):
-        old.unlink()
-    db = app.database(Settings(database_url=f"sqlite:///{var / 'approval.db'}"))
-    migrations.upgrade(db, "approval")
-    uc = UseCases(db, FixedClock(START), WorkingCalendar.load())
-    lifecycle = CaseLifecycle(uc).consumer()
-    copy_demo_organisation(db, "approval", lifecycle)
-    for number in range(cases):
-        with db.transaction() as session:
-            lifecycle(session, accepted_event(people.PLANNING, use_cases._case_no(number)))
-    answer = use_cases._Answering(uc)
-    for number in range(WARM_UP):
-        answer.every_step(number)
+    db, answer = use_cases.prepare(var, cases)
     print("ready", flush=True)
     for line in sys.stdin:
         first, end = (int(part) for part in line.split())

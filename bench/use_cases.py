@@ -27,6 +27,7 @@ from services.common.access import policy_for
 from services.common.calendar import WorkingCalendar
 from services.common.calls import CallContext
 from services.common.clock import FixedClock
+from services.common.db import Database
 from services.common.identity import Caller
 from services.common.settings import Settings
 from services.common.usecases import UseCases
@@ -37,23 +38,30 @@ WARM_UP = 20
 _COMPLETE_STEP = policy_for("/tongban.approval.v1.ReviewService/CompleteStep")
 
 
-def run(var: Path, cases: int = 300) -> dict[str, Any]:
-    """`cases` reviews opened, then every step of each answered; CPU per CompleteStep."""
+def prepare(var: Path, cases: int) -> tuple[Database, _Answering]:
+    """A fresh approval database under `var` with `cases` reviews opened, the first WARM_UP of
+    them answered; the database and who answers the rest."""
     var.mkdir(parents=True, exist_ok=True)
     for old in var.glob("approval.db*"):
         old.unlink()
     db = app.database(Settings(database_url=f"sqlite:///{var / 'approval.db'}"))
+    migrations.upgrade(db, "approval")
+    uc = UseCases(db, FixedClock(START), WorkingCalendar.load())
+    lifecycle = CaseLifecycle(uc).consumer()
+    copy_demo_organisation(db, "approval", lifecycle)
+    for number in range(cases):
+        with db.transaction() as session:
+            lifecycle(session, accepted_event(people.PLANNING, _case_no(number)))
+    answer = _Answering(uc)
+    for number in range(WARM_UP):
+        answer.every_step(number)
+    return db, answer
+
+
+def run(var: Path, cases: int = 300) -> dict[str, Any]:
+    """`cases` reviews opened, then every step of each answered; CPU per CompleteStep."""
+    db, answer = prepare(var, cases)
     try:
-        migrations.upgrade(db, "approval")
-        uc = UseCases(db, FixedClock(START), WorkingCalendar.load())
-        lifecycle = CaseLifecycle(uc).consumer()
-        copy_demo_organisation(db, "approval", lifecycle)
-        for number in range(cases):
-            with db.transaction() as session:
-                lifecycle(session, accepted_event(people.PLANNING, _case_no(number)))
-        answer = _Answering(uc)
-        for number in range(WARM_UP):
-            answer.every_step(number)
         began = time.process_time()
         for number in range(WARM_UP, cases):
             answer.every_step(number)

@@ -18,6 +18,8 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from services.common.server import listen
+
 T = TypeVar("T")
 HandlerFactory = Callable[[], Sequence[grpc.GenericRpcHandler]]
 
@@ -68,13 +70,7 @@ class AioFront:
             await servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
         reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
         server.add_generic_rpc_handlers(tuple(handlers()))
-        try:
-            port = server.add_insecure_port(address)
-        except RuntimeError:  # grpcio raises where older releases returned 0
-            port = 0
-        if port == 0:
-            raise SystemExit(f"cannot listen on {address}: is the port in use?")
-        return server, servicer, port
+        return server, servicer, listen(server, address)
 
     def start(self) -> None:
         self._run(self._server.start())

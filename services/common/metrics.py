@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -111,17 +112,8 @@ class ServerDuration(grpc.ServerInterceptor):  # type: ignore[misc]
         inner, method, histogram = handler.unary_unary, str(details.method), self._histogram
 
         def measured(request: Any, context: grpc.ServicerContext) -> Any:
-            began = time.perf_counter()
-            code = grpc.StatusCode.UNKNOWN
-            try:
-                response = inner(request, context)
-                code = _code_of(context) or grpc.StatusCode.OK
-                return response
-            except Exception:
-                code = _code_of(context) or grpc.StatusCode.UNKNOWN
-                raise
-            finally:
-                histogram.record((time.perf_counter() - began) * 1000, _rpc_attributes(method, code))
+            with _timed(histogram, method, context):
+                return inner(request, context)
 
         return grpc.unary_unary_rpc_method_handler(
             measured,
@@ -149,23 +141,33 @@ class AioServerDuration(grpc.aio.ServerInterceptor):  # type: ignore[misc]
         inner, method, histogram = handler.unary_unary, str(details.method), self._histogram
 
         async def measured(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
-            began = time.perf_counter()
-            code = grpc.StatusCode.UNKNOWN
-            try:
-                response = await inner(request, context)
-                code = _code_of(context) or grpc.StatusCode.OK
-                return response
-            except BaseException:
-                code = _code_of(context) or grpc.StatusCode.UNKNOWN
-                raise
-            finally:
-                histogram.record((time.perf_counter() - began) * 1000, _rpc_attributes(method, code))
+            with _timed(histogram, method, context):
+                return await inner(request, context)
 
         return grpc.unary_unary_rpc_method_handler(
             measured,
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+
+
+@contextmanager
+def _timed(
+    histogram: metrics.Histogram,
+    method: str,
+    context: grpc.ServicerContext | grpc.aio.ServicerContext[Any, Any],
+) -> Iterator[None]:
+    """Record the call's duration and the code it ended with (OK unless set, or raised)."""
+    began = time.perf_counter()
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        code = _code_of(context) or (grpc.StatusCode.UNKNOWN if failed else grpc.StatusCode.OK)
+        histogram.record((time.perf_counter() - began) * 1000, _rpc_attributes(method, code))
 
 
 def _code_of(context: grpc.ServicerContext | grpc.aio.ServicerContext[Any, Any]) -> grpc.StatusCode | None:

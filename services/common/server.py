@@ -115,13 +115,19 @@ def create_server(
     reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
     if handlers:
         server.add_generic_rpc_handlers(tuple(handlers))
+    port = listen(server, address)
+    return RunningServer(server, health_servicer, port, names, workers=list(workers))
+
+
+def listen(server: grpc.Server | grpc.aio.Server, address: str) -> int:
+    """Bind `address` (port 0 picks one); the port, or SystemExit when it cannot be had."""
     try:
         port = server.add_insecure_port(address)
     except RuntimeError:  # grpcio raises where older releases returned 0
         port = 0
     if port == 0:
         raise SystemExit(f"cannot listen on {address}: is the port in use?")
-    return RunningServer(server, health_servicer, port, names, workers=list(workers))
+    return int(port)
 
 
 def serve(running: Serving, *, name: str, grace: float, on_stop: Callable[[], Any] = lambda: None) -> None:
