@@ -196,14 +196,14 @@ def table(document: dict[str, Any]) -> str:
             "",
             loadgen("echo.echo_bare_proxy"),
         ),
-        ("  bare proxy / direct (the bound)", _cell(f.get("bare_proxy_echo_ratio")), "", ""),
+        ("  bare proxy / direct", _cell(f.get("bare_proxy_echo_ratio")), "", ""),
         (
             "echo via a bare grpc.aio proxy (qps)",
             _cell(f.get("echo_bare_aio_proxy_qps")),
             "",
             loadgen("echo.echo_bare_aio_proxy"),
         ),
-        ("  bare grpc.aio proxy / direct", _cell(f.get("bare_aio_proxy_echo_ratio")), "", ""),
+        ("  bare grpc.aio proxy / direct (the bound)", _cell(f.get("bare_aio_proxy_echo_ratio")), "", ""),
         (
             "catalogue read direct (qps)",
             _cell(phases.get("sqlite.read_direct", {}).get("qps")),
