@@ -57,6 +57,26 @@ class _Gone(Exception):
     (a truncated protobuf can still parse as a smaller, valid request)."""
 
 
+class _BodyWatch:
+    """Whether the app read the request's whole body before answering."""
+
+    def __init__(self, scope: Scope, receive: Receive) -> None:
+        declared = {key.lower(): value for key, value in scope["headers"]}
+        self._has_body = declared.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in declared
+        self._receive = receive
+        self._ended = False
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request" and not message.get("more_body", False):
+            self._ended = True
+        return message
+
+    @property
+    def left_unread(self) -> bool:
+        return self._has_body and not self._ended
+
+
 def _bad(message: str) -> ConnectError:
     return ConnectError(grpc.StatusCode.INVALID_ARGUMENT, message)
 
@@ -81,11 +101,17 @@ class ConnectEdge:
             return
         if scope["type"] != "http":
             return
+        body = _BodyWatch(scope, receive)
         try:
-            outgoing = await self._answer(scope, receive)
+            outgoing = await self._answer(scope, body.receive)
         except _Gone:
             return
         headers = [*outgoing.headers, (b"content-length", str(len(outgoing.body)).encode())]
+        if body.left_unread:
+            # Refused before its body was read: the connection cannot carry another request until
+            # that body is gone, so the server closes it; saying so keeps the client from sending
+            # its next request into the closing connection.
+            headers.append((b"connection", b"close"))
         if not any(key == b"cache-control" for key, _value in outgoing.headers):
             # Answers name people and cases: no shared cache keeps them.
             headers.append((b"cache-control", b"no-store"))

@@ -141,6 +141,8 @@ def test_a_cross_site_form_post_is_refused(client: httpx.Client, tokens: dict[st
         )
         assert response.status_code == 415, content_type
         assert response.headers["accept-post"] == "application/proto, application/json"
+        # Refused unread: the connection closes and says so, so the next call takes a new one.
+        assert response.headers["connection"] == "close"
     # The right content type without Connect's protocol header (a fetch that skipped the
     # preflight could not set it either) is refused too.
     response = client.post(SUBMIT, content=b"{}", headers={**cookie, "content-type": "application/json"})
