@@ -175,10 +175,7 @@ def use_cases_only(var: Path, *, write: bool) -> int:
     found = use_cases.run(var / "use-cases")
     print(f"{found['use_case']}: {found['cpu_ms_per_call']:.2f} ms CPU per call ({found['calls']} calls)")
     if write:
-        kept = report.RESULTS / f"use-cases-{report.stamp()}.json"
-        document = {**found, "commit": report.git_commit()}
-        kept.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        print(f"written: {kept}")
+        _keep_use_cases(found)
     return 0
 
 
@@ -186,12 +183,14 @@ def use_cases_against(rev: str, var: Path, *, write: bool) -> int:
     """CompleteStep of REV and of this tree in turns, kept as bench/results/use-cases-<time>.json."""
     found = use_case_turns.against(rev, var)
     if write:
-        kept = report.RESULTS / f"use-cases-{report.stamp()}.json"
-        kept.write_text(
-            json.dumps({**found, "commit": report.git_commit()}, indent=2) + "\n", encoding="utf-8"
-        )
-        print(f"written: {kept}")
+        _keep_use_cases(found)
     return 0
+
+
+def _keep_use_cases(found: dict[str, Any]) -> None:
+    kept = report.RESULTS / f"use-cases-{report.stamp()}.json"
+    kept.write_text(json.dumps({**found, "commit": report.git_commit()}, indent=2) + "\n", encoding="utf-8")
+    print(f"written: {kept}")
 
 
 def _merge(

@@ -21,6 +21,8 @@ from typing import Any
 
 CASES = 600
 BLOCK = 5
+# The bench's own modules are imported inside the functions: run as a script in another tree,
+# this file must find that tree's `bench` package (put on sys.path by _serve), not this one's.
 
 
 def against(rev: str, var: Path, cases: int = CASES) -> dict[str, Any]:

@@ -39,7 +39,6 @@ HEALTH_NAME = "gateway"
 class GatewayServer:
     server: AioFront
     proxy: GatewayProxy
-    service_names: list[str]
     workers: list[Worker] = field(default_factory=list)
     # The browser edge's port (Connect over HTTP), when it was asked for.
     web_port: int | None = None
@@ -123,6 +122,4 @@ def build_gateway(
         )
         workers.append(edge)
         web_port = edge.port
-    return GatewayServer(
-        server=front, proxy=proxy, service_names=backend_service_names(), workers=workers, web_port=web_port
-    )
+    return GatewayServer(server=front, proxy=proxy, workers=workers, web_port=web_port)

@@ -149,7 +149,8 @@ def active_steps(
 
 
 def start_steps(session: Session, steps: Sequence[StepRow], day: date) -> None:
-    """The steps' clocks start on `day` (a case's steps are written as they start: bench/README.md)."""
+    """The steps start on `day`, written at once (update_rows); steps of a review not yet
+    inserted take it for their INSERT."""
     update_rows(session, steps, state=A.STEP_STATE_ACTIVE, started_on=day)
 
 

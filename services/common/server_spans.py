@@ -211,8 +211,8 @@ class TraceContextInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
     ) -> grpc.RpcMethodHandler | None:
         handler = continuation(details)
         metadata = tuple(details.invocation_metadata or ())
-        traced = any(key in TRACE_HEADERS for key, _ in metadata)
-        if handler is None or not traced or handler.unary_unary is None:
+        in_a_trace = any(key in TRACE_HEADERS for key, _ in metadata)
+        if handler is None or not in_a_trace or handler.unary_unary is None:
             return handler
         behaviour = handler.unary_unary
 
