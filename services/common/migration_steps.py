@@ -32,3 +32,22 @@ def key_requests_by_caller() -> None:
     )
     op.drop_table("idempotency_keys")
     op.rename_table("idempotency_keys_v2", "idempotency_keys")
+
+
+# Indexes of the outbox no query reads by: the relay reads undelivered rows through its partial
+# indexes, and each of these was one more tree written with every event (bench/README.md,
+# "Fewer trees per event").
+_UNUSED_OUTBOX_INDEXES = {"ix_outbox_aggregate_id": "aggregate_id", "ix_outbox_event_type": "event_type"}
+
+
+def drop_unused_outbox_indexes() -> None:
+    """The outbox without its indexes on aggregate_id and event_type (every service's outbox)."""
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        for name in _UNUSED_OUTBOX_INDEXES:
+            batch_op.drop_index(name)
+
+
+def restore_unused_outbox_indexes() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        for name, column in _UNUSED_OUTBOX_INDEXES.items():
+            batch_op.create_index(name, [column], unique=False)

@@ -56,8 +56,10 @@ class OutboxEvent(SQLModel, table=True):
     event_id: str = Field(max_length=36)
     # The service this row is delivered to, e.g. "supervision".
     destination: str = Field(max_length=40)
-    event_type: str = Field(max_length=80, index=True)
-    aggregate_id: str = Field(max_length=64, index=True)
+    # Not indexed on their own: no query reads by them alone (the relay's aggregate check has its
+    # partial index), and each index is one more tree written with every event.
+    event_type: str = Field(max_length=80)
+    aggregate_id: str = Field(max_length=64)
     # A serialized tongban.events.v1.Event.
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime
