@@ -58,13 +58,14 @@ def main() -> int:
         "--against",
         metavar="REV",
         help="only the SQLite lifecycles, of REV and of this tree in turns (bench/ab.py); with "
-        "--use-cases, CompleteStep of both in turns (bench/use_case_turns.py)",
+        "--use-cases, each use case of both in turns (bench/use_case_turns.py)",
     )
     parser.add_argument("--pairs", type=int, default=6, help="with --against: how many turns each")
     parser.add_argument(
         "--use-cases",
         action="store_true",
-        help="only CPU per approval CompleteStep in one process, without gRPC (bench/use_cases.py)",
+        help="only CPU per call of approval's CompleteStep and acceptance's SubmitApplication, in one "
+        "process, without gRPC (bench/use_cases.py)",
     )
     args = parser.parse_args()
     plan = run.Plan().quick() if args.quick else run.Plan()
@@ -173,14 +174,15 @@ def statements_only(plan: run.Plan, var: Path, *, write: bool) -> int:
 def use_cases_only(var: Path, *, write: bool) -> int:
     """CPU per use case in one process, kept as bench/results/use-cases-<time>.json."""
     found = use_cases.run(var / "use-cases")
-    print(f"{found['use_case']}: {found['cpu_ms_per_call']:.2f} ms CPU per call ({found['calls']} calls)")
+    for one in found:
+        print(f"{one['use_case']}: {one['cpu_ms_per_call']:.2f} ms CPU per call ({one['calls']} calls)")
     if write:
-        _keep_use_cases(found)
+        _keep_use_cases({"use_cases": found})
     return 0
 
 
 def use_cases_against(rev: str, var: Path, *, write: bool) -> int:
-    """CompleteStep of REV and of this tree in turns, kept as bench/results/use-cases-<time>.json."""
+    """Each use case of REV and of this tree in turns, kept as bench/results/use-cases-<time>.json."""
     found = use_case_turns.against(rev, var)
     if write:
         _keep_use_cases(found)

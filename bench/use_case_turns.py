@@ -1,18 +1,19 @@
-"""`python -m bench --use-cases --against REV`: approval's CompleteStep of REV and of this tree, in
-one process each, in turns.
+"""`python -m bench --use-cases --against REV`: each use case of bench/use_cases.py, of REV and of
+this tree, in one process each, in turns.
 
 `--use-cases` alone moves with the host's speed (2.6 and 3.9 ms a call, forty minutes apart, for
 one commit). Here a checkout of REV (a git worktree in the run directory) and this tree each
-prepare the same reviews in a process of their own (this file, run as a script inside each
-tree), then answer blocks of a few cases in turn, each side timing its own blocks with
+prepare the same cases in a process of their own (this file, run as a script inside each tree),
+then drive blocks of a few cases in turn, each side timing its own blocks with
 `time.process_time()`. Both meet the same moods of the machine, so their ratio holds where the
-rates do not: the same commit against itself gives 1.00 ± 0.015. REV needs `prepare` in
-bench/use_cases.py (30 November on).
+rates do not: the same commit against itself gives 1.00 ± 0.015. Both sides run this tree's
+bench/use_cases.py (copied into REV's checkout), so REV's services must offer what it calls.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -26,27 +27,32 @@ BLOCK = 5
 
 
 def against(rev: str, var: Path, cases: int = CASES) -> dict[str, Any]:
-    """CPU per CompleteStep of REV and of this tree, answered in turns; printed and returned."""
+    """CPU per call of each use case, REV's and this tree's, driven in turns; printed and returned."""
     from bench import ab
+    from bench.use_cases import USE_CASES
 
+    found: dict[str, Any] = {}
     with ab.checkout(rev, var / "turns") as (sha, tree):
-        per_call, calls = _in_turns({"against": tree, "this": Path.cwd()}, var, cases)
-    ratio = per_call["this"] / per_call["against"]
-    print(
-        f"approval CompleteStep, ms CPU per call: {sha[:12]} {per_call['against']}, "
-        f"this tree {per_call['this']} (×{ratio:.3f}; {calls} calls each, in turns)"
-    )
-    return {
-        "use_case": "approval CompleteStep",
-        "against": sha,
-        "cpu_ms_per_call": per_call,
-        "this_vs_against": round(ratio, 3),
-        "calls_each": calls,
-        "database": "sqlite (WAL, synchronous FULL)",
-    }
+        shutil.copy(Path.cwd() / _DRIVERS, tree / _DRIVERS)
+        for name, (label, _prepare, _per_case) in USE_CASES.items():
+            per_call, calls = _in_turns(name, {"against": tree, "this": Path.cwd()}, var, cases)
+            ratio = per_call["this"] / per_call["against"]
+            print(
+                f"{label}, ms CPU per call: {sha[:12]} {per_call['against']}, "
+                f"this tree {per_call['this']} (×{ratio:.3f}; {calls} calls each, in turns)"
+            )
+            found[label] = {
+                "cpu_ms_per_call": per_call,
+                "this_vs_against": round(ratio, 3),
+                "calls_each": calls,
+            }
+    return {"against": sha, "use_cases": found, "database": "sqlite (WAL, synchronous FULL)"}
 
 
-def _in_turns(sides: dict[str, Path], var: Path, cases: int) -> tuple[dict[str, float], int]:
+_DRIVERS = Path("bench/use_cases.py")
+
+
+def _in_turns(name: str, sides: dict[str, Path], var: Path, cases: int) -> tuple[dict[str, float], int]:
     """Each side's CPU ms per call, and how many calls each made."""
     from bench.use_cases import WARM_UP
 
@@ -56,7 +62,7 @@ def _in_turns(sides: dict[str, Path], var: Path, cases: int) -> tuple[dict[str, 
     try:
         for side, tree in sides.items():
             workers[side] = subprocess.Popen(
-                [sys.executable, __file__, str(cases), str(var / f"turns-{side}")],
+                [sys.executable, __file__, name, str(cases), str(var / f"turns-{side}-{name}")],
                 cwd=tree,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -64,7 +70,7 @@ def _in_turns(sides: dict[str, Path], var: Path, cases: int) -> tuple[dict[str, 
             )
         for side, worker in workers.items():
             if _line(worker) != "ready":
-                raise SystemExit(f"the {side} side did not prepare its reviews")
+                raise SystemExit(f"the {side} side did not prepare its {name} cases")
         for turn, first in enumerate(range(WARM_UP, cases, BLOCK)):
             # Which side goes first alternates, so neither always follows the other.
             for side in ("against", "this") if turn % 2 == 0 else ("this", "against"):
@@ -88,23 +94,23 @@ def _line(worker: subprocess.Popen[str]) -> str:
     return worker.stdout.readline().strip()
 
 
-def _serve(cases: int, var: Path) -> None:
-    """One side: the tree in the working directory prepares its reviews, then answers the blocks
-    it is sent (`first end` per line) with the CPU seconds they took and how many calls."""
+def _serve(name: str, cases: int, var: Path) -> None:
+    """One side: the tree in the working directory prepares its cases, then drives the blocks it
+    is sent (`first end` per line), answering with the CPU seconds they took and how many calls."""
     # That tree's code, not the one this file came from.
     sys.path.insert(0, os.getcwd())
-    from bench import use_cases
+    from bench.use_cases import USE_CASES
 
-    db, answer = use_cases.prepare(var, cases)
+    db, driver = USE_CASES[name][1](var, cases)
     print("ready", flush=True)
     for line in sys.stdin:
         first, end = (int(part) for part in line.split())
-        before, began = answer.calls, time.process_time()
+        before, began = driver.calls, time.process_time()
         for number in range(first, end):
-            answer.every_step(number)
-        print(time.process_time() - began, answer.calls - before, flush=True)
+            driver.drive(number)
+        print(time.process_time() - began, driver.calls - before, flush=True)
     db.dispose()
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]), Path(sys.argv[2]))
+    _serve(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))

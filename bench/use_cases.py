@@ -1,25 +1,38 @@
 """CPU per use case in one process: `python -m bench --use-cases`.
 
 A lifecycle's CPU through the stack moves with the host and with every process sharing the two
-cores; one use case called in a loop, in one process, without gRPC, moves far less. This runs
-approval's `CompleteStep`, the hottest use case of a lifecycle (four of them per case): it opens
-reviews as acceptance's CaseAccepted event would (the planning permit's flow: the township's
-initial review, then ZR, ZJ and NJ in parallel) on a fresh SQLite file in WAL mode with
-synchronous FULL, answers every step, and reports `time.process_time()` per call, warm-up left
-out. Use it to see what a change to the write path buys before running `--against`.
+cores; one use case called in a loop, in one process, without gRPC, moves far less. This runs the
+two costliest use cases of a lifecycle, each on a fresh SQLite file in WAL mode with synchronous
+FULL, and reports `time.process_time()` per call, warm-up left out:
+
+- approval's `CompleteStep` (four per case): it opens reviews as acceptance's CaseAccepted event
+  would (the planning permit's flow: the township's initial review, then ZR, ZJ and NJ in
+  parallel) and answers every step;
+- acceptance's `SubmitApplication` (one per case, the dearest call of a lifecycle): a township
+  clerk submits complete planning-permit applications to the demo catalogue.
+
+Use it to see what a change to a write path buys before running `--against`. `--use-cases
+--against REV` (bench/use_case_turns.py) runs this file in REV's tree too, so what it calls must
+exist there.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from tongban.acceptance.v1 import acceptance_pb2 as S
 from tongban.approval.v1 import approval_pb2 as A
 
 from bench import people
-from services.approval import app
+from services.acceptance import app as acceptance_app
+from services.acceptance.commands import CaseCommands
+from services.acceptance.events import CountyResults
+from services.acceptance.seed import load_catalog
+from services.approval import app as approval_app
 from services.approval.commands import steps
 from services.approval.events import CaseLifecycle
 from services.common import migrations
@@ -35,50 +48,91 @@ from tests.contract.review_support import START, accepted_event
 from tests.organisation_support import copy_demo_organisation
 
 WARM_UP = 20
-_COMPLETE_STEP = policy_for("/tongban.approval.v1.ReviewService/CompleteStep")
 
 
-def prepare(var: Path, cases: int) -> tuple[Database, _Answering]:
+class Driver(Protocol):
+    """Drives one use case for a case at a time; `calls` counts the calls made so far."""
+
+    calls: int
+
+    def drive(self, number: int) -> None: ...
+
+
+def _fresh(var: Path, service: str, database: Callable[[Settings], Database]) -> tuple[Database, UseCases]:
+    var.mkdir(parents=True, exist_ok=True)
+    for old in var.glob(f"{service}.db*"):
+        old.unlink()
+    db = database(Settings(database_url=f"sqlite:///{var / f'{service}.db'}"))
+    migrations.upgrade(db, service)
+    return db, UseCases(db, FixedClock(START), WorkingCalendar.load())
+
+
+def _warmed(db: Database, driver: Driver) -> tuple[Database, Driver]:
+    for number in range(WARM_UP):
+        driver.drive(number)
+    return db, driver
+
+
+def prepare_reviews(var: Path, cases: int) -> tuple[Database, Driver]:
     """A fresh approval database under `var` with `cases` reviews opened, the first WARM_UP of
     them answered; the database and who answers the rest."""
-    var.mkdir(parents=True, exist_ok=True)
-    for old in var.glob("approval.db*"):
-        old.unlink()
-    db = app.database(Settings(database_url=f"sqlite:///{var / 'approval.db'}"))
-    migrations.upgrade(db, "approval")
-    uc = UseCases(db, FixedClock(START), WorkingCalendar.load())
+    db, uc = _fresh(var, "approval", approval_app.database)
     lifecycle = CaseLifecycle(uc).consumer()
     copy_demo_organisation(db, "approval", lifecycle)
     for number in range(cases):
         with db.transaction() as session:
             lifecycle(session, accepted_event(people.PLANNING, _case_no(number)))
-    answer = _Answering(uc)
-    for number in range(WARM_UP):
-        answer.every_step(number)
-    return db, answer
+    return _warmed(db, _Answering(uc))
 
 
-def run(var: Path, cases: int = 300) -> dict[str, Any]:
-    """`cases` reviews opened, then every step of each answered; CPU per CompleteStep."""
-    db, answer = prepare(var, cases)
-    try:
-        began = time.process_time()
-        for number in range(WARM_UP, cases):
-            answer.every_step(number)
-        cpu_s = time.process_time() - began
-    finally:
-        db.dispose()
-    calls = answer.calls - WARM_UP * 4
-    return {
-        "use_case": "approval CompleteStep",
-        "calls": calls,
-        "cpu_ms_per_call": round(1000 * cpu_s / max(calls, 1), 3),
-        "database": "sqlite (WAL, synchronous FULL)",
-    }
+def prepare_submissions(var: Path, _cases: int) -> tuple[Database, Driver]:
+    """A fresh acceptance database under `var` with the demo catalogue and organisation, WARM_UP
+    applications submitted; the database and who submits the rest."""
+    db, uc = _fresh(var, "acceptance", acceptance_app.database)
+    load_catalog(db)
+    copy_demo_organisation(db, "acceptance", CountyResults(uc.calendar).consumer())
+    return _warmed(db, _Submitting(uc))
+
+
+# Name -> (what the results call it, how its database is prepared, calls per case).
+USE_CASES: dict[str, tuple[str, Callable[[Path, int], tuple[Database, Driver]], int]] = {
+    "CompleteStep": ("approval CompleteStep", prepare_reviews, 4),
+    "SubmitApplication": ("acceptance SubmitApplication", prepare_submissions, 1),
+}
+
+
+def run(var: Path, cases: int = 300) -> list[dict[str, Any]]:
+    """Each use case for `cases` cases after the warm-up; CPU per call."""
+    found = []
+    for name, (label, prepare, _per_case) in USE_CASES.items():
+        db, driver = prepare(var / name, cases)
+        try:
+            began = time.process_time()
+            for number in range(WARM_UP, cases):
+                driver.drive(number)
+            cpu_s = time.process_time() - began
+        finally:
+            db.dispose()
+        calls = driver.calls - WARM_UP * USE_CASES[name][2]
+        found.append(
+            {
+                "use_case": label,
+                "calls": calls,
+                "cpu_ms_per_call": round(1000 * cpu_s / max(calls, 1), 3),
+                "database": "sqlite (WAL, synchronous FULL)",
+            }
+        )
+    return found
 
 
 def _case_no(number: int) -> str:
     return f"BENCH{number:06d}"
+
+
+def _call(caller: Caller, method: str) -> CallContext:
+    policy = policy_for(method)
+    assert policy is not None, f"{method} declares its access rule"
+    return CallContext(caller, policy)
 
 
 class _Answering:
@@ -89,9 +143,9 @@ class _Answering:
         self._ids = itertools.count()
         self.calls = 0
         clerk = people.TOWNSHIP_CLERKS[0]
-        self._clerk = _call(Caller(clerk.user_id, clerk.site_code, frozenset({"clerk"})))
+        self._clerk = _call(Caller(clerk.user_id, clerk.site_code, frozenset({"clerk"})), _COMPLETE_STEP)
 
-    def every_step(self, number: int) -> None:
+    def drive(self, number: int) -> None:
         review = self._answer(self._clerk, number, step_number=1)
         for step in review.steps:
             if step.state == A.STEP_STATE_ACTIVE:
@@ -99,7 +153,7 @@ class _Answering:
                 caller = Caller(
                     reviewer.user_id, reviewer.site_code, frozenset({"reviewer"}), step.department_code
                 )
-                self._answer(_call(caller), number, step_number=step.number)
+                self._answer(_call(caller, _COMPLETE_STEP), number, step_number=step.number)
 
     def _answer(self, call: CallContext, number: int, *, step_number: int) -> A.Review:
         request = A.CompleteStepRequest(
@@ -112,6 +166,23 @@ class _Answering:
         return steps.complete(self._uc, call, request).review
 
 
-def _call(caller: Caller) -> CallContext:
-    assert _COMPLETE_STEP is not None, "CompleteStep declares its access rule"
-    return CallContext(caller, _COMPLETE_STEP)
+class _Submitting:
+    """Submits one complete planning-permit application per case, as a township clerk."""
+
+    def __init__(self, uc: UseCases) -> None:
+        self._commands = CaseCommands(uc)
+        self._clerk = people.TOWNSHIP_CLERKS[0]
+        self._call = _call(Caller(self._clerk.user_id, self._clerk.site_code, frozenset({"clerk"})), _SUBMIT)
+        self.calls = 0
+
+    def drive(self, number: int) -> None:
+        self.calls += 1
+        submitted = self._commands.submit(
+            self._call, people.application(self._clerk, people.PLANNING, people.PLANNING_MATERIALS)
+        )
+        if submitted.case.state != S.CASE_STATE_ACCEPTED:
+            raise RuntimeError(f"submitted: {S.CaseState.Name(submitted.case.state)}")
+
+
+_COMPLETE_STEP = "/tongban.approval.v1.ReviewService/CompleteStep"
+_SUBMIT = "/tongban.acceptance.v1.AcceptanceService/SubmitApplication"
