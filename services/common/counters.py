@@ -33,6 +33,7 @@ _NEXT = text(
 def next_serial(session: Session, scope: str) -> int:
     apart: Engine | None = session.info.get(SERIALS_ENGINE)
     if apart is None:
-        return int(session.execute(_NEXT, {"scope": scope}).scalar_one())
+        # On the session's connection: a plain statement needs none of the ORM's execution path.
+        return int(session.connection().execute(_NEXT, {"scope": scope}).scalar_one())
     with apart.connect() as connection:  # autocommit: the statement is its own transaction
         return int(connection.execute(_NEXT, {"scope": scope}).scalar_one())
