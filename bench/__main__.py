@@ -64,8 +64,8 @@ def main() -> int:
     parser.add_argument(
         "--use-cases",
         action="store_true",
-        help="only CPU per call of approval's CompleteStep and acceptance's SubmitApplication, in one "
-        "process, without gRPC (bench/use_cases.py)",
+        help="only CPU per call of approval's CompleteStep, acceptance's SubmitApplication and approval "
+        "opening a review, in one process, without gRPC (bench/use_cases.py)",
     )
     args = parser.parse_args()
     plan = run.Plan().quick() if args.quick else run.Plan()

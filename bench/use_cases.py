@@ -11,6 +11,9 @@ FULL, and reports `time.process_time()` per call, warm-up left out:
 - acceptance's `SubmitApplication` (one per case, the dearest call of a lifecycle): a township
   clerk submits complete planning-permit applications to the demo catalogue.
 
+- approval opening a review from acceptance's CaseAccepted event (once per case), as its inbox
+  applies a delivered event: the review, its planned steps, the first step started.
+
 Use it to see what a change to a write path buys before running `--against`. `--use-cases
 --against REV` (bench/use_case_turns.py) runs this file in REV's tree too, so what it calls must
 exist there.
@@ -26,6 +29,7 @@ from typing import Any, Protocol
 
 from tongban.acceptance.v1 import acceptance_pb2 as S
 from tongban.approval.v1 import approval_pb2 as A
+from tongban.events.v1 import event_pb2
 
 from bench import people
 from services.acceptance import app as acceptance_app
@@ -40,6 +44,7 @@ from services.common.access import policy_for
 from services.common.calendar import WorkingCalendar
 from services.common.calls import CallContext
 from services.common.clock import FixedClock
+from services.common.consumers import Consumer
 from services.common.db import Database
 from services.common.identity import Caller
 from services.common.settings import Settings
@@ -94,10 +99,22 @@ def prepare_submissions(var: Path, _cases: int) -> tuple[Database, Driver]:
     return _warmed(db, _Submitting(uc))
 
 
+def prepare_openings(var: Path, cases: int) -> tuple[Database, Driver]:
+    """A fresh approval database under `var` with the demo organisation, WARM_UP reviews opened;
+    the database and who opens the rest."""
+    db, uc = _fresh(var, "approval", approval_app.database)
+    lifecycle = CaseLifecycle(uc).consumer()
+    copy_demo_organisation(db, "approval", lifecycle)
+    # The events are made here, not timed: acceptance makes them, approval only applies them.
+    events = [accepted_event(people.PLANNING, _case_no(number)) for number in range(max(cases, WARM_UP))]
+    return _warmed(db, _Opening(db, lifecycle, events))
+
+
 # Name -> (what the results call it, how its database is prepared, calls per case).
 USE_CASES: dict[str, tuple[str, Callable[[Path, int], tuple[Database, Driver]], int]] = {
     "CompleteStep": ("approval CompleteStep", prepare_reviews, 4),
     "SubmitApplication": ("acceptance SubmitApplication", prepare_submissions, 1),
+    "ReviewOpened": ("approval opens a review (CaseAccepted applied)", prepare_openings, 1),
 }
 
 
@@ -182,6 +199,21 @@ class _Submitting:
         )
         if submitted.case.state != S.CASE_STATE_ACCEPTED:
             raise RuntimeError(f"submitted: {S.CaseState.Name(submitted.case.state)}")
+
+
+class _Opening:
+    """Applies one case's CaseAccepted event per case, in a transaction of its own."""
+
+    def __init__(self, db: Database, lifecycle: Consumer, events: list[event_pb2.Event]) -> None:
+        self._db = db
+        self._lifecycle = lifecycle
+        self._events = events
+        self.calls = 0
+
+    def drive(self, number: int) -> None:
+        self.calls += 1
+        with self._db.transaction() as session:
+            self._lifecycle(session, self._events[number])
 
 
 _COMPLETE_STEP = "/tongban.approval.v1.ReviewService/CompleteStep"

@@ -29,6 +29,7 @@ from services.common.calendar_store import CalendarCopy
 from services.common.case_tracing import case_span, event_traceparent, review_trace_ids
 from services.common.consumers import Consumer, iso_date, on
 from services.common.outbox import record_event
+from services.common.rows import append_objects, insert_now
 from services.common.usecases import UseCases
 
 A = approval_pb2
@@ -104,12 +105,11 @@ class CaseLifecycle:
             opened_at=now,
         )
         with case_span("approval.open_review", review):
-            session.add(review)
-            session.flush()
+            insert_now(session, review)
             steps = flow.plan_steps(review, list(plan.steps) or flow.fallback_flow(review.budget_days))
-            session.add_all(steps)
             repository.start_steps(session, flow.next_to_start(steps), review.accepted_on)
-            session.flush()
+            # Written in one statement: every later use case reads the steps afresh.
+            append_objects(session, steps)
             repository.add_activity(session, review, "opened", SYSTEM, now)
             publish(
                 session,

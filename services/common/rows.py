@@ -27,6 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import SessionTransaction, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlmodel import Session, SQLModel
 
@@ -42,6 +43,32 @@ def append_rows(session: Session, model: type[SQLModel], rows: Sequence[Mapping[
     """Insert these rows of `model`'s table in one statement (the driver's executemany)."""
     if rows:
         session.execute(_insert_into(model), rows)
+
+
+def append_objects(session: Session, rows: Sequence[SQLModel]) -> None:
+    """Insert the rows of these new objects (all of one model) in one statement, without adding the
+    objects to the session: for rows the transaction does not read back as objects, where the
+    ORM's flush would cost several times the INSERT. A primary key left None is the database's."""
+    if not rows:
+        return
+    model = type(rows[0])
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    names = [
+        column.key
+        for column in table.columns
+        if not (column.primary_key and getattr(rows[0], column.key) is None)
+    ]
+    append_rows(session, model, [{name: getattr(row, name) for name in names} for row in rows])
+
+
+def insert_now(session: Session, row: SQLModel) -> None:
+    """Insert this new object's row now (its primary key given) and keep the object in the session
+    as a saved row, as if the ORM had flushed it: later changes to it are written as UPDATEs."""
+    append_objects(session, [row])
+    make_transient_to_detached(row)
+    session.add(row)
+    inner = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_INSERTED, []).append((inner, row))
 
 
 def update_rows(session: Session, rows: Sequence[SQLModel], **values: Any) -> None:
@@ -75,11 +102,33 @@ def update_rows(session: Session, rows: Sequence[SQLModel], **values: Any) -> No
 _WRITTEN = "rows.updated_at_once"
 
 
+# Objects insert_now wrote, with the (innermost) transaction they were written in: the ORM expunges
+# an object whose INSERT a rollback takes back, and so must this, or the next object with its
+# key (the same event applied again, one at a time) could not join the session.
+_INSERTED = "rows.inserted_at_once"
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _reload_after_rollback(session: Session, _previous: object) -> None:
+def _reload_after_rollback(session: Session, previous: SessionTransaction) -> None:
     for row in session.info.pop(_WRITTEN, []):
         if row in session:
             session.expire(row)
+    kept = []
+    for transaction, row in session.info.get(_INSERTED, []):
+        if _within(transaction, previous):
+            if row in session:
+                session.expunge(row)
+        else:
+            kept.append((transaction, row))
+    session.info[_INSERTED] = kept
+
+
+def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def read_plain(

@@ -65,3 +65,30 @@ def test_steps_of_a_review_not_yet_written_take_the_values_for_their_insert(
     # The review opened with its first step started (update_rows on rows still pending).
     assert started == [1]
     assert _first_step(steps).started_on is not None
+
+
+def test_a_review_opened_again_after_its_savepoint_rolled_back_is_written_once(
+    approval: ApprovalUnderTest,
+) -> None:
+    # One event at a time, the inbox applies each under a savepoint and rolls back one it refuses;
+    # a later event of the batch may open the same case. The review is written at once
+    # (services.common.rows.insert_now), so the rollback must forget it as the ORM forgets a row
+    # it inserted, or the second opening could not keep its own review in the session.
+    event = accepted_event(PLANNING, CASE)
+    with approval.db.transaction() as session:
+        savepoint = session.begin_nested()
+        approval.lifecycle(session, event)
+        first = repository.review(session, CASE)  # held, as a session's cache may hold a row
+        savepoint.rollback()
+        assert first is not None and first not in session
+        assert repository.review(session, CASE) is None
+        savepoint = session.begin_nested()
+        approval.lifecycle(session, event)
+        savepoint.commit()
+
+    with approval.db.reading() as session:
+        steps = repository.steps_of(session, CASE)
+        review = repository.review(session, CASE)
+    assert review is not None and review.state == A.REVIEW_STATE_IN_REVIEW
+    # The planning permit's flow: the initial review, three departments in parallel, the decision; once.
+    assert sorted(step.number for step in steps) == [1, 2, 3, 4, 5]
