@@ -4,8 +4,11 @@ For append-only tables (the outbox, an activity log, request ids) whose rows the
 adds them never changes: building the ORM object and flushing it through the unit of work costs
 about four times the INSERT itself (bench/README.md, "Appended rows"). For a hot use case's change
 to rows it has loaded (a review step answered): one UPDATE by primary key, where the flush would
-first work out what changed. Either way the statement runs when the function is called, inside
-the session's transaction, so it commits or rolls back with the rest.
+first work out what changed. For new objects complete when made (a review opened and its steps):
+one INSERT of their columns, the object kept in the session as saved when the use case goes on
+using it. Either way the statement runs when the function is called, inside the session's
+transaction, so it commits or rolls back with the rest; a rollback takes back in memory what it
+takes back in the database.
 """
 
 from __future__ import annotations
@@ -109,7 +112,7 @@ _INSERTED = "rows.inserted_at_once"
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _reload_after_rollback(session: Session, previous: SessionTransaction) -> None:
+def _take_back_after_rollback(session: Session, previous: SessionTransaction) -> None:
     for row in session.info.pop(_WRITTEN, []):
         if row in session:
             session.expire(row)
