@@ -34,7 +34,7 @@ def against(rev: str, var: Path, cases: int = CASES) -> dict[str, Any]:
     found: dict[str, Any] = {}
     with ab.checkout(rev, var / "turns") as (sha, tree):
         shutil.copy(Path.cwd() / _DRIVERS, tree / _DRIVERS)
-        for name, (label, _prepare, _per_case) in USE_CASES.items():
+        for name, (label, _prepare) in USE_CASES.items():
             per_call, calls = _in_turns(name, {"against": tree, "this": Path.cwd()}, var, cases)
             ratio = per_call["this"] / per_call["against"]
             print(

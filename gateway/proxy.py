@@ -13,7 +13,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -220,19 +220,14 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
         # One channel per backend, created once; calls multiplex over it (the browser edge's and
         # the health watcher's, from their threads).
         self._raw_channels = {
-            area: grpc.insecure_channel(settings.backend_address(area), options=_CHANNEL_OPTIONS)
-            for area in served
+            area: grpc.insecure_channel(address, options=_CHANNEL_OPTIONS)
+            for area, address in self._addresses.items()
         }
         channels: dict[str, grpc.Channel] = dict(self._raw_channels)
         if self.traced:
             interceptor = client_interceptor(tracer_provider=tracer_provider)
             channels = {area: intercept_channel(channel, interceptor) for area, channel in channels.items()}
-        # Raw bytes both ways: no serializer, no deserializer.
-        self._callables = {
-            path: channels[route.area].unary_unary(path)
-            for path, route in self._routes.items()
-            if not route.streaming
-        }
+        self._callables = self._unary_callables(channels)
 
     @property
     def routes(self) -> dict[str, Route]:
@@ -256,12 +251,16 @@ class GatewayProxy(grpc.GenericRpcHandler):  # type: ignore[misc]
             area: grpc.aio.insecure_channel(address, options=_CHANNEL_OPTIONS, interceptors=interceptors)
             for area, address in self._addresses.items()
         }
-        self._aio_callables = {
-            path: self._aio_channels[route.area].unary_unary(path)
+        self._aio_callables = self._unary_callables(self._aio_channels)
+        return [self]
+
+    def _unary_callables(self, channels: Mapping[str, Any]) -> dict[str, Any]:
+        """Each unary method on its backend's channel, raw bytes both ways (no (de)serializer)."""
+        return {
+            path: channels[route.area].unary_unary(path)
             for path, route in self._routes.items()
             if not route.streaming
         }
-        return [self]
 
     async def close_aio_channels(self) -> None:
         for channel in self._aio_channels.values():
