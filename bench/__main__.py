@@ -117,7 +117,7 @@ def main() -> int:
     step("done")
 
     # The figures issue 10 names are top-level keys, beside what was measured and how.
-    figures = report.headline(phases, peer)
+    figures = report.headline(phases, peer, extra)
     figures.update({key: value for key, value in swept.items() if key != "sweep"})
     figures.update(
         {f"catalogue_import_300_s_{row['database']}": row["import_s"] for row in catalogue["results"]}

@@ -58,8 +58,11 @@ def versions(postgres_server: str) -> dict[str, str]:
     }
 
 
-def headline(phases: dict[str, PhaseResult], peer: dict[str, Any]) -> dict[str, float | None]:
-    """The figures issue 10 asks for, from the phases (keys "<db>.<phase>", db sqlite|postgres)."""
+def headline(
+    phases: dict[str, PhaseResult], peer: dict[str, Any], stack: dict[str, Any] | None = None
+) -> dict[str, float | None]:
+    """The figures issue 10 asks for, from the phases (keys "<db>.<phase>", db sqlite|postgres),
+    and with the calls per lifecycle (`stack`, run.on_stack's extra) the lifecycle's ceiling."""
 
     def qps(key: str) -> float | None:
         """None for a phase that did not run (e.g. --no-postgres), so it shows as missing, not 0."""
@@ -108,7 +111,26 @@ def headline(phases: dict[str, PhaseResult], peer: dict[str, Any]) -> dict[str, 
         figures["peer_cpu_ms_per_lifecycle"], figures.get("lifecycle_cpu_ms_sqlite")
     )
     figures.update(_bulkhead(phases))
+    figures.update(_ceiling(figures, (stack or {}).get("sqlite", {}).get("lifecycle_calls")))
     return figures
+
+
+def _ceiling(figures: dict[str, float | None], calls: dict[str, float] | None) -> dict[str, float | None]:
+    """The lifecycles a second the machine would run if every service answered at once: a
+    lifecycle's calls through the gateway, each costing what an echo through the gateway costs
+    (the client's, the gateway's and a bare server's CPU, on the same saturated machine). What
+    the services do is what keeps the lifecycle below it; the peer is measured against it too."""
+    echo = figures.get("echo_gateway_qps")
+    if not calls or not echo:
+        return {}
+    per_lifecycle = calls["writes_per_lifecycle"] + calls["reads_per_lifecycle"]
+    ceiling = echo / per_lifecycle
+    return {
+        "lifecycle_gateway_calls_sqlite": round(per_lifecycle, 2),
+        "lifecycles_ceiling_per_s_sqlite": round(ceiling, 1),
+        "lifecycles_vs_ceiling": _ratio(figures.get("lifecycles_per_s_sqlite"), ceiling),
+        "peer_vs_ceiling": _ratio(figures.get("peer_lifecycles_per_s"), ceiling),
+    }
 
 
 def _scaling(phases: dict[str, PhaseResult], db: str) -> dict[str, float | None]:
@@ -277,6 +299,13 @@ def table(document: dict[str, Any]) -> str:
         ("  lifecycles / peer", _cell(f["lifecycles_vs_peer"]), "", ""),
         ("  peer CPU / stack CPU per lifecycle", _cell(f.get("lifecycles_vs_peer_by_cpu")), "", ""),
         (
+            "  ceiling: gateway echo / calls per lifecycle (/s)",
+            _cell(f.get("lifecycles_ceiling_per_s_sqlite")),
+            "",
+            "",
+        ),
+        ("  lifecycles / ceiling; peer / ceiling", _pair_of(f, "lifecycles_vs_ceiling", "peer_vs_ceiling"), "", ""),
+        (
             "300-matter xlsx import (s)",
             _cell(f.get("catalogue_import_300_s_sqlite")),
             _cell(f.get("catalogue_import_300_s_postgresql")),
@@ -301,6 +330,10 @@ def table(document: dict[str, Any]) -> str:
         f"{machine['load_after']} after; commit {document['commit'][:12]}; {document['wall_s']:.0f} s"
     )
     return "\n".join(lines)
+
+
+def _pair_of(figures: dict[str, Any], first: str, second: str) -> str:
+    return f"{_cell(figures.get(first))}; {_cell(figures.get(second))}"
 
 
 def _scaled(figures: dict[str, Any], db: str) -> str:

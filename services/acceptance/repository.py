@@ -55,8 +55,17 @@ _VERSION_IN_FORCE = (
 
 
 def matter(session: Session, code: str, day: date) -> catalog_pb2.Matter | None:
-    row = version_in_force(session, code, day)
-    return definition(row) if row else None
+    """The matter in force on the day (shared: read it, never change it). Only its version number
+    is read; a published version never changes, so each is parsed once per process."""
+    found = read_plain(session, _VERSION_NUMBER_IN_FORCE, {"code": code, "day": day}, _VersionNumber)
+    return _published(session, code, found[0].version) if found else None
+
+
+class _VersionNumber(NamedTuple):
+    version: int
+
+
+_VERSION_NUMBER_IN_FORCE = _VERSION_IN_FORCE.with_only_columns(col(MatterVersionRow.version))
 
 
 def known_matter(session: Session, code: str, day: date) -> catalog_pb2.Matter:
@@ -71,17 +80,22 @@ def known_matter(session: Session, code: str, day: date) -> catalog_pb2.Matter:
 
 # A published version never changes (a change is a new version), so each engine's process reads
 # and parses one once. Keyed by engine: tests run several databases in one process.
-_case_matters: WeakKeyDictionary[object, dict[tuple[str, int], catalog_pb2.Matter]] = WeakKeyDictionary()
+_parsed_versions: WeakKeyDictionary[object, dict[tuple[str, int], catalog_pb2.Matter]] = WeakKeyDictionary()
 
 
 def case_matter(session: Session, row: CaseRow) -> catalog_pb2.Matter:
     """The version of its matter the case was received under (shared: read it, never change it)."""
-    parsed = _case_matters.setdefault(session.get_bind(), {})
-    key = (row.matter_code, row.matter_version)
+    return _published(session, row.matter_code, row.matter_version)
+
+
+def _published(session: Session, code: str, version: int) -> catalog_pb2.Matter:
+    """A published version of a matter, parsed once per process and database."""
+    parsed = _parsed_versions.setdefault(session.get_bind(), {})
+    key = (code, version)
     if key not in parsed:
         found = session.get(MatterVersionRow, key)
-        assert found is not None, "a case's matter version is never deleted"
-        assert found.state == PUBLISHED, "a case is received under a published version"
+        assert found is not None, "a published matter version is never deleted"
+        assert found.state == PUBLISHED, "only a published version is kept parsed: it never changes"
         parsed[key] = definition(found)
     return parsed[key]
 
@@ -164,13 +178,23 @@ def department(session: Session, code: str) -> DepartmentRow | None:
 
 
 def department_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
-    """{code: name} of the departments with these codes (one query, whatever their number)."""
-    return dict(session.exec(_DEPARTMENT_NAMES, params={"codes": list(codes)}).all())
+    """{code: name} of the departments with these codes.
+
+    A county has a few dozen departments: all of them are read, with one statement compiled
+    once, and the wanted ones kept. An IN list of the codes cost three times as much, being
+    rendered anew for each call (bench/README.md, seventh session)."""
+    wanted = set(codes)
+    return {
+        row.code: row.name for row in read_plain(session, _DEPARTMENTS, {}, _Department) if row.code in wanted
+    }
 
 
-_DEPARTMENT_NAMES = select(DepartmentRow.code, DepartmentRow.name).where(
-    col(DepartmentRow.code).in_(bindparam("codes", expanding=True))
-)
+class _Department(NamedTuple):
+    code: str
+    name: str
+
+
+_DEPARTMENTS = plain_columns(DepartmentRow, _Department._fields)
 
 
 def publish_matter_row(session: Session, matter: catalog_pb2.Matter) -> None:

@@ -11,7 +11,7 @@ when its effect is committed. Outgoing: every change to a review announces a typ
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from google.protobuf.message import Message
@@ -24,12 +24,12 @@ from tongban.events.v1 import event_pb2
 from tongban.staff.v1 import events_pb2 as staff_events
 
 from services.approval import flow, repository, staff_copy
-from services.approval.models import ReviewRow
+from services.approval.models import ReviewRow, StepRow
 from services.common.calendar_store import CalendarCopy
 from services.common.case_tracing import case_span, event_traceparent, review_trace_ids
 from services.common.consumers import Consumer, iso_date, on
 from services.common.outbox import record_event
-from services.common.rows import append_objects, insert_now
+from services.common.rows import append_rows, insert_now
 from services.common.usecases import UseCases
 
 A = approval_pb2
@@ -107,9 +107,10 @@ class CaseLifecycle:
         with case_span("approval.open_review", review):
             insert_now(session, review)
             steps = flow.plan_steps(review, list(plan.steps) or flow.fallback_flow(review.budget_days))
-            repository.start_steps(session, flow.next_to_start(steps), review.accepted_on)
+            for first in flow.next_to_start(steps):
+                first.start(review.accepted_on)
             # Written in one statement: every later use case reads the steps afresh.
-            append_objects(session, steps)
+            append_rows(session, StepRow, [asdict(step) for step in steps])
             repository.add_activity(session, review, "opened", SYSTEM, now)
             publish(
                 session,

@@ -25,6 +25,7 @@ from opentelemetry.util.types import AttributeValue
 from sqlalchemy import event
 from sqlmodel import Session
 
+from services.common import telemetry
 from services.common.case_trace_ids import CaseTraceIds, case_trace_ids
 from services.common.chosen_ids import chosen_ids
 from services.common.errors import DomainError
@@ -124,6 +125,8 @@ class CaseRoot:
         self._attributes[key] = value
 
     def arm(self, session: Session) -> None:
+        if not telemetry.records_spans():
+            return  # no span would be kept; listening on the session cost 2 % of a submission
         self._armed = True
         event.listen(session, "after_commit", self._emit, once=True)
         event.listen(session, "after_rollback", self._disarm, once=True)
