@@ -1,7 +1,9 @@
 """The web console in a real browser: Debian's chromium driven by Playwright, against every
 process `make run` starts (here on free ports, the gateway's edge serving web/dist at /).
 
-Screenshots go to tests/browser/screenshots/ (not committed; docs/screenshots/ keeps a few)."""
+Screenshots go to tests/browser/screenshots/ (not committed; docs/screenshots/ keeps a few). A
+failed test's report shows where each of its pages was and what the page said (its error and
+message boxes), and its last picture goes there as FAILED-<test>.png."""
 
 from __future__ import annotations
 
@@ -83,22 +85,51 @@ class Session:
         self.context = context
         self.page: Page = context.new_page()
         self.base = base
-        self._shots = shots
+        self.shots = shots
 
     def goto(self, path: str) -> Page:
         self.page.goto(self.base + path)
         return self.page
 
     def shot(self, name: str, *, full_page: bool = False) -> Path:
-        path = self._shots / f"{name}.png"
+        path = self.shots / f"{name}.png"
         # Ant Design slides messages in: let them settle so the picture shows them whole.
         self.page.wait_for_timeout(400)
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
 
+# The sessions a test opened, for the report of a failure.
+_SESSIONS = pytest.StashKey[list[Session]]()
+# What the console shows a person when something went wrong: Ant Design's alerts, messages,
+# notifications and form errors.
+_SAID = ".ant-alert, .ant-message-notice, .ant-notification-notice, .ant-form-item-explain-error"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when != "call" or not report.failed:
+        return
+    for number, session in enumerate(item.stash.get(_SESSIONS, None) or []):
+        report.sections.append((f"browser page {number + 1}", _what_it_showed(session, item.name, number)))
+
+
+def _what_it_showed(session: Session, test: str, number: int) -> str:
+    page = session.page
+    try:
+        said = [text.strip() for text in page.locator(_SAID).all_inner_texts() if text.strip()]
+        page.screenshot(path=str(session.shots / f"FAILED-{test}-{number + 1}.png"))
+    except Exception as error:  # a closed or crashed page: say so, the test's own error stands
+        return f"{page.url}: could not be read ({type(error).__name__})"
+    return "\n".join([f"at {page.url}", *(f"shown: {text}" for text in said)])
+
+
 @pytest.fixture
-def sign_in(browser: Browser, console: Stack, shots: Path) -> Iterator[Callable[[str], Session]]:
+def sign_in(
+    browser: Browser, console: Stack, shots: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Session]]:
     opened: list[BrowserContext] = []
 
     def open_session(user: str) -> Session:
@@ -106,6 +137,7 @@ def sign_in(browser: Browser, console: Stack, shots: Path) -> Iterator[Callable[
         context.set_default_timeout(20_000)
         opened.append(context)
         session = Session(context, console.web, shots)
+        request.node.stash.setdefault(_SESSIONS, []).append(session)
         page = session.goto("/login")
         page.get_by_label("用户编号").fill(user)
         page.get_by_label("密码").fill(PASSWORD)
