@@ -39,6 +39,7 @@ from services.common.errors import (
     required,
     wrong_state,
 )
+from services.common.rows import update_rows
 from services.common.usecases import UseCases
 
 S = acceptance_pb2
@@ -488,14 +489,18 @@ class CaseCommands:
             self._check_issuable(row, matter, request)
             with case_span("acceptance.issue", row):
                 today = self.uc.today()
-                if row.state == S.CASE_STATE_ACCEPTED:
-                    row.outcome = request.outcome
-                    row.completed_on = today
-                row.state = S.CASE_STATE_RESULT_ISSUED
-                row.result_summary = request.result_summary.strip()
-                row.recipient_name = request.recipient_name.strip()
-                row.issued_on = today
-                row.issued_by = call.caller.user_id
+                # Written at once, one UPDATE: the flush would first work out what changed.
+                completed = {"outcome": request.outcome, "completed_on": today}
+                update_rows(
+                    session,
+                    [row],
+                    **(completed if row.state == S.CASE_STATE_ACCEPTED else {}),
+                    state=S.CASE_STATE_RESULT_ISSUED,
+                    result_summary=request.result_summary.strip(),
+                    recipient_name=request.recipient_name.strip(),
+                    issued_on=today,
+                    issued_by=call.caller.user_id,
+                )
                 on_time = self._on_time(row, matter)
                 self._publish(
                     session,

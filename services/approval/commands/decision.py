@@ -11,8 +11,8 @@ from tongban.approval.v1 import events_pb2 as E
 
 from services.approval import documents, flow, repository, views
 from services.approval.commands.guards import (
+    claimed,
     department_name,
-    hold,
     load_review,
     open_pause,
     refuse_state,
@@ -54,12 +54,13 @@ def decide(
         if step is None:
             raise refuse_state(review, "作出决定", "尚未进入决定环节")
         require_window(call, step)
-        hold(uc, session, call, review, step)
+        claim = claimed(uc, session, call, review, step)
         with case_span("approval.decide", review):
             granted = request.outcome == A.DECISION_OUTCOME_GRANTED
             update_rows(
                 session,
                 [step],
+                **claim,
                 state=A.STEP_STATE_DONE,
                 finished_on=uc.today(),
                 verdict=A.VERDICT_APPROVE if granted else A.VERDICT_REFUSE,

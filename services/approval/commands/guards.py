@@ -134,6 +134,16 @@ def require_active(review: ReviewRow, step: StepRow) -> None:
 
 def hold(uc: UseCases, session: Session, call: CallContext, review: ReviewRow, step: StepRow) -> None:
     """The caller must hold the step; an unassigned step is claimed by acting on it."""
+    claim = claimed(uc, session, call, review, step)
+    if claim:
+        update_rows(session, [step], **claim)
+
+
+def claimed(
+    uc: UseCases, session: Session, call: CallContext, review: ReviewRow, step: StepRow
+) -> dict[str, str]:
+    """As `hold`, for an action that writes the step itself: the claim is recorded, and the
+    assignee it sets is returned for the action's own UPDATE to carry (one statement, not two)."""
     if step.assignee and step.assignee != call.caller.user_id:
         raise wrong_state(
             f"「{step.name}」已由 {step.assignee} 签收, 请先改派 / "
@@ -146,11 +156,12 @@ def hold(uc: UseCases, session: Session, call: CallContext, review: ReviewRow, s
                 )
             ],
         )
-    if not step.assignee:
-        update_rows(session, [step], assignee=call.caller.user_id)
-        repository.add_activity(
-            session, review, "claimed", call.caller.user_id, uc.clock.now(), step_id=step.step_id
-        )
+    if step.assignee:
+        return {}
+    repository.add_activity(
+        session, review, "claimed", call.caller.user_id, uc.clock.now(), step_id=step.step_id
+    )
+    return {"assignee": call.caller.user_id}
 
 
 def department_name(review: ReviewRow, code: str) -> str:

@@ -12,6 +12,7 @@ from tongban.approval.v1 import events_pb2 as E
 from services.approval import flow, repository, staff_copy, views
 from services.approval.commands.decision import record_decision
 from services.approval.commands.guards import (
+    claimed,
     hold,
     on_step,
     open_pause,
@@ -101,12 +102,13 @@ def complete(
             )
         require_open(review, "提交审查意见")
         require_active(review, step)
-        hold(uc, session, call, review, step)
+        claim = claimed(uc, session, call, review, step)
         today = uc.today()
         now = uc.clock.now()
         update_rows(
             session,
             [step],
+            **claim,
             state=A.STEP_STATE_DONE,
             finished_on=today,
             verdict=request.verdict,
