@@ -49,14 +49,21 @@ def _install(folder: Path) -> None:
     lock = threading.Lock()
 
     def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        found = kind(statement)
+        if found != "BEGIN":  # counted by the engine's "begin" (SQLite's goes on the driver's connection)
+            with lock:
+                counts[found] += 1
+
+    def began(_conn: Any) -> None:
         with lock:
-            counts[kind(statement)] += 1
+            counts["BEGIN"] += 1
 
     def committed(_conn: Any) -> None:
         with lock:
             counts["COMMIT"] += 1
 
     event.listen(Engine, "before_cursor_execute", count)
+    event.listen(Engine, "begin", began)
     event.listen(Engine, "commit", committed)
 
     def keep_writing() -> None:

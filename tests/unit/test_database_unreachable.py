@@ -5,13 +5,18 @@ unexpected error is still INTERNAL with its traceback."""
 from __future__ import annotations
 
 import logging
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from services.common.errors import grpc_errors
+from services.common.db import Database
+from services.common.errors import database_unreachable, grpc_errors
 
 
 class Aborted(Exception):
@@ -55,3 +60,21 @@ def test_a_wrong_statement_is_still_internal() -> None:
         _code(ProgrammingError("SELECT nonsense", None, Exception("syntax error")))
         == grpc.StatusCode.INTERNAL
     )
+
+
+def test_a_sqlite_file_locked_by_another_process_is_unreachable(tmp_path: Path) -> None:
+    """The write lock is taken on the driver's connection (services.common.db), outside
+    SQLAlchemy's execution; its failure still reaches the servicer as SQLAlchemy's error."""
+    database = Database(f"sqlite:///{tmp_path / 'locked.db'}", [])
+    with database.transaction() as session:
+        session.connection()  # the file exists, in WAL mode
+    # Give up on the lock at once rather than after the service's 30 s.
+    event.listen(database.engine, "connect", lambda driver, _record: driver.execute("PRAGMA busy_timeout=50"))
+    database.engine.dispose()
+    with closing(sqlite3.connect(tmp_path / "locked.db", isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError) as raised, database.transaction() as session:
+            session.connection()
+    assert database_unreachable(raised.value)
+    assert _code(raised.value) == grpc.StatusCode.UNAVAILABLE
+    database.dispose()
