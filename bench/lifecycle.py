@@ -10,7 +10,7 @@ the gateway, each person with their own token:
 7. the clerk issues the result (出件).
 
 Steps 2 and 6 wait for events between services: the driver polls the way a clerk's screen
-refreshes, first after 50 ms, then doubling the pause up to 1 s; polls are counted. (Polling
+refreshes, at once, then after 50 ms, doubling the pause up to 1 s; polls are counted. (Polling
 harder, up to every 200 ms, fed on itself on SQLite: each missed poll is a NOT_FOUND that costs
 the gateway and approval a formatted traceback, which slowed the events it waited for.) The satisfaction
 rating (好差评) would come after 7; it does not exist yet. Reviewers act without a separate

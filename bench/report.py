@@ -304,7 +304,12 @@ def table(document: dict[str, Any]) -> str:
             "",
             "",
         ),
-        ("  lifecycles / ceiling; peer / ceiling", _pair_of(f, "lifecycles_vs_ceiling", "peer_vs_ceiling"), "", ""),
+        (
+            "  lifecycles / ceiling; peer / ceiling",
+            _pair_of(f, "lifecycles_vs_ceiling", "peer_vs_ceiling"),
+            "",
+            "",
+        ),
         (
             "300-matter xlsx import (s)",
             _cell(f.get("catalogue_import_300_s_sqlite")),
