@@ -10,51 +10,19 @@ knows. An assertion is reused for half its two-minute lifetime.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
 
 import jwt
 
 from gateway.tokens import TokenVerifier
+from services.common.expiring import Expiring
 from services.common.identity import Caller, sign_identity
 
 VERIFIED_SECONDS = 30.0
 ASSERTION_LIFETIME = timedelta(minutes=2)
 _REUSE_ASSERTION_SECONDS = ASSERTION_LIFETIME.total_seconds() / 2
-_MOST_ENTRIES = 10_000
-
-Key = TypeVar("Key")
-Value = TypeVar("Value")
-
-
-class _Expiring(Generic[Key, Value]):
-    """A bounded map whose entries expire; the oldest go first when it is full."""
-
-    def __init__(self, now: Callable[[], float]) -> None:
-        self._now = now
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[Key, tuple[float, Value]] = OrderedDict()
-
-    def get(self, key: Key) -> Value | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry[0] <= self._now():
-                del self._entries[key]
-                return None
-            return entry[1]
-
-    def put(self, key: Key, value: Value, until: float) -> None:
-        with self._lock:
-            self._entries[key] = (until, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > _MOST_ENTRIES:
-                self._entries.popitem(last=False)
 
 
 class Credentials:
@@ -66,8 +34,8 @@ class Credentials:
         self._verifier = verifier
         self._key = internal_key
         self._now = now
-        self._callers: _Expiring[str, tuple[Caller, datetime]] = _Expiring(now)
-        self._assertions: _Expiring[Caller, str] = _Expiring(now)
+        self._callers: Expiring[str, tuple[Caller, datetime]] = Expiring(now)
+        self._assertions: Expiring[Caller, str] = Expiring(now)
 
     def knows(self, token: str) -> bool:
         """Whether the token was verified lately: caller() then needs no signature check."""

@@ -20,7 +20,7 @@ from grpc_reflection.v1alpha import reflection
 from services.common import validation
 from services.common.access import AccessPolicy, policy_for
 from services.common.errors import DomainError, abort, permission_denied, unauthenticated
-from services.common.identity import IDENTITY_HEADER, Caller, IdentityError, verify_identity
+from services.common.identity import IDENTITY_HEADER, Caller, IdentityError, VerifiedIdentities
 
 # Open to anyone (probes, tools); every other method needs its declared access rule.
 _OPEN = tuple(f"/{name}/" for name in (health.SERVICE_NAME, reflection.SERVICE_NAME))
@@ -89,7 +89,7 @@ class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
     """Identity, access rule, then body and input limits: the one gate before any use case."""
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        self._identities = VerifiedIdentities(key)
 
     def intercept_service(
         self,
@@ -112,7 +112,7 @@ class IdentityInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
             )
         metadata = dict(details.invocation_metadata or ())
         try:
-            caller = verify_identity(str(metadata[IDENTITY_HEADER]), self._key)
+            caller = self._identities.caller(str(metadata[IDENTITY_HEADER]))
         except (KeyError, IdentityError):
             return _refusing(unauthenticated("请通过网关调用 / call this service through the gateway"))
         if not policy.public and not caller.has_any(policy.roles):
