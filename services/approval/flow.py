@@ -54,6 +54,7 @@ class PlannedStep:
     opinion: str = ""
 
     def start(self, day: date) -> None:
+        """As repository.start_steps starts stored steps."""
         self.state = A.STEP_STATE_ACTIVE
         self.started_on = day
 

@@ -149,8 +149,8 @@ def active_steps(
 
 
 def start_steps(session: Session, steps: Sequence[StepRow], day: date) -> None:
-    """The steps start on `day`, written at once (update_rows); steps of a review not yet
-    inserted take it for their INSERT."""
+    """The stored steps start on `day`, written at once (update_rows); a review being opened
+    starts its planned steps before they are stored (flow.PlannedStep.start)."""
     update_rows(session, steps, state=A.STEP_STATE_ACTIVE, started_on=day)
 
 

@@ -77,7 +77,9 @@ class VerifiedIdentities:
 def _verified(assertion: str, key: bytes) -> tuple[Caller, float]:
     """The caller and the expiry (seconds since the epoch) of a valid assertion."""
     try:
-        claims = jwt.decode(assertion, key, algorithms=[_ALGORITHM], issuer=_ISSUER)
+        claims = jwt.decode(
+            assertion, key, algorithms=[_ALGORITHM], issuer=_ISSUER, options={"require": ["exp"]}
+        )
     except jwt.PyJWTError as exc:
         raise IdentityError(f"identity assertion rejected: {type(exc).__name__}") from exc
     caller = Caller(

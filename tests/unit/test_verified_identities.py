@@ -66,3 +66,9 @@ def test_the_map_drops_what_expired_and_what_is_past_its_bound() -> None:
     assert [kept.get(key) for key in "abc"] == [None, 2, 3]
     clock[0] = 125.0
     assert kept.get("b") is None and kept.get("c") == 3
+
+
+def test_an_assertion_without_an_expiry_is_refused() -> None:
+    forever = jwt.encode({"iss": "tongban-gateway", "sub": "clerk-gaogou", "site": "", "roles": []}, KEY)
+    with pytest.raises(IdentityError, match="MissingRequiredClaimError"):
+        VerifiedIdentities(KEY).caller(forever)
