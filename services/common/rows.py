@@ -4,11 +4,11 @@ For append-only tables (the outbox, an activity log, request ids) whose rows the
 adds them never changes: building the ORM object and flushing it through the unit of work costs
 about four times the INSERT itself (bench/README.md, "Appended rows"). For a hot use case's change
 to rows it has loaded (a review step answered): one UPDATE by primary key, where the flush would
-first work out what changed. For new objects complete when made (a review opened and its steps):
-one INSERT of their columns, the object kept in the session as saved when the use case goes on
-using it. Either way the statement runs when the function is called, inside the session's
-transaction, so it commits or rolls back with the rest; a rollback takes back in memory what it
-takes back in the database.
+first work out what changed. For a new object complete when made (a review opened), which the
+use case goes on using: one INSERT of its columns, the object kept in the session as saved.
+Either way the statement runs when the function is called, inside the session's transaction, so
+it commits or rolls back with the rest; a rollback takes back in memory what it takes back in the
+database.
 """
 
 from __future__ import annotations
@@ -48,26 +48,11 @@ def append_rows(session: Session, model: type[SQLModel], rows: Sequence[Mapping[
         session.execute(_insert_into(model), rows)
 
 
-def append_objects(session: Session, rows: Sequence[SQLModel]) -> None:
-    """Insert the rows of these new objects (all of one model) in one statement, without adding the
-    objects to the session: for rows the transaction does not read back as objects, where the
-    ORM's flush would cost several times the INSERT. A primary key left None is the database's."""
-    if not rows:
-        return
-    model = type(rows[0])
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    names = [
-        column.key
-        for column in table.columns
-        if not (column.primary_key and getattr(rows[0], column.key) is None)
-    ]
-    append_rows(session, model, [{name: getattr(row, name) for name in names} for row in rows])
-
-
 def insert_now(session: Session, row: SQLModel) -> None:
     """Insert this new object's row now (its primary key given) and keep the object in the session
     as a saved row, as if the ORM had flushed it: later changes to it are written as UPDATEs."""
-    append_objects(session, [row])
+    table: Table = row.__table__  # type: ignore[attr-defined]
+    append_row(session, type(row), **{column.key: getattr(row, column.key) for column in table.columns})
     make_transient_to_detached(row)
     session.add(row)
     inner = session.get_nested_transaction() or session.get_transaction()
@@ -75,29 +60,23 @@ def insert_now(session: Session, row: SQLModel) -> None:
 
 
 def update_rows(session: Session, rows: Sequence[SQLModel], **values: Any) -> None:
-    """Set these column values on `rows` (all of one model) and write them now: one UPDATE by
-    primary key, the driver's executemany for several. The objects then hold the values as saved,
-    so the flush does not write them again. A row not yet inserted just takes them: its INSERT,
-    at the flush, carries them."""
-    written = []
-    for row in rows:
-        if instance_state(row).persistent:
-            written.append(row)
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-    if not written:
+    """Set these column values on `rows` (all of one model, each saved already: loaded, or written
+    by insert_now) and write them now: one UPDATE by primary key, the driver's executemany for
+    several. The objects then hold the values as saved, so the flush does not write them again."""
+    if not rows:
         return
-    model = type(written[0])
+    # A row not yet inserted would match no row: its values would be lost without a word.
+    assert all(instance_state(row).persistent for row in rows), "update_rows writes saved rows only"
+    model = type(rows[0])
     keys = _primary_key(model)
     session.connection().execute(
         _update_of(model),
-        [{**values, **{f"key_{name}": getattr(row, name) for name in keys}} for row in written],
+        [{**values, **{f"key_{name}": getattr(row, name) for name in keys}} for row in rows],
     )
-    for row in written:
+    for row in rows:
         for name, value in values.items():
             set_committed_value(row, name, value)
-    session.info.setdefault(_WRITTEN, []).extend(written)
+    session.info.setdefault(_WRITTEN, []).extend(rows)
 
 
 # Rows update_rows wrote in this session: the ORM does not know them as changed, so a rolled-back

@@ -54,15 +54,13 @@ def test_a_rolled_back_savepoint_takes_back_a_step_written_at_once(approval: App
     assert (saved.state, saved.assignee) == (A.STEP_STATE_ACTIVE, "")
 
 
-def test_steps_of_a_review_not_yet_written_take_the_values_for_their_insert(
-    approval: ApprovalUnderTest,
-) -> None:
+def test_a_review_opens_with_its_first_step_started(approval: ApprovalUnderTest) -> None:
     approval.deliver(accepted_event(PLANNING, CASE))
 
     with approval.db.reading() as session:
         steps = repository.steps_of(session, CASE)
     started = [step.number for step in steps if step.state == A.STEP_STATE_ACTIVE]
-    # The review opened with its first step started (update_rows on rows still pending).
+    # The steps are planned, the first started, then written in one INSERT (flow.PlannedStep).
     assert started == [1]
     assert _first_step(steps).started_on is not None
 
