@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -222,7 +223,11 @@ def lifecycles_only(plan: run.Plan, var: Path) -> int:
 def profiled(plan: run.Plan, var: Path) -> int:
     out_dir = report.RESULTS / f"profile-{report.stamp()}"
     phase, calls = run.profile_run(var / "profile", plan, out_dir)
-    sections = [profiling.summarize(path) for path in sorted(out_dir.glob("*.folded.gz"))]
+    folded = sorted(out_dir.glob("*.folded.gz"))
+    sections = [profiling.summarize(path) for path in folded]
+    shares = {path.name.partition(".")[0]: profiling.topic_shares(path) for path in folded}
+    orm = next(iter(profiling.TOPICS))
+    bound = profiling.bound_without(orm, shares, phase.cpu_cores, phase.qps, len(os.sched_getaffinity(0)))
     header = (
         f"# Profile of the SQLite lifecycle phase\n\n"
         f"commit {report.git_commit()}; {phase.qps:.1f} lifecycles/s under py-spy "
@@ -231,7 +236,9 @@ def profiled(plan: run.Plan, var: Path) -> int:
         "Self: samples whose innermost frame is in the library. Inclusive: samples with the library "
         "anywhere on the stack.\n"
     )
-    (out_dir / "summary.md").write_text("\n".join([header, *sections]), encoding="utf-8")
+    (out_dir / "summary.md").write_text(
+        "\n".join([header, profiling.bound_table(bound), *sections]), encoding="utf-8"
+    )
     print((out_dir / "summary.md").read_text(encoding="utf-8"))
     return 0
 

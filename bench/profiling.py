@@ -17,7 +17,8 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.processes import Child
@@ -96,27 +97,37 @@ def _library(frame: str) -> str:
     return "stdlib/other"
 
 
+def _stacks(folded: Path) -> Iterator[tuple[list[str], int]]:
+    """Each sampled stack of a gzipped folded-stacks file (outermost frame first), with its count."""
+    for line in gzip.decompress(folded.read_bytes()).decode("utf-8", errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if stack and count_text.isdigit():
+            yield stack.split(";"), int(count_text)
+
+
+def topic_shares(folded: Path) -> dict[str, float]:
+    """Each of TOPICS' (and OTHER's) share of a process's samples, by the innermost on the stack."""
+    topics: Counter[str] = Counter()
+    for frames, count in _stacks(folded):
+        topics[_innermost_topic(frames)] += count
+    total = sum(topics.values())
+    return {topic: topics[topic] / total for topic in [*TOPICS, OTHER]} if total else {}
+
+
 def summarize(folded: Path) -> str:
     """Markdown: samples by library of the innermost frame (self time) and the hottest functions,
     from a gzipped folded-stacks file."""
     by_library: Counter[str] = Counter()
     by_function: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
-    topics: Counter[str] = Counter()
     total = 0
     process = folded.name.partition(".")[0]
-    for line in gzip.decompress(folded.read_bytes()).decode("utf-8", errors="replace").splitlines():
-        stack, _, count_text = line.rpartition(" ")
-        if not stack or not count_text.isdigit():
-            continue
-        count = int(count_text)
-        frames = stack.split(";")
+    for frames, count in _stacks(folded):
         total += count
         by_library[_library(frames[-1])] += count
         by_function[frames[-1]] += count
         for library in {_library(frame) for frame in frames}:
             inclusive[library] += count
-        topics[_innermost_topic(frames)] += count
     if not total:
         return f"### {process}\n\nno samples\n"
     lines = [f"### {process} ({total} samples)", "", "| library | self | inclusive |", "|---|---|---|"]
@@ -124,11 +135,76 @@ def summarize(folded: Path) -> str:
         lines.append(
             f"| {library} | {100 * count / total:.0f} % | {100 * inclusive[library] / total:.0f} % |"
         )
+    shares = topic_shares(folded)
     lines += ["", "| cost (innermost on the stack) | share |", "|---|---|"]
-    lines += [f"| {topic} | {100 * topics[topic] / total:.0f} % |" for topic in [*TOPICS, OTHER]]
+    lines += [f"| {topic} | {100 * share:.0f} % |" for topic, share in shares.items()]
     lines += ["", "| hottest functions (self) | share |", "|---|---|"]
     for function, count in by_function.most_common(TOP):
         lines.append(f"| `{_short(function)}` | {100 * count / total:.1f} % |")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What a lifecycle would cost if one of TOPICS cost nothing, and the rate that allows."""
+
+    topic: str
+    # CPU per lifecycle of each process of the run (the stack and the load generator), as run
+    # and without the topic's share.
+    cpu_ms: dict[str, float]
+    without_ms: dict[str, float]
+    cores: int
+
+    @property
+    def lifecycles_per_s_at_most(self) -> float:
+        """Every core busy with nothing but the rest: what the run's processes could not exceed."""
+        return 1000 * self.cores / sum(self.without_ms.values())
+
+
+def bound_without(
+    topic: str,
+    shares: Mapping[str, Mapping[str, float]],
+    process_cores: Mapping[str, float],
+    lifecycles_per_s: float,
+    cores: int,
+) -> Bound:
+    """The run's CPU per lifecycle by process, less `topic`'s share of each profiled process.
+
+    py-spy samples the thread holding the GIL, so a share is of a process's Python time; taking
+    it from the process's whole CPU (gRPC's and SQLite's threads included) overstates the saving,
+    which makes the rate an upper bound. A process not profiled (the load generator) keeps all
+    its CPU; py-spy's own ("others") and the machine's total are not processes of the run.
+    """
+    cpu_ms = {
+        name: 1000 * used / lifecycles_per_s
+        for name, used in process_cores.items()
+        if name not in ("machine", "others")
+    }
+    without_ms = {name: ms * (1 - shares.get(name, {}).get(topic, 0.0)) for name, ms in cpu_ms.items()}
+    return Bound(topic, cpu_ms, without_ms, cores)
+
+
+def bound_table(bound: Bound) -> str:
+    """Markdown: the bound, process by process."""
+    lines = [
+        f"## If {bound.topic} cost nothing",
+        "",
+        "Each process's CPU per lifecycle in this run, less the share of its samples whose innermost",
+        "costly frame is there (an upper bound on the saving: see `bound_without` in bench/profiling.py).",
+        "",
+        "| process | ms per lifecycle | without it |",
+        "|---|---|---|",
+    ]
+    for name, ms in sorted(bound.cpu_ms.items(), key=lambda item: -item[1]):
+        lines.append(f"| {name} | {ms:.1f} | {bound.without_ms[name]:.1f} |")
+    total, without = sum(bound.cpu_ms.values()), sum(bound.without_ms.values())
+    lines += [
+        f"| all | {total:.1f} | {without:.1f} |",
+        "",
+        f"So on {bound.cores} cores, every one of them busy, at most "
+        f"**{bound.lifecycles_per_s_at_most:.0f} lifecycles a second** (the same arithmetic on "
+        f"this run's CPU as it is: {1000 * bound.cores / total:.0f}).",
+    ]
     return "\n".join(lines) + "\n"
 
 
