@@ -201,9 +201,11 @@ def bound_table(bound: Bound) -> str:
     lines += [
         f"| all | {total:.1f} | {without:.1f} |",
         "",
-        f"So on {bound.cores} cores, every one of them busy, at most "
-        f"**{bound.lifecycles_per_s_at_most:.0f} lifecycles a second** (the same arithmetic on "
-        f"this run's CPU as it is: {1000 * bound.cores / total:.0f}).",
+        f"That is at most ×{total / without:.2f} this run's lifecycles a second (a ratio: it moves "
+        "far less with the machine's speed of the hour than the rates do); and on "
+        f"{bound.cores} cores, every one of them busy, at most **{bound.lifecycles_per_s_at_most:.0f} "
+        f"lifecycles a second** (the same arithmetic on this run's CPU as it is: "
+        f"{1000 * bound.cores / total:.0f}).",
     ]
     return "\n".join(lines) + "\n"
 

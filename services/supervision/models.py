@@ -41,7 +41,12 @@ class CaseWatchRow(SQLModel, table=True):
     """A case as supervision knows it from the events: enough to read its clock any day."""
 
     __tablename__ = "case_watches"
-    __table_args__ = (Index("ix_case_watches_next_check_on", "next_check_on"),)
+    __table_args__ = (
+        Index("ix_case_watches_next_check_on", "next_check_on"),
+        # A department's latest completed cases (the rules read the last two on each completion
+        # event): without it, every such event scanned and sorted every watched case.
+        Index("ix_case_watches_department_completed", "department_code", "completed_on", "case_no"),
+    )
 
     case_no: str = Field(primary_key=True, max_length=64)
     matter_code: str = Field(default="", max_length=24)
