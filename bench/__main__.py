@@ -21,6 +21,7 @@ from bench import (
     catalogue_import,
     postgres,
     profiling,
+    reads_at_scale,
     report,
     run,
     statement_counts,
@@ -44,6 +45,12 @@ def main() -> int:
         "--sweep-only",
         action="store_true",
         help="only the supervision sweep at 10 thousand and 1 million open cases, merged into latest.json",
+    )
+    parser.add_argument(
+        "--reads-at-scale",
+        action="store_true",
+        help="only the reads that must not grow with the data, at 1k and 100k rows "
+        "(bench/reads_at_scale.py); merged into latest.json",
     )
     parser.add_argument(
         "--lifecycles-only",
@@ -85,6 +92,8 @@ def main() -> int:
         return lifecycles_only(plan, args.var.resolve())
     if args.sweep_only:
         return sweep_only(args.var.resolve(), write=not args.no_write)
+    if args.reads_at_scale:
+        return reads_at_scale_only(args.var.resolve(), write=not args.no_write)
     if args.statements:
         return statements_only(plan, args.var.resolve(), write=not args.no_write)
     use_postgres = not args.no_postgres
@@ -156,6 +165,17 @@ def sweep_only(var: Path, *, write: bool) -> int:
     print(json.dumps(swept, indent=2))
     if write:
         _merge("sweep", {key: value for key, value in swept.items() if key != "sweep"}, swept["sweep"], swept)
+    return 0
+
+
+def reads_at_scale_only(var: Path, *, write: bool) -> int:
+    """The reads at 1k and 100k rows, merged into latest.json and kept as
+    bench/results/reads_at_scale-<time>.json."""
+    found = reads_at_scale.run(var / "reads-at-scale")
+    print(json.dumps(found, indent=2))
+    if write:
+        detail = found.pop("reads_at_scale")
+        _merge("reads_at_scale", found, detail)
     return 0
 
 

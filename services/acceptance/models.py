@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Integer, LargeBinary, Text, false
+from sqlalchemy import Boolean, Index, Integer, LargeBinary, Text, false
 from sqlmodel import Column, Field, SQLModel
 
 # Shared tables: the calendar years an administrator loaded, serial numbers, the outbox it
@@ -107,9 +107,12 @@ class ExtensionRow(SQLModel, table=True):
 
 class CaseRow(SQLModel, table=True):
     __tablename__ = "cases"
+    # A site's cases newest first, as the window's list shows them: a page is read from the index's
+    # end, not sorted from all the site's cases. It serves lookups by site alone too.
+    __table_args__ = (Index("ix_cases_site_received", "site_code", "received_at", "case_no"),)
 
     case_no: str = Field(primary_key=True, max_length=40)
-    site_code: str = Field(foreign_key="sites.code", index=True, max_length=32)
+    site_code: str = Field(foreign_key="sites.code", max_length=32)
     window_code: str = Field(max_length=40)
     matter_code: str = Field(foreign_key="matters.code", index=True, max_length=40)
     # The catalogue version the case was received under (matter_versions): it follows that one.
