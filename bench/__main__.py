@@ -49,7 +49,7 @@ def main() -> int:
     parser.add_argument(
         "--reads-at-scale",
         action="store_true",
-        help="only the reads that must not grow with the data, at 1k and 100k rows "
+        help="only the reads that should not grow with the data, at 1k and 100k rows "
         "(bench/reads_at_scale.py); merged into latest.json",
     )
     parser.add_argument(
@@ -246,8 +246,9 @@ def profiled(plan: run.Plan, var: Path) -> int:
     folded = sorted(out_dir.glob("*.folded.gz"))
     sections = [profiling.summarize(path) for path in folded]
     shares = {path.name.partition(".")[0]: profiling.topic_shares(path) for path in folded}
-    orm = next(iter(profiling.TOPICS))
-    bound = profiling.bound_without(orm, shares, phase.cpu_cores, phase.qps, len(os.sched_getaffinity(0)))
+    bound = profiling.bound_without(
+        profiling.ORM, shares, phase.cpu_cores, phase.qps, len(os.sched_getaffinity(0))
+    )
     header = (
         f"# Profile of the SQLite lifecycle phase\n\n"
         f"commit {report.git_commit()}; {phase.qps:.1f} lifecycles/s under py-spy "

@@ -30,8 +30,9 @@ _SITE = re.compile(r"site-packages/([A-Za-z0-9_]+)")
 # Costs issue 10 names. A sample counts for the innermost of these on its stack (the tracing
 # interceptor wraps every call, so "anywhere on the stack" would give it nearly everything);
 # the shares add up to 100 % with "everything else".
+ORM = "ORM (SQLAlchemy, SQLModel)"
 TOPICS = {
-    "ORM (SQLAlchemy, SQLModel)": re.compile(r"site-packages/(sqlalchemy|sqlmodel)/"),
+    ORM: re.compile(r"site-packages/(sqlalchemy|sqlmodel)/"),
     "tracing (OpenTelemetry)": re.compile(r"site-packages/opentelemetry/"),
     "tokens and identity (PyJWT)": re.compile(r"site-packages/jwt/"),
     "traceback formatting": re.compile(r"/(traceback|linecache)\.py"),
@@ -190,7 +191,7 @@ def bound_table(bound: Bound) -> str:
         f"## If {bound.topic} cost nothing",
         "",
         "Each process's CPU per lifecycle in this run, less the share of its samples whose innermost",
-        "costly frame is there (an upper bound on the saving: see `bound_without` in bench/profiling.py).",
+        "costly frame is in it (an upper bound on the saving: see `bound_without` in bench/profiling.py).",
         "",
         "| process | ms per lifecycle | without it |",
         "|---|---|---|",

@@ -1,4 +1,4 @@
-"""Reads that must not grow with the data (`python -m bench --reads-at-scale`): each timed with a
+"""Reads that should not grow with the data (`python -m bench --reads-at-scale`): each timed with a
 thousand rows and with a hundred thousand, on a fresh SQLite database at its service's newest
 migration, the rows written straight into the table.
 
@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Table, create_engine, insert
 from sqlmodel import Session
+from tongban.acceptance.v1 import acceptance_pb2 as S
 
 from services.acceptance import models as acceptance_models
 from services.acceptance.repository import CaseFilter, list_cases
@@ -50,8 +51,8 @@ def _case(n: int) -> dict[str, Any]:
         "site_code": SITE,
         "window_code": f"{SITE}-W01",
         "matter_code": "320826-NJ-XK-001",
-        "state": 3,
-        "applicant_kind": 1,
+        "state": S.CASE_STATE_ACCEPTED,
+        "applicant_kind": S.APPLICANT_KIND_PERSON,
         "applicant_name": "-",
         "applicant_id_number": "-",
         "applicant_phone": "-",

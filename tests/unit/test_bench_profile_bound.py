@@ -10,7 +10,7 @@ import pytest
 
 from bench import profiling
 
-ORM = "ORM (SQLAlchemy, SQLModel)"
+ORM = profiling.ORM
 _SESSION = "execute (/v/site-packages/sqlalchemy/orm/session.py:1)"
 _HANDLER = "complete (/repo/services/approval/commands/steps.py:1)"
 
