@@ -49,10 +49,6 @@ def sign_identity(caller: Caller, key: bytes, lifetime: timedelta = timedelta(mi
     return jwt.encode(claims, key, algorithm=_ALGORITHM)
 
 
-def verify_identity(assertion: str, key: bytes) -> Caller:
-    return _verified(assertion, key)[0]
-
-
 class VerifiedIdentities:
     """Checks identity assertions, remembering each one verified until its own expiry.
 

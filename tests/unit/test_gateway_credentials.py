@@ -11,7 +11,7 @@ import pytest
 from gateway import credentials as credentials_module
 from gateway.credentials import VERIFIED_SECONDS, Credentials
 from gateway.tokens import TokenError, TokenVerifier
-from services.common.identity import Caller, sign_identity, verify_identity
+from services.common.identity import Caller, VerifiedIdentities, sign_identity
 from services.common.tokens import generate_keys, issue_token
 
 KEY = b"internal-key-for-the-test-0123456789"
@@ -86,9 +86,9 @@ def test_an_identity_assertion_is_reused_for_half_its_life(
     caller = credentials.caller(issue_token("reviewer-nj", "320826000", ["reviewer"], keys_dir=keys))
     signed = credentials.assertion(caller)
     assert credentials.assertion(caller) == signed and len(signings) == 1
-    assert verify_identity(signed, KEY) == caller
+    assert VerifiedIdentities(KEY).caller(signed) == caller
     now.seconds += 61
-    assert verify_identity(credentials.assertion(caller), KEY) == caller
+    assert VerifiedIdentities(KEY).caller(credentials.assertion(caller)) == caller
     assert len(signings) == 2
 
 
