@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Table, create_engine, insert
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 from tongban.acceptance.v1 import acceptance_pb2 as S
 
 from services.acceptance import models as acceptance_models
@@ -81,9 +82,15 @@ def _watch(n: int) -> dict[str, Any]:
 
 @contextmanager
 def _filled(
-    folder: Path, service: str, models: Any, table: Table, rows: Callable[[int], dict[str, Any]], count: int
+    folder: Path,
+    service: str,
+    models: ModuleType,
+    model: type[SQLModel],
+    rows: Callable[[int], dict[str, Any]],
+    count: int,
 ) -> Iterator[Database]:
-    """A fresh database of `service` with `count` rows in `table`."""
+    """A fresh database of `service` with `count` rows in `model`'s table."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{service}-{count}.db"
     for old in folder.glob(f"{path.name}*"):
@@ -118,17 +125,16 @@ def _best_ms(read: Callable[[Session], object], db: Database) -> float:
 
 
 def case_list_ms(folder: Path, count: int) -> float:
-    table: Table = acceptance_models.CaseRow.__table__  # type: ignore[attr-defined]
-    with _filled(folder, "acceptance", acceptance_models, table, _case, count) as db:
+    with _filled(folder, "acceptance", acceptance_models, acceptance_models.CaseRow, _case, count) as db:
         return _best_ms(lambda session: list_cases(session, CaseFilter(site_code=SITE), 0, 20), db)
 
 
 def completed_case_ms(folder: Path, count: int) -> float:
-    table: Table = supervision_models.CaseWatchRow.__table__  # type: ignore[attr-defined]
     calendar = WorkingCalendar.load()
-    with _filled(folder, "supervision", supervision_models, table, _watch, count) as db:
+    watches_model = supervision_models.CaseWatchRow
+    with _filled(folder, "supervision", supervision_models, watches_model, _watch, count) as db:
         with db.reading() as session:
-            watch = session.get(supervision_models.CaseWatchRow, _watch(1)["case_no"])
+            watch = session.get(watches_model, _watch(1)["case_no"])
             assert watch is not None
             session.expunge(watch)
         return _best_ms(lambda session: watches.watched(session, watch, calendar, TODAY), db)
