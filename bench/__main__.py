@@ -28,6 +28,7 @@ from bench import (
     sweep,
     use_case_turns,
     use_cases,
+    writer_turns,
 )
 from bench.loadgen import PhaseResult
 
@@ -63,6 +64,12 @@ def main() -> int:
         help="only the SQLite lifecycles, each process counting its SQL statements; merged into latest.json",
     )
     parser.add_argument(
+        "--writer-turns",
+        action="store_true",
+        help="only the SQLite lifecycles, each service timing its turns at the SQLite write lock "
+        "(bench/writer_turns.py); merged into latest.json",
+    )
+    parser.add_argument(
         "--against",
         metavar="REV",
         help="only the SQLite lifecycles, of REV and of this tree in turns (bench/ab.py); with "
@@ -96,6 +103,8 @@ def main() -> int:
         return reads_at_scale_only(args.var.resolve(), write=not args.no_write)
     if args.statements:
         return statements_only(plan, args.var.resolve(), write=not args.no_write)
+    if args.writer_turns:
+        return writer_turns_only(plan, args.var.resolve(), write=not args.no_write)
     use_postgres = not args.no_postgres
     if use_postgres and not postgres.available():
         print("PostgreSQL does not answer on 127.0.0.1:5432 (use --no-postgres)", file=sys.stderr)
@@ -189,6 +198,17 @@ def statements_only(plan: run.Plan, var: Path, *, write: bool) -> int:
     if write:
         figure = "statements_per_lifecycle_sqlite"
         _merge("statements", {figure: found[figure]}, found)
+    return 0
+
+
+def writer_turns_only(plan: run.Plan, var: Path, *, write: bool) -> int:
+    """Each service's turns at the SQLite write lock over the lifecycle phase, merged into
+    latest.json and kept as bench/results/writer_turns-<time>.json."""
+    found = run.writer_turns_run(var / "writer-turns", plan)
+    print(writer_turns.table(found))
+    if write:
+        keys = ("writer_turn_held_share", "lifecycles_allowed_by_writer_turn_sqlite")
+        _merge("writer_turns", {key: found[key] for key in keys if key in found}, found)
     return 0
 
 

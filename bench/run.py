@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import grpc
 
-from bench import people, postgres, processes, profiling, stack, statement_counts, workloads
+from bench import people, postgres, processes, profiling, stack, statement_counts, workloads, writer_turns
 from bench.lifecycle import Driver
 from bench.loadgen import Call, PhaseResult, closed_loop, open_loop
 from bench.processes import Child, Metered
@@ -275,12 +275,15 @@ def _lifecycles(
     children: list[Metered],
     python_processes: list[Child],
     profile_dir: Path | None = None,
+    at_window_start: Callable[[], object] | None = None,
 ) -> tuple[PhaseResult, dict[str, float]]:
     holder: dict[str, Driver] = {}
     recorders: list[subprocess.Popen[bytes]] = []
 
     def sample_measured_window() -> None:
         """py-spy on every process, over the measured window only."""
+        if at_window_start is not None:
+            at_window_start()
         if profile_dir is not None:
             recorders.extend(profiling.start(python_processes, plan.lifecycle_duration_s, profile_dir))
 
@@ -321,6 +324,31 @@ def profile_run(var_dir: Path, plan: Plan, out_dir: Path | None) -> tuple[PhaseR
     with stack.running(var_dir, env) as running:
         children, bearer = _ready_for_lifecycles(running)
         return _lifecycles(running, plan, "SQLite, profiled", bearer, list(children), children, out_dir)
+
+
+def writer_turns_run(var_dir: Path, plan: Plan) -> dict[str, Any]:
+    """Only the SQLite lifecycle phase, on a fresh stack, every service timing its turns at the
+    SQLite write lock (bench/writer_turns.py) over the measured window."""
+    shutil.rmtree(var_dir, ignore_errors=True)
+    folder = var_dir / "writer-turns"
+    env = writer_turns.timing(stack.prepare(var_dir), folder)
+    opened: dict[str, Any] = {}
+
+    def window_opens() -> None:
+        opened.update(sums=writer_turns.read(folder), at=time.monotonic())
+
+    with stack.running(var_dir, env) as running:
+        children, bearer = _ready_for_lifecycles(running)
+        phase, calls = _lifecycles(
+            running, plan, "SQLite, writer turns", bearer, list(children), children, None, window_opens
+        )
+        window = writer_turns.Window(
+            before=opened["sums"],
+            after=writer_turns.read(folder),
+            wall_s=time.monotonic() - opened["at"],
+            lifecycles_per_s=phase.qps,
+        )
+    return {**writer_turns.figures(window), "calls_per_lifecycle": calls, "cores": phase.cpu_cores}
 
 
 def _ready_for_lifecycles(running: stack.Stack) -> tuple[list[Child], dict[str, workloads.Metadata]]:
