@@ -1,20 +1,19 @@
 """SQL statements per lifecycle, per service: `python -m bench --statements`.
 
 CPU per lifecycle moves with whatever else the 2 cores run; the statements a lifecycle costs do
-not. Each process of the stack counts its statements by kind (bench/statements/sitecustomize.py,
+not. Each process of the stack counts its statements by kind (bench/instruments/sitecustomize.py,
 on the PYTHONPATH of this run only); the counts made during the measured window, divided by the
 lifecycles finished in it, are each service's statements per lifecycle.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-COUNTER = Path(__file__).resolve().parent / "statements"
+from bench import process_sums
+
 # The gateway and the processes of `tongban setup` count too; a service's file is named after it.
 SERVICES = ("acceptance", "approval", "staff", "supervision", "gateway")
 
@@ -23,20 +22,15 @@ Counts = dict[str, dict[str, int]]
 
 def counting(env: Mapping[str, str], folder: Path) -> dict[str, str]:
     """`env` for processes that count their statements into `folder`."""
-    return dict(env, PYTHONPATH=str(COUNTER), TONGBAN_BENCH_STATEMENTS=str(folder))
+    return process_sums.instrumented(env, "TONGBAN_BENCH_STATEMENTS", folder)
 
 
 def read(folder: Path) -> Counts:
     """The counts so far, per service (every process of a service added up)."""
-    found: dict[str, Counter[str]] = {}
-    for path in sorted(folder.glob("*.json")):
-        service = path.stem.rpartition("-")[0]
-        try:
-            counts = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # being replaced this instant: the next reading has it
-        found.setdefault(service, Counter()).update(counts)
-    return {service: dict(counts) for service, counts in found.items()}
+    return {
+        service: {k: int(n) for k, n in counts.items()}
+        for service, counts in process_sums.per_service(folder).items()
+    }
 
 
 def difference(after: Counts, before: Counts) -> Counts:

@@ -4,7 +4,7 @@
 SQLite takes one writer at a time, and each service's writers queue for it in the process
 (`Database._writer_turn`). Whatever holds the turn is a serial section: if approval's turn is held
 nearly all the measured window, approval's writes set the rate, however idle the cores are. Each
-process of the stack times its turns (bench/writer_turns/sitecustomize.py, on the PYTHONPATH of
+process of the stack times its turns (bench/instruments/sitecustomize.py, on the PYTHONPATH of
 this run only); the sums taken as the window opens and as it closes give, per service:
 
 - turns per lifecycle, and the share of the window the turn was held;
@@ -16,13 +16,13 @@ this run only); the sums taken as the window opens and as it closes give, per se
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-TIMER = Path(__file__).resolve().parent / "writer_turns"
+from bench import process_sums
+
 SUMS = ("turns", "wait_s", "held_s", "on_core_s", "run_queue_s")
 
 Sums = dict[str, dict[str, float]]
@@ -30,22 +30,15 @@ Sums = dict[str, dict[str, float]]
 
 def timing(env: Mapping[str, str], folder: Path) -> dict[str, str]:
     """`env` for processes that time their writer turns into `folder`."""
-    return dict(env, PYTHONPATH=str(TIMER), TONGBAN_BENCH_WRITER_TURNS=str(folder))
+    return process_sums.instrumented(env, "TONGBAN_BENCH_WRITER_TURNS", folder)
 
 
 def read(folder: Path) -> Sums:
     """The sums so far, per service (every process of a service added up)."""
-    found: Sums = {}
-    for path in sorted(folder.glob("*.json")):
-        service = path.stem.rpartition("-")[0]
-        try:
-            sums = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # being replaced this instant: the next reading has it
-        total = found.setdefault(service, dict.fromkeys(SUMS, 0.0))
-        for key in SUMS:
-            total[key] += float(sums.get(key, 0.0))
-    return found
+    return {
+        service: {key: float(sums.get(key, 0.0)) for key in SUMS}
+        for service, sums in process_sums.per_service(folder).items()
+    }
 
 
 @dataclass(frozen=True)

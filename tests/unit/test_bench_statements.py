@@ -1,27 +1,16 @@
 """`make bench BENCH_ARGS=--statements`: what the counter calls each statement, and the figures
-made of the counts (bench/statements/sitecustomize.py, bench/statement_counts.py)."""
+made of the counts (bench/instruments/sitecustomize.py, bench/statement_counts.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 from bench import statement_counts
-
-
-def _counter() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_counter", statement_counts.COUNTER / "sitecustomize.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.unit.bench_instruments import instruments
 
 
 def test_statements_are_named_by_verb_and_table_never_by_values() -> None:
-    kind = _counter().kind
+    kind = instruments().kind
     assert kind("SELECT steps.case_no, steps.number FROM steps WHERE steps.case_no = ?") == "SELECT steps"
     assert kind('INSERT INTO "outbox" (event_id) VALUES (%(event_id)s)') == "INSERT outbox"
     assert kind("UPDATE case_watches SET closed=? WHERE case_watches.case_no = ?") == "UPDATE case_watches"

@@ -1,32 +1,21 @@
 """`make bench BENCH_ARGS=--writer-turns`: the timer each service loads
-(bench/writer_turns/sitecustomize.py) and the figures made of its sums (bench/writer_turns.py)."""
+(bench/instruments/sitecustomize.py) and the figures made of its sums (bench/writer_turns.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from bench import writer_turns
-
-
-def _timer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "bench_writer_turns", writer_turns.TIMER / "sitecustomize.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.unit.bench_instruments import instruments
 
 
 def test_a_timed_turn_adds_its_wait_and_its_hold_and_still_serialises_the_writers() -> None:
-    timer = _timer()
+    timer = instruments()
     lock = threading.Lock()
 
     @contextmanager
