@@ -26,7 +26,17 @@ from typing import Any, TypeVar
 
 import grpc
 
-from bench import people, postgres, processes, profiling, stack, statement_counts, workloads, writer_turns
+from bench import (
+    people,
+    postgres,
+    process_sums,
+    processes,
+    profiling,
+    stack,
+    statement_counts,
+    workloads,
+    writer_turns,
+)
 from bench.lifecycle import Driver
 from bench.loadgen import Call, PhaseResult, closed_loop, open_loop
 from bench.processes import Child, Metered
@@ -331,20 +341,26 @@ def writer_turns_run(var_dir: Path, plan: Plan) -> dict[str, Any]:
     SQLite write lock (bench/writer_turns.py) over the measured window."""
     shutil.rmtree(var_dir, ignore_errors=True)
     folder = var_dir / "writer-turns"
-    env = writer_turns.timing(stack.prepare(var_dir), folder)
+    env = process_sums.instrumented(stack.prepare(var_dir), writer_turns.VARIABLE, folder)
     opened: dict[str, Any] = {}
 
     def window_opens() -> None:
-        opened.update(sums=writer_turns.read(folder), at=time.monotonic())
+        opened.update(sums=process_sums.per_service(folder), at=time.monotonic())
 
     with stack.running(var_dir, env) as running:
         children, bearer = _ready_for_lifecycles(running)
         phase, calls = _lifecycles(
-            running, plan, "SQLite, writer turns", bearer, list(children), children, None, window_opens
+            running,
+            plan,
+            "SQLite, writer turns",
+            bearer,
+            list(children),
+            children,
+            at_window_start=window_opens,
         )
         window = writer_turns.Window(
             before=opened["sums"],
-            after=writer_turns.read(folder),
+            after=process_sums.per_service(folder),
             wall_s=time.monotonic() - opened["at"],
             lifecycles_per_s=phase.qps,
         )

@@ -18,27 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from bench import process_sums
-
+# The instrument's variable, and the sums it writes (its TURN_SUMS: it loads before the bench does).
+VARIABLE = "TONGBAN_BENCH_WRITER_TURNS"
 SUMS = ("turns", "wait_s", "held_s", "on_core_s", "run_queue_s")
 
-Sums = dict[str, dict[str, float]]
-
-
-def timing(env: Mapping[str, str], folder: Path) -> dict[str, str]:
-    """`env` for processes that time their writer turns into `folder`."""
-    return process_sums.instrumented(env, "TONGBAN_BENCH_WRITER_TURNS", folder)
-
-
-def read(folder: Path) -> Sums:
-    """The sums so far, per service (every process of a service added up)."""
-    return {
-        service: {key: float(sums.get(key, 0.0)) for key in SUMS}
-        for service, sums in process_sums.per_service(folder).items()
-    }
+# Per service, the sums as process_sums.per_service reads them (a sum not written yet is 0).
+Sums = Mapping[str, Mapping[str, float]]
 
 
 @dataclass(frozen=True)
@@ -56,8 +43,8 @@ def figures(window: Window) -> dict[str, Any]:
     """Per service, what its writer turn did in the window; and the lowest rate a turn allows."""
     services: dict[str, dict[str, float]] = {}
     for service, after in sorted(window.after.items()):
-        before = window.before.get(service, dict.fromkeys(SUMS, 0.0))
-        spent = {key: after[key] - before[key] for key in SUMS}
+        before = window.before.get(service, {})
+        spent = {key: after.get(key, 0.0) - before.get(key, 0.0) for key in SUMS}
         turns = spent["turns"]
         if turns <= 0:
             continue

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import writer_turns
+from bench import process_sums, writer_turns
 from tests.unit.bench_instruments import instruments
 
 
@@ -42,7 +42,7 @@ def test_a_timed_turn_adds_its_wait_and_its_hold_and_still_serialises_the_writer
 def test_the_figures_say_which_turn_is_held_most_and_the_rate_it_allows(tmp_path: Path) -> None:
     (tmp_path / "approval-11.json").write_text('{"turns": 10, "held_s": 1, "wait_s": 0, "on_core_s": 0.5}')
     (tmp_path / "acceptance-12.json").write_text('{"turns": 5, "held_s": 0.5}')
-    before = writer_turns.read(tmp_path)
+    before = process_sums.per_service(tmp_path)
     (tmp_path / "approval-11.json").write_text(
         '{"turns": 560, "held_s": 10, "wait_s": 55, "on_core_s": 5, "run_queue_s": 3}'
     )
@@ -51,7 +51,7 @@ def test_the_figures_say_which_turn_is_held_most_and_the_rate_it_allows(tmp_path
     (tmp_path / "staff-14.tmp").write_text("{")  # being written
     found = writer_turns.figures(
         writer_turns.Window(
-            before=before, after=writer_turns.read(tmp_path), wall_s=10.0, lifecycles_per_s=10.0
+            before=before, after=process_sums.per_service(tmp_path), wall_s=10.0, lifecycles_per_s=10.0
         )
     )
     approval = found["services"]["approval"]
